@@ -1,0 +1,97 @@
+#include "theory/method.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "theory/input_error.h"
+
+namespace hopelab {
+
+const std::vector<std::string>& method_names() {
+  static const std::vector<std::string> names = {"vanilla", "mrope",   "mrope-interleave",
+                                                 "videorope", "hope",  "hope-x",
+                                                 "p-rope",  "v2pe",    "tad-rope", "custom"};
+  return names;
+}
+
+AxisSections default_sections(const std::string& name, int pairs) {
+  const auto round_to_int = [](double v) { return static_cast<int>(std::floor(v + 0.5)); };
+  AxisSections s;
+  if (name == "mrope-interleave") {  // [24, 20, 20] at P = 64
+    s.h = s.w = (pairs * 20) / 64;
+    s.t = pairs - s.h - s.w;
+  } else if (name == "hope-x") {  // [32, 16, 16]: half the pairs temporal (zero)
+    s.t = pairs / 2;
+    s.h = (pairs - s.t + 1) / 2;
+    s.w = pairs - s.t - s.h;
+  } else {  // mrope, videorope, hope: [16, 24, 24]
+    s.t = round_to_int(pairs / 4.0);
+    s.h = (pairs - s.t + 1) / 2;
+    s.w = pairs - s.t - s.h;
+  }
+  return s;
+}
+
+namespace {
+
+PositionDesign default_design(const std::string& name) {
+  PositionDesign d;
+  if (name == "mrope" || name == "mrope-interleave" || name == "custom") d.kind = DesignKind::qwen2vl;
+  if (name == "videorope") {
+    d.kind = DesignKind::diagonal;
+    d.temporal_step = 2.0;  // VideoRoPE's delta
+  }
+  if (name == "hope" || name == "hope-x") {
+    d.kind = DesignKind::diagonal;
+    d.temporal_step = 1.0;  // HoPE's gamma at inference
+  }
+  if (name == "v2pe") d.kind = DesignKind::v2pe;
+  if (name == "tad-rope") d.kind = DesignKind::tad;
+  return d;
+}
+
+bool is_hope(const std::string& name) { return name == "hope" || name == "hope-x"; }
+
+}  // namespace
+
+Method make_method(const std::string& name, const MethodOptions& options) {
+  const auto& names = method_names();
+  if (std::find(names.begin(), names.end(), name) == names.end()) {
+    throw InputError("unknown method '" + name +
+                     "' (vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, "
+                     "tad-rope, custom)");
+  }
+  validate(options.spectrum);
+  const int pairs = options.spectrum.pairs();
+  const AxisSections sections = options.sections.value_or(default_sections(name, pairs));
+
+  Method m;
+  m.name = name;
+  m.spectrum = options.spectrum;
+  if (name == "mrope") m.allocation = allocate_mrope(pairs, sections);
+  else if (name == "mrope-interleave") m.allocation = allocate_mrope_interleave(pairs, sections);
+  else if (name == "videorope") m.allocation = allocate_videorope(pairs, sections);
+  else if (is_hope(name)) m.allocation = allocate_hope(pairs, sections);
+  else if (name == "p-rope") m.allocation = allocate_p_rope(pairs, options.keep_fraction);
+  else if (name == "custom") {
+    if (options.custom_allocation.empty()) {
+      throw InputError("method 'custom' needs an allocation spec (e.g. \"t:0-15;h:16-39;w:40-63\")");
+    }
+    m.allocation = parse_custom_allocation(pairs, options.custom_allocation);
+  } else m.allocation = allocate_vanilla(pairs);  // vanilla, v2pe, tad-rope
+  m.allocation.layout = options.layout;
+
+  m.design = default_design(name);
+  if (options.design) m.design.kind = *options.design;
+  if (options.delta && !is_hope(name)) m.design.temporal_step = *options.delta;
+  if (options.gamma && is_hope(name)) m.design.temporal_step = *options.gamma;
+  if (options.training_gamma_seed && is_hope(name)) m.design.training_gamma_seed = options.training_gamma_seed;
+  m.design.fps = options.fps;
+  m.design.tokens_per_second = options.tokens_per_second;
+  m.design.keep_fractional_time = options.keep_fractional_time;
+  m.design.visual_step = options.visual_step;
+  validate(m.design);
+  return m;
+}
+
+}  // namespace hopelab

@@ -1,0 +1,47 @@
+#pragma once
+// A method = spectrum + frequency allocation + position design. Named methods:
+//   vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, tad-rope, custom.
+// Presets are generalised from d = 128 to any even d (sections scaled, see make_method) and
+// accept user sections; `design` overrides any method's position design.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "theory/allocation.h"
+#include "theory/position_design.h"
+#include "theory/spectrum.h"
+
+namespace hopelab {
+
+struct MethodOptions {
+  Spectrum spectrum;
+  std::optional<AxisSections> sections;          // default: the preset's, scaled to d/2
+  double keep_fraction = 0.75;                   // p-rope
+  PairLayout layout = PairLayout::halves;
+  std::string custom_allocation;                 // custom: see parse_custom_allocation
+  std::optional<DesignKind> design;              // override; custom defaults to qwen2vl
+  std::optional<double> gamma;                   // HoPE temporal scale (default 1)
+  std::optional<double> delta;                   // VideoRoPE temporal spacing (default 2)
+  std::optional<std::uint64_t> training_gamma_seed;  // HoPE training mode (gamma drawn from Gamma)
+  double fps = 1.0;                              // qwen25vl
+  double tokens_per_second = 25.0;               // qwen25vl
+  bool keep_fractional_time = false;             // qwen25vl
+  double visual_step = 1.0 / 16.0;               // v2pe
+};
+
+struct Method {
+  std::string name;
+  Spectrum spectrum;
+  FrequencyAllocation allocation;
+  PositionDesign design;
+};
+
+const std::vector<std::string>& method_names();
+// Default [t, h, w] sections of a preset at P pairs (the d = 128 values scaled).
+AxisSections default_sections(const std::string& name, int pairs);
+// Throws InputError naming an unknown method or a bad option.
+Method make_method(const std::string& name, const MethodOptions& options = {});
+
+}  // namespace hopelab

@@ -1,0 +1,201 @@
+#include "theory/position_design.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "theory/input_error.h"
+#include "theory/text_format.h"
+
+namespace hopelab {
+
+// The cursor is the position the next token gets when it is text. Text token: position =
+// cursor, then cursor += text step (2 for TAD-RoPE, else 1). A visual block reads the cursor
+// and sets it with cursor_after().
+
+const char* design_name(DesignKind kind) {
+  switch (kind) {
+    case DesignKind::flat: return "flat";
+    case DesignKind::qwen2vl: return "qwen2vl";
+    case DesignKind::qwen25vl: return "qwen25vl";
+    case DesignKind::diagonal: return "diagonal";
+    case DesignKind::v2pe: return "v2pe";
+    case DesignKind::tad: return "tad";
+  }
+  return "?";
+}
+
+DesignKind parse_design(const std::string& text) {
+  for (DesignKind k : {DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl,
+                       DesignKind::diagonal, DesignKind::v2pe, DesignKind::tad}) {
+    if (text == design_name(k)) return k;
+  }
+  throw InputError("design must be flat, qwen2vl, qwen25vl, diagonal, v2pe or tad, got '" + text + "'");
+}
+
+void validate(const PositionDesign& d) {
+  auto positive = [](double v, const char* what) {
+    if (!(v > 0.0) || !std::isfinite(v)) {
+      throw InputError(std::string(what) + " must be a finite number > 0, got " + format_number(v));
+    }
+  };
+  positive(d.temporal_step, d.kind == DesignKind::diagonal ? "temporal step (delta / gamma)" : "temporal step");
+  positive(d.fps, "fps");
+  positive(d.tokens_per_second, "tokens per second");
+  positive(d.visual_step, "V2PE visual step");
+  if (d.temporal_patch_size <= 0) {
+    throw InputError("temporal patch size must be positive, got " + std::to_string(d.temporal_patch_size));
+  }
+}
+
+namespace {
+
+// splitmix64: a counter-based hash, so video k's gamma depends only on (seed, k).
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9E3779B97F4A7C15ull;
+  x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9ull;
+  x = (x ^ (x >> 27)) * 0x94D049BB133111EBull;
+  return x ^ (x >> 31);
+}
+
+double block_temporal_step(const PositionDesign& d, std::int64_t video_index) {
+  if (!d.training_gamma_seed) return d.temporal_step;
+  const std::uint64_t draw = splitmix64(*d.training_gamma_seed ^ splitmix64(static_cast<std::uint64_t>(video_index)));
+  return kHopeGammaSet[draw % (sizeof kHopeGammaSet / sizeof kHopeGammaSet[0])];
+}
+
+double seconds_per_grid(const PositionDesign& d) { return d.temporal_patch_size / d.fps; }
+
+// qwen25vl temporal index of frame f.
+double time_aligned_index(const PositionDesign& d, std::int64_t f) {
+  const double t = static_cast<double>(f) * seconds_per_grid(d) * d.tokens_per_second;
+  return d.keep_fractional_time ? t : std::floor(t);
+}
+
+double text_step(const PositionDesign& d) { return d.kind == DesignKind::tad ? 2.0 : 1.0; }
+
+}  // namespace
+
+Position3 visual_position(const PositionDesign& d, const VisualBlock& b, std::int64_t f,
+                          std::int64_t y, std::int64_t x) {
+  const double s = b.cursor;
+  const double cell = static_cast<double>(y * b.width + x);
+  const double frame_tokens = static_cast<double>(b.height * b.width);
+  switch (d.kind) {
+    case DesignKind::flat: {
+      const double p = s + static_cast<double>(f) * frame_tokens + cell;
+      return {p, p, p};
+    }
+    case DesignKind::qwen2vl:
+      return {s + static_cast<double>(f), s + static_cast<double>(y), s + static_cast<double>(x)};
+    case DesignKind::qwen25vl:
+      return {s + time_aligned_index(d, f), s + static_cast<double>(y), s + static_cast<double>(x)};
+    case DesignKind::diagonal: {
+      const double t = s + b.temporal_step * static_cast<double>(f);
+      return {t, t + static_cast<double>(y - (b.height - 1) / 2), t + static_cast<double>(x - (b.width - 1) / 2)};
+    }
+    case DesignKind::v2pe: {
+      // p_i = p_{i-1} + step for a visual token; the sequence's first token is at 0.
+      const double index = static_cast<double>(f) * frame_tokens + cell;
+      const double p = b.at_start ? index * d.visual_step : (s - 1.0) + (index + 1.0) * d.visual_step;
+      return {p, p, p};
+    }
+    case DesignKind::tad: {
+      // Sequential index + temporal index: frame f adds f (one per frame change) to the run.
+      const double p = s + static_cast<double>(f) * (frame_tokens + 1.0) + cell;
+      return {p, p, p};
+    }
+  }
+  return {};
+}
+
+double cursor_after(const PositionDesign& d, const VisualBlock& b) {
+  const Position3 last = visual_position(d, b, b.frames - 1, b.height - 1, b.width - 1);
+  switch (d.kind) {
+    case DesignKind::flat: return last.t + 1.0;
+    case DesignKind::qwen2vl:
+    case DesignKind::qwen25vl: return std::max({last.t, last.h, last.w}) + 1.0;
+    case DesignKind::diagonal: return last.t + 1.0;  // max of the t row + 1
+    case DesignKind::v2pe: return std::ceil(last.t) + 1.0;
+    case DesignKind::tad: return last.t + 2.0;
+  }
+  return last.t + 1.0;
+}
+
+Position3 PositionIds::at(std::int64_t i) const {
+  const auto k = static_cast<size_t>(i);
+  return {t[k], h[k], w[k]};
+}
+
+PositionIds assign_positions(const PositionDesign& design, const Layout& layout) {
+  validate(design);
+  PositionIds ids;
+  const auto n = static_cast<size_t>(token_count(layout));
+  ids.t.reserve(n);
+  ids.h.reserve(n);
+  ids.w.reserve(n);
+  double cursor = 0.0;
+  bool at_start = true;
+  std::int64_t video_index = 0;
+  for (const Segment& seg : layout) {
+    if (!seg.visual()) {
+      for (std::int64_t i = 0; i < seg.tokens; ++i) {
+        ids.t.push_back(cursor);
+        ids.h.push_back(cursor);
+        ids.w.push_back(cursor);
+        cursor += text_step(design);
+      }
+    } else {
+      VisualBlock block{cursor, at_start, seg.frames, seg.height, seg.width,
+                        block_temporal_step(design, video_index++)};
+      for (std::int64_t f = 0; f < seg.frames; ++f) {
+        for (std::int64_t y = 0; y < seg.height; ++y) {
+          for (std::int64_t x = 0; x < seg.width; ++x) {
+            const Position3 p = visual_position(design, block, f, y, x);
+            ids.t.push_back(p.t);
+            ids.h.push_back(p.h);
+            ids.w.push_back(p.w);
+          }
+        }
+      }
+      cursor = cursor_after(design, block);
+    }
+    at_start = false;
+  }
+  return ids;
+}
+
+double rope_delta(const PositionIds& ids) {
+  double max_position = 0.0;
+  for (std::int64_t i = 0; i < ids.size(); ++i) {
+    const Position3 p = ids.at(i);
+    max_position = std::max({max_position, p.t, p.h, p.w});
+  }
+  return max_position + 1.0 - static_cast<double>(ids.size());
+}
+
+Position3 frame_offset(const PositionDesign& design, std::int64_t frames_apart, std::int64_t height,
+                       std::int64_t width) {
+  validate(design);
+  if (height <= 0 || width <= 0) {
+    throw InputError("grid must be positive HxW, got " + std::to_string(height) + "x" + std::to_string(width));
+  }
+  const VisualBlock block{0.0, true, frames_apart + 1, height, width, design.temporal_step};
+  return visual_position(design, block, frames_apart, 0, 0) - visual_position(design, block, 0, 0, 0);
+}
+
+bool frame_offset_is_linear(const PositionDesign& d) {
+  if (d.kind != DesignKind::qwen25vl || d.keep_fractional_time) return true;
+  const double per_frame = seconds_per_grid(d) * d.tokens_per_second;
+  return per_frame == std::floor(per_frame);
+}
+
+FlatteningDistances flattening_distances(std::int64_t frames, std::int64_t height, std::int64_t width) {
+  const PositionDesign flat;
+  const VisualBlock block{0.0, true, frames, height, width, 1.0};
+  const Position3 origin = visual_position(flat, block, 0, 0, 0);
+  return {visual_position(flat, block, 0, 0, 1).t - origin.t,   // column neighbour
+          visual_position(flat, block, 0, 1, 0).t - origin.t,   // row neighbour
+          visual_position(flat, block, 1, 0, 0).t - origin.t};  // temporal neighbour
+}
+
+}  // namespace hopelab
