@@ -1,0 +1,32 @@
+# Thin wrapper over CMake. `make run` and `make test` work on a fresh clone: both first run
+# scripts/bootstrap, which installs any missing Debian package (and does nothing otherwise).
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all bootstrap configure build run test test-long clean
+
+all: build
+
+bootstrap:
+	@scripts/bootstrap
+
+configure: bootstrap
+	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+
+build: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The main job. Until the experiment runner exists: the theory report at Qwen2 settings.
+run: build
+	@./$(BUILD_DIR)/hopelab theory report --head-dim 128 --base 1e6
+
+test: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE long
+
+test-long: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+clean:
+	@rm -rf $(BUILD_DIR)

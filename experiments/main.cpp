@@ -1,0 +1,38 @@
+// hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings.
+// Exit status: 0 success, 2 bad input (one line naming the bad value), 1 internal error.
+
+#include <iostream>
+
+#include <CLI/CLI.hpp>
+
+#include "theory/input_error.h"
+#include "theory_commands.h"
+#include "theory_report.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings", "hopelab"};
+  app.require_subcommand(1);
+  hopelab::cli::add_theory_commands(app);
+  hopelab::cli::add_theory_report_command(*app.get_subcommand("theory"));
+  hopelab::cli::add_positions_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    return app.exit(CLI::CallForHelp());
+  } catch (const CLI::CallForAllHelp&) {
+    return app.exit(CLI::CallForAllHelp());
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "hopelab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const hopelab::InputError& e) {
+    std::cerr << "hopelab: error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "hopelab: error: out of memory (input too large)\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "hopelab: internal error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
