@@ -1,0 +1,134 @@
+// Frequency allocations: the d = 128 presets pair by pair (../shared/REFERENCES.md), coverage
+// and counts for any even d, custom specs and their errors.
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "theory/input_error.h"
+#include "theory/method.h"
+
+namespace hopelab {
+namespace {
+
+std::string axes_string(const FrequencyAllocation& a) {
+  std::string s;
+  for (int i = 0; i < a.pairs(); ++i) s += a.zero[static_cast<size_t>(i)] ? '0' : axis_name(a.axis[static_cast<size_t>(i)])[0];
+  return s;
+}
+
+// Expected layouts written out from the reference text, one character per pair
+// (t, h, w; '0' = zero frequency), independent of the allocation code.
+std::string repeat(const std::string& unit, int times) {
+  std::string s;
+  for (int i = 0; i < times; ++i) s += unit;
+  return s;
+}
+
+TEST(Allocation, Qwen2VlMropeChunks) {
+  EXPECT_EQ(axes_string(make_method("mrope").allocation),
+            std::string(16, 't') + std::string(24, 'h') + std::string(24, 'w'));
+}
+
+TEST(Allocation, Qwen3VlInterleave) {
+  // Round robin t,h,w over pairs 0..59, then pairs 60..63 on t: counts 24/20/20.
+  EXPECT_EQ(axes_string(make_method("mrope-interleave").allocation), repeat("thw", 20) + "tttt");
+}
+
+TEST(Allocation, VideoRopeLowFrequencyTemporal) {
+  EXPECT_EQ(axes_string(make_method("videorope").allocation), repeat("hw", 24) + std::string(16, 't'));
+}
+
+TEST(Allocation, HopeZeroesTheTemporalPairs) {
+  EXPECT_EQ(axes_string(make_method("hope").allocation), repeat("hw", 24) + std::string(16, '0'));
+  const FrequencyAllocation a = make_method("hope").allocation;
+  for (int i = 48; i < 64; ++i) EXPECT_EQ(a.axis[static_cast<size_t>(i)], Axis::t) << "pair " << i;
+}
+
+TEST(Allocation, HopeXHalfTheFrequenciesZero) {
+  EXPECT_EQ(axes_string(make_method("hope-x").allocation), repeat("hw", 16) + std::string(32, '0'));
+}
+
+TEST(Allocation, PRopeTruncatesLowFrequencies) {
+  EXPECT_EQ(axes_string(make_method("p-rope").allocation), std::string(48, 't') + std::string(16, '0'));
+  MethodOptions o;
+  o.keep_fraction = 0.5;
+  EXPECT_EQ(axes_string(make_method("p-rope", o).allocation), std::string(32, 't') + std::string(32, '0'));
+  o.keep_fraction = 0.3;  // floor(0.3 * 64) = 19
+  EXPECT_EQ(axes_string(make_method("p-rope", o).allocation), std::string(19, 't') + std::string(45, '0'));
+}
+
+TEST(Allocation, OneDimensionalMethodsReadT) {
+  for (const char* name : {"vanilla", "v2pe", "tad-rope"}) {
+    EXPECT_EQ(axes_string(make_method(name).allocation), std::string(64, 't')) << name;
+  }
+}
+
+TEST(Allocation, EveryPresetCoversEveryPairOnceForAnyEvenD) {
+  for (const std::string& name : method_names()) {
+    if (name == "custom") continue;
+    for (int d = 2; d <= 512; d += 2) {
+      MethodOptions o;
+      o.spectrum.head_dim = d;
+      const FrequencyAllocation a = make_method(name, o).allocation;
+      ASSERT_EQ(a.pairs(), d / 2) << name << " d=" << d;
+      ASSERT_EQ(a.zero.size(), a.axis.size());
+      const size_t counted = a.pairs_on(Axis::t).size() + a.pairs_on(Axis::h).size() + a.pairs_on(Axis::w).size();
+      EXPECT_EQ(counted, static_cast<size_t>(d / 2)) << name << " d=" << d;
+    }
+  }
+}
+
+TEST(Allocation, UserSectionsAreHonoured) {
+  MethodOptions o;
+  o.spectrum.head_dim = 64;
+  o.sections = AxisSections{8, 12, 12};
+  const FrequencyAllocation m = make_method("mrope", o).allocation;
+  EXPECT_EQ(m.pairs_on(Axis::t).size(), 8u);
+  EXPECT_EQ(m.pairs_on(Axis::h).size(), 12u);
+  EXPECT_EQ(m.pairs_on(Axis::w).size(), 12u);
+  o.sections = AxisSections{8, 14, 10};  // unequal spatial counts: alternate, then the rest on h
+  const FrequencyAllocation v = make_method("videorope", o).allocation;
+  EXPECT_EQ(axes_string(v), repeat("hw", 10) + "hhhh" + std::string(8, 't'));
+}
+
+TEST(Allocation, BadSectionsAreInputErrors) {
+  MethodOptions o;
+  o.sections = AxisSections{16, 24, 23};  // sums to 63, not d/2 = 64
+  EXPECT_THROW(make_method("mrope", o), InputError);
+  o.sections = AxisSections{4, 30, 30};   // interleave cannot place 30 h pairs in 64
+  EXPECT_THROW(make_method("mrope-interleave", o), InputError);
+  EXPECT_THROW(parse_sections("16,24"), InputError);
+  EXPECT_THROW(parse_sections("16,x,24"), InputError);
+}
+
+TEST(Allocation, CustomSpec) {
+  MethodOptions o;
+  o.custom_allocation = "t:48-63;h:0-46:2;w:1-47:2;zero:48-63";
+  EXPECT_EQ(axes_string(make_method("custom", o).allocation), axes_string(make_method("hope").allocation));
+  for (const char* bad : {"t:0-63;h:0", "t:0-62", "t:0-64", "x:0-63", "t0-63", "t:5-2;h:0-4,6-63"}) {
+    o.custom_allocation = bad;
+    EXPECT_THROW(make_method("custom", o), InputError) << bad;
+  }
+  o.custom_allocation = "";
+  EXPECT_THROW(make_method("custom", o), InputError);
+}
+
+TEST(Allocation, UnknownMethodIsInputError) { EXPECT_THROW(make_method("rope2d"), InputError); }
+
+TEST(Allocation, PairLayoutsPermuteDimensions) {
+  std::set<int> halves, adjacent;
+  for (int i = 0; i < 64; ++i) {
+    const PairDims h = pair_dimensions(i, 128, PairLayout::halves);
+    const PairDims a = pair_dimensions(i, 128, PairLayout::adjacent);
+    EXPECT_EQ(h.second - h.first, 64);
+    EXPECT_EQ(a.first, 2 * i);
+    EXPECT_EQ(a.second, 2 * i + 1);
+    halves.insert({h.first, h.second});
+    adjacent.insert({a.first, a.second});
+  }
+  EXPECT_EQ(halves.size(), 128u);  // each dimension in exactly one pair
+  EXPECT_EQ(adjacent.size(), 128u);
+}
+
+}  // namespace
+}  // namespace hopelab

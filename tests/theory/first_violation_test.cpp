@@ -1,0 +1,171 @@
+// First violations against a brute-force long double scan (one cosl per pair and distance,
+// no recurrence, theta recomputed here), plus the proven-never cases and their reasons.
+#include <cmath>
+#include <functional>
+
+#include <gtest/gtest.h>
+
+#include "theory/cosine_scan.h"
+#include "theory/first_violation.h"
+#include "theory/input_error.h"
+
+namespace hopelab {
+namespace {
+
+struct BruteForce {
+  std::int64_t first = -1;  // -1: none up to the limit
+  long double margin = 0;   // smallest |S(m)| seen at m <= first (how close a call was)
+};
+
+// S(m) = sum over selected pairs of cos(Delta_axis(m) theta_i), zero pairs 1; Delta from `offset`.
+BruteForce brute_force(const Method& m, std::optional<Axis> only, std::int64_t limit,
+                       const std::function<Offset3(std::int64_t)>& offset) {
+  const int d = m.spectrum.head_dim;
+  BruteForce out;
+  out.margin = 1e300L;
+  for (std::int64_t k = 1; k <= limit; ++k) {
+    const Offset3 off = offset(k);
+    long double s = 0;
+    for (int i = 0; i < d / 2; ++i) {
+      const Axis a = m.allocation.axis[static_cast<size_t>(i)];
+      if (only && a != *only) continue;
+      const long double theta = std::pow(static_cast<long double>(m.spectrum.base), -2.0L * i / d);
+      const long double delta = a == Axis::t ? off.t : a == Axis::h ? off.h : off.w;
+      s += m.allocation.zero[static_cast<size_t>(i)] ? 1.0L : std::cos(delta * theta);
+    }
+    out.margin = std::min(out.margin, std::fabs(s));
+    if (s < 0) {
+      out.first = k;
+      return out;
+    }
+  }
+  return out;
+}
+
+void expect_matches_brute_force(const std::string& name, MethodOptions o, Direction dir, std::optional<Axis> only,
+                                std::int64_t limit) {
+  const Method m = make_method(name, o);
+  ViolationQuery q;
+  q.direction = dir;
+  q.only_axis = only;
+  q.limit = limit;
+  q.grid_height = 3;
+  q.grid_width = 4;
+  const FirstViolation got = first_violation(m, q);
+  const BruteForce want = brute_force(m, only, limit, [&](std::int64_t k) {
+    if (dir == Direction::text) return Offset3{double(k), double(k), double(k)};
+    return frame_offset(m.design, k, 3, 4);
+  });
+  const std::string label = name + " along " + direction_name(dir) + (only ? std::string(" only ") + axis_name(*only) : "");
+  // The scan's rounding (scan_rounding_bound, ~1e-13) can only flip a sign when |S| is below it;
+  // the cases here keep a margin far above that, which is checked first.
+  ASSERT_GT(want.margin, 1e-9L) << label << ": brute force came too close to zero to compare";
+  if (want.first < 0) {
+    EXPECT_FALSE(got.distance) << label << ": got " << *got.distance << ", brute force none";
+  } else {
+    ASSERT_TRUE(got.distance) << label << ": brute force " << want.first << ", got none (" << got.reason << ")";
+    EXPECT_EQ(*got.distance, want.first) << label;
+    EXPECT_LT(got.value, 0.0) << label;
+  }
+}
+
+TEST(FirstViolation, MatchesBruteForceAtQwen2Settings) {
+  // d = 128, base 1e6: vanilla first fails at 27115 (checked independently by numpy, too).
+  expect_matches_brute_force("vanilla", {}, Direction::text, std::nullopt, 40000);
+  expect_matches_brute_force("p-rope", {}, Direction::text, std::nullopt, 40000);
+  expect_matches_brute_force("mrope", {}, Direction::frames, Axis::t, 2000);
+  expect_matches_brute_force("mrope-interleave", {}, Direction::frames, Axis::t, 20000);
+  expect_matches_brute_force("videorope", {}, Direction::frames, std::nullopt, 20000);
+  expect_matches_brute_force("vanilla", {}, Direction::frames, std::nullopt, 5000);
+  expect_matches_brute_force("tad-rope", {}, Direction::frames, std::nullopt, 5000);
+  expect_matches_brute_force("v2pe", {}, Direction::frames, std::nullopt, 8000);
+}
+
+TEST(FirstViolation, MatchesBruteForceAtSmallSettings) {
+  for (int d : {8, 16, 32}) {
+    for (double base : {10.0, 100.0, 1e3}) {
+      MethodOptions o;
+      o.spectrum = {d, base};
+      for (const char* name : {"vanilla", "mrope", "videorope", "p-rope"}) {
+        expect_matches_brute_force(name, o, Direction::text, std::nullopt, 3000);
+        expect_matches_brute_force(name, o, Direction::frames, Axis::t, 3000);
+      }
+    }
+  }
+}
+
+TEST(FirstViolation, ZeroPairsOutweighingRotatingPairsIsProvenNever) {
+  ViolationQuery q;
+  const FirstViolation hx = first_violation(make_method("hope-x"), q);
+  EXPECT_TRUE(hx.proven_never);
+  EXPECT_FALSE(hx.distance);
+  EXPECT_EQ(hx.zero_weight, 64.0);  // 32 pairs * 2 sigma^2
+  EXPECT_EQ(hx.rotating_weight, 64.0);
+  EXPECT_NE(hx.reason.find("never"), std::string::npos);
+
+  q.direction = Direction::frames;  // M-RoPE frames: 48 spatial pairs see offset 0
+  EXPECT_TRUE(first_violation(make_method("mrope"), q).proven_never);
+  q.only_axis = Axis::t;  // HoPE's temporal pairs alone are all zero frequency
+  EXPECT_TRUE(first_violation(make_method("hope"), q).proven_never);
+}
+
+TEST(FirstViolation, UnprovenAndUnfoundSaysSo) {
+  ViolationQuery q;
+  q.limit = 1000;  // vanilla fails only at 27115
+  const FirstViolation v = first_violation(make_method("vanilla"), q);
+  EXPECT_FALSE(v.distance);
+  EXPECT_FALSE(v.proven_never);
+  EXPECT_NE(v.reason.find("not proven"), std::string::npos);
+}
+
+TEST(FirstViolation, TruncatedTimeAlignedIdsScanDirectly) {
+  MethodOptions o;
+  o.design = DesignKind::qwen25vl;
+  o.fps = 3.0;  // 2/3 s per grid * 2 tokens/s = 4/3 per frame, truncated: not linear in frames
+  o.tokens_per_second = 2.0;
+  const Method m = make_method("mrope", o);
+  ASSERT_FALSE(frame_offset_is_linear(m.design));
+  expect_matches_brute_force("mrope", o, Direction::frames, Axis::t, 3000);
+}
+
+TEST(FirstViolation, RejectsBadLimitAndEmptyAxis) {
+  ViolationQuery q;
+  q.limit = 0;
+  EXPECT_THROW(first_violation(make_method("vanilla"), q), InputError);
+  q.limit = 10;
+  q.only_axis = Axis::h;  // vanilla has no h pairs
+  EXPECT_THROW(first_violation(make_method("vanilla"), q), InputError);
+}
+
+TEST(CosineScan, AgreesWithDirectCosinesWithinItsRoundingBound) {
+  // The recurrence against one long double cos per step, over 20 resync blocks, at high and
+  // low frequencies; starting off a block boundary as first violations do (first = 1).
+  const std::vector<double> omega = {1.0, 0.3183, 2.5e-3, 1e-6, 3.0, 0.7853981633974483};
+  const std::vector<double> weight = {1.0, 2.0, 0.5, 1.5, 0.25, 2.0};
+  const double bound = scan_rounding_bound(weight);
+  double worst_error = 0.0;
+  std::int64_t visited = 0;
+  scan_cosine_sums(omega, weight, 1, 20 * kResyncSteps, [&](std::int64_t m, double scanned) {
+    long double direct = 0;
+    for (size_t i = 0; i < omega.size(); ++i) {
+      direct += weight[i] * std::cos(static_cast<long double>(m) * static_cast<long double>(omega[i]));
+    }
+    worst_error = std::max(worst_error, static_cast<double>(std::fabs(scanned - direct)));
+    ++visited;
+    return true;
+  });
+  EXPECT_EQ(visited, 20 * kResyncSteps);
+  EXPECT_LE(worst_error, bound) << "bound " << bound;
+}
+
+TEST(CosineScan, StopsAtTheFirstNegativeSum) {
+  // S(m) = cos(m pi/3) + 0.4: negative first at m = 2 (cos(2 pi/3) = -0.5).
+  const ScanResult r = scan_first_negative({M_PI / 3, 0.0}, {1.0, 0.4}, 1, 100);
+  ASSERT_TRUE(r.first_negative);
+  EXPECT_EQ(*r.first_negative, 2);
+  EXPECT_NEAR(r.value, -0.1, 1e-12);
+  EXPECT_FALSE(scan_first_negative({M_PI / 3, 0.0}, {1.0, 1.01}, 1, 100).first_negative);  // min is 0.01
+}
+
+}  // namespace
+}  // namespace hopelab
