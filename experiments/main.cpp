@@ -9,12 +9,27 @@
 #include "theory_commands.h"
 #include "theory_report.h"
 
+namespace {
+
+// CLI11 reads an empty value ("--base ''") as 0 or as unset; refuse it with the flag's name.
+void refuse_empty_values(CLI::App& app) {
+  for (CLI::Option* option : app.get_options()) {
+    if (option->get_expected_min() == 0) continue;  // flags take no value
+    option->check(CLI::Validator(
+        [](std::string& value) { return value.empty() ? std::string("empty value ''") : std::string(); }, "", ""));
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*sub);
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
   CLI::App app{"hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings", "hopelab"};
   app.require_subcommand(1);
   hopelab::cli::add_theory_commands(app);
   hopelab::cli::add_theory_report_command(*app.get_subcommand("theory"));
   hopelab::cli::add_positions_command(app);
+  refuse_empty_values(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {

@@ -127,7 +127,7 @@ void add_first_violation(CLI::App& theory) {
   auto along = std::make_shared<std::string>("text");
   auto only = std::make_shared<std::string>();
   auto grid = std::make_shared<std::string>("12x12");
-  auto limit = std::make_shared<std::int64_t>(10'000'000);
+  auto limit = std::make_shared<std::string>("10000000");
   CLI::App* cmd = theory.add_subcommand("first-violation", "smallest distance with negative expected preference");
   add_method_options(*cmd, *args);
   cmd->add_option("--along", *along, "text (offset m,m,m) or frames (same cell, m frames apart)")->capture_default_str();
@@ -143,7 +143,7 @@ void add_first_violation(CLI::App& theory) {
     const Grid g = parse_grid(*grid);
     q.grid_height = g.height;
     q.grid_width = g.width;
-    q.limit = *limit;
+    q.limit = parse_nonnegative_integer(*limit, "--limit");
     const FirstViolation v = first_violation(m, q);
     if (*json) {
       Json out{{"method", m.name}, {"along", direction_name(q.direction)},
@@ -195,12 +195,19 @@ void add_base_bound(CLI::App& theory) {
     if (*json) {
       Json windows = Json::array();
       for (const BaseInterval& w : b.infeasible_above) windows.push_back({w.from, w.to});
-      std::cout << Json{{"base", b.base}, {"infeasible_below", b.infeasible_below},
+      std::cout << Json{{"base", b.base},
+                        {"infeasible_below", b.feasible_at_search_start ? Json(nullptr) : Json(b.infeasible_below)},
+                        {"feasible_at_search_start", b.feasible_at_search_start},
                         {"context_length", query->context_length}, {"max_distance", b.max_distance},
                         {"head_dim", query->head_dim}, {"grid_ratio", query->grid_ratio},
                         {"bases_evaluated", b.grid_points}, {"infeasible_above", windows}}
                        .dump()
                 << '\n';
+      return;
+    }
+    if (b.feasible_at_search_start) {
+      std::cout << "every base searched is feasible for L = " << query->context_length << " (m in [0, "
+                << b.max_distance << "]): the minimal base is at most " << number_text(b.base) << "\n";
       return;
     }
     std::cout << "minimal base for L = " << query->context_length << " (m in [0, " << b.max_distance

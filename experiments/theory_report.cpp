@@ -7,6 +7,7 @@
 #include "cli_output.h"
 #include "theory/critical_length.h"
 #include "theory/first_violation.h"
+#include "theory/text_parse.h"
 
 namespace hopelab::cli {
 
@@ -27,7 +28,8 @@ std::string allocation_text(const FrequencyAllocation& a) {
   return text;
 }
 
-void print_report(const MethodArgs& base_args, std::int64_t limit) {
+void print_report(const MethodArgs& base_args, const std::string& limit_text) {
+  const std::int64_t limit = parse_nonnegative_integer(limit_text, "--limit");
   std::cout << "hopelab theory report: d = " << base_args.head_dim << ", base = " << number_text(base_args.base)
             << ", frames grid 12x12, first violations scanned to " << limit << "\n\n";
   Table table({"method", "allocation (pair indices)", "design", "1st viol. text", "1st viol. frames",
@@ -59,7 +61,7 @@ void print_report(const MethodArgs& base_args, std::int64_t limit) {
 
 void add_theory_report_command(CLI::App& theory) {
   auto args = std::make_shared<MethodArgs>();
-  auto limit = std::make_shared<std::int64_t>(10'000'000);
+  auto limit = std::make_shared<std::string>("10000000");
   CLI::App* cmd = theory.add_subcommand("report", "allocation, first violations and critical length of every method");
   add_spectrum_options(*cmd, *args);
   cmd->add_option("--limit", *limit, "largest distance scanned for first violations")->capture_default_str();

@@ -127,7 +127,8 @@ FrequencyAllocation allocate_p_rope(int pairs, double keep_fraction) {
     throw InputError("p-rope keep fraction must be in [0, 1], got " + format_number(keep_fraction));
   }
   FrequencyAllocation alloc = uniform(pairs, Axis::t);
-  const int keep = static_cast<int>(std::floor(keep_fraction * pairs));
+  // floor(p * P), read as the decimal the user wrote: 0.57 * 100 is 56.99999999999999 in double.
+  const int keep = static_cast<int>(std::floor(keep_fraction * pairs * (1.0 + 1e-12)));
   for (int i = keep; i < pairs; ++i) alloc.zero[static_cast<size_t>(i)] = 1;
   return alloc;
 }

@@ -41,7 +41,11 @@ BaseBound minimal_base(const BaseBoundQuery& q) {
   out.found = true;
   out.base = b;
   out.infeasible_below = previous;
-  if (b == q.search_from) return out;  // feasible at the start of the search
+  if (b == q.search_from) {  // no infeasible base seen: the bound is at most search_from
+    out.feasible_at_search_start = true;
+    out.infeasible_below = 0.0;
+    return out;
+  }
 
   // Refine the bracket [previous (infeasible), b (feasible)] to ~1e-12 relative.
   double lo = previous, hi = b;

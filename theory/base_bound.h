@@ -26,7 +26,8 @@ struct BaseInterval {
 
 struct BaseBound {
   double base = 0.0;                  // smallest feasible base found (refined)
-  double infeasible_below = 0.0;      // the refined bracket's infeasible end
+  double infeasible_below = 0.0;      // the refined bracket's infeasible end (0: none found)
+  bool feasible_at_search_start = false;  // then the bound is only "<= search_from"
   std::int64_t max_distance = 0;      // largest m checked: L or L-1
   std::int64_t grid_points = 0;       // bases evaluated
   bool found = false;

@@ -9,8 +9,8 @@
 namespace hopelab {
 
 std::vector<double> pair_weights(const Method& method, double sigma) {
-  if (!(sigma > 0.0) || !std::isfinite(sigma)) {
-    throw InputError("sigma must be a finite number > 0, got " + format_number(sigma));
+  if (!(sigma > 0.0) || !std::isfinite(2.0 * sigma * sigma * method.spectrum.pairs())) {
+    throw InputError("sigma must be a number > 0 with 2 sigma^2 d finite, got " + format_number(sigma));
   }
   return std::vector<double>(static_cast<size_t>(method.spectrum.pairs()), 2.0 * sigma * sigma);
 }

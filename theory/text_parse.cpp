@@ -38,6 +38,9 @@ std::int64_t parse_nonnegative_integer(const std::string& text, const std::strin
 
 double parse_finite_number(const std::string& text, const std::string& what) {
   const std::string t = trim(text);
+  if (t.find_first_not_of("0123456789.eE+-") != std::string::npos) {  // no hex, inf or nan
+    throw InputError(what + " must be a finite decimal number, got '" + text + "'");
+  }
   char* end = nullptr;
   errno = 0;
   const double value = std::strtod(t.c_str(), &end);
@@ -56,7 +59,10 @@ std::int64_t parse_length(const std::string& text, const std::string& what) {
     if (suffix == 'm' || suffix == 'M') scale = 1024 * 1024;
     if (scale != 1) t.pop_back();
   }
-  const std::int64_t value = parse_nonnegative_integer(t, what);
+  if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 18) {
+    throw InputError(what + " must be a non-negative integer with optional suffix k or M, got '" + text + "'");
+  }
+  const std::int64_t value = std::strtoll(t.c_str(), nullptr, 10);
   if (value > std::numeric_limits<std::int64_t>::max() / scale) {
     throw InputError(what + " is too large: '" + text + "'");
   }

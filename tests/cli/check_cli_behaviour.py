@@ -1,0 +1,269 @@
+#!/usr/bin/env python3
+"""Command-line behaviour of hopelab: output shapes, help, and how bad input is refused.
+
+Usage: check_cli_behaviour.py PATH/TO/hopelab
+  * every command with --json prints exactly one JSON object holding its documented keys
+    (types checked), exit 0, nothing on stderr; without --json a non-empty text answer;
+  * --help at every level exits 0 with a usage text;
+  * every bad input (unknown method, odd head dim, base <= 1 / nan / inf, bad sections,
+    malformed layouts, negative sizes, non-numeric values, unknown flags, bad --along / --grid,
+    bad custom allocations, out-of-range numbers) exits with status 2, prints nothing on stdout
+    and exactly one line on stderr naming the bad value, never a crash or stack trace; checked
+    with and without --json.
+Prints one line per failed check and exits 1 if any failed.
+"""
+
+import json
+import math
+import subprocess
+import sys
+import time
+
+CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
+failures = []
+checks = 0
+CRASH_MARKS = ("terminate called", "what()", "Traceback", "Aborted", "core dumped",
+               "Segmentation fault", "stack trace", "Assertion", "#0 ")
+
+
+def fail(case, expected, actual):
+    failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
+    print(failures[-1])
+
+
+def check(case, ok, expected, actual):
+    global checks
+    checks += 1
+    if not ok:
+        fail(case, expected, actual)
+
+
+def run(args):
+    p = subprocess.run([CLI, *args], capture_output=True, text=True, timeout=60)
+    return p.returncode, p.stdout, p.stderr
+
+
+def show(args):
+    return "hopelab " + " ".join("'%s'" % a if (" " in a or a == "" or ";" in a) else a for a in args)
+
+
+# ------------------------------------------------------------------ JSON shapes
+
+def is_number(v):
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+
+
+def is_int(v):
+    return isinstance(v, int) and not isinstance(v, bool)
+
+
+def int_list(v):
+    return isinstance(v, list) and all(is_int(x) for x in v)
+
+
+def number_list(v):
+    return isinstance(v, list) and all(is_number(x) for x in v)
+
+
+# Documented keys of each command's object and a predicate on each value.
+SHAPES = {
+    "allocation": {"t": int_list, "h": int_list, "w": int_list, "zero": int_list},
+    "preference": {"value": is_number,
+                   "by_axis": lambda v: isinstance(v, dict) and set(v) == {"t", "h", "w"}
+                   and all(is_number(x) for x in v.values())},
+    "first-violation": {"first_violation": lambda v: v is None or (is_int(v) and v >= 1),
+                        "reason": lambda v: isinstance(v, str) and v != ""},
+    "base-bound": {"base": lambda v: is_number(v) and v > 1},
+    "critical-length": {"critical_length": lambda v: v is None or (is_number(v) and v > 1)},
+    "positions": {"t": number_list, "h": number_list, "w": number_list},
+}
+
+GOOD = [
+    ("allocation", ["theory", "allocation", "--method", "mrope"]),
+    ("allocation", ["theory", "allocation", "--method", "hope", "--head-dim", "64"]),
+    ("allocation", ["theory", "allocation", "--method", "videorope", "--head-dim", "80", "--sections", "10,15,15"]),
+    ("allocation", ["theory", "allocation", "--method", "custom", "--allocation", "t:0-15;h:16-39;w:40-63;zero:0-3"]),
+    ("preference", ["theory", "preference", "--method", "mrope", "--offset", "5,3,2"]),
+    ("preference", ["theory", "preference", "--method", "hope", "--offset", "1e9,0.5,-2", "--sigma", "0.5"]),
+    ("preference", ["theory", "preference", "--method", "vanilla", "--offset", "0,0,0", "--base", "1e4", "--head-dim", "16"]),
+    ("first-violation", ["theory", "first-violation", "--method", "vanilla"]),
+    ("first-violation", ["theory", "first-violation", "--method", "hope-x"]),
+    ("first-violation", ["theory", "first-violation", "--method", "mrope", "--along", "frames", "--grid", "4x6"]),
+    ("first-violation", ["theory", "first-violation", "--method", "videorope", "--only-axis", "t", "--limit", "1000"]),
+    ("base-bound", ["theory", "base-bound", "--context-length", "256", "--head-dim", "32"]),
+    ("base-bound", ["theory", "base-bound", "--context-length", "1k", "--exclusive"]),
+    ("critical-length", ["theory", "critical-length", "--method", "mrope"]),
+    ("critical-length", ["theory", "critical-length", "--method", "hope"]),
+    ("positions", ["positions", "--method", "mrope", "--layout", "text:3,video:3x2x2,text:5"]),
+    ("positions", ["positions", "--method", "hope", "--layout", "text:2,image:3x4,text:1", "--gamma", "0.75"]),
+]
+
+
+def check_good():
+    for kind, args in GOOD:
+        rc, out, err = run(args + ["--json"])
+        case = show(args + ["--json"])
+        check(case + " exit", rc == 0, "exit 0", "exit %d (%s)" % (rc, err.strip()))
+        check(case + " stderr", err == "", "empty stderr", repr(err[:200]))
+        try:
+            obj = json.loads(out)  # raises on trailing data: exactly one JSON value
+        except ValueError as e:
+            check(case + " JSON", False, "one JSON object", "%r (%s)" % (out[:200], e))
+            continue
+        check(case + " JSON object", isinstance(obj, dict), "a JSON object", type(obj).__name__)
+        if not isinstance(obj, dict):
+            continue
+        for key, pred in SHAPES[kind].items():
+            check(case + " key " + key, key in obj and pred(obj[key]), "documented key '%s'" % key,
+                  repr(obj.get(key, "<missing>"))[:200])
+        if kind == "positions":
+            lengths = {len(obj.get(a, [])) for a in "thw"}
+            check(case + " equal lengths", len(lengths) == 1, "t, h, w of one length", lengths)
+        rc, out, err = run(args)
+        case = show(args)
+        check(case + " exit", rc == 0, "exit 0", "exit %d (%s)" % (rc, err.strip()))
+        check(case + " text", out.strip() != "", "a non-empty answer", repr(out[:100]))
+        check(case + " stderr", err == "", "empty stderr", repr(err[:200]))
+    rc, out, err = run(["theory", "report"])
+    check("hopelab theory report", rc == 0 and len(out.strip().splitlines()) >= 10 and err == "",
+          "exit 0 and a table of every method", "exit %d, %d lines, stderr %r" % (rc, len(out.splitlines()), err[:100]))
+
+
+def check_help():
+    for args in ([], ["theory"], ["theory", "allocation"], ["theory", "preference"],
+                 ["theory", "first-violation"], ["theory", "base-bound"], ["theory", "critical-length"],
+                 ["theory", "report"], ["positions"]):
+        rc, out, err = run(args + ["--help"])
+        check(show(args + ["--help"]), rc == 0 and "Usage" in out, "exit 0 with a usage text",
+              "exit %d, stdout %r" % (rc, out[:80]))
+
+
+# ------------------------------------------------------------------ bad input
+# (arguments, text the error line must contain: the bad value as typed, or the missing thing)
+
+M = ["--method", "mrope"]
+BAD = [
+    # unknown method, on every command that takes one
+    (["theory", "allocation", "--method", "foo"], "foo"),
+    (["theory", "preference", "--method", "rope2d", "--offset", "1,1,1"], "rope2d"),
+    (["theory", "first-violation", "--method", "MROPE"], "MROPE"),
+    (["theory", "critical-length", "--method", ""], "''"),
+    (["positions", "--method", "nope", "--layout", "text:3"], "nope"),
+    # odd / non-positive head dim
+    (["theory", "allocation", *M, "--head-dim", "127"], "127"),
+    (["theory", "preference", *M, "--head-dim", "127", "--offset", "1,1,1"], "127"),
+    (["theory", "first-violation", *M, "--head-dim", "127"], "127"),
+    (["theory", "critical-length", *M, "--head-dim", "127"], "127"),
+    (["theory", "base-bound", "--context-length", "64", "--head-dim", "127"], "127"),
+    (["positions", *M, "--head-dim", "127", "--layout", "text:3"], "127"),
+    (["theory", "allocation", *M, "--head-dim", "0"], "0"),
+    (["theory", "allocation", *M, "--head-dim", "-4"], "-4"),
+    # base <= 1, not finite, not a number
+    *[(["theory", "preference", *M, "--offset", "1,2,3", "--base", b], b) for b in ("1", "0.5", "-3", "nan", "inf")],
+    *[(["theory", "first-violation", "--method", "vanilla", "--base", b], b) for b in ("1", "0.5", "-3", "nan", "inf")],
+    *[(["theory", "critical-length", *M, "--base", b], b) for b in ("1", "-3", "inf")],
+    (["theory", "allocation", *M, "--base", "abc"], "abc"),
+    (["theory", "allocation", *M, "--base", ""], "''"),
+    # sections
+    (["theory", "allocation", *M, "--sections", "16,24,23"], "16,24,23"),
+    (["theory", "preference", "--method", "videorope", "--offset", "1,1,1", "--sections", "16,24,25"], "16,24,25"),
+    (["theory", "allocation", *M, "--sections", "16,24"], "16,24"),
+    (["theory", "allocation", *M, "--sections", "-1,33,32"], "-1"),
+    (["theory", "allocation", *M, "--sections", "a,b,c"], "a"),
+    (["theory", "allocation", "--method", "mrope-interleave", "--head-dim", "16", "--sections", "2,3,3"], "2,3,3"),
+    # layouts
+    (["positions", *M, "--layout", "video:3x2"], "video:3x2"),
+    (["positions", *M, "--layout", "text:"], "text:"),
+    (["positions", *M, "--layout", "foo:3"], "foo:3"),
+    (["positions", *M, "--layout", "video:0x2x2"], "video:0x2x2"),
+    (["positions", *M, "--layout", "text:-3"], "-3"),
+    (["positions", *M, "--layout", ""], "empty"),
+    (["positions", *M, "--layout", "video:-3x2x2"], "-3"),
+    (["positions", *M, "--layout", "text:3,,text:2"], "''"),
+    (["positions", *M, "--layout", "text:1e3"], "1e3"),
+    (["positions", *M, "--layout", "image:2x2x2"], "image:2x2x2"),
+    (["positions", *M, "--layout", "text:99999999999999999999"], "99999999999999999999"),
+    # negative sizes and non-numeric values elsewhere
+    (["theory", "base-bound", "--context-length", "-5"], "-5"),
+    (["theory", "base-bound", "--context-length", "abc"], "abc"),
+    (["theory", "base-bound", "--context-length", "0"], "0"),
+    (["theory", "base-bound", "--context-length", "1.5k"], "1.5k"),
+    (["theory", "first-violation", *M, "--limit", "-1"], "-1"),
+    (["theory", "first-violation", *M, "--limit", "abc"], "abc"),
+    (["theory", "first-violation", *M, "--limit", "99999999999999999999"], "99999999999999999999"),
+    (["theory", "preference", *M, "--offset", "a,b,c"], "a"),
+    (["theory", "preference", *M, "--offset", "1,2"], "1,2"),
+    (["theory", "preference", *M, "--offset", "inf,0,0"], "inf"),
+    (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "x"], "x"),
+    (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "-1"], "-1"),
+    (["theory", "allocation", "--method", "p-rope", "--keep-fraction", "1.5"], "1.5"),
+    (["positions", "--method", "hope", "--layout", "video:2x2x2", "--gamma", "x"], "x"),
+    (["positions", "--method", "hope", "--layout", "video:2x2x2", "--gamma", "0"], "0"),
+    (["positions", "--method", "videorope", "--layout", "video:2x2x2", "--delta", "-2"], "-2"),
+    # unknown flag, missing required flag
+    (["theory", "allocation", *M, "--bogus"], "--bogus"),
+    (["positions", *M, "--layout", "text:3", "--frobnicate", "1"], "--frobnicate"),
+    (["theory", "preference", *M], "--offset"),
+    # --along, --only-axis, --grid
+    (["theory", "first-violation", *M, "--along", "diag"], "diag"),
+    (["theory", "first-violation", *M, "--only-axis", "x"], "x"),
+    (["theory", "first-violation", *M, "--along", "frames", "--grid", "12"], "12"),
+    (["theory", "first-violation", *M, "--along", "frames", "--grid", "0x3"], "0x3"),
+    (["theory", "first-violation", *M, "--along", "frames", "--grid", "axb"], "a"),
+    (["theory", "first-violation", *M, "--along", "frames", "--grid", "12x12x3"], "12x12x3"),
+    (["theory", "critical-length", *M, "--grid", "-1x3"], "-1"),
+    # custom allocations
+    (["theory", "allocation", "--method", "custom"], "allocation"),
+    (["theory", "allocation", "--method", "custom", "--allocation", "t:0-15;h:16-39;w:40-62"], "63"),
+    (["theory", "allocation", "--method", "custom", "--allocation", "t:0-15;h:15-39;w:40-63"], "15"),
+    (["theory", "allocation", "--method", "custom", "--allocation", "t:0-63;zero:70"], "70"),
+    (["theory", "allocation", "--method", "custom", "--allocation", "x:0-63"], "x"),
+    (["theory", "preference", "--method", "custom", "--offset", "1,1,1", "--allocation", "t:5-2"], "5-2"),
+]
+
+
+def check_bad():
+    for args, token in BAD:
+        for extra in ([], ["--json"]):
+            full = args + extra
+            case = show(full)
+            rc, out, err = run(full)
+            lines = err.splitlines()
+            check(case + " exit status", rc == 2, "exit 2", "exit %d" % rc)
+            check(case + " stdout", out == "", "nothing on stdout", repr(out[:120]))
+            check(case + " one stderr line", len(lines) == 1 and err.endswith("\n"),
+                  "exactly one line on stderr", repr(err[:300]))
+            check(case + " names the bad value", token in err, "stderr naming %r" % token, repr(err.strip()[:200]))
+            check(case + " no crash", not any(mark in err for mark in CRASH_MARKS),
+                  "no crash or stack trace", repr(err[:300]))
+
+
+def check_no_null_numbers():
+    # sigma is accepted as "finite > 0", so the answer must be finite numbers (or, if 2 sigma^2
+    # overflows, a refusal with exit 2); a JSON null in place of a number is neither.
+    for sigma in ("1e200", "1e-200"):
+        args = ["theory", "preference", *M, "--offset", "1,2,3", "--sigma", sigma, "--json"]
+        rc, out, err = run(args)
+        if rc == 2:
+            check(show(args), out == "" and len(err.splitlines()) == 1, "a one-line refusal", repr(err))
+            continue
+        obj = json.loads(out) if rc == 0 else {}
+        ok = rc == 0 and SHAPES["preference"]["value"](obj.get("value")) and SHAPES["preference"]["by_axis"](obj.get("by_axis"))
+        check(show(args), ok, "finite value and by_axis, or exit 2", "exit %d: %s" % (rc, out.strip()[:200]))
+
+
+def main():
+    start = time.time()
+    check_help()
+    check_good()
+    check_bad()
+    check_no_null_numbers()
+    if failures:
+        print("%d of %d checks FAILED" % (len(failures), checks))
+        return 1
+    print("all %d checks passed in %.1f s" % (checks, time.time() - start))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
