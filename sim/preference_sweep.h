@@ -1,0 +1,26 @@
+#pragma once
+// Closed-form preference D(Delta) = sum_i w_i cos(phi_i) (theory/preference.h) evaluated at
+// many offsets at once, in parallel on the build's backend: Thrust on OpenMP (hopelab_sim) or
+// CUDA (hopelab_sim_cuda, same source). Each offset's sum is theory's accumulate_preference.
+// A program links one backend; both define these same functions.
+
+#include <vector>
+
+#include "theory/method.h"
+#include "theory/preference.h"
+
+namespace hopelab {
+
+// D(offsets[j]).total for every j. offsets: (M); weights: (P); returns (M).
+// Throws InputError when weights or the allocation do not have the spectrum's P pairs.
+std::vector<double> preference_sweep(const Method& method, const std::vector<Offset3>& offsets,
+                                     const std::vector<double>& weights);
+
+// "cpu-omp" or "cuda": the backend this library was compiled for.
+const char* backend_name();
+
+// Whether the backend can run here: always on CPU; on CUDA, whether a device is visible
+// (false, not an abort, without a driver or a GPU).
+bool backend_device_available();
+
+}  // namespace hopelab

@@ -1,0 +1,3 @@
+// preference_sweep_test.inc on the CPU backend (hopelab_sim: Thrust on OpenMP).
+#define HOPELAB_EXPECTED_BACKEND "cpu-omp"
+#include "preference_sweep_test.inc"
