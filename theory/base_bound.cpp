@@ -1,6 +1,9 @@
 #include "theory/base_bound.h"
 
+#include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <thread>
 #include <string>
 
 #include "theory/cosine_scan.h"
@@ -16,6 +19,30 @@ bool base_is_feasible(double base, int head_dim, std::int64_t max_distance) {
   return !scan_first_negative(theta, weight, 1, max_distance).first_negative;
 }
 
+namespace {
+
+// Feasibility of grid bases b_k = from * ratio^k, k = first..first+count-1, evaluated on all
+// hardware threads (each base is independent); returns one flag per base.
+std::vector<char> feasible_on_grid(double from, double ratio, std::int64_t first, std::int64_t count, int head_dim,
+                                   std::int64_t max_distance) {
+  std::vector<char> feasible(static_cast<size_t>(count), 0);
+  std::atomic<std::int64_t> next{0};
+  const auto work = [&] {
+    for (std::int64_t j; (j = next.fetch_add(1)) < count;) {
+      const double base = from * std::pow(ratio, static_cast<double>(first + j));
+      feasible[static_cast<size_t>(j)] = base_is_feasible(base, head_dim, max_distance);
+    }
+  };
+  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
+  work();
+  for (std::thread& t : pool) t.join();
+  return feasible;
+}
+
+}  // namespace
+
 BaseBound minimal_base(const BaseBoundQuery& q) {
   validate(Spectrum{q.head_dim, 2.0});
   if (q.context_length < 1) {
@@ -27,42 +54,56 @@ BaseBound minimal_base(const BaseBoundQuery& q) {
   }
   BaseBound out;
   out.max_distance = q.include_endpoint ? q.context_length : q.context_length - 1;
-  const auto feasible = [&](double b) {
-    ++out.grid_points;
-    return base_is_feasible(b, q.head_dim, out.max_distance);
-  };
+  const auto grid_base = [&](std::int64_t k) { return q.search_from * std::pow(q.grid_ratio, static_cast<double>(k)); };
+  const auto grid_size = static_cast<std::int64_t>(std::floor(std::log(q.search_to / q.search_from) / std::log(q.grid_ratio))) + 1;
+  const std::int64_t batch = 8 * std::max<std::int64_t>(1, std::thread::hardware_concurrency());
 
-  double previous = q.search_from;
-  double b = q.search_from;
-  for (; b <= q.search_to; previous = b, b *= q.grid_ratio) {
-    if (feasible(b)) break;
+  // Walk the grid upward in batches; the answer is the first feasible grid index, whatever
+  // the batch size or thread count.
+  std::int64_t first_feasible = -1;
+  for (std::int64_t k = 0; k < grid_size && first_feasible < 0; k += batch) {
+    const std::int64_t count = std::min(batch, grid_size - k);
+    const std::vector<char> feasible = feasible_on_grid(q.search_from, q.grid_ratio, k, count, q.head_dim, out.max_distance);
+    out.grid_points += count;
+    for (std::int64_t j = 0; j < count; ++j) {
+      if (feasible[static_cast<size_t>(j)]) {
+        first_feasible = k + j;
+        break;
+      }
+    }
   }
-  if (b > q.search_to) return out;
+  if (first_feasible < 0) return out;
   out.found = true;
-  out.base = b;
-  out.infeasible_below = previous;
-  if (b == q.search_from) {  // no infeasible base seen: the bound is at most search_from
+  out.base = grid_base(first_feasible);
+  if (first_feasible == 0) {  // no infeasible base seen: the bound is at most search_from
     out.feasible_at_search_start = true;
-    out.infeasible_below = 0.0;
     return out;
   }
 
-  // Refine the bracket [previous (infeasible), b (feasible)] to ~1e-12 relative.
-  double lo = previous, hi = b;
+  // Refine the bracket [b_{k-1} (infeasible), b_k (feasible)] to ~1e-12 relative.
+  double lo = grid_base(first_feasible - 1), hi = out.base;
   while (hi / lo - 1.0 > 1e-12) {
     const double mid = std::sqrt(lo * hi);
-    (feasible(mid) ? hi : lo) = mid;
+    ++out.grid_points;
+    (base_is_feasible(mid, q.head_dim, out.max_distance) ? hi : lo) = mid;
   }
   out.base = hi;
   out.infeasible_below = lo;
 
-  // Optional: show non-monotonicity by listing infeasible grid runs above b*.
-  for (double c = b * q.grid_ratio; c <= q.recheck_above * out.base; c *= q.grid_ratio) {
-    if (feasible(c)) continue;
-    if (!out.infeasible_above.empty() && out.infeasible_above.back().to * q.grid_ratio * (1 + 1e-12) >= c) {
-      out.infeasible_above.back().to = c;
-    } else {
-      out.infeasible_above.push_back({c, c});
+  // Optional: show non-monotonicity by listing infeasible grid runs in (b*, recheck_above b*].
+  const auto above = static_cast<std::int64_t>(std::floor(std::log(q.recheck_above) / std::log(q.grid_ratio)));
+  if (above > 0) {
+    const std::vector<char> feasible =
+        feasible_on_grid(q.search_from, q.grid_ratio, first_feasible + 1, above, q.head_dim, out.max_distance);
+    out.grid_points += above;
+    for (std::int64_t j = 0; j < above; ++j) {
+      if (feasible[static_cast<size_t>(j)]) continue;
+      const double b = grid_base(first_feasible + 1 + j);
+      if (j > 0 && !feasible[static_cast<size_t>(j - 1)] && !out.infeasible_above.empty()) {
+        out.infeasible_above.back().to = b;
+      } else {
+        out.infeasible_above.push_back({b, b});
+      }
     }
   }
   return out;
