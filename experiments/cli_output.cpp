@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <ostream>
 
 #include "theory/text_format.h"
@@ -64,5 +65,11 @@ std::string index_ranges_text(const std::vector<int>& indices) {
 }
 
 std::string number_text(double value) { return format_number(value); }
+
+std::string compact_text(double value) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return buffer;
+}
 
 }  // namespace hopelab::cli

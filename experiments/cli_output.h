@@ -29,6 +29,7 @@ class Table {
 
 // Compact text of an index list: "0-15", "0,2,4,...,46" (step runs), or "-" when empty.
 std::string index_ranges_text(const std::vector<int>& indices);
-std::string number_text(double value);  // shortest round-trip form
+std::string number_text(double value);   // shortest round-trip form
+std::string compact_text(double value);  // 6 significant digits, for tables
 
 }  // namespace hopelab::cli

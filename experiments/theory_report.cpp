@@ -7,6 +7,7 @@
 #include "cli_output.h"
 #include "theory/critical_length.h"
 #include "theory/first_violation.h"
+#include "theory/sign_flip.h"
 #include "theory/text_parse.h"
 
 namespace hopelab::cli {
@@ -26,6 +27,28 @@ std::string allocation_text(const FrequencyAllocation& a) {
   const std::vector<int> zero = a.zero_pairs();
   if (!zero.empty()) text += " zero:" + index_ranges_text(zero);
   return text;
+}
+
+// Lemma A.1: for dt uniform on {0..L-1}, P[cos(theta_min dt) < 0] of each method's smallest
+// non-zero temporal frequency, at two context lengths.
+void print_lemma_a1(const MethodArgs& base_args) {
+  const std::int64_t lengths[] = {32768, 1048576};
+  std::cout << "\nLemma A.1: P[cos(theta_min dt) < 0], dt uniform on {0..L-1} (zero below theta = pi/(2(L-1)): "
+            << compact_text(sign_flip_threshold(lengths[0])) << " at L = 32k)\n";
+  Table table({"method", "theta_min", "L = 32k", "L = 1M"});
+  for (const std::string& name : method_names()) {
+    if (name == "custom") continue;
+    MethodArgs args = base_args;
+    args.method = name;
+    const CriticalLength c = critical_length(build_method(args));
+    if (!c.length) {
+      table.add_row({name, "none", "0", "0"});
+      continue;
+    }
+    table.add_row({name, compact_text(c.theta_min), compact_text(sign_flip_probability(c.theta_min, lengths[0])),
+                   compact_text(sign_flip_probability(c.theta_min, lengths[1]))});
+  }
+  table.print(std::cout);
 }
 
 void print_report(const MethodArgs& base_args, const std::string& limit_text) {
@@ -48,10 +71,15 @@ void print_report(const MethodArgs& base_args, const std::string& limit_text) {
     const FirstViolation frames_t = first_violation(m, q);
     const CriticalLength c = critical_length(m);
     table.add_row({name, allocation_text(m.allocation), design_name(m.design.kind), violation_text(text),
-                   violation_text(frames), violation_text(frames_t), c.length ? number_text(*c.length) : "none",
-                   c.frames ? number_text(*c.frames) : "-"});
+                   violation_text(frames), violation_text(frames_t), c.length ? compact_text(*c.length) : "none",
+                   c.frames ? compact_text(*c.frames) : "-"});
   }
   table.print(std::cout);
+  print_lemma_a1(base_args);
+  const FlatteningDistances flat = flattening_distances(8, 16, 16);
+  std::cout << "\nProposition 3.1 (flattening a video of 16x16-token frames to 1D): a column neighbour is "
+            << number_text(flat.column) << " position away, a row neighbour " << number_text(flat.row)
+            << ", the same cell in the next frame " << number_text(flat.frame) << ".\n";
   std::cout << "\nFirst violation: smallest distance m with 2 sigma^2 sum_i cos(phi_i(m)) < 0. Text: offset (m,m,m);"
                " frames: same cell m frames apart\n(VideoRoPE delta = 2, HoPE gamma = 1). Critical length: HoPE"
                " Theorem 3.1, 1 + pi / (2 theta_min) over non-zero temporal pairs.\n";
