@@ -95,26 +95,40 @@ void add_preference(CLI::App& theory) {
   auto json = std::make_shared<bool>(false);
   auto offset = std::make_shared<std::string>();
   auto sigma = std::make_shared<double>(1.0);
+  auto variances = std::make_shared<std::string>();
   CLI::App* cmd = theory.add_subcommand("preference", "closed-form expected preference 2 sigma^2 sum cos(phi_i) at an offset");
   add_method_options(*cmd, *args);
   cmd->add_option("--offset", *offset, "position offset DT,DH,DW")->required();
   cmd->add_option("--sigma", *sigma, "standard deviation of q and k components")->capture_default_str();
+  cmd->add_option("--variances", *variances,
+                  "per-dimension variances of q, d comma-separated values (replaces --sigma)");
   cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([args, json, offset, sigma] {
+  cmd->callback([args, json, offset, sigma, variances] {
     const Method m = build_method(*args);
     const Offset3 off = parse_offset(*offset);
-    const Preference p = expected_preference(m, off, *sigma);
+    std::vector<double> s2;
+    for (const std::string& v : variances->empty() ? std::vector<std::string>{} : split(*variances, ',')) {
+      s2.push_back(parse_finite_number(v, "variance"));
+    }
+    if (!s2.empty() && static_cast<int>(s2.size()) != m.spectrum.head_dim) {
+      throw InputError("--variances needs d = " + std::to_string(m.spectrum.head_dim) + " values, got " +
+                       std::to_string(s2.size()) + " in '" + *variances + "'");
+    }
+    const Preference p = expected_preference(m, off, s2.empty() ? pair_weights(m, *sigma) : pair_weights(m, s2));
     if (*json) {
-      std::cout << Json{{"method", m.name}, {"offset", {off.t, off.h, off.w}}, {"sigma", *sigma},
-                        {"value", p.total}, {"by_axis", by_axis_json(p.by_axis)}}.dump()
-                << '\n';
+      Json out{{"method", m.name}, {"offset", {off.t, off.h, off.w}}};
+      out[s2.empty() ? "sigma" : "variances"] = s2.empty() ? Json(*sigma) : Json(s2);
+      out["value"] = p.total;
+      out["by_axis"] = by_axis_json(p.by_axis);
+      std::cout << out.dump() << '\n';
       return;
     }
     Table table({"axis", "contribution"});
     for (Axis a : kAxes) table.add_row({axis_name(a), number_text(p.by_axis[static_cast<size_t>(a)])});
     table.add_row({"total", number_text(p.total)});
     std::cout << m.name << " at offset (" << number_text(off.t) << ", " << number_text(off.h) << ", "
-              << number_text(off.w) << "), sigma = " << number_text(*sigma) << "\n";
+              << number_text(off.w) << ")"
+              << (s2.empty() ? ", sigma = " + number_text(*sigma) : ", per-dimension variances") << "\n";
     table.print(std::cout);
   });
 }
