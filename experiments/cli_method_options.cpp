@@ -1,6 +1,7 @@
 #include "cli_method_options.h"
 
 #include "theory/input_error.h"
+#include "theory/text_parse.h"
 
 namespace hopelab::cli {
 
@@ -46,7 +47,9 @@ Method build_method(const MethodArgs& args) {
   if (!args.design.empty()) options.design = parse_design(args.design);
   options.gamma = args.gamma;
   options.delta = args.delta;
-  options.training_gamma_seed = args.training_seed;
+  if (!args.training_seed.empty()) {
+    options.training_gamma_seed = static_cast<std::uint64_t>(parse_nonnegative_integer(args.training_seed, "--training-seed"));
+  }
   options.fps = args.fps;
   options.tokens_per_second = args.tokens_per_second;
   options.keep_fractional_time = args.keep_fractional_time;

@@ -22,7 +22,7 @@ struct MethodArgs {
   std::string design;            // override
   std::optional<double> gamma;
   std::optional<double> delta;
-  std::optional<std::uint64_t> training_seed;
+  std::string training_seed;     // parsed strictly: CLI11 would wrap "-1" to 2^64 - 1
   double fps = 1.0;
   double tokens_per_second = 25.0;
   bool keep_fractional_time = false;

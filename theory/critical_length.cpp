@@ -22,7 +22,9 @@ CriticalLength critical_length(const Method& method, std::int64_t grid_height, s
   }
   const double half_turn = M_PI / (2.0 * out.theta_min);
   out.length = 1.0 + half_turn;
-  out.frame_step = frame_offset(method.design, 1, grid_height, grid_width).t;
+  // Temporal positions per frame; for truncated time-aligned ids the mean step over many frames.
+  const std::int64_t frames = frame_offset_is_linear(method.design) ? 1 : 1'000'000;
+  out.frame_step = frame_offset(method.design, frames, grid_height, grid_width).t / static_cast<double>(frames);
   out.frames = 1.0 + half_turn / out.frame_step;
   out.reason = "cos(dt * theta_min) < 0 for dt in (pi/(2 theta_min), 3 pi/(2 theta_min))";
   return out;

@@ -17,7 +17,8 @@ struct CriticalLength {
   std::optional<double> length;  // L_c in temporal position units; none without temporal frequency
   int pair = -1;                 // the pair with theta_min
   double theta_min = 0.0;
-  double frame_step = 0.0;           // temporal offset of one frame under the method's design
+  double frame_step = 0.0;           // temporal offset per frame under the method's design (mean
+                                     // over 1e6 frames for truncated time-aligned ids)
   std::optional<double> frames;      // L_c in frames: 1 + pi / (2 theta_min frame_step)
   std::string reason;
 };

@@ -19,6 +19,8 @@ double sign_flip_probability(double theta, std::int64_t context_length) {
   if (!(theta >= 0.0) || !std::isfinite(theta)) {
     throw InputError("theta must be finite and >= 0, got " + format_number(theta));
   }
+  // cos(theta n) = cos((theta mod 2 pi) n) for integer n: at most L intervals below.
+  theta = std::fmod(theta, 2.0 * M_PI);
   if (theta == 0.0) return 0.0;
   // cos(theta n) < 0  <=>  theta n in (pi/2 + 2 pi k, 3 pi/2 + 2 pi k) for some k >= 0.
   // Count the integers n <= L-1 strictly inside each such interval of n.

@@ -6,7 +6,8 @@
 
 namespace hopelab {
 
-// Exact count of n in [0, L-1] with cos(theta n) < 0, divided by L; O(L theta / 2 pi) work.
+// Exact count of n in [0, L-1] with cos(theta n) < 0, divided by L; O(min(L, L theta / 2 pi))
+// work after reducing theta modulo 2 pi.
 double sign_flip_probability(double theta, std::int64_t context_length);
 
 // pi / (2 (L - 1)): below it no offset flips the sign.

@@ -199,6 +199,7 @@ BAD = [
     (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "x"], "x"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "-1"], "-1"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--variances", "1,2,3"], "1,2,3"),
+    (["positions", "--method", "hope", "--layout", "video:2x1x1", "--training-seed", "-1"], "-1"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--head-dim", "4", "--variances", "1,2,x,4"], "x"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--head-dim", "4", "--variances", "1,2,-3,4"], "-3"),
     (["theory", "allocation", "--method", "p-rope", "--keep-fraction", "1.5"], "1.5"),
