@@ -53,6 +53,14 @@ TEST(CriticalLength, FramesFollowTheDesignsTemporalStep) {
   EXPECT_DOUBLE_EQ(*v.frames - 1.0, (*v.length - 1.0) / 2.0);
   EXPECT_EQ(critical_length(make_method("mrope")).frame_step, 1.0);
   EXPECT_EQ(critical_length(make_method("vanilla"), 12, 12).frame_step, 144.0);
+  // Truncated time-aligned ids at fps 5, 2 ids/s: floor(0.8 f); the mean step is 0.8 per frame.
+  MethodOptions o;
+  o.design = DesignKind::qwen25vl;
+  o.fps = 5.0;
+  o.tokens_per_second = 2.0;
+  const CriticalLength q = critical_length(make_method("mrope", o));
+  EXPECT_NEAR(q.frame_step, 0.8, 1e-6);  // floor(0.8e6) / 1e6 exactly 0.8 up to rounding
+  EXPECT_TRUE(std::isfinite(*q.frames));
 }
 
 }  // namespace

@@ -41,6 +41,12 @@ TEST(SignFlip, TendsToOneHalf) {
   }
 }
 
+TEST(SignFlip, LargeThetaIsReducedModuloTwoPi) {
+  // theta = 1e10 over a million offsets: without the reduction this is ~1.6e15 intervals.
+  EXPECT_NEAR(sign_flip_probability(1e10, 1'000'000), 0.5, 1e-3);
+  EXPECT_EQ(sign_flip_probability(2.0 * M_PI + 0.25, 5000), sign_flip_probability(0.25, 5000));
+}
+
 TEST(SignFlip, RejectsBadInput) {
   EXPECT_THROW(sign_flip_probability(-1.0, 10), InputError);
   EXPECT_THROW(sign_flip_probability(0.1, 0), InputError);
