@@ -31,25 +31,14 @@ import numpy as np
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
+from check_log import CheckLog  # noqa: E402
 
 EPS = ref.EPS
 CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
 RATIO = 1.0002
 START = 1.01
-failures = []
-checks = 0
-
-
-def fail(case, expected, actual, error="-", tol="-"):
-    failures.append("FAIL %s: expected %s, actual %s, error %s, tolerance %s" % (case, expected, actual, error, tol))
-    print(failures[-1])
-
-
-def check(case, ok, expected, actual, error="-", tol="-"):
-    global checks
-    checks += 1
-    if not ok:
-        fail(case, expected, actual, error, tol)
+log = CheckLog()
+check = log.check
 
 
 def float_theta(bases, d):
@@ -126,7 +115,7 @@ def cli_rounding_bound(base, d, m):
 def run_cli(case, args):
     p = subprocess.run([CLI, "theory", "base-bound", *args, "--json"], capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
-        fail(case, "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
+        log.fail(case, "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
         return None
     return json.loads(p.stdout)
 
@@ -141,7 +130,7 @@ def check_case(L, d, exclusive=False, upper=1e5):
     got = run_cli(case, args)
     found = first_feasible_grid(d, max_m, upper)
     if found is None:
-        fail(case, "a feasible base below %g" % upper, "none on the reference grid")
+        log.fail(case, "a feasible base below %g" % upper, "none on the reference grid")
         return None
     k, b_prev, b_ref = found
     # The reference bracket itself, decided exactly.
@@ -182,7 +171,6 @@ def check_case(L, d, exclusive=False, upper=1e5):
 
 
 def main():
-    start = time.time()
     for L in (64, 128, 256):
         for d in (16, 32):
             check_case(L, d)
@@ -201,11 +189,7 @@ def main():
         s, mm = exact_min(got["infeasible_below"], 128, 1)
         check("base-bound L=1 infeasible_below is infeasible", s < 0, "S < 0 (or null)",
               "infeasible_below = %r with S(%d) = %s" % (got["infeasible_below"], mm, mpmath.nstr(s, 5)))
-    if failures:
-        print("%d of %d checks FAILED" % (len(failures), checks))
-        return 1
-    print("all %d checks passed in %.1f s" % (checks, time.time() - start))
-    return 0
+    return log.finish()
 
 
 if __name__ == "__main__":

@@ -24,53 +24,40 @@ import mpmath
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
+from check_log import CheckLog  # noqa: E402
 
 EPS = ref.EPS
 CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
-failures = []
-checks = 0
-
-
-def fail(case, expected, actual, error="-", tol="-"):
-    failures.append("FAIL %s: expected %s, actual %s, error %s, tolerance %s"
-                    % (case, expected, actual, error, tol))
-    print(failures[-1])
+log = CheckLog()
 
 
 def expect_close(case, expected, actual, tol):
-    global checks
-    checks += 1
     if actual is None or not isinstance(actual, (int, float)):
-        fail(case, mpmath.nstr(expected, 17), actual)
+        log.check(case, False, mpmath.nstr(expected, 17), actual)
         return
     err = abs(mpmath.mpf(actual) - expected)
-    if not err <= tol:
-        fail(case, mpmath.nstr(expected, 17), repr(actual), mpmath.nstr(err, 3), "%.3g" % tol)
+    log.check(case, err <= tol, mpmath.nstr(expected, 17), repr(actual), mpmath.nstr(err, 3), "%.3g" % tol)
 
 
 def expect_equal(case, expected, actual):
-    global checks
-    checks += 1
-    if expected == actual:
-        return
-    if isinstance(expected, list) and isinstance(actual, list):
+    ok = expected == actual
+    if not ok and isinstance(expected, list) and isinstance(actual, list):
         k = next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y), min(len(expected), len(actual)))
-        fail(case + " (first difference at index %d; lengths %d, %d)" % (k, len(expected), len(actual)),
-             expected[k:k + 8], actual[k:k + 8])
-    else:
-        fail(case, expected, actual)
+        case = case + " (first difference at index %d; lengths %d, %d)" % (k, len(expected), len(actual))
+        expected, actual = expected[k:k + 8], actual[k:k + 8]
+    log.check(case, ok, expected, actual)
 
 
 def cli_json(case, *args):
     cmd = [CLI, *args, "--json"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     if p.returncode != 0:
-        fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
+        log.fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
         return None
     try:
         return json.loads(p.stdout)
     except ValueError as e:
-        fail(case, "one JSON object", "%r (%s)" % (p.stdout[:200], e))
+        log.fail(case, "one JSON object", "%r (%s)" % (p.stdout[:200], e))
         return None
 
 
@@ -233,12 +220,9 @@ def violation_case(method, d, base, along="text", sections=None, only_axis=None,
             expect_equal(case + " offset", want_off, [float(v) for v in got.get("offset", [])])
         return
     # Disagreement: acceptable only if every exact S that decides it is within the CLI's bound.
-    global checks
-    checks += 1
     ok, detail = judge_disagreement(omega, weight, cli_m, ref_m, cli_tol, scan_limit)
     print("NOTE %s: CLI m = %s, reference m = %s; %s" % (case, cli_m, ref_m, detail))
-    if not ok:
-        fail(case, ref_m, cli_m, detail, "|S| <= rounding bound")
+    log.check(case, ok, ref_m, cli_m, detail, "|S| <= rounding bound")
 
 
 def cli_scan_tol(omega, weight, base):
@@ -275,17 +259,14 @@ def judge_disagreement(omega, weight, cli_m, ref_m, cli_tol, limit):
 def twin_first_violation():
     """The disagreement rule must reject an answer one step off where S is not tiny (vanilla,
     d = 128, b = 1e6: S(27115) = -0.97), else the excuse above could hide real errors."""
-    global checks
     alloc = ref.allocation("vanilla", 128)
     omega, weight = ref.preference_along(alloc, 128, "1e6", (Fraction(1),) * 3)
     limit = 30000
     ref_m = ref.first_negative(omega, weight, limit)
     for biased in (ref_m - 1, ref_m + 1, None):
-        checks += 1
         ok, detail = judge_disagreement(omega, weight, biased, ref_m, cli_scan_tol(omega, weight, "1e6"), limit)
-        if ok:
-            fail("twin: first violation %s instead of %s must be rejected" % (biased, ref_m), "rejected",
-                 "accepted", detail)
+        log.check("twin: first violation %s instead of %s must be rejected" % (biased, ref_m), not ok,
+                  "rejected", "accepted", detail)
 
 
 def check_first_violation():
@@ -337,10 +318,7 @@ def truncated_time_violation():
     # ref.double_sum_error_bound its error is <= 32 (400 (3 + ln b) + 2) EPS + 18 * 32 EPS. The
     # exact answer decides the comparison only if every |S| scanned exceeds that bound.
     bound = 32 * (400 * (3 + math.log(1e6)) + 2) * EPS + 18 * 32 * EPS
-    global checks
-    checks += 1
-    if not smallest > bound:
-        fail(case + " decidable", "min |S| > %.3g" % bound, mpmath.nstr(smallest, 5))
+    log.check(case + " decidable", smallest > bound, "min |S| > %.3g" % bound, mpmath.nstr(smallest, 5))
     expect_equal(case, ref_m, got.get("first_violation"))
     if ref_m is not None:
         expect_equal(case + " offset", [float((Fraction(4, 3) * ref_m).__floor__()), 0.0, 0.0],
@@ -469,17 +447,12 @@ def check_pair_layout():
 
 
 def main():
-    start = time.time()
     for part in (check_allocations, check_preference, check_critical_length, check_first_violation,
                  check_positions, check_positions_special, check_pair_layout):
         t0 = time.time()
         part()
         print("%-24s done in %.1f s" % (part.__name__, time.time() - t0))
-    if failures:
-        print("%d of %d checks FAILED" % (len(failures), checks))
-        return 1
-    print("all %d checks passed in %.1f s" % (checks, time.time() - start))
-    return 0
+    return log.finish()
 
 
 if __name__ == "__main__":
