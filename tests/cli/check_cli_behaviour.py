@@ -68,10 +68,19 @@ SHAPES = {
     "base-bound": {"base": lambda v: is_number(v) and v > 1},
     "critical-length": {"critical_length": lambda v: v is None or (is_number(v) and v > 1)},
     "positions": {"t": number_list, "h": number_list, "w": number_list},
+    "mc-preference": {"seed": is_int, "samples": is_int,
+                      "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
+                          isinstance(p, dict) and all(is_number(p.get(k)) for k in
+                                                      ("mean", "standard_error", "n", "theory", "z"))
+                          for p in v)},
 }
 
 GOOD = [
     ("allocation", ["theory", "allocation", "--method", "mrope"]),
+    ("mc-preference", ["mc", "preference", "--method", "mrope", "--offsets", "0:3000:1000", "--samples", "500"]),
+    ("mc-preference", ["mc", "preference", "--method", "hope", "--along", "frames", "--frames", "0:20:5",
+                       "--samples", "300", "--seed", "7", "--gamma", "0.75"]),
+    ("mc-preference", ["mc", "preference", "--method", "vanilla", "--offset3", "5,0,0", "--samples", "100"]),
     ("allocation", ["theory", "allocation", "--method", "hope", "--head-dim", "64"]),
     ("allocation", ["theory", "allocation", "--method", "videorope", "--head-dim", "80", "--sections", "10,15,15"]),
     ("allocation", ["theory", "allocation", "--method", "custom", "--allocation", "t:0-15;h:16-39;w:40-63;zero:0-3"]),
@@ -126,7 +135,7 @@ def check_good():
 def check_help():
     for args in ([], ["theory"], ["theory", "allocation"], ["theory", "preference"],
                  ["theory", "first-violation"], ["theory", "base-bound"], ["theory", "critical-length"],
-                 ["theory", "report"], ["positions"]):
+                 ["theory", "report"], ["positions"], ["mc"], ["mc", "preference"]):
         rc, out, err = run(args + ["--help"])
         check(show(args + ["--help"]), rc == 0 and "Usage" in out, "exit 0 with a usage text",
               "exit %d, stdout %r" % (rc, out[:80]))
@@ -191,6 +200,17 @@ BAD = [
     (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "x"], "x"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "-1"], "-1"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--variances", "1,2,3"], "1,2,3"),
+    (["mc", "preference", *M, "--samples", "0"], "0"),
+    (["mc", "preference", *M, "--samples", "1"], "1"),
+    (["mc", "preference", *M, "--samples", "-5"], "-5"),
+    (["mc", "preference", *M, "--samples", "1e5"], "1e5"),
+    (["mc", "preference", *M, "--offsets", "10:5:1"], "10:5:1"),
+    (["mc", "preference", *M, "--offsets", "0:10:0"], "0:10:0"),
+    (["mc", "preference", *M, "--offsets", "0:10"], "0:10"),
+    (["mc", "preference", *M, "--seed", "-1"], "-1"),
+    (["mc", "preference", *M, "--sigma", "0", "--samples", "10"], "0"),
+    (["mc", "preference", *M, "--along", "space"], "space"),
+    (["mc", "preference", *M, "--offset3", "1,2"], "1,2"),
     (["positions", "--method", "hope", "--layout", "video:2x1x1", "--training-seed", "-1"], "-1"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--head-dim", "4", "--variances", "1,2,x,4"], "x"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--head-dim", "4", "--variances", "1,2,-3,4"], "-3"),

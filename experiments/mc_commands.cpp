@@ -1,0 +1,143 @@
+#include "mc_commands.h"
+
+#include <cmath>
+#include <iostream>
+#include <memory>
+
+#include "cli_method_options.h"
+#include "cli_output.h"
+#include "sim/preference_estimator.h"
+#include "sim/preference_sweep.h"
+#include "theory/input_error.h"
+#include "theory/text_parse.h"
+
+namespace hopelab::cli {
+
+namespace {
+
+// "a:b:s" -> a, a+s, ... < b (all non-negative integers, s > 0).
+std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std::string& what) {
+  const std::vector<std::string> parts = split(text, ':');
+  if (parts.size() != 3) throw InputError(what + " must be a:b:s, got '" + text + "'");
+  const std::int64_t from = parse_nonnegative_integer(parts[0], what + " start");
+  const std::int64_t to = parse_nonnegative_integer(parts[1], what + " end");
+  const std::int64_t step = parse_nonnegative_integer(parts[2], what + " step");
+  if (step == 0 || to <= from) throw InputError(what + " needs a < b and s > 0, got '" + text + "'");
+  if ((to - from) / step >= 10'000'000) throw InputError(what + " '" + text + "' has more than 10^7 points");
+  std::vector<std::int64_t> values;
+  for (std::int64_t v = from; v < to; v += step) values.push_back(v);
+  return values;
+}
+
+struct McPreferenceArgs {
+  MethodArgs method;
+  std::string offsets = "0:100000:1000";
+  std::string offset3;
+  std::string along = "text";
+  std::string frames = "0:1000:10";
+  std::string grid = "12x12";
+  std::string samples = "100000";
+  std::string seed = "0";
+  double sigma = 1.0, mu = 0.0, eps = 1.0;
+  bool json = false;
+};
+
+// The offsets a run asks for, and the distance label of each (m, or frames apart).
+struct OffsetGrid {
+  std::vector<Offset3> offsets;
+  std::vector<double> distance;
+};
+
+OffsetGrid offset_grid(const McPreferenceArgs& a, const Method& method) {
+  OffsetGrid grid;
+  if (!a.offset3.empty()) {
+    const std::vector<std::string> parts = split(a.offset3, ',');
+    if (parts.size() != 3) throw InputError("--offset3 must be DT,DH,DW, got '" + a.offset3 + "'");
+    grid.offsets.push_back({parse_finite_number(parts[0], "--offset3 dt"), parse_finite_number(parts[1], "--offset3 dh"),
+                            parse_finite_number(parts[2], "--offset3 dw")});
+    grid.distance.push_back(std::nan(""));
+    return grid;
+  }
+  if (a.along == "text") {
+    for (std::int64_t m : parse_stepped_range(a.offsets, "--offsets")) {
+      const auto d = static_cast<double>(m);
+      grid.offsets.push_back({d, d, d});
+      grid.distance.push_back(d);
+    }
+    return grid;
+  }
+  if (a.along != "frames") throw InputError("--along must be 'text' or 'frames', got '" + a.along + "'");
+  const std::vector<std::string> hw = split(a.grid, 'x');
+  if (hw.size() != 2) throw InputError("--grid must be HxW, got '" + a.grid + "'");
+  const std::int64_t h = parse_nonnegative_integer(hw[0], "grid height"), w = parse_nonnegative_integer(hw[1], "grid width");
+  for (std::int64_t m : parse_stepped_range(a.frames, "--frames")) {
+    grid.offsets.push_back(frame_offset(method.design, m, h, w));
+    grid.distance.push_back(static_cast<double>(m));
+  }
+  return grid;
+}
+
+void run_mc_preference(const McPreferenceArgs& a) {
+  const Method method = build_method(a.method);
+  const OffsetGrid grid = offset_grid(a, method);
+  PreferenceSampling cfg;
+  cfg.seed = static_cast<std::uint64_t>(parse_nonnegative_integer(a.seed, "--seed"));
+  cfg.samples = parse_nonnegative_integer(a.samples, "--samples");
+  cfg.sigma = a.sigma;
+  cfg.mu = a.mu;
+  cfg.eps = a.eps;
+  const std::vector<PreferenceEstimate> mc = estimate_preference(method, accumulate_pair_products(method, cfg), grid.offsets);
+  const std::vector<double> theory = preference_sweep(method, grid.offsets, pair_weights(method, cfg.sigma));
+
+  if (a.json) {
+    Json rows = Json::array();
+    for (size_t j = 0; j < mc.size(); ++j) {
+      const Offset3& o = grid.offsets[j];
+      const double z = mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
+      rows.push_back({{"offset", {number_json(o.t), number_json(o.h), number_json(o.w)}},
+                      {"distance", std::isnan(grid.distance[j]) ? Json(nullptr) : number_json(grid.distance[j])},
+                      {"mean", mc[j].mean}, {"standard_error", mc[j].standard_error}, {"n", number_json(mc[j].n)},
+                      {"theory", theory[j]}, {"z", z}});
+    }
+    std::cout << Json{{"method", method.name}, {"estimator", "expected-preference"}, {"seed", cfg.seed},
+                      {"samples", cfg.samples}, {"sigma", cfg.sigma}, {"mu", cfg.mu}, {"eps", cfg.eps},
+                      {"rng", "philox4x32-10"}, {"backend", backend_name()}, {"points", rows}}
+                     .dump()
+              << '\n';
+    return;
+  }
+  std::cout << method.name << ": Monte Carlo expected preference, " << cfg.samples << " samples, seed " << cfg.seed
+            << ", sigma " << number_text(cfg.sigma) << ", backend " << backend_name() << "\n";
+  Table table({"offset (t,h,w)", "MC mean", "SE", "theory", "z"});
+  for (size_t j = 0; j < mc.size(); ++j) {
+    const Offset3& o = grid.offsets[j];
+    const double z = mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
+    table.add_row({compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w), compact_text(mc[j].mean),
+                   compact_text(mc[j].standard_error), compact_text(theory[j]), compact_text(z)});
+  }
+  table.print(std::cout);
+}
+
+}  // namespace
+
+void add_mc_commands(CLI::App& app) {
+  CLI::App* mc = app.add_subcommand("mc", "Monte Carlo estimates of random query/key vectors, beside the theory");
+  mc->require_subcommand(1);
+  auto a = std::make_shared<McPreferenceArgs>();
+  CLI::App* cmd = mc->add_subcommand("preference", "expected preference E[q R k*] - E[q R k] by sufficient statistics");
+  add_method_options(*cmd, a->method);
+  cmd->add_option("--offsets", a->offsets, "text distances a:b:s (offset m,m,m)")->capture_default_str();
+  cmd->add_option("--offset3", a->offset3, "one 3D offset DT,DH,DW instead");
+  cmd->add_option("--along", a->along, "text, or frames (same cell, --frames apart)")->capture_default_str();
+  cmd->add_option("--frames", a->frames, "frame distances a:b:s for --along frames")->capture_default_str();
+  cmd->add_option("--grid", a->grid, "frame grid HxW in LLM tokens")->capture_default_str();
+  cmd->add_option("--samples", a->samples, "samples N")->capture_default_str();
+  cmd->add_option("--seed", a->seed, "Philox seed")->capture_default_str();
+  cmd->add_option("--sigma", a->sigma, "standard deviation of q and k components")->capture_default_str();
+  cmd->add_option("--mu", a->mu, "common mean of q and k components")->capture_default_str();
+  cmd->add_option("--eps", a->eps, "scale of k* - q")->capture_default_str();
+  cmd->add_flag("--json", a->json, "print one JSON object");
+  cmd->callback([a] { run_mc_preference(*a); });
+}
+
+}  // namespace hopelab::cli
