@@ -14,10 +14,14 @@ ScanResult scan_first_negative(const std::vector<double>& omega, const std::vect
   return result;
 }
 
-double scan_rounding_bound(const std::vector<double>& weight) {
-  double total = 0.0;
-  for (double w : weight) total += std::fabs(w);
-  return 4.0 * static_cast<double>(kResyncSteps) * 2.220446049250313e-16 * total;
+double scan_rounding_bound(const std::vector<double>& omega, const std::vector<double>& weight, std::int64_t last) {
+  constexpr double kEps = 2.220446049250313e-16;
+  double bound = 0.0;
+  for (size_t i = 0; i < weight.size(); ++i) {
+    const double phase = std::fabs(static_cast<double>(last) * omega[i]);
+    bound += std::fabs(weight[i]) * (4.0 * static_cast<double>(kResyncSteps) * kEps + kEps * phase);
+  }
+  return bound;
 }
 
 }  // namespace hopelab

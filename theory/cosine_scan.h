@@ -53,8 +53,11 @@ struct ScanResult {
 ScanResult scan_first_negative(const std::vector<double>& omega, const std::vector<double>& weight,
                                std::int64_t first, std::int64_t last);
 
-// Bound on |scanned S(m) - sum_i w_i cos(m omega_i)| with the same double omega_i: each complex
-// step adds at most ~4 eps (two products, a sum, the rounded step), over kResyncSteps steps.
-double scan_rounding_bound(const std::vector<double>& weight);
+// Bound on |scanned S(m) - sum_i w_i cos(m omega_i)| for m <= last, with the same double omega_i
+// and the exact product m omega_i: each resynchronisation rounds the phase fl(m omega_i) by up to
+// eps |last omega_i| / 2, and each complex step after it adds at most ~4 eps (two products, a
+// sum, the rounded step), over kResyncSteps steps:
+//   sum_i |w_i| (4 kResyncSteps eps + eps |last omega_i|).
+double scan_rounding_bound(const std::vector<double>& omega, const std::vector<double>& weight, std::int64_t last);
 
 }  // namespace hopelab

@@ -15,7 +15,6 @@ const std::vector<std::string>& method_names() {
 }
 
 AxisSections default_sections(const std::string& name, int pairs) {
-  const auto round_to_int = [](double v) { return static_cast<int>(std::floor(v + 0.5)); };
   AxisSections s;
   if (name == "mrope-interleave") {  // [24, 20, 20] at P = 64
     s.h = s.w = (pairs * 20) / 64;
@@ -24,8 +23,9 @@ AxisSections default_sections(const std::string& name, int pairs) {
     s.t = pairs / 2;
     s.h = (pairs - s.t + 1) / 2;
     s.w = pairs - s.t - s.h;
-  } else {  // mrope, videorope, hope: [16, 24, 24]
-    s.t = round_to_int(pairs / 4.0);
+  } else {  // mrope, videorope, hope: [16, 24, 24]; t = P - floor(3P/4), so that HoPE on text is
+            // exactly p-RoPE with p = 0.75 at every P
+    s.t = pairs - (3 * pairs) / 4;
     s.h = (pairs - s.t + 1) / 2;
     s.w = pairs - s.t - s.h;
   }

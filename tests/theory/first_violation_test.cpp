@@ -57,7 +57,7 @@ void expect_matches_brute_force(const std::string& name, MethodOptions o, Direct
     return frame_offset(m.design, k, 3, 4);
   });
   const std::string label = name + " along " + direction_name(dir) + (only ? std::string(" only ") + axis_name(*only) : "");
-  // The scan's rounding (scan_rounding_bound, ~1e-13) can only flip a sign when |S| is below it;
+  // The scan's rounding (scan_rounding_bound, < 1e-8 at these limits) can only flip a sign when |S| is below it;
   // the cases here keep a margin far above that, which is checked first.
   ASSERT_GT(want.margin, 1e-9L) << label << ": brute force came too close to zero to compare";
   if (want.first < 0) {
@@ -142,7 +142,7 @@ TEST(CosineScan, AgreesWithDirectCosinesWithinItsRoundingBound) {
   // low frequencies; starting off a block boundary as first violations do (first = 1).
   const std::vector<double> omega = {1.0, 0.3183, 2.5e-3, 1e-6, 3.0, 0.7853981633974483};
   const std::vector<double> weight = {1.0, 2.0, 0.5, 1.5, 0.25, 2.0};
-  const double bound = scan_rounding_bound(weight);
+  const double bound = scan_rounding_bound(omega, weight, 20 * kResyncSteps);
   double worst_error = 0.0;
   std::int64_t visited = 0;
   scan_cosine_sums(omega, weight, 1, 20 * kResyncSteps, [&](std::int64_t m, double scanned) {
