@@ -7,11 +7,11 @@
 #include <cmath>
 #include <vector>
 
-#include <boost/math/distributions/normal.hpp>
 #include <gtest/gtest.h>
 #include <omp.h>
 
 #include "kernels/normal.h"
+#include "sidak.h"
 #include "sim/preference_estimator.h"
 #include "theory/input_error.h"
 
@@ -86,19 +86,13 @@ TEST(PreferenceEstimator, SufficientStatisticsEqualBruteForce) {
   }
 }
 
-// Sidak-corrected two-sided z for `checks` simultaneous checks at family level alpha.
-double sidak_z(int checks, double alpha) {
-  const double per_check = 1.0 - std::pow(1.0 - alpha, 1.0 / checks);
-  return boost::math::quantile(boost::math::complement(boost::math::normal(), per_check / 2.0));
-}
-
 TEST(PreferenceEstimator, AgreesWithClosedFormAndItsShiftedTwinFails) {
   const std::vector<std::string> methods = {"vanilla", "mrope", "mrope-interleave", "videorope", "hope", "hope-x",
                                             "p-rope"};
   const std::vector<Offset3> offsets = {{0, 0, 0}, {1, 1, 1}, {16, 0, 0}, {100, 3, -7}, {27115, 27115, 27115},
                                         {1e5, 0, 0}, {3e6, 2e6, 1e6}, {1e7, 1e7, 1e7}};
   const int checks = static_cast<int>(methods.size() * offsets.size());
-  const double z = sidak_z(checks, 1e-6);  // a correct estimator fails this test with probability 1e-6
+  const double z = testing::sidak_z(checks, 1e-6);  // a correct estimator fails this test with probability 1e-6
   int twin_failures = 0;
   for (const std::string& name : methods) {
     const Method method = make_method(name);

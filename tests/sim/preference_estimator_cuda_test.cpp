@@ -1,0 +1,4 @@
+// Monte Carlo expected preference on the CUDA backend; skipped without a device.
+#include "sim/preference_sweep.h"
+static bool backend_available() { return hopelab::backend_device_available(); }
+#include "preference_estimator_parity.inc"
