@@ -39,8 +39,22 @@ struct McPreferenceArgs {
   std::string samples = "100000";
   std::string seed = "0";
   double sigma = 1.0, mu = 0.0, eps = 1.0;
+  std::string dist = "gaussian";
+  std::string variances;
   bool json = false;
 };
+
+// "gaussian" or "student-t:NU".
+void parse_distribution(const std::string& text, PreferenceSampling& cfg) {
+  if (text == "gaussian") {
+    cfg.law = ComponentLaw::gaussian;
+    return;
+  }
+  const std::string prefix = "student-t:";
+  if (text.rfind(prefix, 0) != 0) throw InputError("--dist must be gaussian or student-t:NU, got '" + text + "'");
+  cfg.law = ComponentLaw::student_t;
+  cfg.nu = parse_finite_number(text.substr(prefix.size()), "--dist student-t degrees of freedom");
+}
 
 // The offsets a run asks for, and the distance label of each (m, or frames apart).
 struct OffsetGrid {
@@ -86,8 +100,24 @@ void run_mc_preference(const McPreferenceArgs& a) {
   cfg.sigma = a.sigma;
   cfg.mu = a.mu;
   cfg.eps = a.eps;
+  parse_distribution(a.dist, cfg);
+  std::vector<double> variances;  // (d) as given, for the closed form (scales are their roots)
+  if (!a.variances.empty()) {
+    for (const std::string& v : split(a.variances, ',')) {
+      variances.push_back(parse_finite_number(v, "variance"));
+      if (variances.back() < 0.0) throw InputError("variances must be >= 0, got '" + v + "'");
+      cfg.scales.push_back(std::sqrt(variances.back()));
+    }
+    if (static_cast<int>(variances.size()) != method.spectrum.head_dim) {
+      throw InputError("--variances needs d = " + std::to_string(method.spectrum.head_dim) + " values, got " +
+                       std::to_string(variances.size()) + " in '" + a.variances + "'");
+    }
+  } else {
+    variances = component_variances(cfg, method.spectrum.head_dim);
+  }
   const std::vector<PreferenceEstimate> mc = estimate_preference(method, accumulate_pair_products(method, cfg), grid.offsets);
-  const std::vector<double> theory = preference_sweep(method, grid.offsets, pair_weights(method, cfg.sigma));
+  const std::vector<double> theory =
+      preference_sweep(method, grid.offsets, pair_weights(method, variances));
 
   if (a.json) {
     Json rows = Json::array();
@@ -101,13 +131,15 @@ void run_mc_preference(const McPreferenceArgs& a) {
     }
     std::cout << Json{{"method", method.name}, {"estimator", "expected-preference"}, {"seed", cfg.seed},
                       {"samples", cfg.samples}, {"sigma", cfg.sigma}, {"mu", cfg.mu}, {"eps", cfg.eps},
+                      {"dist", a.dist}, {"variances", a.variances.empty() ? Json(nullptr) : Json(variances)},
                       {"rng", "philox4x32-10"}, {"backend", backend_name()}, {"points", rows}}
                      .dump()
               << '\n';
     return;
   }
   std::cout << method.name << ": Monte Carlo expected preference, " << cfg.samples << " samples, seed " << cfg.seed
-            << ", sigma " << number_text(cfg.sigma) << ", backend " << backend_name() << "\n";
+            << ", " << a.dist << (cfg.scales.empty() ? ", sigma " + number_text(cfg.sigma) : ", per-dimension variances")
+            << ", backend " << backend_name() << "\n";
   Table table({"offset (t,h,w)", "MC mean", "SE", "theory", "z"});
   for (size_t j = 0; j < mc.size(); ++j) {
     const Offset3& o = grid.offsets[j];
@@ -135,7 +167,10 @@ void add_mc_commands(CLI::App& app) {
   cmd->add_option("--seed", a->seed, "Philox seed")->capture_default_str();
   cmd->add_option("--sigma", a->sigma, "standard deviation of q and k components")->capture_default_str();
   cmd->add_option("--mu", a->mu, "common mean of q and k components")->capture_default_str();
-  cmd->add_option("--eps", a->eps, "scale of k* - q")->capture_default_str();
+  cmd->add_option("--eps", a->eps, "k* - q in units of each component's scale")->capture_default_str();
+  cmd->add_option("--dist", a->dist, "component law: gaussian or student-t:NU (unit variance, NU > 2)")
+      ->capture_default_str();
+  cmd->add_option("--variances", a->variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { run_mc_preference(*a); });
 }

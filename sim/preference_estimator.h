@@ -1,8 +1,9 @@
 #pragma once
 // Monte Carlo estimate of the expected preference D(Delta) = E[q^T R k*] - E[q^T R k]
-// (theory/preference.h gives its closed form). Each sample draws q, k with i.i.d. N(mu, sigma^2)
-// components and k* = q + eps * xi (xi ~ N(0, 1)), and the per-sample statistic is the score of
-// v = k* - k. That score is linear in the pair products x = (C, S) of (q, v)
+// (theory/preference.h gives its closed form). Each sample draws q, k with independent
+// components mu + s_j Z and k*_j = q_j + eps s_j Z' (relative noise), where Z, Z' are N(0, 1) or
+// Student-t scaled to unit variance, s_j = sigma or a per-dimension scale; the per-sample
+// statistic is the score of v = k* - k. That score is linear in the pair products x = (C, S) of (q, v)
 // (kernels/pair_statistics.h), so instead of looping samples x offsets x d:
 //   1. accumulate the mean and co-moment matrix of x over N samples      O(N d^2)
 //   2. mean(Delta) = xbar . w(Delta), SE(Delta) = sqrt(w^T Cov w / N),
@@ -18,13 +19,26 @@
 
 namespace hopelab {
 
+enum class ComponentLaw : std::uint8_t {
+  gaussian,   // N(0, 1), Box-Muller
+  student_t,  // t(nu) * sqrt((nu - 2) / nu): unit variance, needs nu > 2 (and nu > 4 for a finite
+              // variance of the statistic, i.e. a meaningful standard error)
+};
+
 struct PreferenceSampling {
   std::uint64_t seed = 0;
   std::int64_t samples = 100000;  // N
   double mu = 0.0;                // common mean of q and k components
-  double sigma = 1.0;             // their standard deviation
-  double eps = 1.0;               // scale of k* - q
+  double sigma = 1.0;             // their standard deviation (when `scales` is empty)
+  std::vector<double> scales;     // (d) per-dimension standard deviations, or empty
+  double eps = 1.0;               // k* - q in units of each component's scale
+  ComponentLaw law = ComponentLaw::gaussian;
+  double nu = 0.0;                // student_t degrees of freedom
 };
+
+// Variances of q's components, (d): scales^2, or sigma^2 everywhere. The closed form for this
+// sampling is expected_preference(method, offset, pair_weights(method, component_variances(...))).
+std::vector<double> component_variances(const PreferenceSampling& sampling, int head_dim);
 
 // Mergeable raw accumulators of x = (C_0..C_{P-1}, S_0..S_{P-1}) over samples.
 struct PairProductMoments {
@@ -40,7 +54,8 @@ enum SamplingStream : std::uint32_t { kStreamQuery = 0, kStreamKey = 1, kStreamN
 // Largest head dim the per-sample kernels hold in registers/local memory.
 constexpr int kMaxEstimatorHeadDim = 512;
 
-// Step 1. Throws InputError for N < 2, d > kMaxEstimatorHeadDim, sigma <= 0 or eps < 0.
+// Step 1. Throws InputError for N < 2, d > kMaxEstimatorHeadDim, sigma <= 0, a scale < 0 or a
+// scale count != d, eps < 0, or a Student-t with nu <= 2.
 PairProductMoments accumulate_pair_products(const Method& method, const PreferenceSampling& sampling);
 
 // Chan's merge of two accumulators of the same P (for shards and chunks).
