@@ -1,5 +1,6 @@
 #include "mc_commands.h"
 
+#include <algorithm>
 #include <cmath>
 #include <iostream>
 #include <memory>
@@ -41,8 +42,25 @@ struct McPreferenceArgs {
   double sigma = 1.0, mu = 0.0, eps = 1.0;
   std::string dist = "gaussian";
   std::string variances;
+  std::string precision = "fp64";
   bool json = false;
 };
+
+PhasePrecision parse_precision(const std::string& text) {
+  if (text == "fp64") return PhasePrecision::fp64;
+  if (text == "fp32") return PhasePrecision::fp32;
+  throw InputError("--precision must be fp32 or fp64, got '" + text + "'");
+}
+
+// fp32 phases: warn (stderr, not an error) when an offset is beyond float's exact integers.
+void warn_inexact_float_offsets(const std::vector<Offset3>& offsets) {
+  double largest = 0.0;
+  for (const Offset3& o : offsets) largest = std::max({largest, std::fabs(o.t), std::fabs(o.h), std::fabs(o.w)});
+  if (largest > kFloatExactOffset) {
+    std::cerr << "hopelab: warning: offsets up to " << compact_text(largest)
+              << " exceed 2^24, the largest a float32 holds exactly; fp32 phases there are inexact\n";
+  }
+}
 
 // "gaussian" or "student-t:NU".
 void parse_distribution(const std::string& text, PreferenceSampling& cfg) {
@@ -115,7 +133,10 @@ void run_mc_preference(const McPreferenceArgs& a) {
   } else {
     variances = component_variances(cfg, method.spectrum.head_dim);
   }
-  const std::vector<PreferenceEstimate> mc = estimate_preference(method, accumulate_pair_products(method, cfg), grid.offsets);
+  const PhasePrecision precision = parse_precision(a.precision);
+  if (precision == PhasePrecision::fp32) warn_inexact_float_offsets(grid.offsets);
+  const std::vector<PreferenceEstimate> mc =
+      estimate_preference(method, accumulate_pair_products(method, cfg), grid.offsets, precision);
   const std::vector<double> theory =
       preference_sweep(method, grid.offsets, pair_weights(method, variances));
 
@@ -131,7 +152,7 @@ void run_mc_preference(const McPreferenceArgs& a) {
     }
     std::cout << Json{{"method", method.name}, {"estimator", "expected-preference"}, {"seed", cfg.seed},
                       {"samples", cfg.samples}, {"sigma", cfg.sigma}, {"mu", cfg.mu}, {"eps", cfg.eps},
-                      {"dist", a.dist}, {"variances", a.variances.empty() ? Json(nullptr) : Json(variances)},
+                      {"dist", a.dist}, {"precision", a.precision}, {"variances", a.variances.empty() ? Json(nullptr) : Json(variances)},
                       {"rng", "philox4x32-10"}, {"backend", backend_name()}, {"points", rows}}
                      .dump()
               << '\n';
@@ -171,6 +192,8 @@ void add_mc_commands(CLI::App& app) {
   cmd->add_option("--dist", a->dist, "component law: gaussian or student-t:NU (unit variance, NU > 2)")
       ->capture_default_str();
   cmd->add_option("--variances", a->variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
+  cmd->add_option("--precision", a->precision, "rotation phases in fp64 or fp32 (theory stays exact)")
+      ->capture_default_str();
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->callback([a] { run_mc_preference(*a); });
 }

@@ -198,7 +198,7 @@ PairProductMoments accumulate_pair_products(const Method& method, const Preferen
 }
 
 std::vector<PreferenceEstimate> estimate_preference(const Method& method, const PairProductMoments& moments,
-                                                    const std::vector<Offset3>& offsets) {
+                                                    const std::vector<Offset3>& offsets, PhasePrecision precision) {
   const int pairs = moments.pairs;
   if (pairs != method.spectrum.pairs() || moments.n < 2.0) {
     throw InputError("moments do not belong to method '" + method.name + "' or hold fewer than 2 samples");
@@ -211,10 +211,17 @@ std::vector<PreferenceEstimate> estimate_preference(const Method& method, const 
   for (const Offset3& offset : offsets) {
     for (int i = 0; i < pairs; ++i) {
       const auto k = static_cast<size_t>(i);
-      const double phi = pair_angle(axis_component(offset, method.allocation.axis[k]), theta[k],
-                                    method.allocation.zero[k] != 0);
-      w[k] = std::cos(phi);
-      w[k + static_cast<size_t>(pairs)] = std::sin(phi);
+      const double delta = axis_component(offset, method.allocation.axis[k]);
+      const bool zero = method.allocation.zero[k] != 0;
+      if (precision == PhasePrecision::fp32) {
+        const float phi = pair_angle(static_cast<float>(delta), static_cast<float>(theta[k]), zero);
+        w[k] = static_cast<double>(std::cos(phi));
+        w[k + static_cast<size_t>(pairs)] = static_cast<double>(std::sin(phi));
+      } else {
+        const double phi = pair_angle(delta, theta[k], zero);
+        w[k] = std::cos(phi);
+        w[k + static_cast<size_t>(pairs)] = std::sin(phi);
+      }
     }
     const double mean = score_from_products(moments.mean.data(), w.data(), w.data() + pairs, pairs);
     double quad = 0.0;  // w^T comoment w

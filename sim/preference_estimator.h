@@ -67,8 +67,17 @@ struct PreferenceEstimate {
   double n = 0.0;
 };
 
+// Precision of the rotation phases phi_i = Delta theta_i when evaluating offsets: fp32 rounds
+// Delta and theta to float and multiplies in float (cosf / sinf), as a float32 RoPE would.
+enum class PhasePrecision : std::uint8_t { fp64, fp32 };
+
 // Step 2, at every offset. offsets: (M); returns (M).
 std::vector<PreferenceEstimate> estimate_preference(const Method& method, const PairProductMoments& moments,
-                                                    const std::vector<Offset3>& offsets);
+                                                    const std::vector<Offset3>& offsets,
+                                                    PhasePrecision precision = PhasePrecision::fp64);
+
+// Largest |offset| a float represents exactly (2^24): beyond it fp32 phases are off by whole
+// fractions of a radian at high frequencies.
+constexpr double kFloatExactOffset = 16777216.0;
 
 }  // namespace hopelab

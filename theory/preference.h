@@ -20,9 +20,11 @@ namespace hopelab {
 
 using Offset3 = Position3;
 
-// phi_i: the angle pair i rotates by between two tokens whose axis offset is `axis_offset`.
-HOPELAB_HD inline double pair_angle(double axis_offset, double theta, bool zero_frequency) {
-  return zero_frequency ? 0.0 : axis_offset * theta;
+// phi_i: the angle pair i rotates by between two tokens whose axis offset is `axis_offset`,
+// computed in T (double for the theory; float to measure float32 phases).
+template <typename T>
+HOPELAB_HD inline T pair_angle(T axis_offset, T theta, bool zero_frequency) {
+  return zero_frequency ? T(0) : axis_offset * theta;
 }
 
 HOPELAB_HD inline double axis_component(const Offset3& offset, Axis axis) {

@@ -81,6 +81,8 @@ GOOD = [
     ("mc-preference", ["mc", "preference", "--method", "hope", "--along", "frames", "--frames", "0:20:5",
                        "--samples", "300", "--seed", "7", "--gamma", "0.75"]),
     ("mc-preference", ["mc", "preference", "--method", "vanilla", "--offset3", "5,0,0", "--samples", "100"]),
+    ("mc-preference", ["mc", "preference", "--method", "vanilla", "--offsets", "0:5000:1000", "--samples", "100",
+                       "--precision", "fp32"]),
     ("mc-preference", ["mc", "preference", "--method", "mrope", "--head-dim", "4", "--variances", "1,2,3,4",
                        "--dist", "student-t:5", "--offsets", "0:3:1", "--samples", "200"]),
     ("allocation", ["theory", "allocation", "--method", "hope", "--head-dim", "64"]),
@@ -214,6 +216,7 @@ BAD = [
     (["mc", "preference", *M, "--along", "space"], "space"),
     (["mc", "preference", *M, "--offset3", "1,2"], "1,2"),
     (["mc", "preference", *M, "--dist", "cauchy"], "cauchy"),
+    (["mc", "preference", *M, "--precision", "fp16"], "fp16"),
     (["mc", "preference", *M, "--dist", "student-t:2", "--samples", "10"], "2"),
     (["mc", "preference", *M, "--dist", "student-t:x"], "x"),
     (["mc", "preference", *M, "--head-dim", "4", "--variances", "1,2,3"], "1,2,3"),
@@ -277,11 +280,23 @@ def check_no_null_numbers():
         check(show(args), ok, "finite value and by_axis, or exit 2", "exit %d: %s" % (rc, out.strip()[:200]))
 
 
+def check_fp32_warning():
+    # fp32 phases beyond 2^24: the answer comes (exit 0, JSON on stdout) with one warning line.
+    args = ["mc", "preference", "--method", "vanilla", "--offsets", "0:40000000:20000000", "--samples", "50",
+            "--precision", "fp32", "--json"]
+    rc, out, err = run(args)
+    lines = err.strip().splitlines()
+    check(show(args), rc == 0 and len(lines) == 1 and "warning" in lines[0] and "2^24" in lines[0]
+          and out.strip().startswith("{"), "exit 0, JSON, one warning naming 2^24",
+          "exit %d, stderr %r" % (rc, err[:200]))
+
+
 def main():
     check_help()
     check_good()
     check_bad()
     check_no_null_numbers()
+    check_fp32_warning()
     return log.finish()
 
 

@@ -143,6 +143,35 @@ TEST(PreferenceEstimator, HeavyTailsAndPerDimensionScalesFollowThePerDimensionCl
   }
 }
 
+TEST(PreferenceEstimator, Float32PhasesMatchUpToFloatRoundingAndDepartAtLongRange) {
+  const Method method = make_method("vanilla");
+  PreferenceSampling cfg;
+  cfg.seed = 3;
+  cfg.samples = 5000;
+  const PairProductMoments moments = accumulate_pair_products(method, cfg);
+  const std::vector<Offset3> near = {{0, 0, 0}, {1, 1, 1}, {77, 77, 77}, {1000, 1000, 1000}};
+  const auto f64 = estimate_preference(method, moments, near, PhasePrecision::fp64);
+  const auto f32 = estimate_preference(method, moments, near, PhasePrecision::fp32);
+  const double u = 0x1.0p-24;  // float unit roundoff
+  for (size_t j = 0; j < near.size(); ++j) {
+    // float(Delta) is exact here, float(theta) and the product each round by u: the phase is off by
+    // <= 2u |Delta theta| + u-ish, and cosf/sinf by ~2u; each term moves by that times |Cbar|+|Sbar|.
+    double bound = 0.0;
+    for (int i = 0; i < 64; ++i) {
+      const double phase = near[j].t * std::pow(1e6, -2.0 * i / 128);
+      bound += (std::fabs(moments.mean[static_cast<size_t>(i)]) + std::fabs(moments.mean[static_cast<size_t>(64 + i)])) *
+               (2 * u * phase + 4 * u);
+    }
+    EXPECT_NEAR(f32[j].mean, f64[j].mean, bound) << "offset " << near[j].t;
+  }
+  // At 2e7 positions the fp32 phase of the fastest pairs is off by ~1 rad: the estimate moves by
+  // many standard errors (the effect the precision option exists to measure).
+  const std::vector<Offset3> far = {{2e7, 2e7, 2e7}};
+  const double gap = std::fabs(estimate_preference(method, moments, far, PhasePrecision::fp32)[0].mean -
+                               estimate_preference(method, moments, far, PhasePrecision::fp64)[0].mean);
+  EXPECT_GT(gap, 5 * estimate_preference(method, moments, far)[0].standard_error);
+}
+
 TEST(PreferenceEstimator, IdenticalForOneAndTwoThreads) {
   const Method method = make_method("videorope");
   PreferenceSampling cfg;
