@@ -1,18 +1,48 @@
 #pragma once
-// Running mean and variance: Welford's update (Welford 1962) for one value, and Chan, Golub &
-// LeVeque's merge (1979) for two partial results, so that accumulators from threads, blocks,
-// or shards combine into the single-pass answer without cancellation.
-//   add:   n' = n + 1, delta = x - mean, mean' = mean + delta / n', m2' = m2 + delta (x - mean')
+// Running mean and co-moments: Welford's update (Welford 1962) for one observation, and Chan,
+// Golub & LeVeque's merge (1979) for two partial results, so that accumulators from threads,
+// chunks or shards combine into the single-pass answer without cancellation. For a vector
+// observation x (m) with running (n, mean (m), co-moment matrix M (m x m)):
+//   add:   n' = n + 1, delta = x - mean, mean' = mean + delta / n', M' = M + delta (x - mean')^T
 //   merge: n = na + nb, delta = mean_b - mean_a, mean = mean_a + delta nb / n,
-//          m2 = m2_a + m2_b + delta^2 na nb / n
-// Stores the raw accumulators (n, mean, m2) so results can be merged later.
+//          M = M_a + M_b + delta delta^T na nb / n
+// The scalar Moments below is the m = 1 case of the same functions. The raw accumulators
+// (n, mean, M) are what results store, so they can be merged later.
 
 #include <cmath>
-#include <cstdint>
 
 #include "theory/host_device.h"
 
 namespace hopelab {
+
+// Welford: fold x into (n, mean, comoment). mean, x, delta: (m); comoment: (m, m) row-major;
+// delta is scratch.
+HOPELAB_HD inline void welford_add(double& n, double* mean, double* comoment, const double* x, double* delta, int m) {
+  n += 1.0;
+  for (int a = 0; a < m; ++a) {
+    delta[a] = x[a] - mean[a];
+    mean[a] += delta[a] / n;
+  }
+  for (int a = 0; a < m; ++a) {
+    for (int b = 0; b < m; ++b) comoment[a * m + b] += delta[a] * (x[b] - mean[b]);
+  }
+}
+
+// Chan: fold (nb, mean_b, comoment_b) into (n, mean, comoment). Shapes as in welford_add.
+HOPELAB_HD inline void chan_merge(double& n, double* mean, double* comoment, double nb, const double* mean_b,
+                                  const double* comoment_b, double* delta, int m) {
+  if (nb == 0.0) return;
+  const double total = n + nb;
+  const double weight = n * nb / total;
+  for (int a = 0; a < m; ++a) {
+    delta[a] = mean_b[a] - mean[a];
+    mean[a] += delta[a] * (nb / total);
+  }
+  for (int a = 0; a < m; ++a) {
+    for (int b = 0; b < m; ++b) comoment[a * m + b] += comoment_b[a * m + b] + delta[a] * delta[b] * weight;
+  }
+  n = total;
+}
 
 struct Moments {
   double n = 0.0;  // count (a double so device merges need no 64-bit integer atomics)
@@ -21,18 +51,15 @@ struct Moments {
 };
 
 HOPELAB_HD inline void add(Moments& m, double x) {
-  m.n += 1.0;
-  const double delta = x - m.mean;
-  m.mean += delta / m.n;
-  m.m2 += delta * (x - m.mean);
+  double delta;
+  welford_add(m.n, &m.mean, &m.m2, &x, &delta, 1);
 }
 
 HOPELAB_HD inline Moments merge(const Moments& a, const Moments& b) {
-  if (a.n == 0.0) return b;
-  if (b.n == 0.0) return a;
-  const double n = a.n + b.n;
-  const double delta = b.mean - a.mean;
-  return {n, a.mean + delta * (b.n / n), a.m2 + b.m2 + delta * delta * (a.n * b.n / n)};
+  Moments out = a;
+  double delta;
+  chan_merge(out.n, &out.mean, &out.m2, b.n, &b.mean, &b.m2, &delta, 1);
+  return out;
 }
 
 // Unbiased sample variance m2 / (n - 1); 0 for n < 2.

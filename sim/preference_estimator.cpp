@@ -8,6 +8,7 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include "kernels/moments.h"
 #include "kernels/normal.h"
 #include "kernels/pair_statistics.h"
 #include "theory/host_device.h"
@@ -89,14 +90,7 @@ struct AccumulateChunk {
     const std::int64_t last = first + chunk_size < params.samples ? first + chunk_size : params.samples;
     for (std::int64_t s = first; s < last; ++s) {
       sample_pair_products(params, head_dim, layout, s, q, v, z, x);
-      *n += 1.0;
-      for (int a = 0; a < m; ++a) {
-        delta[a] = x[a] - mean[a];
-        mean[a] += delta[a] / *n;
-      }
-      for (int a = 0; a < m; ++a) {
-        for (int b = 0; b < m; ++b) comoment[a * m + b] += delta[a] * (x[b] - mean[b]);
-      }
+      welford_add(*n, mean, comoment, x, delta, m);
     }
   }
 };
@@ -144,20 +138,10 @@ PairProductMoments merge(const PairProductMoments& a, const PairProductMoments& 
     throw InputError("cannot merge moments of " + std::to_string(a.pairs) + " and " + std::to_string(b.pairs) +
                      " pairs");
   }
-  const size_t m = a.mean.size();
   PairProductMoments out = a;
-  out.n = a.n + b.n;
-  std::vector<double> delta(m);
-  for (size_t i = 0; i < m; ++i) {
-    delta[i] = b.mean[i] - a.mean[i];
-    out.mean[i] = a.mean[i] + delta[i] * (b.n / out.n);
-  }
-  const double weight = a.n * b.n / out.n;
-  for (size_t i = 0; i < m; ++i) {
-    for (size_t j = 0; j < m; ++j) {
-      out.comoment[i * m + j] = a.comoment[i * m + j] + b.comoment[i * m + j] + delta[i] * delta[j] * weight;
-    }
-  }
+  std::vector<double> delta(a.mean.size());
+  chan_merge(out.n, out.mean.data(), out.comoment.data(), b.n, b.mean.data(), b.comoment.data(), delta.data(),
+             static_cast<int>(a.mean.size()));
   return out;
 }
 
