@@ -9,6 +9,7 @@
 #include "cli_output.h"
 #include "sim/preference_estimator.h"
 #include "sim/preference_sweep.h"
+#include "sim/win_probability.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 
@@ -109,66 +110,150 @@ OffsetGrid offset_grid(const McPreferenceArgs& a, const Method& method) {
   return grid;
 }
 
-void run_mc_preference(const McPreferenceArgs& a) {
-  const Method method = build_method(a.method);
-  const OffsetGrid grid = offset_grid(a, method);
+// Everything a Monte Carlo command needs, parsed and validated from its flags.
+struct McRun {
+  Method method;
+  OffsetGrid grid;
   PreferenceSampling cfg;
+  std::vector<double> variances;  // (d) as given, for the closed form (scales are their roots)
+  PhasePrecision precision = PhasePrecision::fp64;
+};
+
+McRun prepare_run(const McPreferenceArgs& a) {
+  McRun run{build_method(a.method), {}, {}, {}, parse_precision(a.precision)};
+  run.grid = offset_grid(a, run.method);
+  PreferenceSampling& cfg = run.cfg;
   cfg.seed = static_cast<std::uint64_t>(parse_nonnegative_integer(a.seed, "--seed"));
   cfg.samples = parse_nonnegative_integer(a.samples, "--samples");
   cfg.sigma = a.sigma;
   cfg.mu = a.mu;
   cfg.eps = a.eps;
   parse_distribution(a.dist, cfg);
-  std::vector<double> variances;  // (d) as given, for the closed form (scales are their roots)
+  const int d = run.method.spectrum.head_dim;
   if (!a.variances.empty()) {
     for (const std::string& v : split(a.variances, ',')) {
-      variances.push_back(parse_finite_number(v, "variance"));
-      if (variances.back() < 0.0) throw InputError("variances must be >= 0, got '" + v + "'");
-      cfg.scales.push_back(std::sqrt(variances.back()));
+      run.variances.push_back(parse_finite_number(v, "variance"));
+      if (run.variances.back() < 0.0) throw InputError("variances must be >= 0, got '" + v + "'");
+      cfg.scales.push_back(std::sqrt(run.variances.back()));
     }
-    if (static_cast<int>(variances.size()) != method.spectrum.head_dim) {
-      throw InputError("--variances needs d = " + std::to_string(method.spectrum.head_dim) + " values, got " +
-                       std::to_string(variances.size()) + " in '" + a.variances + "'");
+    if (static_cast<int>(run.variances.size()) != d) {
+      throw InputError("--variances needs d = " + std::to_string(d) + " values, got " +
+                       std::to_string(run.variances.size()) + " in '" + a.variances + "'");
     }
   } else {
-    variances = component_variances(cfg, method.spectrum.head_dim);
+    run.variances = component_variances(cfg, d);
   }
-  const PhasePrecision precision = parse_precision(a.precision);
-  if (precision == PhasePrecision::fp32) warn_inexact_float_offsets(grid.offsets);
-  const std::vector<PreferenceEstimate> mc =
-      estimate_preference(method, accumulate_pair_products(method, cfg), grid.offsets, precision);
-  const std::vector<double> theory =
-      preference_sweep(method, grid.offsets, pair_weights(method, variances));
+  if (run.precision == PhasePrecision::fp32) warn_inexact_float_offsets(run.grid.offsets);
+  return run;
+}
 
+// The run's settings and provenance, shared by every Monte Carlo JSON answer.
+Json run_json(const McRun& run, const McPreferenceArgs& a, const char* estimator) {
+  return Json{{"method", run.method.name}, {"estimator", estimator}, {"seed", run.cfg.seed},
+              {"samples", run.cfg.samples}, {"sigma", run.cfg.sigma}, {"mu", run.cfg.mu}, {"eps", run.cfg.eps},
+              {"dist", a.dist}, {"precision", a.precision},
+              {"variances", a.variances.empty() ? Json(nullptr) : Json(run.variances)},
+              {"rng", "philox4x32-10"}, {"backend", backend_name()}};
+}
+
+Json offset_json(const McRun& run, size_t j) {
+  const Offset3& o = run.grid.offsets[j];
+  return Json{{"offset", {number_json(o.t), number_json(o.h), number_json(o.w)}},
+              {"distance", std::isnan(run.grid.distance[j]) ? Json(nullptr) : number_json(run.grid.distance[j])}};
+}
+
+std::string offset_text(const Offset3& o) {
+  return compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w);
+}
+
+void print_run_header(const McRun& run, const McPreferenceArgs& a, const char* what) {
+  std::cout << run.method.name << ": Monte Carlo " << what << ", " << run.cfg.samples << " samples, seed "
+            << run.cfg.seed << ", " << a.dist
+            << (run.cfg.scales.empty() ? ", sigma " + number_text(run.cfg.sigma) : ", per-dimension variances")
+            << ", " << a.precision << " phases, backend " << backend_name() << "\n";
+}
+
+void run_mc_preference(const McPreferenceArgs& a) {
+  const McRun run = prepare_run(a);
+  const std::vector<PreferenceEstimate> mc =
+      estimate_preference(run.method, accumulate_pair_products(run.method, run.cfg), run.grid.offsets, run.precision);
+  const std::vector<double> theory = preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
+  const auto z_score = [&](size_t j) {
+    return mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
+  };
   if (a.json) {
+    Json out = run_json(run, a, "expected-preference");
     Json rows = Json::array();
     for (size_t j = 0; j < mc.size(); ++j) {
-      const Offset3& o = grid.offsets[j];
-      const double z = mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
-      rows.push_back({{"offset", {number_json(o.t), number_json(o.h), number_json(o.w)}},
-                      {"distance", std::isnan(grid.distance[j]) ? Json(nullptr) : number_json(grid.distance[j])},
-                      {"mean", mc[j].mean}, {"standard_error", mc[j].standard_error}, {"n", number_json(mc[j].n)},
-                      {"theory", theory[j]}, {"z", z}});
+      Json row = offset_json(run, j);
+      row["mean"] = mc[j].mean;
+      row["standard_error"] = mc[j].standard_error;
+      row["n"] = number_json(mc[j].n);
+      row["theory"] = theory[j];
+      row["z"] = z_score(j);
+      rows.push_back(row);
     }
-    std::cout << Json{{"method", method.name}, {"estimator", "expected-preference"}, {"seed", cfg.seed},
-                      {"samples", cfg.samples}, {"sigma", cfg.sigma}, {"mu", cfg.mu}, {"eps", cfg.eps},
-                      {"dist", a.dist}, {"precision", a.precision}, {"variances", a.variances.empty() ? Json(nullptr) : Json(variances)},
-                      {"rng", "philox4x32-10"}, {"backend", backend_name()}, {"points", rows}}
-                     .dump()
-              << '\n';
+    out["points"] = rows;
+    std::cout << out.dump() << '\n';
     return;
   }
-  std::cout << method.name << ": Monte Carlo expected preference, " << cfg.samples << " samples, seed " << cfg.seed
-            << ", " << a.dist << (cfg.scales.empty() ? ", sigma " + number_text(cfg.sigma) : ", per-dimension variances")
-            << ", backend " << backend_name() << "\n";
+  print_run_header(run, a, "expected preference");
   Table table({"offset (t,h,w)", "MC mean", "SE", "theory", "z"});
   for (size_t j = 0; j < mc.size(); ++j) {
-    const Offset3& o = grid.offsets[j];
-    const double z = mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
-    table.add_row({compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w), compact_text(mc[j].mean),
-                   compact_text(mc[j].standard_error), compact_text(theory[j]), compact_text(z)});
+    table.add_row({offset_text(run.grid.offsets[j]), compact_text(mc[j].mean), compact_text(mc[j].standard_error),
+                   compact_text(theory[j]), compact_text(z_score(j))});
   }
   table.print(std::cout);
+}
+
+void run_mc_win_prob(const McPreferenceArgs& a) {
+  const McRun run = prepare_run(a);
+  const std::vector<WinEstimate> mc = estimate_win_probability(run.method, run.cfg, run.grid.offsets, run.precision);
+  // The expected preference beside it: no closed form exists for the win probability.
+  const std::vector<double> theory = preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
+  if (a.json) {
+    Json out = run_json(run, a, "win-probability");
+    Json rows = Json::array();
+    for (size_t j = 0; j < mc.size(); ++j) {
+      Json row = offset_json(run, j);
+      row["probability"] = mc[j].probability;
+      row["standard_error"] = mc[j].standard_error;
+      row["n"] = number_json(mc[j].n);
+      row["expected_preference"] = theory[j];
+      rows.push_back(row);
+    }
+    out["points"] = rows;
+    std::cout << out.dump() << '\n';
+    return;
+  }
+  print_run_header(run, a, "win probability P[q R k* > q R k]");
+  Table table({"offset (t,h,w)", "P(win)", "SE", "expected preference (theory)"});
+  for (size_t j = 0; j < mc.size(); ++j) {
+    table.add_row({offset_text(run.grid.offsets[j]), compact_text(mc[j].probability),
+                   compact_text(mc[j].standard_error), compact_text(theory[j])});
+  }
+  table.print(std::cout);
+}
+
+// The flags shared by every Monte Carlo command.
+void add_mc_options(CLI::App& cmd, McPreferenceArgs& a) {
+  add_method_options(cmd, a.method);
+  cmd.add_option("--offsets", a.offsets, "text distances a:b:s (offset m,m,m)")->capture_default_str();
+  cmd.add_option("--offset3", a.offset3, "one 3D offset DT,DH,DW instead");
+  cmd.add_option("--along", a.along, "text, or frames (same cell, --frames apart)")->capture_default_str();
+  cmd.add_option("--frames", a.frames, "frame distances a:b:s for --along frames")->capture_default_str();
+  cmd.add_option("--grid", a.grid, "frame grid HxW in LLM tokens")->capture_default_str();
+  cmd.add_option("--samples", a.samples, "samples N")->capture_default_str();
+  cmd.add_option("--seed", a.seed, "Philox seed")->capture_default_str();
+  cmd.add_option("--sigma", a.sigma, "standard deviation of q and k components")->capture_default_str();
+  cmd.add_option("--mu", a.mu, "common mean of q and k components")->capture_default_str();
+  cmd.add_option("--eps", a.eps, "k* - q in units of each component's scale")->capture_default_str();
+  cmd.add_option("--dist", a.dist, "component law: gaussian or student-t:NU (unit variance, NU > 2)")
+      ->capture_default_str();
+  cmd.add_option("--variances", a.variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
+  cmd.add_option("--precision", a.precision, "rotation phases in fp64 or fp32 (theory stays exact)")
+      ->capture_default_str();
+  cmd.add_flag("--json", a.json, "print one JSON object");
 }
 
 }  // namespace
@@ -176,26 +261,16 @@ void run_mc_preference(const McPreferenceArgs& a) {
 void add_mc_commands(CLI::App& app) {
   CLI::App* mc = app.add_subcommand("mc", "Monte Carlo estimates of random query/key vectors, beside the theory");
   mc->require_subcommand(1);
-  auto a = std::make_shared<McPreferenceArgs>();
+  auto preference = std::make_shared<McPreferenceArgs>();
   CLI::App* cmd = mc->add_subcommand("preference", "expected preference E[q R k*] - E[q R k] by sufficient statistics");
-  add_method_options(*cmd, a->method);
-  cmd->add_option("--offsets", a->offsets, "text distances a:b:s (offset m,m,m)")->capture_default_str();
-  cmd->add_option("--offset3", a->offset3, "one 3D offset DT,DH,DW instead");
-  cmd->add_option("--along", a->along, "text, or frames (same cell, --frames apart)")->capture_default_str();
-  cmd->add_option("--frames", a->frames, "frame distances a:b:s for --along frames")->capture_default_str();
-  cmd->add_option("--grid", a->grid, "frame grid HxW in LLM tokens")->capture_default_str();
-  cmd->add_option("--samples", a->samples, "samples N")->capture_default_str();
-  cmd->add_option("--seed", a->seed, "Philox seed")->capture_default_str();
-  cmd->add_option("--sigma", a->sigma, "standard deviation of q and k components")->capture_default_str();
-  cmd->add_option("--mu", a->mu, "common mean of q and k components")->capture_default_str();
-  cmd->add_option("--eps", a->eps, "k* - q in units of each component's scale")->capture_default_str();
-  cmd->add_option("--dist", a->dist, "component law: gaussian or student-t:NU (unit variance, NU > 2)")
-      ->capture_default_str();
-  cmd->add_option("--variances", a->variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
-  cmd->add_option("--precision", a->precision, "rotation phases in fp64 or fp32 (theory stays exact)")
-      ->capture_default_str();
-  cmd->add_flag("--json", a->json, "print one JSON object");
-  cmd->callback([a] { run_mc_preference(*a); });
+  add_mc_options(*cmd, *preference);
+  cmd->callback([preference] { run_mc_preference(*preference); });
+
+  auto win = std::make_shared<McPreferenceArgs>();
+  win->samples = "20000";
+  cmd = mc->add_subcommand("win-prob", "win probability P[q R k* > q R k], per sample and offset");
+  add_mc_options(*cmd, *win);
+  cmd->callback([win] { run_mc_win_prob(*win); });
 }
 
 }  // namespace hopelab::cli

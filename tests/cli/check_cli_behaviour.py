@@ -68,6 +68,11 @@ SHAPES = {
     "base-bound": {"base": lambda v: is_number(v) and v > 1},
     "critical-length": {"critical_length": lambda v: v is None or (is_number(v) and v > 1)},
     "positions": {"t": number_list, "h": number_list, "w": number_list},
+    "mc-win-prob": {"seed": is_int, "samples": is_int,
+                    "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
+                        isinstance(p, dict) and 0 <= p.get("probability", -1) <= 1 and all(
+                            is_number(p.get(k)) for k in ("standard_error", "n", "expected_preference"))
+                        for p in v)},
     "mc-preference": {"seed": is_int, "samples": is_int,
                       "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
                           isinstance(p, dict) and all(is_number(p.get(k)) for k in
@@ -78,6 +83,9 @@ SHAPES = {
 GOOD = [
     ("allocation", ["theory", "allocation", "--method", "mrope"]),
     ("mc-preference", ["mc", "preference", "--method", "mrope", "--offsets", "0:3000:1000", "--samples", "500"]),
+    ("mc-win-prob", ["mc", "win-prob", "--method", "videorope", "--offsets", "0:3000:1000", "--samples", "500"]),
+    ("mc-win-prob", ["mc", "win-prob", "--method", "hope", "--along", "frames", "--frames", "0:20:5",
+                     "--samples", "300", "--dist", "student-t:5", "--precision", "fp32"]),
     ("mc-preference", ["mc", "preference", "--method", "hope", "--along", "frames", "--frames", "0:20:5",
                        "--samples", "300", "--seed", "7", "--gamma", "0.75"]),
     ("mc-preference", ["mc", "preference", "--method", "vanilla", "--offset3", "5,0,0", "--samples", "100"]),
@@ -139,7 +147,7 @@ def check_good():
 def check_help():
     for args in ([], ["theory"], ["theory", "allocation"], ["theory", "preference"],
                  ["theory", "first-violation"], ["theory", "base-bound"], ["theory", "critical-length"],
-                 ["theory", "report"], ["positions"], ["mc"], ["mc", "preference"]):
+                 ["theory", "report"], ["positions"], ["mc"], ["mc", "preference"], ["mc", "win-prob"]):
         rc, out, err = run(args + ["--help"])
         check(show(args + ["--help"]), rc == 0 and "Usage" in out, "exit 0 with a usage text",
               "exit %d, stdout %r" % (rc, out[:80]))
@@ -205,6 +213,8 @@ BAD = [
     (["theory", "preference", *M, "--offset", "1,2,3", "--sigma", "-1"], "-1"),
     (["theory", "preference", *M, "--offset", "1,2,3", "--variances", "1,2,3"], "1,2,3"),
     (["mc", "preference", *M, "--samples", "0"], "0"),
+    (["mc", "win-prob", *M, "--samples", "1"], "1"),
+    (["mc", "win-prob", *M, "--offsets", "5:5:1"], "5:5:1"),
     (["mc", "preference", *M, "--samples", "1"], "1"),
     (["mc", "preference", *M, "--samples", "-5"], "-5"),
     (["mc", "preference", *M, "--samples", "1e5"], "1e5"),

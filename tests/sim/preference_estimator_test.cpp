@@ -11,34 +11,13 @@
 #include <omp.h>
 
 #include "kernels/normal.h"
+#include "brute_force.h"
 #include "sidak.h"
 #include "sim/preference_estimator.h"
 #include "theory/input_error.h"
 
 namespace hopelab {
 namespace {
-
-// Score <R(n theta) q, R(m theta) k> with Delta = n - m, by explicit rotation of both vectors in
-// long double (theta recomputed here; the pair layout written out from its definition).
-long double brute_force_score(const std::vector<long double>& q, const std::vector<long double>& k,
-                              const Method& method, const Offset3& delta) {
-  const int d = method.spectrum.head_dim;
-  long double score = 0;
-  for (int i = 0; i < d / 2; ++i) {
-    const Axis axis = method.allocation.axis[static_cast<size_t>(i)];
-    const long double theta = method.allocation.zero[static_cast<size_t>(i)]
-                                  ? 0.0L
-                                  : std::pow(static_cast<long double>(method.spectrum.base), -2.0L * i / d);
-    const long double pos = axis == Axis::t ? delta.t : axis == Axis::h ? delta.h : delta.w;
-    // Query at position pos, key at 0: rotate q by pos*theta, k by 0.
-    const int a = method.allocation.layout == PairLayout::halves ? i : 2 * i;
-    const int b = method.allocation.layout == PairLayout::halves ? i + d / 2 : 2 * i + 1;
-    const long double c = std::cos(pos * theta), s = std::sin(pos * theta);
-    const long double qa = q[a] * c - q[b] * s, qb = q[a] * s + q[b] * c;
-    score += qa * k[a] + qb * k[b];
-  }
-  return score;
-}
 
 TEST(PreferenceEstimator, SufficientStatisticsEqualBruteForce) {
   for (PairLayout layout : {PairLayout::halves, PairLayout::adjacent}) {
@@ -58,19 +37,10 @@ TEST(PreferenceEstimator, SufficientStatisticsEqualBruteForce) {
       // Per sample: q, k, xi from the documented streams and draws; statistic = score(k*) - score(k).
       long double sum = 0, sum2 = 0;
       for (std::int64_t s = 0; s < cfg.samples; ++s) {
-        std::vector<long double> q(8), k(8), ks(8);
-        for (int dim = 0; dim < 8; dim += 2) {
-          const auto draw = static_cast<std::uint32_t>(dim / 2);
-          const VariatePair<double> zq = normal_pair(cfg.seed, kStreamQuery, s, draw);
-          const VariatePair<double> zk = normal_pair(cfg.seed, kStreamKey, s, draw);
-          const VariatePair<double> zn = normal_pair(cfg.seed, kStreamNoise, s, draw);
-          q[dim] = cfg.mu + cfg.sigma * zq.first;
-          q[dim + 1] = cfg.mu + cfg.sigma * zq.second;
-          k[dim] = cfg.mu + cfg.sigma * zk.first;
-          k[dim + 1] = cfg.mu + cfg.sigma * zk.second;
-          ks[dim] = q[dim] + cfg.eps * cfg.sigma * zn.first;
-          ks[dim + 1] = q[dim + 1] + cfg.eps * cfg.sigma * zn.second;
-        }
+        const BruteForceSample sample = draw_gaussian_sample(cfg, s, 8);
+        const auto& q = sample.q;
+        const auto& k = sample.k;
+        const auto& ks = sample.k_star;
         const long double x = brute_force_score(q, ks, method, offsets[j]) - brute_force_score(q, k, method, offsets[j]);
         sum += x;
         sum2 += x * x;
