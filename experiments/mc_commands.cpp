@@ -173,28 +173,42 @@ void print_run_header(const McRun& run, const McPreferenceArgs& a, const char* w
             << ", " << a.precision << " phases, backend " << backend_name() << "\n";
 }
 
+// The closed-form expected preference at every offset of the run (exact phases).
+std::vector<double> closed_form(const McRun& run) {
+  return preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
+}
+
+// One JSON object: the run's settings and, under "points", one row per offset with its
+// offset_json and the fields `fill(row, j)` adds.
+template <class Fill>
+void print_points_json(const McRun& run, const McPreferenceArgs& a, const char* estimator, Fill&& fill) {
+  Json out = run_json(run, a, estimator);
+  Json rows = Json::array();
+  for (size_t j = 0; j < run.grid.offsets.size(); ++j) {
+    Json row = offset_json(run, j);
+    fill(row, j);
+    rows.push_back(row);
+  }
+  out["points"] = rows;
+  std::cout << out.dump() << '\n';
+}
+
 void run_mc_preference(const McPreferenceArgs& a) {
   const McRun run = prepare_run(a);
   const std::vector<PreferenceEstimate> mc =
       estimate_preference(run.method, accumulate_pair_products(run.method, run.cfg), run.grid.offsets, run.precision);
-  const std::vector<double> theory = preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
+  const std::vector<double> theory = closed_form(run);
   const auto z_score = [&](size_t j) {
     return mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0;
   };
   if (a.json) {
-    Json out = run_json(run, a, "expected-preference");
-    Json rows = Json::array();
-    for (size_t j = 0; j < mc.size(); ++j) {
-      Json row = offset_json(run, j);
+    print_points_json(run, a, "expected-preference", [&](Json& row, size_t j) {
       row["mean"] = mc[j].mean;
       row["standard_error"] = mc[j].standard_error;
       row["n"] = number_json(mc[j].n);
       row["theory"] = theory[j];
       row["z"] = z_score(j);
-      rows.push_back(row);
-    }
-    out["points"] = rows;
-    std::cout << out.dump() << '\n';
+    });
     return;
   }
   print_run_header(run, a, "expected preference");
@@ -210,20 +224,14 @@ void run_mc_win_prob(const McPreferenceArgs& a) {
   const McRun run = prepare_run(a);
   const std::vector<WinEstimate> mc = estimate_win_probability(run.method, run.cfg, run.grid.offsets, run.precision);
   // The expected preference beside it: no closed form exists for the win probability.
-  const std::vector<double> theory = preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
+  const std::vector<double> theory = closed_form(run);
   if (a.json) {
-    Json out = run_json(run, a, "win-probability");
-    Json rows = Json::array();
-    for (size_t j = 0; j < mc.size(); ++j) {
-      Json row = offset_json(run, j);
+    print_points_json(run, a, "win-probability", [&](Json& row, size_t j) {
       row["probability"] = mc[j].probability;
       row["standard_error"] = mc[j].standard_error;
       row["n"] = number_json(mc[j].n);
       row["expected_preference"] = theory[j];
-      rows.push_back(row);
-    }
-    out["points"] = rows;
-    std::cout << out.dump() << '\n';
+    });
     return;
   }
   print_run_header(run, a, "win probability P[q R k* > q R k]");

@@ -42,15 +42,20 @@ double position_rounding(size_t segments, double largest) {
 // qwen2vl, qwen25vl (both time rules), diagonal (any step, training mode too: video indices are
 // unchanged) and tad; for v2pe only when the layout starts with text (a sequence's first visual
 // block is anchored at 0, see the next property).
+// `layout` with k text tokens in front.
+Layout with_leading_text(Layout layout, std::int64_t k) {
+  Segment text;
+  text.tokens = k;
+  layout.insert(layout.begin(), text);
+  return layout;
+}
+
 RC_GTEST_PROP(PositionShift, PrependingTextShiftsEveryLaterTokenEqually, ()) {
   const PositionDesign design = *property::gen_design(true);
   const Layout layout = *property::gen_layout();
   const auto k = *rc::gen::inRange<std::int64_t>(1, 50);
   RC_PRE(!(design.kind == DesignKind::v2pe && layout.front().visual()));
-  Layout prefixed = layout;
-  Segment text;
-  text.tokens = k;
-  prefixed.insert(prefixed.begin(), text);
+  const Layout prefixed = with_leading_text(layout, k);
 
   const PositionIds ids = assign_positions(design, layout);
   const PositionIds shifted = assign_positions(design, prefixed);
@@ -80,10 +85,7 @@ RC_GTEST_PROP(PositionShift, V2peAnchorsAVisualFirstSequenceAtZero, ()) {
   RC_PRE(visual.visual());
   layout.insert(layout.begin(), visual);
   const auto k = *rc::gen::inRange<std::int64_t>(1, 50);
-  Layout prefixed = layout;
-  Segment text;
-  text.tokens = k;
-  prefixed.insert(prefixed.begin(), text);
+  const Layout prefixed = with_leading_text(layout, k);
   const PositionIds ids = assign_positions(design, layout);
   const PositionIds shifted = assign_positions(design, prefixed);
   RC_ASSERT(ids.t[0] == 0.0);  // exact: 0 * step
