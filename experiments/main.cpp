@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "mc_commands.h"
+#include "mc_retrieval_command.h"
 #include "theory/input_error.h"
 #include "theory_commands.h"
 #include "theory_report.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_theory_report_command(*app.get_subcommand("theory"));
   hopelab::cli::add_positions_command(app);
   hopelab::cli::add_mc_commands(app);
+  hopelab::cli::add_mc_retrieval_command(*app.get_subcommand("mc"));
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

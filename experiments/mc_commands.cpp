@@ -4,9 +4,13 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "cli_method_options.h"
 #include "cli_output.h"
+#include "empirical_pool.h"
 #include "sim/preference_estimator.h"
 #include "sim/preference_sweep.h"
 #include "sim/win_probability.h"
@@ -45,6 +49,10 @@ struct McPreferenceArgs {
   std::string variances;
   std::string precision = "fp64";
   bool json = false;
+  // Flags the empirical law refuses when given (their values would be ignored).
+  const CLI::Option* sigma_option = nullptr;
+  const CLI::Option* mu_option = nullptr;
+  const CLI::Option* variances_option = nullptr;
 };
 
 PhasePrecision parse_precision(const std::string& text) {
@@ -63,14 +71,20 @@ void warn_inexact_float_offsets(const std::vector<Offset3>& offsets) {
   }
 }
 
-// "gaussian" or "student-t:NU".
+// "gaussian", "student-t:NU" or "empirical:..." (whose pools prepare_run reads).
 void parse_distribution(const std::string& text, PreferenceSampling& cfg) {
   if (text == "gaussian") {
     cfg.law = ComponentLaw::gaussian;
     return;
   }
+  if (is_empirical_spec(text)) {
+    cfg.law = ComponentLaw::empirical;
+    return;
+  }
   const std::string prefix = "student-t:";
-  if (text.rfind(prefix, 0) != 0) throw InputError("--dist must be gaussian or student-t:NU, got '" + text + "'");
+  if (text.rfind(prefix, 0) != 0) {
+    throw InputError("--dist must be gaussian, student-t:NU or empirical:FILE.h5:/dataset, got '" + text + "'");
+  }
   cfg.law = ComponentLaw::student_t;
   cfg.nu = parse_finite_number(text.substr(prefix.size()), "--dist student-t degrees of freedom");
 }
@@ -110,17 +124,45 @@ OffsetGrid offset_grid(const McPreferenceArgs& a, const Method& method) {
   return grid;
 }
 
+// Where an empirical pool came from: enough for a result to name its input.
+struct PoolProvenance {
+  std::string dataset;
+  std::int64_t rows = 0;
+  std::string checksum;  // pool_checksum of the values as read
+};
+
 // Everything a Monte Carlo command needs, parsed and validated from its flags.
 struct McRun {
   Method method;
   OffsetGrid grid;
   PreferenceSampling cfg;
-  std::vector<double> variances;  // (d) as given, for the closed form (scales are their roots)
+  std::vector<double> variances;  // (d) as given, for the closed form (scales are their roots); empty
+                                  // for the empirical law
   PhasePrecision precision = PhasePrecision::fp64;
+  std::string pool_file;               // empirical law only
+  std::vector<PoolProvenance> pools;   // empirical law: queries, then keys when given
 };
 
+// The empirical law's pools into run.cfg (queries, then keys), with their provenance. Throws
+// InputError for --sigma / --mu / --variances beside it, a bad spec or a bad file.
+void load_pools(const McPreferenceArgs& a, McRun& run) {
+  for (const CLI::Option* given : {a.sigma_option, a.mu_option, a.variances_option}) {
+    if (given != nullptr && given->count() > 0) {
+      throw InputError(given->get_name() + " cannot be combined with --dist empirical: the pool sets the means and "
+                       "scales ('" + a.dist + "')");
+    }
+  }
+  const EmpiricalSpec spec = parse_empirical_spec(a.dist);
+  run.pool_file = spec.file;
+  for (size_t k = 0; k < spec.datasets.size(); ++k) {
+    EmpiricalPool pool = read_empirical_pool(spec.file, spec.datasets[k], run.method.spectrum.head_dim);
+    run.pools.push_back({pool.dataset, pool.rows, pool_checksum(pool.values)});
+    (k == 0 ? run.cfg.query_pool : run.cfg.key_pool) = std::move(pool.values);
+  }
+}
+
 McRun prepare_run(const McPreferenceArgs& a) {
-  McRun run{build_method(a.method), {}, {}, {}, parse_precision(a.precision)};
+  McRun run{build_method(a.method), {}, {}, {}, parse_precision(a.precision), {}, {}};
   run.grid = offset_grid(a, run.method);
   PreferenceSampling& cfg = run.cfg;
   cfg.seed = static_cast<std::uint64_t>(parse_nonnegative_integer(a.seed, "--seed"));
@@ -130,7 +172,9 @@ McRun prepare_run(const McPreferenceArgs& a) {
   cfg.eps = a.eps;
   parse_distribution(a.dist, cfg);
   const int d = run.method.spectrum.head_dim;
-  if (!a.variances.empty()) {
+  if (cfg.law == ComponentLaw::empirical) {
+    load_pools(a, run);  // the closed form comes from the pools (closed_form)
+  } else if (!a.variances.empty()) {
     for (const std::string& v : split(a.variances, ',')) {
       run.variances.push_back(parse_finite_number(v, "variance"));
       if (run.variances.back() < 0.0) throw InputError("variances must be >= 0, got '" + v + "'");
@@ -147,11 +191,24 @@ McRun prepare_run(const McPreferenceArgs& a) {
   return run;
 }
 
-// The run's settings and provenance, shared by every Monte Carlo JSON answer.
+// The empirical law's input: file, and per pool its dataset, rows and checksum; null otherwise.
+Json pools_json(const McRun& run) {
+  if (run.pools.empty()) return Json(nullptr);
+  const auto pool = [&](size_t k) {
+    if (k >= run.pools.size()) return Json(nullptr);
+    return Json{{"dataset", run.pools[k].dataset}, {"rows", run.pools[k].rows}, {"checksum", run.pools[k].checksum}};
+  };
+  return Json{{"file", run.pool_file}, {"queries", pool(0)}, {"keys", pool(1)}};
+}
+
+// The run's settings and provenance, shared by every Monte Carlo JSON answer. The empirical law
+// has no sigma or mu (null): its pools set them.
 Json run_json(const McRun& run, const McPreferenceArgs& a, const char* estimator) {
+  const bool empirical = run.cfg.law == ComponentLaw::empirical;
   return Json{{"method", run.method.name}, {"estimator", estimator}, {"seed", run.cfg.seed},
-              {"samples", run.cfg.samples}, {"sigma", run.cfg.sigma}, {"mu", run.cfg.mu}, {"eps", run.cfg.eps},
-              {"dist", a.dist}, {"precision", a.precision},
+              {"samples", run.cfg.samples}, {"sigma", empirical ? Json(nullptr) : Json(run.cfg.sigma)},
+              {"mu", empirical ? Json(nullptr) : Json(run.cfg.mu)}, {"eps", run.cfg.eps},
+              {"dist", a.dist}, {"empirical", pools_json(run)}, {"precision", a.precision},
               {"variances", a.variances.empty() ? Json(nullptr) : Json(run.variances)},
               {"rng", "philox4x32-10"}, {"backend", backend_name()}};
 }
@@ -166,15 +223,31 @@ std::string offset_text(const Offset3& o) {
   return compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w);
 }
 
-void print_run_header(const McRun& run, const McPreferenceArgs& a, const char* what) {
-  std::cout << run.method.name << ": Monte Carlo " << what << ", " << run.cfg.samples << " samples, seed "
-            << run.cfg.seed << ", " << a.dist
-            << (run.cfg.scales.empty() ? ", sigma " + number_text(run.cfg.sigma) : ", per-dimension variances")
-            << ", " << a.precision << " phases, backend " << backend_name() << "\n";
+// What sets the components' scale: sigma, the per-dimension variances, or the pools.
+std::string scale_text(const McRun& run) {
+  if (run.pools.empty()) {
+    return run.cfg.scales.empty() ? "sigma " + number_text(run.cfg.sigma) : "per-dimension variances";
+  }
+  std::string text;
+  for (size_t k = 0; k < run.pools.size(); ++k) {
+    text += std::string(k ? ", " : "") + (k ? "keys " : "queries ") + std::to_string(run.pools[k].rows) +
+            " rows (" + run.pools[k].checksum + ")";
+  }
+  return text;
 }
 
-// The closed-form expected preference at every offset of the run (exact phases).
+void print_run_header(const McRun& run, const McPreferenceArgs& a, const char* what) {
+  std::cout << run.method.name << ": Monte Carlo " << what << ", " << run.cfg.samples << " samples, seed "
+            << run.cfg.seed << ", " << a.dist << ", " << scale_text(run) << ", " << a.precision
+            << " phases, backend " << backend_name() << "\n";
+}
+
+// The closed-form expected preference at every offset of the run (exact phases). The empirical
+// law's has sin terms when its query and key pools differ in mean: E[x] . w(Delta).
 std::vector<double> closed_form(const McRun& run) {
+  if (run.cfg.law == ComponentLaw::empirical) {
+    return preference_from_pair_products(run.method, expected_pair_products(run.method, run.cfg), run.grid.offsets);
+  }
   return preference_sweep(run.method, run.grid.offsets, pair_weights(run.method, run.variances));
 }
 
@@ -253,12 +326,16 @@ void add_mc_options(CLI::App& cmd, McPreferenceArgs& a) {
   cmd.add_option("--grid", a.grid, "frame grid HxW in LLM tokens")->capture_default_str();
   cmd.add_option("--samples", a.samples, "samples N")->capture_default_str();
   cmd.add_option("--seed", a.seed, "Philox seed")->capture_default_str();
-  cmd.add_option("--sigma", a.sigma, "standard deviation of q and k components")->capture_default_str();
-  cmd.add_option("--mu", a.mu, "common mean of q and k components")->capture_default_str();
+  a.sigma_option =
+      cmd.add_option("--sigma", a.sigma, "standard deviation of q and k components")->capture_default_str();
+  a.mu_option = cmd.add_option("--mu", a.mu, "common mean of q and k components")->capture_default_str();
   cmd.add_option("--eps", a.eps, "k* - q in units of each component's scale")->capture_default_str();
-  cmd.add_option("--dist", a.dist, "component law: gaussian or student-t:NU (unit variance, NU > 2)")
+  cmd.add_option("--dist", a.dist,
+                 "component law: gaussian, student-t:NU (unit variance, NU > 2), or empirical:FILE.h5:/dataset "
+                 "(q, k uniform rows of an (n, d) float32/64 pool; empirical:FILE.h5:/queries:/keys for two)")
       ->capture_default_str();
-  cmd.add_option("--variances", a.variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
+  a.variances_option =
+      cmd.add_option("--variances", a.variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
   cmd.add_option("--precision", a.precision, "rotation phases in fp64 or fp32 (theory stays exact)")
       ->capture_default_str();
   cmd.add_flag("--json", a.json, "print one JSON object");

@@ -11,6 +11,7 @@
 #include "kernels/moments.h"
 #include "kernels/normal.h"
 #include "kernels/pair_statistics.h"
+#include "sim/device_sampling.h"
 #include "theory/host_device.h"
 #include "theory/input_error.h"
 #include "theory/text_format.h"
@@ -76,9 +77,8 @@ PairProductMoments accumulate_pair_products(const Method& method, const Preferen
   const std::int64_t chunk_size = (cfg.samples + chunks - 1) / chunks;
   const std::int64_t stride = chunk_stride(pairs);
 
-  const std::vector<double> scales = component_scales(cfg, method.spectrum.head_dim);
-  const thrust::device_vector<double> scales_d(scales.begin(), scales.end());
-  const SamplingParams params = sampling_params(cfg, thrust::raw_pointer_cast(scales_d.data()));
+  const DeviceSampling sampling(cfg, method.spectrum.head_dim);  // scales and pools on the backend's device
+  const SamplingParams& params = sampling.params();
 
   thrust::device_vector<double> slots(static_cast<size_t>(chunks * stride), 0.0);
   const AccumulateChunk accumulate{params, method.spectrum.head_dim, method.allocation.layout, chunk_size,

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Command-line behaviour of hopelab: output shapes, help, and how bad input is refused.
 
-Usage: check_cli_behaviour.py PATH/TO/hopelab
+Usage: check_cli_behaviour.py PATH/TO/hopelab [PATH/TO/write_empirical_pools]
   * every command with --json prints exactly one JSON object holding its documented keys
     (types checked), exit 0, nothing on stderr; without --json a non-empty text answer;
   * --help at every level exits 0 with a usage text;
@@ -9,21 +9,28 @@ Usage: check_cli_behaviour.py PATH/TO/hopelab
     malformed layouts, negative sizes, non-numeric values, unknown flags, bad --along / --grid,
     bad custom allocations, out-of-range numbers) exits with status 2, prints nothing on stdout
     and exactly one line on stderr naming the bad value, never a crash or stack trace; checked
-    with and without --json.
+    with and without --json;
+  * the Monte Carlo empirical law (--dist empirical:FILE.h5:/dataset[:/keys]) on HDF5 pools
+    written by write_empirical_pools (tests/cli/write_empirical_pools.cpp): JSON provenance
+    (file, datasets, rows, checksum), |z| within a Sidak bound, and every bad file, dataset or
+    flag combination refused as above.
 Prints one line per failed check and exits 1 if any failed.
 """
 
 import json
 import math
 import os
+import re
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
 from check_log import CheckLog  # noqa: E402
 
 CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
+POOL_WRITER = sys.argv[2] if len(sys.argv) > 2 else None
 log = CheckLog(tolerances=False)  # FAIL lines: "FAIL case: expected X, actual Y"
 check = log.check
 CRASH_MARKS = ("terminate called", "what()", "Traceback", "Aborted", "core dumped",
@@ -260,20 +267,24 @@ BAD = [
 ]
 
 
+def check_refused(args, token):
+    for extra in ([], ["--json"]):
+        full = args + extra
+        case = show(full)
+        rc, out, err = run(full)
+        lines = err.splitlines()
+        check(case + " exit status", rc == 2, "exit 2", "exit %d" % rc)
+        check(case + " stdout", out == "", "nothing on stdout", repr(out[:120]))
+        check(case + " one stderr line", len(lines) == 1 and err.endswith("\n"),
+              "exactly one line on stderr", repr(err[:300]))
+        check(case + " names the bad value", token in err, "stderr naming %r" % token, repr(err.strip()[:200]))
+        check(case + " no crash", not any(mark in err for mark in CRASH_MARKS),
+              "no crash or stack trace", repr(err[:300]))
+
+
 def check_bad():
     for args, token in BAD:
-        for extra in ([], ["--json"]):
-            full = args + extra
-            case = show(full)
-            rc, out, err = run(full)
-            lines = err.splitlines()
-            check(case + " exit status", rc == 2, "exit 2", "exit %d" % rc)
-            check(case + " stdout", out == "", "nothing on stdout", repr(out[:120]))
-            check(case + " one stderr line", len(lines) == 1 and err.endswith("\n"),
-                  "exactly one line on stderr", repr(err[:300]))
-            check(case + " names the bad value", token in err, "stderr naming %r" % token, repr(err.strip()[:200]))
-            check(case + " no crash", not any(mark in err for mark in CRASH_MARKS),
-                  "no crash or stack trace", repr(err[:300]))
+        check_refused(args, token)
 
 
 def check_no_null_numbers():
@@ -301,12 +312,103 @@ def check_fp32_warning():
           "exit %d, stderr %r" % (rc, err[:200]))
 
 
+# ------------------------------------------------------------------ empirical vectors
+
+def sidak_z(checks, family_alpha=1e-6):
+    level = -math.expm1(math.log1p(-family_alpha) / checks)  # per-check two-sided level
+    lo, hi = 0.0, 40.0
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (mid, hi) if math.erfc(mid / math.sqrt(2)) > level else (lo, mid)
+    return hi
+
+
+def check_empirical(directory):
+    """Good runs on pools.h5 (d = 16) and every refusal; write_empirical_pools made the file."""
+    pools = os.path.join(directory, "pools.h5")
+    text_file = os.path.join(directory, "not_hdf5.h5")
+    with open(text_file, "w") as f:
+        f.write("q,k\n1,2\n")
+    base = ["mc", "preference", "--method", "mrope", "--head-dim", "16", "--offsets", "0:3000:1000"]
+    runs = [  # (extra args, datasets, rows)
+        (["--samples", "4000", "--dist", "empirical:%s:/queries" % pools], ["/queries"], [400]),
+        (["--samples", "4000", "--dist", "empirical:%s:/queries:/keys" % pools, "--eps", "0.5", "--seed", "3"],
+         ["/queries", "/keys"], [400, 300]),
+    ]
+    z_bound = sidak_z(len(runs) * 3)
+    checksums = []
+    for extra, datasets, rows in runs:
+        args = base + extra + ["--json"]
+        case = show(args)
+        rc, out, err = run(args)
+        check(case + " exit", rc == 0 and err == "", "exit 0, empty stderr", "exit %d (%s)" % (rc, err.strip()))
+        if rc != 0:
+            continue
+        obj = json.loads(out)
+        for key, pred in SHAPES["mc-preference"].items():
+            check(case + " key " + key, key in obj and pred(obj[key]), "documented key '%s'" % key,
+                  repr(obj.get(key, "<missing>"))[:200])
+        emp = obj.get("empirical") or {}
+        check(case + " empirical.file", emp.get("file") == pools, pools, repr(emp.get("file")))
+        for role, dataset, n in zip(("queries", "keys"), datasets, rows):
+            entry = emp.get(role) or {}
+            checksums.append(entry.get("checksum"))
+            check(case + " empirical." + role, entry.get("dataset") == dataset and entry.get("rows") == n
+                  and re.fullmatch(r"fnv1a64:[0-9a-f]{16}", str(entry.get("checksum"))) is not None,
+                  "dataset %s, %d rows, fnv1a64 checksum" % (dataset, n), repr(entry))
+        if len(datasets) == 1:
+            check(case + " empirical.keys", emp.get("keys", "<missing>") is None, "null", repr(emp.get("keys")))
+        check(case + " sigma, mu", obj.get("sigma", 0) is None and obj.get("mu", 0) is None,
+              "null (the pool sets them)", repr((obj.get("sigma"), obj.get("mu"))))
+        for p in obj.get("points", []):
+            check(case + " |z| at %s" % p.get("offset"), abs(p.get("z", 1e9)) <= z_bound,
+                  "|z| <= %.2f (Sidak, family 1e-6)" % z_bound, p.get("z"))
+        rc, out, err = run(base + extra)
+        check(show(base + extra) + " text", rc == 0 and "queries %d rows (fnv1a64:" % rows[0] in out and err == "",
+              "exit 0 and a header naming the pool", "exit %d, %r" % (rc, out[:200]))
+    check("empirical checksums", len(set(checksums)) == 2 and checksums[0] == checksums[1],
+          "one checksum per pool, the same pool the same", repr(checksums))
+    # win-prob reads the same flags; its engine is checked in tests/sim.
+    spec = "empirical:%s:/queries" % pools
+    W = ["mc", "win-prob", "--method", "mrope", "--head-dim", "16", "--offsets", "0:3000:1000", "--samples", "200"]
+    P = base + ["--samples", "200"]
+    for args, token in [
+        (P + ["--dist", "empirical:%s:/queries" % os.path.join(directory, "missing.h5")], "missing.h5"),
+        (P + ["--dist", "empirical:%s:/queries" % text_file], "not_hdf5.h5"),
+        (P + ["--dist", "empirical:%s:/absent" % pools], "/absent"),
+        (P + ["--dist", "empirical:%s:/group" % pools], "/group"),
+        (P + ["--dist", "empirical:%s:/rank3" % pools], "/rank3"),
+        (P + ["--dist", "empirical:%s:/narrow" % pools], "/narrow"),
+        (P + ["--dist", "empirical:%s:/one_row" % pools], "/one_row"),
+        (P + ["--dist", "empirical:%s:/int" % pools], "/int"),
+        (P + ["--dist", "empirical:%s:/nan" % pools], "row 2, column 3"),
+        (P + ["--dist", "empirical:%s:/queries:/narrow" % pools], "/narrow"),
+        (P + ["--dist", "empirical:" + pools], "empirical:" + pools),
+        (P + ["--dist", "empirical:%s:/a:/b:/c" % pools], "/a:/b:/c"),
+        (P + ["--dist", "empirical:"], "empirical:"),
+        (P + ["--dist", spec, "--sigma", "2"], "--sigma"),
+        (P + ["--dist", spec, "--mu", "0.5"], "--mu"),
+        (P + ["--dist", spec, "--variances", ",".join(["1"] * 16)], "--variances"),
+        (["mc", "preference", "--method", "mrope", "--samples", "200", "--dist", spec], "16 columns"),
+        (P[:-1] + ["1", "--dist", spec], "samples must be >= 2"),
+        (W + ["--dist", "empirical:%s:/absent" % pools], "/absent"),
+        (W + ["--dist", spec, "--sigma", "2"], "--sigma"),
+    ]:
+        check_refused(args, token)
+
+
 def main():
     check_help()
     check_good()
     check_bad()
     check_no_null_numbers()
     check_fp32_warning()
+    if POOL_WRITER:
+        with tempfile.TemporaryDirectory(prefix="hopelab_cli_") as directory:
+            rc = subprocess.run([POOL_WRITER, directory]).returncode
+            check("write_empirical_pools", rc == 0, "exit 0", "exit %d" % rc)
+            if rc == 0:
+                check_empirical(directory)
     return log.finish()
 
 
