@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_command.h"
 #include "mc_commands.h"
 #include "theory/input_error.h"
 #include "theory_commands.h"
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_theory_report_command(*app.get_subcommand("theory"));
   hopelab::cli::add_positions_command(app);
   hopelab::cli::add_mc_commands(app);
+  hopelab::cli::add_bench_commands(app);
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);
