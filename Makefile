@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build run test test-long clean
+.PHONY: all bootstrap configure build run test test-long bench clean
 
 all: build
 
@@ -27,6 +27,10 @@ test: build
 
 test-long: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Monte Carlo throughput against the NumPy baselines (minutes; not part of the tests).
+bench: build
+	@/usr/bin/python3 benchmarks/bench_mc.py --hopelab $(BUILD_DIR)/hopelab
 
 clean:
 	@rm -rf $(BUILD_DIR)

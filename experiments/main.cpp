@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "bench_command.h"
 #include "mc_commands.h"
 #include "mc_retrieval_command.h"
 #include "theory/input_error.h"
@@ -33,6 +34,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_positions_command(app);
   hopelab::cli::add_mc_commands(app);
   hopelab::cli::add_mc_retrieval_command(*app.get_subcommand("mc"));
+  hopelab::cli::add_bench_commands(app);
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

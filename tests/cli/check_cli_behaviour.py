@@ -368,6 +368,15 @@ def check_empirical(directory):
               "exit 0 and a header naming the pool", "exit %d, %r" % (rc, out[:200]))
     check("empirical checksums", len(set(checksums)) == 2 and checksums[0] == checksums[1],
           "one checksum per pool, the same pool the same", repr(checksums))
+    args = ["mc", "win-prob", "--method", "mrope", "--head-dim", "16", "--offsets", "0:3000:1000", "--samples", "500",
+            "--dist", "empirical:%s:/queries:/keys" % pools, "--json"]
+    rc, out, err = run(args)
+    ok = rc == 0 and err == ""
+    obj = json.loads(out) if ok else {}
+    for key, pred in SHAPES["mc-win-prob"].items():
+        ok = ok and key in obj and pred(obj[key])
+    ok = ok and ((obj.get("empirical") or {}).get("keys") or {}).get("rows") == 300
+    check(show(args), ok, "exit 0, win-prob JSON naming both pools", "exit %d (%s) %r" % (rc, err.strip(), out[:200]))
     # win-prob reads the same flags; its engine is checked in tests/sim.
     spec = "empirical:%s:/queries" % pools
     W = ["mc", "win-prob", "--method", "mrope", "--head-dim", "16", "--offsets", "0:3000:1000", "--samples", "200"]
