@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
 #include "empirical_pool.h"
@@ -20,20 +21,6 @@
 namespace hopelab::cli {
 
 namespace {
-
-// "a:b:s" -> a, a+s, ... < b (all non-negative integers, s > 0).
-std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std::string& what) {
-  const std::vector<std::string> parts = split(text, ':');
-  if (parts.size() != 3) throw InputError(what + " must be a:b:s, got '" + text + "'");
-  const std::int64_t from = parse_nonnegative_integer(parts[0], what + " start");
-  const std::int64_t to = parse_nonnegative_integer(parts[1], what + " end");
-  const std::int64_t step = parse_nonnegative_integer(parts[2], what + " step");
-  if (step == 0 || to <= from) throw InputError(what + " needs a < b and s > 0, got '" + text + "'");
-  if ((to - from) / step >= 10'000'000) throw InputError(what + " '" + text + "' has more than 10^7 points");
-  std::vector<std::int64_t> values;
-  for (std::int64_t v = from; v < to; v += step) values.push_back(v);
-  return values;
-}
 
 struct McPreferenceArgs {
   MethodArgs method;
@@ -54,22 +41,6 @@ struct McPreferenceArgs {
   const CLI::Option* mu_option = nullptr;
   const CLI::Option* variances_option = nullptr;
 };
-
-PhasePrecision parse_precision(const std::string& text) {
-  if (text == "fp64") return PhasePrecision::fp64;
-  if (text == "fp32") return PhasePrecision::fp32;
-  throw InputError("--precision must be fp32 or fp64, got '" + text + "'");
-}
-
-// fp32 phases: warn (stderr, not an error) when an offset is beyond float's exact integers.
-void warn_inexact_float_offsets(const std::vector<Offset3>& offsets) {
-  double largest = 0.0;
-  for (const Offset3& o : offsets) largest = std::max({largest, std::fabs(o.t), std::fabs(o.h), std::fabs(o.w)});
-  if (largest > kFloatExactOffset) {
-    std::cerr << "hopelab: warning: offsets up to " << compact_text(largest)
-              << " exceed 2^24, the largest a float32 holds exactly; fp32 phases there are inexact\n";
-  }
-}
 
 // "gaussian", "student-t:NU" or "empirical:..." (whose pools prepare_run reads).
 void parse_distribution(const std::string& text, PreferenceSampling& cfg) {
@@ -187,7 +158,7 @@ McRun prepare_run(const McPreferenceArgs& a) {
   } else {
     run.variances = component_variances(cfg, d);
   }
-  if (run.precision == PhasePrecision::fp32) warn_inexact_float_offsets(run.grid.offsets);
+  if (run.precision == PhasePrecision::fp32) warn_inexact_float_offsets(largest_component(run.grid.offsets));
   return run;
 }
 
@@ -217,10 +188,6 @@ Json offset_json(const McRun& run, size_t j) {
   const Offset3& o = run.grid.offsets[j];
   return Json{{"offset", {number_json(o.t), number_json(o.h), number_json(o.w)}},
               {"distance", std::isnan(run.grid.distance[j]) ? Json(nullptr) : number_json(run.grid.distance[j])}};
-}
-
-std::string offset_text(const Offset3& o) {
-  return compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w);
 }
 
 // What sets the components' scale: sigma, the per-dimension variances, or the pools.
@@ -336,7 +303,8 @@ void add_mc_options(CLI::App& cmd, McPreferenceArgs& a) {
       ->capture_default_str();
   a.variances_option =
       cmd.add_option("--variances", a.variances, "per-dimension variances, d comma-separated values (replaces --sigma)");
-  cmd.add_option("--precision", a.precision, "rotation phases in fp64 or fp32 (theory stays exact)")
+  cmd.add_option("--precision", a.precision,
+                 "fp64 or fp32: rotation phases (preference); phases and score sums (win-prob). Theory stays exact")
       ->capture_default_str();
   cmd.add_flag("--json", a.json, "print one JSON object");
 }

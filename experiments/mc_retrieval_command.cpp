@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
 #include "sim/preference_sweep.h"
@@ -30,27 +31,6 @@ struct McRetrievalArgs {
   std::string precision = "fp64";
   bool json = false;
 };
-
-// "F" -> {F}; "a:b:s" -> a, a+s, ... < b (s > 0).
-std::vector<std::int64_t> parse_frame_counts(const std::string& text) {
-  const std::vector<std::string> parts = split(text, ':');
-  if (parts.size() == 1) return {parse_nonnegative_integer(text, "--frames")};
-  if (parts.size() != 3) throw InputError("--frames must be F or a:b:s, got '" + text + "'");
-  const std::int64_t from = parse_nonnegative_integer(parts[0], "--frames start");
-  const std::int64_t to = parse_nonnegative_integer(parts[1], "--frames end");
-  const std::int64_t step = parse_nonnegative_integer(parts[2], "--frames step");
-  if (step == 0 || to <= from) throw InputError("--frames needs a < b and s > 0, got '" + text + "'");
-  if ((to - from) / step >= 100'000) throw InputError("--frames '" + text + "' has more than 10^5 points");
-  std::vector<std::int64_t> values;
-  for (std::int64_t v = from; v < to; v += step) values.push_back(v);
-  return values;
-}
-
-PhasePrecision parse_precision(const std::string& text) {
-  if (text == "fp64") return PhasePrecision::fp64;
-  if (text == "fp32") return PhasePrecision::fp32;
-  throw InputError("--precision must be fp32 or fp64, got '" + text + "'");
-}
 
 // One (frames, depth) point of the grid and its estimate.
 struct RetrievalPoint {
@@ -95,7 +75,7 @@ RetrievalRun prepare_run(const McRetrievalArgs& a) {
   }
   std::vector<double> depths;
   for (const std::string& d : split(a.depth, ',')) depths.push_back(parse_finite_number(d, "--depth"));
-  for (std::int64_t frames : parse_frame_counts(a.frames)) {
+  for (std::int64_t frames : parse_stepped_range(a.frames, "--frames", 100'000, true)) {
     for (double depth : depths) {
       RetrievalPoint p{base, {}};
       p.setup.frames = frames;
@@ -107,27 +87,17 @@ RetrievalRun prepare_run(const McRetrievalArgs& a) {
   return run;
 }
 
-// fp32 phases: warn (stderr, not an error) when an offset is beyond float's exact integers.
-void warn_inexact_float_offsets(const RetrievalRun& run) {
+// fp32 phases: warn when an offset of the longest layout is beyond float's exact integers.
+void warn_if_inexact_fp32(const RetrievalRun& run) {
   if (run.precision != PhasePrecision::fp32) return;
   const auto longest = std::max_element(run.points.begin(), run.points.end(), [](const auto& x, const auto& y) {
     return x.setup.frames < y.setup.frames;
   });
   const RetrievalGeometry g = retrieval_geometry(run.method, longest->setup);
   const Position3 query = g.positions.at(g.keys);
-  double largest = 0.0;
-  for (std::int64_t j = 0; j < g.keys; ++j) {
-    const Position3 o = query - g.positions.at(j);
-    largest = std::max({largest, std::fabs(o.t), std::fabs(o.h), std::fabs(o.w)});
-  }
-  if (largest > kFloatExactOffset) {
-    std::cerr << "hopelab: warning: offsets up to " << compact_text(largest)
-              << " exceed 2^24, the largest a float32 holds exactly; fp32 phases there are inexact\n";
-  }
-}
-
-std::string offset_text(const Offset3& o) {
-  return compact_text(o.t) + "," + compact_text(o.h) + "," + compact_text(o.w);
+  std::vector<Offset3> offsets;
+  for (std::int64_t j = 0; j < g.keys; ++j) offsets.push_back(query - g.positions.at(j));
+  warn_inexact_float_offsets(largest_component(offsets));
 }
 
 void print_json(const RetrievalRun& run, const McRetrievalArgs& a) {
@@ -193,7 +163,7 @@ void print_table(const RetrievalRun& run, const McRetrievalArgs& a) {
 
 void run_mc_retrieval(const McRetrievalArgs& a) {
   RetrievalRun run = prepare_run(a);
-  warn_inexact_float_offsets(run);
+  warn_if_inexact_fp32(run);
   for (RetrievalPoint& p : run.points) p.estimate = estimate_retrieval(run.method, run.cfg, p.setup, run.precision);
   if (a.json) {
     print_json(run, a);

@@ -12,10 +12,15 @@
 #include "theory/host_device.h"
 
 // Loop hints: vectorise over the offsets of a row and unroll over the samples of the tile
-// (the host compiler needs both to keep the S x M accumulators in vector registers).
-#if defined(__CUDACC__)
-#define HOPELAB_TILE_VECTORIZE
+// (the host compiler needs both to keep the S x M accumulators in vector registers; the device
+// compiler, full unrolling to keep them in registers). The host pass of a CUDA compilation
+// takes no hint: its host code is not the CPU backend.
+#if defined(__CUDA_ARCH__)
+#define HOPELAB_TILE_VECTORIZE _Pragma("unroll")
 #define HOPELAB_TILE_UNROLL _Pragma("unroll")
+#elif defined(__CUDACC__)
+#define HOPELAB_TILE_VECTORIZE
+#define HOPELAB_TILE_UNROLL
 #else
 #define HOPELAB_TILE_VECTORIZE _Pragma("omp simd")
 #define HOPELAB_TILE_UNROLL _Pragma("GCC unroll 16")
