@@ -5,9 +5,12 @@
 
 #include <CLI/CLI.hpp>
 
+#include "batch/run_command.h"
 #include "bench_command.h"
 #include "mc_commands.h"
 #include "mc_retrieval_command.h"
+#include "results/inspect_command.h"
+#include "results/merge_command.h"
 #include "theory/input_error.h"
 #include "theory_commands.h"
 #include "theory_report.h"
@@ -35,6 +38,9 @@ int main(int argc, char** argv) {
   hopelab::cli::add_mc_commands(app);
   hopelab::cli::add_mc_retrieval_command(*app.get_subcommand("mc"));
   hopelab::cli::add_bench_commands(app);
+  hopelab::cli::add_run_command(app);
+  hopelab::cli::add_inspect_command(app);
+  hopelab::cli::add_merge_command(app);
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

@@ -1,0 +1,18 @@
+#pragma once
+// One work unit of an experiment, computed by the same theory/ and sim/ functions the CLI
+// commands call (no new math), as a RunRecord: its settings as attributes (the spec fields'
+// visitor), the kind, unit name, seed and `seconds`, and its results as datasets with units.
+// docs/usage.md ("Batch experiments") lists the datasets of each kind.
+
+#include "batch/spec.h"
+#include "results/run_record.h"
+
+namespace hopelab::batch {
+
+// Builds everything execute_unit would (method, offsets, sampling, retrieval setup) and runs
+// the engines' own checks; computes nothing. Throws InputError naming the bad value.
+void validate_unit(const WorkUnit& unit);
+
+results::RunRecord execute_unit(const WorkUnit& unit);
+
+}  // namespace hopelab::batch

@@ -1,0 +1,258 @@
+#include "batch/runner.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <future>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "batch/execute_unit.h"
+#include "batch/spec.h"
+#include "results/results_file.h"
+#include "theory/input_error.h"
+#include "theory/text_parse.h"
+
+namespace hopelab::batch {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// ---- stop requests ----------------------------------------------------------------------
+
+std::atomic<int> g_stop_signal{0};
+static_assert(std::atomic<int>::is_always_lock_free, "the signal handler needs a lock-free flag");
+
+extern "C" void on_stop_signal(int signal) { g_stop_signal.store(signal); }
+
+// Installs the SIGINT / SIGTERM handler for its lifetime, restoring the previous ones after.
+class StopSignals {
+ public:
+  StopSignals() {
+    g_stop_signal.store(0);
+    struct sigaction action {};
+    action.sa_handler = on_stop_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
+// ---- progress on stderr ------------------------------------------------------------------
+
+std::string seconds_text(double s) {
+  char buffer[32];
+  if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
+  else if (s < 3600) std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
+  else std::snprintf(buffer, sizeof buffer, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
+  return buffer;
+}
+
+// A bar redrawn in place on a terminal; one log line per unit otherwise.
+class Progress {
+ public:
+  Progress(std::size_t total, std::size_t done) : total_(total), done_(done), tty_(isatty(STDERR_FILENO) == 1) {}
+
+  void unit_done(const std::string& name, double seconds, bool resumed) {
+    ++done_;
+    if (!resumed) ++computed_;
+    if (!tty_) {
+      std::cerr << "hopelab run: [" << done_ << "/" << total_ << "] " << name
+                << (resumed ? " (checkpoint)" : " " + seconds_text(seconds)) << "\n";
+      return;
+    }
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    const double rate = elapsed > 0 ? static_cast<double>(computed_) / elapsed : 0.0;
+    const std::size_t width = 30, filled = total_ ? done_ * width / total_ : width;
+    std::ostringstream line;
+    line << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done_ << "/"
+         << total_ << " units";
+    char rate_text[32];
+    std::snprintf(rate_text, sizeof rate_text, "%.2f", rate);
+    if (computed_ > 0) {
+      line << "  " << rate_text << " units/s  ETA " << seconds_text(static_cast<double>(total_ - done_) / rate);
+    }
+    std::cerr << line.str() << std::flush;
+  }
+
+  void finish() const {
+    if (tty_) std::cerr << "\n";
+  }
+
+ private:
+  std::size_t total_, done_, computed_ = 0;
+  bool tty_;
+  Clock::time_point start_ = Clock::now();
+};
+
+// ---- shards and paths -----------------------------------------------------------------------
+
+struct Shard {
+  std::int64_t index = 0, count = 1;
+  std::string text = "all";
+};
+
+Shard parse_shard(const std::string& text) {
+  if (text.empty()) return {};
+  const std::vector<std::string> parts = split(text, '/');
+  if (parts.size() != 2) throw InputError("--shard must be i/n, got '" + text + "'");
+  Shard s{parse_nonnegative_integer(parts[0], "--shard i"), parse_nonnegative_integer(parts[1], "--shard n"), text};
+  if (s.count < 1 || s.index >= s.count) throw InputError("--shard i/n needs 0 <= i < n, got '" + text + "'");
+  s.text = std::to_string(s.index) + "/" + std::to_string(s.count);
+  return s;
+}
+
+std::string default_output(const std::string& name, const Shard& shard) {
+  if (shard.count == 1 && shard.text == "all") return "data/results/" + name + ".h5";
+  return "data/results/" + name + ".shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".h5";
+}
+
+std::string resume_command(const RunOptions& o, const std::string& output, const Shard& shard) {
+  std::string command = "hopelab run " + o.spec_path + " -o " + output + " --resume";
+  if (shard.text != "all") command += " --shard " + shard.text;
+  return command;
+}
+
+[[noreturn]] void stop_now(const std::string& message) {
+  std::cerr << message << std::flush;
+  std::cout << std::flush;
+  std::_Exit(130);
+}
+
+// The unit's checkpoint when it exists, was written for this spec and holds this unit; an
+// unreadable one is computed again. A checkpoint of another spec is an error.
+std::optional<results::RunRecord> read_checkpoint(const std::string& path, const Experiment& ex, const WorkUnit& unit) {
+  if (!fs::exists(path)) return std::nullopt;
+  results::ResultsFile file;
+  try {
+    file = results::read_results_file(path);
+  } catch (const InputError& e) {
+    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint (" << e.what() << ")\n";
+    return std::nullopt;
+  }
+  if (file.provenance.spec_text != ex.text) {
+    throw InputError(path + ": checkpoint of a different spec text than " + ex.path +
+                     "; rerun with --force to start over");
+  }
+  if (file.records.size() != 1 || file.records[0].group != unit.group || file.records[0].unit_index != unit.index) {
+    throw InputError(path + ": checkpoint does not hold unit " + std::to_string(unit.index) + " (" + unit.group +
+                     "); rerun with --force to start over");
+  }
+  return file.records[0];
+}
+
+}  // namespace
+
+int run_experiment(const RunOptions& o) {
+  const Experiment ex = parse_spec(o.spec_path);
+  const Shard shard = parse_shard(o.shard);
+  std::vector<const WorkUnit*> units;
+  for (const WorkUnit& u : ex.units) {
+    if (u.index % shard.count == shard.index) units.push_back(&u);
+  }
+  if (o.dry_run) {
+    std::cout << ex.fields.name << ": " << ex.units.size() << " units" << (shard.text == "all" ? "" : ", shard " + shard.text + ": " + std::to_string(units.size())) << "\n";
+    for (const WorkUnit* u : units) {
+      std::cout << u->index << "  " << u->name << "  " << u->group << "\n   ";
+      for (const std::string& s : unit_settings(*u)) std::cout << " " << s;
+      std::cout << "\n";
+    }
+    return 0;
+  }
+
+  const std::string output = o.output.empty() ? default_output(ex.fields.name, shard) : o.output;
+  const std::string work = output + ".partial";
+  if (fs::exists(output) && !o.force) throw InputError(output + ": exists; pass --force to overwrite it");
+  if (fs::exists(work) && !o.resume) {
+    if (!o.force) {
+      throw InputError(work + ": work directory of an interrupted run exists; pass --resume to continue it or "
+                       "--force to start over");
+    }
+    fs::remove_all(work);
+  }
+  std::error_code ec;
+  fs::create_directories(work, ec);
+  if (ec) throw InputError(work + ": cannot create the work directory (" + ec.message() + ")");
+
+  results::Provenance provenance = results::current_provenance();
+  provenance.seed = static_cast<std::uint64_t>(ex.fields.seed);
+  provenance.spec_name = ex.fields.name;
+  provenance.spec_text = ex.text;
+  provenance.units_total = static_cast<std::int64_t>(ex.units.size());
+  provenance.shard = shard.text;
+
+  StopSignals signals;
+  const auto start = Clock::now();
+  std::vector<results::RunRecord> records;
+  Progress progress(units.size(), 0);
+  std::size_t resumed = 0, computed = 0;
+  const auto stopped_message = [&](const std::string& where) {
+    return std::string("hopelab run: stopped (") + where + "): " + std::to_string(records.size()) + " of " +
+           std::to_string(units.size()) + " units done, checkpoints in " + work + "\n  resume with: " +
+           resume_command(o, output, shard) + "\n";
+  };
+  for (const WorkUnit* unit : units) {
+    const std::string checkpoint = work + "/unit-" + std::to_string(unit->index) + ".h5";
+    if (o.resume) {
+      if (std::optional<results::RunRecord> done = read_checkpoint(checkpoint, ex, *unit)) {
+        records.push_back(std::move(*done));
+        ++resumed;
+        progress.unit_done(unit->name, 0.0, true);
+        continue;
+      }
+    }
+    if (g_stop_signal.load() != 0 || (o.stop_after >= 0 && static_cast<std::int64_t>(computed) >= o.stop_after)) {
+      progress.finish();
+      std::cerr << stopped_message(g_stop_signal.load() ? "signal" : "--stop-after");
+      return 130;
+    }
+    // The unit runs beside this thread, which watches for a stop request: a signal abandons the
+    // unit in progress at once (its checkpoint is never started, so nothing is half written).
+    std::future<results::RunRecord> result = std::async(std::launch::async, [unit] { return execute_unit(*unit); });
+    while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      if (g_stop_signal.load() != 0) {
+        progress.finish();
+        stop_now(stopped_message("signal, unit " + std::to_string(unit->index) + " " + unit->name + " abandoned"));
+      }
+    }
+    results::RunRecord record = result.get();
+    double seconds = 0.0;
+    for (const results::Attribute& a : record.attributes) {
+      if (a.name == "seconds") seconds = std::get<double>(a.value);
+    }
+    results::write_results_file(checkpoint, provenance, {record}, true);
+    records.push_back(std::move(record));
+    ++computed;
+    progress.unit_done(unit->name, seconds, false);
+  }
+  progress.finish();
+
+  provenance.created_utc = results::current_provenance().created_utc;
+  results::write_results_file(output, provenance, records, o.force);
+  fs::remove_all(work, ec);
+  const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
+            << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
+            << " -> " << output << "\n";
+  return 0;
+}
+
+}  // namespace hopelab::batch

@@ -1,0 +1,426 @@
+#include "batch/spec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "batch/execute_unit.h"
+#include "theory/input_error.h"
+
+namespace hopelab::batch {
+
+namespace {
+
+// Where a field's value comes from: its TOML node and the key path that names it in errors
+// (run[2].base, run[2].sweep.base[1]).
+struct Source {
+  const toml::node* node = nullptr;
+  std::string path;
+};
+using Sources = std::map<std::string, Source>;
+
+[[noreturn]] void fail(const std::string& file, const std::string& path, const std::string& what) {
+  throw InputError(file + ": " + path + ": " + what);
+}
+
+// "string \"abc\"", "integer 3", "array", ...: the type of a node and its value when scalar.
+std::string describe(const toml::node& node) {
+  std::ostringstream text;
+  text << node.type();
+  if (const auto* s = node.as_string()) text << " \"" << s->get() << '"';
+  if (const auto* i = node.as_integer()) text << ' ' << i->get();
+  if (const auto* f = node.as_floating_point()) text << ' ' << f->get();
+  if (const auto* b = node.as_boolean()) text << ' ' << (b->get() ? "true" : "false");
+  return text.str();
+}
+
+[[noreturn]] void expected(const std::string& file, const Source& s, const std::string& what) {
+  fail(file, s.path, "expected " + what + ", got " + describe(*s.node));
+}
+
+// ---- the reading visitor: one overload per field type ---------------------------------------
+
+void read(const std::string& file, const Source& s, std::string& field) {
+  const auto* v = s.node->as_string();
+  if (v == nullptr) expected(file, s, "a string");
+  field = v->get();
+}
+
+void read(const std::string& file, const Source& s, std::int64_t& field) {
+  const auto* v = s.node->as_integer();
+  if (v == nullptr) expected(file, s, "an integer");
+  field = v->get();
+}
+
+void read(const std::string& file, const Source& s, double& field) {
+  if (const auto* i = s.node->as_integer()) {
+    field = static_cast<double>(i->get());
+    return;
+  }
+  const auto* v = s.node->as_floating_point();
+  if (v == nullptr || !std::isfinite(v->get())) expected(file, s, "a finite number");
+  field = v->get();
+}
+
+void read(const std::string& file, const Source& s, bool& field) {
+  const auto* v = s.node->as_boolean();
+  if (v == nullptr) expected(file, s, "true or false");
+  field = v->get();
+}
+
+template <class T>
+void read(const std::string& file, const Source& s, std::optional<T>& field) {
+  T value{};
+  read(file, s, value);
+  field = value;
+}
+
+void read(const std::string& file, const Source& s, std::vector<double>& field) {
+  const auto* array = s.node->as_array();
+  if (array == nullptr || array->empty()) expected(file, s, "a non-empty array of numbers");
+  field.clear();
+  for (size_t k = 0; k < array->size(); ++k) {
+    double value = 0.0;
+    read(file, Source{array->get(k), s.path + "[" + std::to_string(k) + "]"}, value);
+    field.push_back(value);
+  }
+}
+
+struct TomlReader {
+  const std::string& file;
+  const Sources& sources;
+  std::set<std::string>& used;
+  template <class T>
+  void operator()(const char* key, T& field, const char*) {
+    const auto it = sources.find(key);
+    if (it == sources.end()) return;
+    used.insert(key);
+    read(file, it->second, field);
+  }
+};
+
+// ---- the key-listing and printing visitors --------------------------------------------------
+
+struct KeyLister {
+  std::vector<std::string>& keys;
+  template <class T>
+  void operator()(const char* key, T&, const char*) {
+    keys.emplace_back(key);
+  }
+};
+
+std::string value_text(std::int64_t v) { return std::to_string(v); }
+std::string value_text(double v) { return number_name(v); }
+std::string value_text(bool v) { return v ? "true" : "false"; }
+std::string value_text(const std::vector<double>& v) {
+  std::string text;
+  for (size_t k = 0; k < v.size(); ++k) text += (k ? "_" : "") + number_name(v[k]);
+  return text;
+}
+
+struct Printer {
+  std::map<std::string, std::string>& text;
+  std::vector<std::string>* ordered = nullptr;
+  template <class T>
+  void operator()(const char* key, T& field, const char*) {
+    put(key, value_text(field));
+  }
+  void operator()(const char* key, std::string& field, const char*) {
+    text[key] = field;
+    if (ordered && !field.empty()) ordered->push_back(std::string(key) + "=" + field);
+  }
+  template <class T>
+  void operator()(const char* key, std::optional<T>& field, const char*) {
+    if (field) put(key, value_text(*field));
+  }
+  void put(const char* key, const std::string& value) {
+    text[key] = value;
+    if (ordered) ordered->push_back(std::string(key) + "=" + value);
+  }
+};
+
+// ---- kinds ------------------------------------------------------------------------------------
+
+UnitSpec default_spec(size_t kind) {
+  switch (kind) {
+    case 0: return PreferenceSpec{};
+    case 1: return FirstViolationSpec{};
+    case 2: return BaseBoundSpec{};
+    case 3: return CriticalLengthSpec{};
+    case 4: return SignFlipSpec{};
+    case 5: return McPreferenceSpec{};
+    case 6: return McWinProbSpec{};
+    default: return McRetrievalSpec{};
+  }
+}
+
+std::vector<std::string> field_keys(UnitSpec spec) {
+  std::vector<std::string> keys;
+  std::visit([&](auto& s) { visit_fields(s, KeyLister{keys}); }, spec);
+  return keys;
+}
+
+// Keys a run of this kind must set (in the run or its sweep).
+std::vector<std::string> required_keys(const std::string& kind) {
+  if (kind == "base-bound") return {"context_length"};
+  if (kind == "sign-flip") return {"method", "context_length"};
+  if (kind == "mc-retrieval") return {"method", "frames"};
+  return {"method"};
+}
+
+bool valid_run_name(const std::string& name) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+std::string group_name(const std::string& name) {
+  std::string group = "/runs/";
+  for (char c : name) {
+    if (c == '/' || c == ',') group += "__";
+    else if (c == '=') group += '-';
+    else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+             c == '-') group += c;
+    else group += '_';
+  }
+  return group;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot read the spec file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The keys of a table in file order (toml++ tables iterate sorted by key).
+std::vector<std::string> keys_in_file_order(const toml::table& table) {
+  std::vector<std::pair<toml::source_position, std::string>> keys;
+  for (const auto& [key, node] : table) keys.emplace_back(key.source().begin, std::string(key.str()));
+  std::stable_sort(keys.begin(), keys.end(), [](const auto& a, const auto& b) {
+    return a.first.line != b.first.line ? a.first.line < b.first.line : a.first.column < b.first.column;
+  });
+  std::vector<std::string> out;
+  for (auto& k : keys) out.push_back(std::move(k.second));
+  return out;
+}
+
+// Reads `sources` into `fields`; any key the fields do not list is an unknown key.
+template <class Fields>
+void read_fields(const std::string& file, const Sources& sources, Fields& fields, const std::string& owner) {
+  std::set<std::string> used;
+  visit_fields(fields, TomlReader{file, sources, used});
+  for (const auto& [key, source] : sources) {
+    if (used.count(key) == 0) fail(file, source.path, "unknown key for " + owner);
+  }
+}
+
+std::uint64_t checked_seed(const std::string& file, const Sources& sources, std::int64_t seed) {
+  if (seed < 0) fail(file, sources.at("seed").path, "expected an integer >= 0, got " + std::to_string(seed));
+  return static_cast<std::uint64_t>(seed);
+}
+
+// The run's own seed field when its kind has one and it is set.
+std::optional<std::int64_t> run_seed(UnitSpec& spec) {
+  std::optional<std::int64_t> seed;
+  std::visit(
+      [&](auto& s) {
+        visit_fields(s, [&](const char* key, auto& field, const char*) {
+          if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::optional<std::int64_t>>) {
+            if (std::string(key) == "seed") seed = field;
+          }
+        });
+      },
+      spec);
+  return seed;
+}
+
+void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, std::set<std::string>& run_names) {
+  const std::string& file = ex.path;
+  const std::string at = "run[" + std::to_string(run_index) + "]";
+  const auto required_string = [&](const char* key) {
+    const toml::node* node = run.get(key);
+    if (node == nullptr) fail(file, at + "." + key, "required");
+    std::string value;
+    read(file, Source{node, at + "." + key}, value);
+    return value;
+  };
+  const std::string name = required_string("name");
+  if (!valid_run_name(name)) fail(file, at + ".name", "expected [a-z0-9_-]+, got \"" + name + "\"");
+  if (!run_names.insert(name).second) fail(file, at + ".name", "duplicate run name \"" + name + "\"");
+  const std::string kind = required_string("kind");
+  const auto& kinds = kind_names();
+  const auto kind_it = std::find(kinds.begin(), kinds.end(), kind);
+  if (kind_it == kinds.end()) {
+    std::string list;
+    for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
+    fail(file, at + ".kind", "expected one of " + list + ", got \"" + kind + "\"");
+  }
+  const size_t kind_index = static_cast<size_t>(kind_it - kinds.begin());
+  const std::vector<std::string> fields = field_keys(default_spec(kind_index));
+  const auto is_field = [&](const std::string& key) { return std::count(fields.begin(), fields.end(), key) > 0; };
+
+  Sources base;
+  for (const std::string& key : keys_in_file_order(run)) {
+    if (key == "name" || key == "kind" || key == "sweep") continue;
+    base[key] = Source{run.get(key), at + "." + key};
+  }
+  // The sweep: key -> its values, keys in file order.
+  std::vector<std::pair<std::string, const toml::array*>> sweep;
+  if (const toml::node* node = run.get("sweep")) {
+    const toml::table* table = node->as_table();
+    if (table == nullptr) fail(file, at + ".sweep", "expected a table of arrays, got " + describe(*node));
+    for (const std::string& key : keys_in_file_order(*table)) {
+      const std::string path = at + ".sweep." + key;
+      const toml::node* values = table->get(key);
+      if (!is_field(key)) fail(file, path, "sweep over an unknown field of kind " + kind);
+      if (base.count(key)) fail(file, path, "also set in " + at + "; set it in one place");
+      const toml::array* array = values->as_array();
+      if (array == nullptr) fail(file, path, "expected a non-empty array, got " + describe(*values));
+      if (array->empty()) fail(file, path, "expected a non-empty array, got an empty one");
+      sweep.emplace_back(key, array);
+    }
+  }
+  for (const std::string& key : required_keys(kind)) {
+    const bool swept = std::any_of(sweep.begin(), sweep.end(), [&](const auto& s) { return s.first == key; });
+    if (!base.count(key) && !swept) fail(file, at + "." + key, "required for kind " + kind);
+  }
+
+  // Cartesian product, first key slowest.
+  std::vector<size_t> point(sweep.size(), 0);
+  while (true) {
+    Sources sources = base;
+    for (size_t k = 0; k < sweep.size(); ++k) {
+      sources[sweep[k].first] = Source{sweep[k].second->get(point[k]),
+                                       at + ".sweep." + sweep[k].first + "[" + std::to_string(point[k]) + "]"};
+    }
+    WorkUnit unit;
+    unit.index = static_cast<std::int64_t>(ex.units.size());
+    unit.run_index = run_index;
+    unit.run = name;
+    unit.kind = kind;
+    unit.spec = default_spec(kind_index);
+    std::visit([&](auto& s) { read_fields(file, sources, s, "kind " + kind); }, unit.spec);
+    const std::optional<std::int64_t> seed = run_seed(unit.spec);
+    unit.seed = seed ? checked_seed(file, sources, *seed) : static_cast<std::uint64_t>(ex.fields.seed);
+    std::map<std::string, std::string> text;
+    std::visit([&](auto& s) { visit_fields(s, Printer{text}); }, unit.spec);
+    unit.name = name;
+    for (size_t k = 0; k < sweep.size(); ++k) {
+      unit.name += (k ? "," : "/") + sweep[k].first + "=" + text[sweep[k].first];
+    }
+    unit.group = group_name(unit.name);
+    try {
+      validate_unit(unit);
+    } catch (const InputError& e) {
+      throw InputError(file + ": " + at + " (unit " + unit.name + "): " + e.what());
+    }
+    ex.units.push_back(std::move(unit));
+    // Odometer: the last key turns fastest.
+    size_t k = sweep.size();
+    while (k > 0 && ++point[k - 1] == sweep[k - 1].second->size()) point[--k] = 0;
+    if (k == 0) break;
+  }
+}
+
+}  // namespace
+
+const std::vector<std::string>& kind_names() {
+  static const std::vector<std::string> names = {"preference",  "first-violation", "base-bound",  "critical-length",
+                                                 "sign-flip",   "mc-preference",   "mc-win-prob", "mc-retrieval"};
+  return names;
+}
+
+std::string number_name(double value) {
+  // Drops the exponent's "+" and leading zeros: "1e+06" -> "1e6", "2.5e-05" -> "2.5e-5".
+  const auto bare_exponent = [](std::string text) {
+    const size_t e = text.find('e');
+    if (e == std::string::npos) return text;
+    std::string exponent = text.substr(e + 1);
+    const bool negative = exponent[0] == '-';
+    exponent.erase(0, exponent[0] == '+' || exponent[0] == '-' ? 1 : 0);
+    exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
+    return text.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
+  };
+  char buffer[48];
+  std::snprintf(buffer, sizeof buffer, "%.15g", value);
+  const std::string plain = bare_exponent(buffer);
+  // Scientific form with the mantissa's trailing zeros dropped: 10000 -> "1e4".
+  std::snprintf(buffer, sizeof buffer, "%.14e", value);
+  std::string scientific = buffer;
+  const size_t e = scientific.find('e');
+  std::string mantissa = scientific.substr(0, e);
+  if (mantissa.find('.') != std::string::npos) {
+    mantissa.erase(mantissa.find_last_not_of('0') + 1);
+    if (mantissa.back() == '.') mantissa.pop_back();
+  }
+  scientific = bare_exponent(mantissa + scientific.substr(e));
+  return scientific.size() < plain.size() ? scientific : plain;
+}
+
+Experiment parse_spec(const std::string& path) {
+  Experiment ex;
+  ex.path = path;
+  ex.text = read_text(path);
+  toml::table root;
+  try {
+    root = toml::parse(ex.text, path);
+  } catch (const toml::parse_error& e) {
+    const auto& where = e.source().begin;
+    throw InputError(path + ":" + std::to_string(where.line) + ":" + std::to_string(where.column) +
+                     ": TOML syntax error: " + std::string(e.description()));
+  }
+  for (const std::string& key : keys_in_file_order(root)) {
+    if (key != "experiment" && key != "run") fail(path, key, "unknown key (expected [experiment] and [[run]])");
+  }
+  const toml::table* experiment = root["experiment"].as_table();
+  if (experiment == nullptr) fail(path, "experiment", "required table [experiment] missing or not a table");
+  Sources sources;
+  for (const std::string& key : keys_in_file_order(*experiment)) {
+    sources[key] = Source{experiment->get(key), "experiment." + key};
+  }
+  read_fields(path, sources, ex.fields, "[experiment]");
+  if (ex.fields.name.empty()) fail(path, "experiment.name", "required (a non-empty string)");
+  if (!std::all_of(ex.fields.name.begin(), ex.fields.name.end(), [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
+      })) {
+    fail(path, "experiment.name", "expected [A-Za-z0-9._-]+ (it names the output file), got \"" + ex.fields.name + "\"");
+  }
+  if (ex.fields.seed < 0) {
+    fail(path, "experiment.seed", "expected an integer >= 0, got " + std::to_string(ex.fields.seed));
+  }
+  const toml::array* runs = root["run"].as_array();
+  if (runs == nullptr || runs->empty()) fail(path, "run", "expected at least one [[run]] table");
+  std::set<std::string> run_names;
+  for (size_t i = 0; i < runs->size(); ++i) {
+    const toml::table* run = runs->get(i)->as_table();
+    if (run == nullptr) fail(path, "run[" + std::to_string(i) + "]", "expected a table");
+    expand_run(ex, *run, static_cast<std::int64_t>(i), run_names);
+  }
+  std::map<std::string, std::string> groups;
+  for (const WorkUnit& u : ex.units) {
+    const auto [it, fresh] = groups.emplace(u.group, u.name);
+    if (!fresh) {
+      fail(path, "run[" + std::to_string(u.run_index) + "]",
+           "units " + it->second + " and " + u.name + " share the HDF5 group " + u.group);
+    }
+  }
+  return ex;
+}
+
+std::vector<std::string> unit_settings(const WorkUnit& unit) {
+  std::map<std::string, std::string> text;
+  std::vector<std::string> ordered;
+  UnitSpec spec = unit.spec;
+  std::visit([&](auto& s) { visit_fields(s, Printer{text, &ordered}); }, spec);
+  return ordered;
+}
+
+}  // namespace hopelab::batch

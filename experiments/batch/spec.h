@@ -1,0 +1,54 @@
+#pragma once
+// An experiment spec (TOML, docs/usage.md "Batch experiments"): [experiment] and [[run]]
+// tables, each run of one kind with an optional [run.sweep] whose arrays expand it to the
+// cartesian product (first key slowest). parse_spec reads and expands a spec into work units in
+// a fixed order (runs in file order, then sweep points) and validates every unit with the
+// engines' own checks before anything is computed.
+//
+// Unit names: "<run>" without a sweep, else "<run>/<key>=<value>,<key>=<value>" over the sweep
+// keys in order. HDF5 group: "/runs/" + the name with "/" -> "__", "=" -> "-", "," -> "__" and
+// every character outside [A-Za-z0-9._-] -> "_" (fv/method=mrope,base=1e4 ->
+// /runs/fv__method-mrope__base-1e4). Numbers print in their shortest form with a bare exponent
+// (10000 -> 10000, 1e6 -> 1e6, 0.5 -> 0.5); arrays join their values with "_".
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "batch/spec_fields.h"
+
+namespace hopelab::batch {
+
+struct WorkUnit {
+  std::int64_t index = 0;     // unit_index: position in the expansion order
+  std::int64_t run_index = 0; // the [[run]] it comes from (0-based)
+  std::string run;            // the run's name
+  std::string kind;           // "preference", ..., "mc-retrieval"
+  std::string name;           // fv/method=mrope,base=1e4
+  std::string group;          // /runs/fv__method-mrope__base-1e4
+  std::uint64_t seed = 0;     // Philox seed (the run's, else the experiment's)
+  UnitSpec spec;
+};
+
+struct Experiment {
+  std::string path;  // the spec file as given
+  std::string text;  // its full text (provenance, and the resume check)
+  ExperimentFields fields;
+  std::vector<WorkUnit> units;
+};
+
+// The kinds a run may have, in UnitSpec's order.
+const std::vector<std::string>& kind_names();
+
+// Reads, expands and validates a spec. Throws InputError with one line naming the file, the
+// key (run[2].base, run[0].sweep.method[1], ...) and what was expected.
+Experiment parse_spec(const std::string& path);
+
+// Each field of a unit as "key=value" (the printing visitor), in field order; unset optional
+// fields and empty strings left out.
+std::vector<std::string> unit_settings(const WorkUnit& unit);
+
+// Shortest text of a field value, as used in unit names.
+std::string number_name(double value);
+
+}  // namespace hopelab::batch

@@ -1,0 +1,32 @@
+#pragma once
+// Merging results files of one run (its shards, or partial re-runs) into one file:
+// docs/hdf5-format.md, "Merging". Host only.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "results/results_file.h"
+
+namespace hopelab::results {
+
+// A file that was read, with the name it is reported by.
+struct NamedResults {
+  std::string path;
+  ResultsFile file;
+};
+
+// The union of `inputs` (at least one). Every input must have the first input's spec_text,
+// seed, spec_name, units_total, rng and format major; a unit present in several inputs must be
+// identical in each; unit indices must lie in 0..units_total-1. Otherwise throws InputError
+// naming the file and the field or unit. The result's shard is "all" when every unit is present,
+// else "partial (K of N units)"; hopelab_version, git_commit, host, backend and device are the
+// inputs' common value or "mixed", git_dirty is true when any input's is, created_utc is
+// `created_utc`.
+ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::string& created_utc);
+
+// Reads `paths`, merges them and writes the result to `output` (refused if it exists unless
+// `overwrite`). Returns the merged content.
+ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite);
+
+}  // namespace hopelab::results

@@ -1,0 +1,61 @@
+#pragma once
+// The hopelab results file (HDF5, docs/hdf5-format.md): root attributes naming the file type,
+// its format version and the provenance of the run, then one group per finished work unit
+// under /runs (experiments/results/run_record.h). Files are written whole to a temporary file
+// in the destination's directory and renamed into place, so a reader never sees half a file.
+// Host only (HDF5 C API).
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "results/run_record.h"
+
+namespace hopelab::results {
+
+constexpr const char* kFileType = "hopelab-results";
+// [major, minor]: a reader accepts its own major and any minor up to its own.
+constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
+
+// Root attributes besides filetype and format_version.
+struct Provenance {
+  std::string hopelab_version;   // project version
+  std::string git_commit;        // of the build, "unknown" outside a checkout
+  bool git_dirty = false;        // uncommitted changes at build time
+  std::string created_utc;       // ISO 8601, e.g. 2026-11-22T09:30:00Z (ignored when comparing)
+  std::string host;              // machine name
+  std::string backend;           // "cpu-omp" or "cuda"
+  std::string device;            // CPU model or GPU name
+  std::string rng = "philox4x32-10";
+  std::uint64_t seed = 0;        // the spec's seed
+  std::string spec_name;         // experiment name
+  std::string spec_text;         // the spec's full TOML text
+  std::int64_t units_total = 0;  // work units in the whole spec
+  std::string shard = "all";     // "i/n" for a shard, "all" for a whole run or a complete merge
+};
+
+struct ResultsFile {
+  std::vector<std::int64_t> format_version;  // as stored
+  Provenance provenance;
+  std::vector<RunRecord> records;            // in unit_index order
+};
+
+// Writes `records` (sorted by unit_index in the file) under `path` atomically. Refuses an
+// existing `path` unless `overwrite` (InputError naming it). Throws InputError on I/O failure,
+// leaving no file at `path` or its temporary.
+void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,
+                        bool overwrite);
+
+// Reads a file written by write_results_file. Throws InputError naming the file and the
+// problem: missing, not HDF5, wrong filetype, a major version other than ours or a newer minor.
+ResultsFile read_results_file(const std::string& path);
+
+// Equal apart from provenance.created_utc (format version, every other provenance field, records).
+bool same_content(const ResultsFile& a, const ResultsFile& b);
+
+// This build's provenance fields (version, commit, dirty flag, host, backend, device) with
+// created_utc set to now; the caller fills seed, spec and unit counts.
+Provenance current_provenance();
+
+}  // namespace hopelab::results

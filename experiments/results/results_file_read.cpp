@@ -1,0 +1,288 @@
+// Reading a hopelab results file (results_file.h): filetype and version checks, provenance,
+// run groups in unit_index order.
+#include <algorithm>
+#include <filesystem>
+
+#include <hdf5.h>
+
+#include "results/hdf5_support.h"
+#include "results/results_file.h"
+#include "theory/input_error.h"
+
+namespace hopelab::results {
+
+using namespace detail;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+// Reads `count` strings of `type` (variable- or fixed-length) through `read(memory_type, buffer)`.
+template <class Read>
+std::vector<std::string> read_strings(hid_t type, size_t count, Read read, const std::string& where) {
+  std::vector<std::string> out(count);
+  if (count == 0) return out;
+  const Handle memory(checked(H5Tcopy(H5T_C_S1), where), H5Tclose);
+  H5Tset_cset(memory.get(), H5Tget_cset(type));
+  if (H5Tis_variable_str(type) > 0) {
+    H5Tset_size(memory.get(), H5T_VARIABLE);
+    std::vector<char*> texts(count, nullptr);
+    checked_status(read(memory.get(), texts.data()), where);
+    for (size_t k = 0; k < count; ++k) {
+      if (texts[k]) out[k] = texts[k];
+      H5free_memory(texts[k]);
+    }
+    return out;
+  }
+  const size_t size = H5Tget_size(type);
+  H5Tset_size(memory.get(), size);
+  H5Tset_strpad(memory.get(), H5T_STR_NULLPAD);
+  std::vector<char> buffer(count * size, '\0');
+  checked_status(read(memory.get(), buffer.data()), where);
+  const bool space_padded = H5Tget_strpad(type) == H5T_STR_SPACEPAD;
+  for (size_t k = 0; k < count; ++k) {
+    std::string text(buffer.data() + k * size, size);
+    text = text.substr(0, text.find('\0'));
+    if (space_padded) text.erase(text.find_last_not_of(' ') + 1);
+    out[k] = text;
+  }
+  return out;
+}
+
+// The dataspace's dimensions; {} for a scalar, nullopt-like {0} flag for a null space.
+std::vector<hsize_t> dims_of(hid_t space, bool& is_null) {
+  is_null = H5Sget_simple_extent_type(space) == H5S_NULL;
+  const int rank = H5Sget_simple_extent_ndims(space);
+  std::vector<hsize_t> dims(rank > 0 ? static_cast<size_t>(rank) : 0);
+  if (rank > 0) H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+  return dims;
+}
+
+AttributeValue read_attribute(hid_t object, const std::string& name, const std::string& where) {
+  const std::string what = "attribute '" + name + "' of " + where;
+  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  checked(attribute.get(), "cannot open " + what);
+  const Handle type(checked(H5Aget_type(attribute.get()), what), H5Tclose);
+  const Handle space(checked(H5Aget_space(attribute.get()), what), H5Sclose);
+  bool is_null = false;
+  const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
+  if (dims.size() > 1) throw Hdf5Failure(what + " has rank " + std::to_string(dims.size()) + "; at most 1 is read");
+  const auto read = [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); };
+  const H5T_class_t type_class = H5Tget_class(type.get());
+  const size_t count = is_null ? 0 : dims.empty() ? 1 : static_cast<size_t>(dims[0]);
+  if (type_class == H5T_STRING) {
+    if (!dims.empty() || is_null) throw Hdf5Failure(what + " is a list of strings; only single strings are read");
+    return read_strings(type.get(), 1, read, what)[0];
+  }
+  if (type_class == H5T_INTEGER) {
+    std::vector<std::int64_t> values(count);
+    if (count > 0) checked_status(read(H5T_NATIVE_INT64, values.data()), what);
+    if (dims.empty() && !is_null) return values[0];
+    return values;
+  }
+  if (type_class == H5T_FLOAT) {
+    std::vector<double> values(count);
+    if (count > 0) checked_status(read(H5T_NATIVE_DOUBLE, values.data()), what);
+    if (dims.empty() && !is_null) return values[0];
+    return values;
+  }
+  throw Hdf5Failure(what + " has a type that is not an integer, number or string");
+}
+
+// Names of the links (or attributes) of `object` in creation order, or by name when the file
+// did not track creation order.
+std::vector<std::string> member_names(hid_t object, bool attributes) {
+  std::vector<std::string> names;
+  const auto collect = [&](H5_index_t index) {
+    names.clear();
+    if (attributes) {
+      const auto visit = [](hid_t, const char* name, const H5A_info_t*, void* data) -> herr_t {
+        static_cast<std::vector<std::string>*>(data)->push_back(name);
+        return 0;
+      };
+      return H5Aiterate2(object, index, H5_ITER_INC, nullptr, visit, &names);
+    }
+    const auto visit = [](hid_t, const char* name, const H5L_info_t*, void* data) -> herr_t {
+      static_cast<std::vector<std::string>*>(data)->push_back(name);
+      return 0;
+    };
+    return H5Literate(object, index, H5_ITER_INC, nullptr, visit, &names);
+  };
+  if (collect(H5_INDEX_CRT_ORDER) < 0) checked_status(collect(H5_INDEX_NAME), "cannot list members");
+  return names;
+}
+
+Dataset read_dataset(hid_t group, const std::string& name, const std::string& where) {
+  const std::string what = "dataset '" + name + "' of " + where;
+  const Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
+  checked(set.get(), "cannot open " + what);
+  const Handle type(checked(H5Dget_type(set.get()), what), H5Tclose);
+  const Handle space(checked(H5Dget_space(set.get()), what), H5Sclose);
+  bool is_null = false;
+  const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
+  Dataset dataset;
+  dataset.name = name;
+  size_t count = is_null ? 0 : 1;
+  for (hsize_t n : dims) {
+    dataset.shape.push_back(static_cast<std::int64_t>(n));
+    count *= static_cast<size_t>(n);
+  }
+  const auto read = [&](hid_t memory, void* buffer) {
+    return H5Dread(set.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
+  };
+  switch (H5Tget_class(type.get())) {
+    case H5T_STRING:
+      dataset.kind = DatasetKind::strings;
+      dataset.strings = read_strings(type.get(), count, read, what);
+      break;
+    case H5T_INTEGER:
+      dataset.kind = DatasetKind::integers;
+      dataset.integers.resize(count);
+      if (count > 0) checked_status(read(H5T_NATIVE_INT64, dataset.integers.data()), what);
+      break;
+    case H5T_FLOAT:
+      dataset.kind = DatasetKind::numbers;
+      dataset.numbers.resize(count);
+      if (count > 0) checked_status(read(H5T_NATIVE_DOUBLE, dataset.numbers.data()), what);
+      break;
+    default: throw Hdf5Failure(what + " has a type that is not an integer, number or string");
+  }
+  for (const char* key : {"unit", "description"}) {
+    if (H5Aexists(set.get(), key) <= 0) continue;
+    const AttributeValue value = read_attribute(set.get(), key, what);
+    const auto* text = std::get_if<std::string>(&value);
+    if (!text) throw Hdf5Failure("attribute '" + std::string(key) + "' of " + what + " is not a string");
+    (std::string(key) == "unit" ? dataset.unit : dataset.description) = *text;
+  }
+  return dataset;
+}
+
+RunRecord read_record(hid_t runs, const std::string& name) {
+  const std::string where = "'/runs/" + name + "'";
+  const Handle group(H5Gopen2(runs, name.c_str(), H5P_DEFAULT), H5Gclose);
+  checked(group.get(), "cannot open group " + where);
+  RunRecord record;
+  record.group = "/runs/" + name;
+  bool has_unit = false;
+  for (const std::string& key : member_names(group.get(), true)) {
+    AttributeValue value = read_attribute(group.get(), key, where);
+    if (key == "unit_index") {
+      const auto* index = std::get_if<std::int64_t>(&value);
+      if (!index) throw Hdf5Failure("unit_index of " + where + " is not an integer");
+      record.unit_index = *index;
+      has_unit = true;
+    } else {
+      record.attributes.push_back({key, std::move(value)});
+    }
+  }
+  if (!has_unit) throw Hdf5Failure(where + " has no unit_index attribute");
+  for (const std::string& member : member_names(group.get(), false)) {
+    // H5Iget_type of the opened object, not H5Oget_info (its signature differs across HDF5 1.10/1.12).
+    const Handle object(H5Oopen(group.get(), member.c_str(), H5P_DEFAULT), H5Oclose);
+    checked(object.get(), "cannot open '" + member + "' in " + where);
+    if (H5Iget_type(object.get()) == H5I_DATASET) record.datasets.push_back(read_dataset(group.get(), member, where));
+  }
+  return record;
+}
+
+std::string root_string(hid_t file, const char* name) {
+  if (H5Aexists(file, name) <= 0) throw Hdf5Failure(std::string("the root attribute '") + name + "' is missing");
+  const AttributeValue value = read_attribute(file, name, "the root");
+  if (const auto* text = std::get_if<std::string>(&value)) return *text;
+  throw Hdf5Failure(std::string("the root attribute '") + name + "' is not a string");
+}
+
+std::int64_t root_integer(hid_t file, const char* name) {
+  if (H5Aexists(file, name) <= 0) throw Hdf5Failure(std::string("the root attribute '") + name + "' is missing");
+  const AttributeValue value = read_attribute(file, name, "the root");
+  if (const auto* number = std::get_if<std::int64_t>(&value)) return *number;
+  throw Hdf5Failure(std::string("the root attribute '") + name + "' is not an integer");
+}
+
+std::string version_text(std::int64_t major, std::int64_t minor) {
+  return std::to_string(major) + "." + std::to_string(minor);
+}
+
+ResultsFile read_open_file(hid_t file) {
+  ResultsFile out;
+  if (H5Aexists(file, "filetype") <= 0) throw InputError("is not a hopelab results file (no filetype attribute)");
+  const AttributeValue type = read_attribute(file, "filetype", "the root");
+  const auto* type_text = std::get_if<std::string>(&type);
+  if (!type_text || *type_text != kFileType) {
+    throw InputError("is not a hopelab results file (filetype " + (type_text ? "'" + *type_text + "'" : "not a string") +
+                     ", expected '" + kFileType + "')");
+  }
+  if (H5Aexists(file, "format_version") <= 0) throw InputError("has no format_version attribute");
+  const AttributeValue version = read_attribute(file, "format_version", "the root");
+  const auto* numbers = std::get_if<std::vector<std::int64_t>>(&version);
+  if (!numbers || numbers->size() != 2) throw InputError("has a malformed format_version (expected two integers)");
+  out.format_version = *numbers;
+  const std::string ours = version_text(kFormatVersion[0], kFormatVersion[1]);
+  const std::string theirs = version_text((*numbers)[0], (*numbers)[1]);
+  if ((*numbers)[0] != kFormatVersion[0]) {
+    throw InputError("has format version " + theirs + "; this hopelab reads " + std::to_string(kFormatVersion[0]) + ".x");
+  }
+  if ((*numbers)[1] > kFormatVersion[1]) {
+    throw InputError("has format version " + theirs + ", newer than this hopelab's " + ours + "; update hopelab");
+  }
+
+  Provenance& p = out.provenance;
+  p.hopelab_version = root_string(file, "hopelab_version");
+  p.git_commit = root_string(file, "git_commit");
+  p.git_dirty = root_integer(file, "git_dirty") != 0;
+  p.created_utc = root_string(file, "created_utc");
+  p.host = root_string(file, "host");
+  p.backend = root_string(file, "backend");
+  p.device = root_string(file, "device");
+  p.rng = root_string(file, "rng");
+  if (H5Aexists(file, "seed") <= 0) throw Hdf5Failure("the root attribute 'seed' is missing");
+  {
+    const Handle seed(checked(H5Aopen(file, "seed", H5P_DEFAULT), "seed"), H5Aclose);
+    checked_status(H5Aread(seed.get(), H5T_NATIVE_UINT64, &p.seed), "the root attribute 'seed'");
+  }
+  p.spec_name = root_string(file, "spec_name");
+  p.spec_text = root_string(file, "spec_text");
+  p.units_total = root_integer(file, "units_total");
+  p.shard = root_string(file, "shard");
+
+  if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0) throw Hdf5Failure("the group /runs is missing");
+  const Handle runs(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
+  checked(runs.get(), "cannot open /runs");
+  for (const std::string& name : member_names(runs.get(), false)) out.records.push_back(read_record(runs.get(), name));
+  std::stable_sort(out.records.begin(), out.records.end(),
+                   [](const RunRecord& a, const RunRecord& b) { return a.unit_index < b.unit_index; });
+  return out;
+}
+
+bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
+  return a.hopelab_version == b.hopelab_version && a.git_commit == b.git_commit && a.git_dirty == b.git_dirty &&
+         a.host == b.host && a.backend == b.backend && a.device == b.device && a.rng == b.rng && a.seed == b.seed &&
+         a.spec_name == b.spec_name && a.spec_text == b.spec_text && a.units_total == b.units_total &&
+         a.shard == b.shard;
+}
+
+}  // namespace
+
+ResultsFile read_results_file(const std::string& path) {
+  const QuietHdf5 quiet;
+  std::error_code error;
+  if (!fs::exists(path, error)) throw InputError("results file '" + path + "' does not exist");
+  if (fs::is_directory(path, error)) throw InputError("results file '" + path + "' is a directory");
+  if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError("results file '" + path + "' is not an HDF5 file");
+  const Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
+  if (!file.valid()) throw InputError("cannot open HDF5 file '" + path + "'");
+  try {
+    return read_open_file(file.get());
+  } catch (const InputError& e) {
+    throw InputError("'" + path + "' " + e.what());
+  } catch (const Hdf5Failure& e) {
+    throw InputError("malformed results file '" + path + "': " + e.what());
+  }
+}
+
+bool same_content(const ResultsFile& a, const ResultsFile& b) {
+  return a.format_version == b.format_version && same_provenance_but_time(a.provenance, b.provenance) &&
+         a.records == b.records;
+}
+
+}  // namespace hopelab::results

@@ -1,0 +1,363 @@
+#!/usr/bin/env python3
+"""hopelab run (batch experiments, experiments/batch/): specs, units, checkpoints, signals.
+
+Usage: check_batch_run.py PATH/TO/hopelab PATH/TO/experiments/demo.toml
+  * the demo spec expands to its units in the documented order, with the documented names and
+    HDF5 groups (`--dry-run`), and a run writes them all (read back with h5py, not hopelab);
+  * every class of bad spec (unknown key, wrong type, empty sweep, sweep over an unknown field,
+    duplicate run name, impossible value, TOML syntax error, ...) exits 2 with one stderr line
+    naming the file and the key, nothing on stdout, and writes nothing;
+  * an existing output is refused without --force (exit 2, file untouched);
+  * a run stopped after K units (--stop-after, as if interrupted) and --resume'd equals an
+    uninterrupted run apart from created_utc and the `seconds` timings; a checkpoint of a
+    different spec text is refused;
+  * SIGINT during a slow run exits 130 within 2 s, keeps the checkpoints, writes no output, and
+    --resume completes it;
+  * shards 0/2 and 1/2 partition the units, each record equal to the whole run's, and
+    `hopelab merge` of the shards equals the whole run.
+Prints one line per failed check and exits 1 if any failed.
+"""
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.dont_write_bytecode = True
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+
+CLI = os.path.abspath(sys.argv[1])
+DEMO = os.path.abspath(sys.argv[2])
+failures = []
+
+
+def check(ok, case, expected, actual):
+    if not ok:
+        failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
+
+
+def run(args, cwd, timeout=120):
+    """hopelab run ARGS, or hopelab ARGS when ARGS starts with another command."""
+    command = list(args) if args and args[0] in ("run", "merge", "inspect") else ["run", *args]
+    p = subprocess.run([CLI, *command], capture_output=True, text=True, timeout=timeout, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+# ---------------------------------------------------------------- reading results with h5py
+
+def attr_value(v):
+    if isinstance(v, bytes):
+        return v.decode()
+    if isinstance(v, np.ndarray):
+        return [x.decode() if isinstance(x, bytes) else x.item() for x in v.ravel()]
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def read_file(path, skip_root=("created_utc",), skip_run=("seconds",)):
+    """Root attributes, and per group its attributes and datasets (values and attributes)."""
+    with h5py.File(path, "r") as f:
+        root = {k: attr_value(v) for k, v in f.attrs.items() if k not in skip_root}
+        runs = {}
+        for name, g in f["runs"].items():
+            attrs = {k: attr_value(v) for k, v in g.attrs.items() if k not in skip_run}
+            data = {}
+            for dname, d in g.items():
+                value = d[()]
+                data[dname] = (d.shape, str(d.dtype), value.tobytes() if isinstance(value, np.ndarray) else repr(value),
+                               {k: attr_value(v) for k, v in d.attrs.items()})
+            runs[name] = (attrs, data)
+    return root, runs
+
+
+def unit_indices(path):
+    with h5py.File(path, "r") as f:
+        return sorted(int(g.attrs["unit_index"]) for g in f["runs"].values())
+
+
+def compare(case, a, b):
+    ra, ua = read_file(a)
+    rb, ub = read_file(b)
+    for k in sorted(set(ra) | set(rb)):
+        check(ra.get(k) == rb.get(k), case + " root attribute " + k, ra.get(k), rb.get(k))
+    check(sorted(ua) == sorted(ub), case + " groups", sorted(ua), sorted(ub))
+    for g in sorted(set(ua) & set(ub)):
+        check(ua[g][0] == ub[g][0], case + " attributes of " + g, ua[g][0], ub[g][0])
+        check(ua[g][1] == ub[g][1], case + " datasets of " + g, "equal", "different")
+
+
+# ---------------------------------------------------------------- the demo spec's units
+
+EXPECTED_DEMO = [
+    ("pref/method=vanilla", "/runs/pref__method-vanilla"),
+    ("pref/method=mrope", "/runs/pref__method-mrope"),
+    ("fv/method=mrope,base=1e4", "/runs/fv__method-mrope__base-1e4"),
+    ("fv/method=mrope,base=1e6", "/runs/fv__method-mrope__base-1e6"),
+    ("fv/method=videorope,base=1e4", "/runs/fv__method-videorope__base-1e4"),
+    ("fv/method=videorope,base=1e6", "/runs/fv__method-videorope__base-1e6"),
+    ("fv/method=hope,base=1e4", "/runs/fv__method-hope__base-1e4"),
+    ("fv/method=hope,base=1e6", "/runs/fv__method-hope__base-1e6"),
+    ("bound", "/runs/bound"),
+    ("critical", "/runs/critical"),
+    ("flip", "/runs/flip"),
+    ("mcpref/method=vanilla", "/runs/mcpref__method-vanilla"),
+    ("mcpref/method=hope", "/runs/mcpref__method-hope"),
+    ("win", "/runs/win"),
+    ("needle", "/runs/needle"),
+]
+
+
+def dry_run_units(stdout):
+    units = []
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit():
+            units.append((int(parts[0]), parts[1], parts[2]))
+    return units
+
+
+def check_demo(tmp):
+    rc, out, err = run([DEMO, "--dry-run"], tmp)
+    check(rc == 0, "dry-run exit", 0, (rc, err))
+    units = dry_run_units(out)
+    check([(i, n, g) for i, (n, g) in enumerate(EXPECTED_DEMO)] == units, "demo expansion order and names",
+          EXPECTED_DEMO, units)
+    check(not os.path.exists(os.path.join(tmp, "data")), "dry-run writes nothing", "no data/", os.listdir(tmp))
+
+    rc, out, err = run([DEMO], tmp)
+    out_path = os.path.join(tmp, "data", "results", "demo.h5")
+    check(rc == 0, "demo run exit", 0, (rc, err))
+    check(out.count("\n") == 1 and "15 units" in out and "data/results/demo.h5" in out, "demo summary on stdout",
+          "one line naming 15 units and the output", out)
+    check(os.path.exists(out_path), "demo default output", out_path, os.listdir(tmp))
+    check(not os.path.exists(out_path + ".partial"), "work directory removed", "absent", "present")
+    if not os.path.exists(out_path):
+        return None
+    with h5py.File(out_path, "r") as f:
+        check(attr_value(f.attrs["spec_text"]) == open(DEMO).read(), "spec_text is the spec", "equal", "different")
+        check(attr_value(f.attrs["shard"]) == "all", "shard attribute", "all", attr_value(f.attrs["shard"]))
+        check(int(attr_value(f.attrs["units_total"])) == 15, "units_total", 15, attr_value(f.attrs["units_total"]))
+        groups = {"/runs/" + n: int(g.attrs["unit_index"]) for n, g in f["runs"].items()}
+        check(groups == {g: i for i, (_, g) in enumerate(EXPECTED_DEMO)}, "groups and unit_index", EXPECTED_DEMO, groups)
+        g = f["runs/mcpref__method-vanilla"]
+        verdict = g["verdict"][()]
+        check(verdict.shape == (4,) and set(verdict.tolist()) <= {0, 1}, "mc-preference verdict 0/1", "(4,) of 0/1",
+              verdict)
+        check(attr_value(g["mean"].attrs.get("unit", b"?")) == "1", "dataset unit attribute", "1",
+              attr_value(g["mean"].attrs.get("unit", b"?")))
+        check(float(g.attrs["seconds"]) >= 0, "seconds attribute", ">= 0", g.attrs.get("seconds"))
+        check(int(f["runs/fv__method-mrope__base-1e4/first_violation"][0]) == -1
+              and int(f["runs/fv__method-mrope__base-1e4/proven_never"][0]) == 1,
+              "mrope never violates along frames", "-1, proven", "other")
+
+    # An existing output is refused without --force and left untouched.
+    before = open(out_path, "rb").read()
+    rc, out, err = run([DEMO], tmp)
+    check(rc == 2 and out == "" and err.count("\n") == 1 and "--force" in err, "existing output refused",
+          "exit 2, one line naming --force", (rc, out, err))
+    check(open(out_path, "rb").read() == before, "existing output untouched", "same bytes", "changed")
+    return out_path
+
+
+# ---------------------------------------------------------------- bad specs
+
+GOOD_RUN = '[[run]]\nname = "fv"\nkind = "first-violation"\nmethod = "mrope"\n'
+HEAD = '[experiment]\nname = "bad"\n'
+
+BAD_SPECS = [
+    ("unknown key", HEAD + GOOD_RUN + "bse = 1e4\n", "run[0].bse", "unknown key"),
+    ("wrong type", HEAD + GOOD_RUN + 'base = "abc"\n', "run[0].base", 'got string "abc"'),
+    ("integer field given a number", HEAD + GOOD_RUN + "limit = 2.5\n", "run[0].limit", "an integer"),
+    ("empty sweep", HEAD + GOOD_RUN + "[run.sweep]\nbase = []\n", "run[0].sweep.base", "empty"),
+    ("sweep not an array", HEAD + GOOD_RUN + "[run.sweep]\nbase = 1e4\n", "run[0].sweep.base", "array"),
+    ("sweep over an unknown field", HEAD + GOOD_RUN + "[run.sweep]\ncolour = [1, 2]\n", "run[0].sweep.colour",
+     "unknown field"),
+    ("sweep value of a wrong type", HEAD + GOOD_RUN + '[run.sweep]\nbase = [1e4, "x"]\n', "run[0].sweep.base[1]",
+     "number"),
+    ("sweep and run set one key", HEAD + GOOD_RUN + "[run.sweep]\nmethod = [\"hope\"]\n", "run[0].sweep.method",
+     "also set"),
+    ("duplicate run name", HEAD + GOOD_RUN + GOOD_RUN, "run[1].name", "duplicate"),
+    ("bad run name", HEAD + GOOD_RUN.replace('"fv"', '"F V"'), "run[0].name", "[a-z0-9_-]"),
+    ("unknown kind", HEAD + GOOD_RUN.replace("first-violation", "first-violatio"), "run[0].kind", "expected one of"),
+    ("missing method", HEAD + '[[run]]\nname = "p"\nkind = "preference"\n', "run[0].method", "required"),
+    ("missing context length", HEAD + '[[run]]\nname = "b"\nkind = "base-bound"\n', "run[0].context_length",
+     "required"),
+    ("impossible base", HEAD + GOOD_RUN + "base = 0.5\n", "run[0] (unit fv)", "base"),
+    ("impossible value in a later sweep point", HEAD + GOOD_RUN + "[run.sweep]\nhead_dim = [64, 63]\n",
+     "run[0] (unit fv/head_dim=63)", "63"),
+    ("unknown method", HEAD + GOOD_RUN.replace('"mrope"', '"mropee"'), "run[0] (unit fv)", "mropee"),
+    ("too few samples", HEAD + '[[run]]\nname = "m"\nkind = "mc-preference"\nmethod = "vanilla"\nsamples = 1\n',
+     "run[0] (unit m)", "samples"),
+    ("needle depth out of range", HEAD + '[[run]]\nname = "r"\nkind = "mc-retrieval"\nmethod = "vanilla"\n'
+     'frames = 4\ndepth = [0.5, 2.0]\n', "run[0] (unit r)", "depth"),
+    ("bad offsets range", HEAD + '[[run]]\nname = "p"\nkind = "preference"\nmethod = "vanilla"\noffsets = "5:1:1"\n',
+     "run[0] (unit p)", "offsets"),
+    ("negative seed", '[experiment]\nname = "bad"\nseed = -1\n' + GOOD_RUN, "experiment.seed", ">= 0"),
+    ("missing experiment name", '[experiment]\nseed = 1\n' + GOOD_RUN, "experiment.name", "required"),
+    ("unknown experiment key", HEAD + "sed = 1\n" + GOOD_RUN, "experiment.sed", "unknown key"),
+    ("unknown top-level key", HEAD + "x = 1\n" + GOOD_RUN, "x", "unknown key"),
+    ("no runs", HEAD, "run", "at least one"),
+    ("TOML syntax error", HEAD + GOOD_RUN + "base = \n", "bad.toml:7:", "TOML syntax error"),
+]
+
+
+def check_bad_specs(tmp):
+    for case, text, key, what in BAD_SPECS:
+        d = tempfile.mkdtemp(dir=tmp)
+        spec = os.path.join(d, "bad.toml")
+        with open(spec, "w") as f:
+            f.write(text)
+        for extra in ([], ["-o", os.path.join(d, "out.h5")]):
+            rc, out, err = run([spec, *extra], d)
+            line = err.rstrip("\n")
+            check(rc == 2, "bad spec (%s) exit" % case, 2, (rc, err))
+            check(out == "" and "\n" not in line, "bad spec (%s) one stderr line, no stdout" % case,
+                  "one line", (out, err))
+            check(spec in line and key in line and what in line, "bad spec (%s) message" % case,
+                  "file, %s and %r" % (key, what), line)
+            check(sorted(os.listdir(d)) == ["bad.toml"], "bad spec (%s) writes nothing" % case, ["bad.toml"],
+                  sorted(os.listdir(d)))
+    rc, out, err = run([DEMO, "--shard", "2/2", "-o", os.path.join(tmp, "never.h5")], tmp)
+    check(rc == 2 and "--shard" in err and not os.path.exists(os.path.join(tmp, "never.h5")), "bad shard refused",
+          "exit 2 naming --shard", (rc, err))
+
+
+# ---------------------------------------------------------------- resume, shards, signals
+
+def check_resume(tmp, whole):
+    out = os.path.join(tmp, "resumed.h5")
+    rc, _, err = run([DEMO, "-o", out, "--stop-after", "6"], tmp)
+    check(rc == 130, "--stop-after exit", 130, (rc, err))
+    check(not os.path.exists(out), "no output after a stop", "absent", "present")
+    partial = sorted(os.listdir(out + ".partial")) if os.path.isdir(out + ".partial") else []
+    check(partial == ["unit-%d.h5" % i for i in range(6)], "checkpoints after 6 units",
+          ["unit-0.h5", "...", "unit-5.h5"], partial)
+    check("--resume" in err, "stop message names --resume", "--resume", err)
+    rc, _, err = run([DEMO, "-o", out], tmp)
+    check(rc == 2 and "--resume" in err, "stale work directory refused without --resume", "exit 2", (rc, err))
+    rc, stdout, err = run([DEMO, "-o", out, "--resume"], tmp)
+    check(rc == 0 and "6 from checkpoints" in stdout, "resume exit and summary", "0, 6 from checkpoints",
+          (rc, stdout, err))
+    check(not os.path.exists(out + ".partial"), "resume removes the work directory", "absent", "present")
+    if whole and os.path.exists(out):
+        compare("resumed vs uninterrupted", whole, out)
+
+    # A checkpoint written by another spec text is refused.
+    other = os.path.join(tmp, "other.toml")
+    shutil.copy(DEMO, other)
+    out2 = os.path.join(tmp, "other.h5")
+    rc, _, err = run([DEMO, "-o", out2, "--stop-after", "2"], tmp)
+    with open(other, "a") as f:
+        f.write("# changed\n")
+    rc, stdout, err = run([other, "-o", out2, "--resume"], tmp)
+    check(rc == 2 and "different spec" in err and not os.path.exists(out2), "resume with another spec refused",
+          "exit 2", (rc, err))
+    rc, stdout, err = run([other, "-o", out2, "--force"], tmp)
+    check(rc == 0 and os.path.exists(out2), "--force starts over", "exit 0", (rc, err))
+
+
+def check_shards(tmp, whole):
+    shards = []
+    for i in range(2):
+        rc, out, err = run([DEMO, "--shard", "%d/2" % i, "--dry-run"], tmp)
+        listed = [u[0] for u in dry_run_units(out)]
+        check(listed == list(range(i, 15, 2)), "shard %d/2 units" % i, list(range(i, 15, 2)), listed)
+        path = os.path.join(tmp, "shard%d.h5" % i)
+        rc, out, err = run([DEMO, "--shard", "%d/2" % i, "-o", path], tmp)
+        check(rc == 0, "shard %d/2 exit" % i, 0, (rc, err))
+        if rc == 0:
+            shards.append(path)
+            check(unit_indices(path) == list(range(i, 15, 2)), "shard %d/2 records" % i, list(range(i, 15, 2)),
+                  unit_indices(path))
+            with h5py.File(path, "r") as f:
+                check(attr_value(f.attrs["shard"]) == "%d/2" % i, "shard attribute", "%d/2" % i,
+                      attr_value(f.attrs["shard"]))
+    if len(shards) != 2 or not whole:
+        return
+    _, whole_runs = read_file(whole)
+    for path in shards:
+        _, runs = read_file(path)
+        for g, content in runs.items():
+            check(content == whole_runs.get(g), "shard record %s equals the whole run's" % g, "equal", "different")
+    merged = os.path.join(tmp, "merged.h5")
+    rc, out, err = run(["merge", *shards, "-o", merged], tmp)
+    check(rc == 0, "hopelab merge of the shards", 0, (rc, err))
+    if rc == 0:
+        compare("merged shards vs whole run", whole, merged)
+
+
+SLOW_SPEC = """[experiment]
+name = "slow"
+seed = 3
+
+[[run]]
+name = "win"
+kind = "mc-win-prob"
+method = "mrope"
+offsets = "0:2000:20"
+samples = 30000
+[run.sweep]
+base = [1e4, 1e5, 1e6, 1e7, 1e8, 1e9]
+"""
+
+
+def check_sigint(tmp):
+    spec = os.path.join(tmp, "slow.toml")
+    with open(spec, "w") as f:
+        f.write(SLOW_SPEC)
+    out = os.path.join(tmp, "slow.h5")
+    p = subprocess.Popen([CLI, "run", spec, "-o", out], cwd=tmp,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    first = os.path.join(out + ".partial", "unit-0.h5")
+    while time.time() < deadline and not os.path.exists(first) and p.poll() is None:
+        time.sleep(0.02)
+    check(os.path.exists(first) and p.poll() is None, "slow run checkpoints its first unit", "unit-0.h5, running",
+          p.poll())
+    time.sleep(0.1)
+    sent = time.time()
+    p.send_signal(signal.SIGINT)
+    try:
+        _, err = p.communicate(timeout=10)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        _, err = p.communicate()
+    took = time.time() - sent
+    check(p.returncode == 130, "SIGINT exit status", 130, (p.returncode, err))
+    check(took <= 2.0, "SIGINT honoured within 2 s", "<= 2 s", "%.2f s" % took)
+    check(not os.path.exists(out), "no output after SIGINT", "absent", "present")
+    left = sorted(os.listdir(out + ".partial")) if os.path.isdir(out + ".partial") else []
+    check("unit-0.h5" in left and all(n.startswith("unit-") and n.endswith(".h5") for n in left),
+          "checkpoints left after SIGINT (no temporaries)", "unit-*.h5", left)
+    check("--resume" in err, "SIGINT message says how to resume", "--resume", err)
+    rc, stdout, err = run(["run", spec, "-o", out, "--resume"], tmp, timeout=300)
+    check(rc == 0 and os.path.exists(out) and "from checkpoints" in stdout, "resume after SIGINT", "exit 0",
+          (rc, stdout, err))
+    if os.path.exists(out):
+        check(unit_indices(out) == list(range(6)), "resumed slow run holds every unit", list(range(6)),
+              unit_indices(out))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="hopelab-batch-")
+    try:
+        whole = check_demo(tmp)
+        check_bad_specs(tmp)
+        check_resume(tmp, whole)
+        check_shards(tmp, whole)
+        check_sigint(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for line in failures:
+        print(line)
+    print("%d failed checks" % len(failures) if failures else "all batch checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
