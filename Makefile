@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build run test test-long bench clean
+.PHONY: all bootstrap configure build run report test test-long bench clean
 
 all: build
 
@@ -18,8 +18,13 @@ configure: bootstrap
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
-# The main job. Until the experiment runner exists: the theory report at Qwen2 settings.
+# The main job: the paper-verification suite (experiments/paper.toml), its claims table on
+# stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.
 run: build
+	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force
+
+# The theory report at Qwen2 settings (seconds).
+report: build
 	@./$(BUILD_DIR)/hopelab theory report --head-dim 128 --base 1e6
 
 test: build

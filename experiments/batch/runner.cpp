@@ -13,6 +13,7 @@
 #include <sstream>
 #include <vector>
 
+#include "batch/claims.h"
 #include "batch/execute_unit.h"
 #include "batch/spec.h"
 #include "results/results_file.h"
@@ -175,6 +176,10 @@ int run_experiment(const RunOptions& o) {
       for (const std::string& s : unit_settings(*u)) std::cout << " " << s;
       std::cout << "\n";
     }
+    for (const Claim& c : ex.claims) {
+      std::cout << "claim " << c.fields.id << ": " << c.fields.rule << " on " << c.fields.runs.size() << " run(s) ("
+                << c.fields.source << ")\n";
+    }
     return 0;
   }
 
@@ -246,12 +251,19 @@ int run_experiment(const RunOptions& o) {
   progress.finish();
 
   provenance.created_utc = results::current_provenance().created_utc;
-  results::write_results_file(output, provenance, records, o.force);
+  const std::vector<ClaimResult> claims = evaluate_claims(ex, records);
+  std::vector<results::RunRecord> written = records;
+  if (!claims.empty()) written.push_back(claims_record(claims, provenance.units_total));
+  results::write_results_file(output, provenance, written, o.force);
   fs::remove_all(work, ec);
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
             << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
             << " -> " << output << "\n";
+  if (!claims.empty()) {
+    std::cout << "\nclaims (" << ex.path << "):\n";
+    print_claims(claims, std::cout);
+  }
   return 0;
 }
 

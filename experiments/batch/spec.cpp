@@ -10,6 +10,7 @@
 
 #include <toml++/toml.h>
 
+#include "batch/claims.h"
 #include "batch/execute_unit.h"
 #include "theory/input_error.h"
 
@@ -92,6 +93,17 @@ void read(const std::string& file, const Source& s, std::vector<double>& field) 
   }
 }
 
+void read(const std::string& file, const Source& s, std::vector<std::string>& field) {
+  const auto* array = s.node->as_array();
+  if (array == nullptr || array->empty()) expected(file, s, "a non-empty array of strings");
+  field.clear();
+  for (size_t k = 0; k < array->size(); ++k) {
+    std::string value;
+    read(file, Source{array->get(k), s.path + "[" + std::to_string(k) + "]"}, value);
+    field.push_back(value);
+  }
+}
+
 struct TomlReader {
   const std::string& file;
   const Sources& sources;
@@ -121,6 +133,12 @@ std::string value_text(bool v) { return v ? "true" : "false"; }
 std::string value_text(const std::vector<double>& v) {
   std::string text;
   for (size_t k = 0; k < v.size(); ++k) text += (k ? "_" : "") + number_name(v[k]);
+  return text;
+}
+
+std::string value_text(const std::vector<std::string>& v) {
+  std::string text;
+  for (size_t k = 0; k < v.size(); ++k) text += (k ? "," : "") + v[k];
   return text;
 }
 
@@ -330,6 +348,31 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
   }
 }
 
+// Reads claim[index]; its rule, runs and parameters are checked by check_claim (claims.h).
+void read_claim(Experiment& ex, const toml::node& node, std::int64_t index, std::set<std::string>& ids) {
+  const std::string at = "claim[" + std::to_string(index) + "]";
+  const toml::table* table = node.as_table();
+  if (table == nullptr) fail(ex.path, at, "expected a table");
+  Sources sources;
+  for (const std::string& key : keys_in_file_order(*table)) sources[key] = Source{table->get(key), at + "." + key};
+  Claim claim;
+  claim.index = index;
+  read_fields(ex.path, sources, claim.fields, "[[claim]]");
+  for (const char* key : {"id", "statement", "source", "rule"}) {
+    std::map<std::string, std::string> text;
+    visit_fields(claim.fields, Printer{text});
+    if (text[key].empty()) fail(ex.path, at + "." + key, "required (a non-empty string)");
+  }
+  if (claim.fields.runs.empty()) fail(ex.path, at + ".runs", "required (a non-empty array of run names)");
+  if (!ids.insert(claim.fields.id).second) fail(ex.path, at + ".id", "duplicate claim id \"" + claim.fields.id + "\"");
+  try {
+    check_claim(ex, claim);
+  } catch (const ClaimError& e) {
+    fail(ex.path, at + "." + e.key, e.what());
+  }
+  ex.claims.push_back(std::move(claim));
+}
+
 }  // namespace
 
 const std::vector<std::string>& kind_names() {
@@ -378,7 +421,9 @@ Experiment parse_spec(const std::string& path) {
                      ": TOML syntax error: " + std::string(e.description()));
   }
   for (const std::string& key : keys_in_file_order(root)) {
-    if (key != "experiment" && key != "run") fail(path, key, "unknown key (expected [experiment] and [[run]])");
+    if (key != "experiment" && key != "run" && key != "claim") {
+      fail(path, key, "unknown key (expected [experiment], [[run]] and [[claim]])");
+    }
   }
   const toml::table* experiment = root["experiment"].as_table();
   if (experiment == nullptr) fail(path, "experiment", "required table [experiment] missing or not a table");
@@ -411,6 +456,12 @@ Experiment parse_spec(const std::string& path) {
       fail(path, "run[" + std::to_string(u.run_index) + "]",
            "units " + it->second + " and " + u.name + " share the HDF5 group " + u.group);
     }
+  }
+  if (const toml::node* claims = root.get("claim")) {
+    const toml::array* array = claims->as_array();
+    if (array == nullptr) fail(path, "claim", "expected [[claim]] tables");
+    std::set<std::string> ids;
+    for (size_t i = 0; i < array->size(); ++i) read_claim(ex, *array->get(i), static_cast<std::int64_t>(i), ids);
   }
   return ex;
 }

@@ -1,6 +1,6 @@
 #pragma once
-// An experiment spec (TOML, docs/usage.md "Batch experiments"): [experiment] and [[run]]
-// tables, each run of one kind with an optional [run.sweep] whose arrays expand it to the
+// An experiment spec (TOML, docs/usage.md "Batch experiments"): [experiment], [[run]] and
+// [[claim]] tables, each run of one kind with an optional [run.sweep] whose arrays expand it to the
 // cartesian product (first key slowest). parse_spec reads and expands a spec into work units in
 // a fixed order (runs in file order, then sweep points) and validates every unit with the
 // engines' own checks before anything is computed.
@@ -30,11 +30,18 @@ struct WorkUnit {
   UnitSpec spec;
 };
 
+// A [[claim]] table, checked after the units (batch/claims.h).
+struct Claim {
+  std::int64_t index = 0;  // claim[index] in the file
+  ClaimFields fields;
+};
+
 struct Experiment {
   std::string path;  // the spec file as given
   std::string text;  // its full text (provenance, and the resume check)
   ExperimentFields fields;
   std::vector<WorkUnit> units;
+  std::vector<Claim> claims;  // validated against the runs (rule, runs, parameters)
 };
 
 // The kinds a run may have, in UnitSpec's order.

@@ -4,7 +4,8 @@
 // every field in order. TOML reading (type-checked), rejection of unknown keys, HDF5
 // attributes, printing and unit names all walk that one list, so a new field is added once.
 // Field types: std::string, std::int64_t, double, bool, std::optional<double>,
-// std::optional<std::int64_t>, std::vector<double>. Defaults match the CLI's flags.
+// std::optional<std::int64_t>, std::vector<double>, std::vector<std::string> (claims only).
+// Defaults match the CLI's flags.
 
 #include <cstdint>
 #include <optional>
@@ -106,6 +107,35 @@ inline SamplingFields sampling_with(std::int64_t samples) {
   SamplingFields f;
   f.samples = samples;
   return f;
+}
+
+// [[claim]]: a claim of a paper checked against the units of named runs (batch/claims.h; the
+// rules and their parameters are documented there and in docs/usage.md, "Claims").
+struct ClaimFields {
+  std::string id;         // required, unique
+  std::string statement;  // required
+  std::string source;     // required
+  std::vector<std::string> runs;  // required, non-empty
+  std::string rule;       // required
+  std::optional<double> expected;
+  double tolerance = 0.0;
+  std::string dataset;
+  std::string assumption;
+  std::string inner_rule;
+};
+
+template <class V>
+void visit_fields(ClaimFields& f, V&& v) {
+  v("id", f.id, "claim id (required, unique)");
+  v("statement", f.statement, "the claim in words (required)");
+  v("source", f.source, "where it is stated, e.g. \"HoPE Theorem 3.1\" (required)");
+  v("runs", f.runs, "names of the runs whose units the rule reads (required)");
+  v("rule", f.rule, "how it is checked: one of claim_rule_names() (batch/claims.h)");
+  v("expected", f.expected, "value-equals: the value; bound-*: the paper's base; violated-before: the length");
+  v("tolerance", f.tolerance, "value-equals, bound-minimal: relative tolerance; sign-flip-lemma: slack");
+  v("dataset", f.dataset, "value-equals: dataset read; dominates: value (default) or by_axis.t/h/w");
+  v("assumption", f.assumption, "assumption: the assumption in words (required for that rule)");
+  v("inner_rule", f.inner_rule, "assumption: the rule checked on the restricted and the unrestricted run");
 }
 
 // ---- one struct per kind ------------------------------------------------------------------

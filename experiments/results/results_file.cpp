@@ -137,9 +137,10 @@ void write_dataset(hid_t group, const Dataset& dataset) {
   write_string_attribute(set.get(), "description", dataset.description);
 }
 
-void write_record(hid_t runs, const RunRecord& record) {
-  const std::string name = record.group.substr(std::string("/runs/").size());
-  const Handle group(create_group(runs, name), H5Gclose);
+// `parent`: /runs for a unit's record, the file for the /claims record.
+void write_record(hid_t parent, const RunRecord& record) {
+  const std::string name = record.group.substr(record.group.find_last_of('/') + 1);
+  const Handle group(create_group(parent, name), H5Gclose);
   write_int_attribute(group.get(), "unit_index", record.unit_index);
   for (const Attribute& attribute : record.attributes) write_value_attribute(group.get(), attribute);
   for (const Dataset& dataset : record.datasets) write_dataset(group.get(), dataset);
@@ -176,9 +177,16 @@ void validate(const std::string& path, const Provenance& provenance, const std::
   for (const RunRecord& record : records) {
     const std::string prefix = "/runs/";
     const std::string name = record.group.rfind(prefix, 0) == 0 ? record.group.substr(prefix.size()) : "";
-    if (!valid_link_name(name)) throw InputError("run group '" + record.group + "' is not /runs/<name>" + in);
+    // The one record outside /runs: an experiment's claims, at /claims with unit_index = units_total.
+    const bool claims = record.group == kClaimsGroup;
+    if (claims && record.unit_index != provenance.units_total) {
+      throw InputError("the " + record.group + " record needs unit_index = units_total" + in);
+    }
+    if (!claims && !valid_link_name(name)) {
+      throw InputError("run group '" + record.group + "' is not /runs/<name>" + in);
+    }
     if (!groups.insert(record.group).second) throw InputError("run group '" + record.group + "' appears twice" + in);
-    if (record.unit_index < 0 || (provenance.units_total > 0 && record.unit_index >= provenance.units_total)) {
+    if (!claims && (record.unit_index < 0 || (provenance.units_total > 0 && record.unit_index >= provenance.units_total))) {
       throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
                        "' is outside 0.." + std::to_string(provenance.units_total - 1) + in);
     }
@@ -235,7 +243,12 @@ void write_file(const std::string& temporary, const Provenance& provenance, cons
   write_root(file.get(), provenance);
   {
     const Handle runs(create_group(file.get(), "runs"), H5Gclose);
-    for (const RunRecord& record : sorted) write_record(runs.get(), record);
+    for (const RunRecord& record : sorted) {
+      if (record.group != kClaimsGroup) write_record(runs.get(), record);
+    }
+  }
+  for (const RunRecord& record : sorted) {
+    if (record.group == kClaimsGroup) write_record(file.get(), record);
   }
   checked_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush");
   checked_status(file.close(), "close");

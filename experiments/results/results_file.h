@@ -15,6 +15,9 @@
 namespace hopelab::results {
 
 constexpr const char* kFileType = "hopelab-results";
+// The one record written outside /runs: an experiment's claims table (unit_index = units_total).
+// The reader skips it (claims are re-evaluated from the spec and the units).
+constexpr const char* kClaimsGroup = "/claims";
 // [major, minor]: a reader accepts its own major and any minor up to its own.
 constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
 

@@ -1,0 +1,498 @@
+#include "batch/claims.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <ostream>
+
+#include "cli_output.h"
+#include "theory/base_bound.h"
+
+namespace hopelab::batch {
+
+namespace {
+
+using results::Dataset;
+using results::RunRecord;
+
+// ---- the rules: which kinds each reads, how many runs, which parameters ---------------------
+
+struct RuleInfo {
+  const char* name;
+  std::vector<std::string> kinds;  // kinds of run the rule reads
+  size_t runs = 0;                 // exact number of runs, 0: any (>= 1)
+  bool needs_expected = false;
+  bool needs_dataset = false;
+};
+
+const std::vector<RuleInfo>& rules() {
+  static const std::vector<RuleInfo> table = {
+      {"monte-carlo-agrees", {"mc-preference"}, 0, false, false},
+      {"value-equals", {}, 0, true, true},
+      {"bound-feasible", {"base-bound"}, 0, true, false},
+      {"bound-minimal", {"base-bound"}, 0, true, false},
+      {"never-violated", {"first-violation"}, 0, false, false},
+      {"violated-before", {"first-violation"}, 0, true, false},
+      {"dominates", {"preference"}, 2, false, false},
+      {"sign-flip-lemma", {"sign-flip"}, 0, false, false},
+      {"assumption", {}, 2, false, false},
+  };
+  return table;
+}
+
+const RuleInfo* find_rule(const std::string& name) {
+  for (const RuleInfo& r : rules()) {
+    if (name == r.name) return &r;
+  }
+  return nullptr;
+}
+
+std::string joined(const std::vector<std::string>& items, const char* separator) {
+  std::string text;
+  for (size_t k = 0; k < items.size(); ++k) text += (k ? separator : "") + items[k];
+  return text;
+}
+
+std::string run_kind(const Experiment& ex, const std::string& run) {
+  for (const WorkUnit& u : ex.units) {
+    if (u.run == run) return u.kind;
+  }
+  return "";
+}
+
+// Checks `rule` with the claim's parameters (the inner rule of `assumption` too).
+void check_rule(const Experiment& ex, const ClaimFields& f, const RuleInfo& rule, const char* rule_key) {
+  if (rule.runs != 0 && f.runs.size() != rule.runs) {
+    throw ClaimError("runs", std::string("rule ") + rule.name + " reads exactly " + std::to_string(rule.runs) +
+                                 " runs, got " + std::to_string(f.runs.size()));
+  }
+  for (size_t k = 0; k < f.runs.size(); ++k) {
+    const std::string kind = run_kind(ex, f.runs[k]);
+    if (!rule.kinds.empty() && std::find(rule.kinds.begin(), rule.kinds.end(), kind) == rule.kinds.end()) {
+      throw ClaimError("runs[" + std::to_string(k) + "]", "run \"" + f.runs[k] + "\" is of kind " + kind + "; " +
+                                                               rule_key + " " + rule.name + " reads kind " +
+                                                               joined(rule.kinds, ", "));
+    }
+  }
+  if (rule.needs_expected && !f.expected) {
+    throw ClaimError("expected", std::string("required for rule ") + rule.name);
+  }
+  if (rule.needs_dataset && f.dataset.empty()) throw ClaimError("dataset", std::string("required for rule ") + rule.name);
+  if (std::string(rule.name) == "dominates" && !f.dataset.empty() && f.dataset != "value" &&
+      f.dataset != "by_axis.t" && f.dataset != "by_axis.h" && f.dataset != "by_axis.w") {
+    throw ClaimError("dataset", "rule dominates reads value, by_axis.t, by_axis.h or by_axis.w, got \"" + f.dataset + "\"");
+  }
+}
+
+// ---- reading records ------------------------------------------------------------------------
+
+const Dataset* find_dataset(const RunRecord& r, const std::string& name) {
+  for (const Dataset& d : r.datasets) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+// A dataset's values as doubles (numbers or integers); nullopt when absent.
+std::optional<std::vector<double>> values(const RunRecord& r, const std::string& name) {
+  const Dataset* d = find_dataset(r, name);
+  if (d == nullptr) return std::nullopt;
+  if (!d->integers.empty()) return std::vector<double>(d->integers.begin(), d->integers.end());
+  return d->numbers;
+}
+
+std::string text_attribute(const RunRecord& r, const std::string& name) {
+  for (const results::Attribute& a : r.attributes) {
+    if (a.name == name) {
+      if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
+    }
+  }
+  return "";
+}
+
+double number_attribute(const RunRecord& r, const std::string& name, double otherwise) {
+  for (const results::Attribute& a : r.attributes) {
+    if (a.name != name) continue;
+    if (const auto* d = std::get_if<double>(&a.value)) return *d;
+    if (const auto* i = std::get_if<std::int64_t>(&a.value)) return static_cast<double>(*i);
+  }
+  return otherwise;
+}
+
+std::string num(double v) { return cli::compact_text(v); }
+
+// The outcome of one rule on its runs' records: nullopt holds = n/a.
+struct Outcome {
+  std::optional<bool> holds;
+  std::string computed, monte_carlo = "-";
+};
+
+Outcome not_available(const std::string& why) { return Outcome{std::nullopt, why, "-"}; }
+
+// Per run, its units' records in expansion order (all present, else the first absent unit).
+using RunRecords = std::vector<std::vector<const RunRecord*>>;
+
+// A unit's short label for per-unit lists: its sweep point ("vanilla", "gamma=0.5").
+std::string label(const RunRecord& r) {
+  const std::string unit = text_attribute(r, "unit");
+  const size_t slash = unit.find('/');
+  std::string point = slash == std::string::npos ? unit : unit.substr(slash + 1);
+  for (size_t at; (at = point.find("method=")) != std::string::npos;) point.erase(at, 7);
+  return point;
+}
+
+// Joins per-unit texts, or one text when they all agree.
+std::string per_unit(const std::vector<std::pair<std::string, std::string>>& items) {
+  bool same = true;
+  for (const auto& item : items) same = same && item.second == items.front().second;
+  if (same && !items.empty()) return items.front().second + (items.size() > 1 ? " (all " + std::to_string(items.size()) + ")" : "");
+  std::vector<std::string> parts;
+  for (const auto& [name, text] : items) parts.push_back(name.empty() ? text : name + ": " + text);
+  return joined(parts, "; ");
+}
+
+// ---- the rules --------------------------------------------------------------------------------
+
+// monte-carlo-agrees: every mc-preference verdict is 1 (|mean - closed form| <= Sidak z * SE over
+// each unit's offsets at its family_level).
+Outcome monte_carlo_agrees(const ClaimFields&, const RunRecords& runs) {
+  std::size_t agree = 0, total = 0;
+  double max_z = 0.0, z_bound = 0.0, lo = INFINITY, hi = -INFINITY, mc_lo = INFINITY, mc_hi = -INFINITY;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto verdict = values(*r, "verdict"), z = values(*r, "z"), theory = values(*r, "theory"),
+                 mean = values(*r, "mean");
+      if (!verdict || !z || !theory || !mean) return not_available("unit " + text_attribute(*r, "unit") + " lacks datasets");
+      z_bound = std::max(z_bound, number_attribute(*r, "z_bound", 0.0));
+      for (size_t j = 0; j < verdict->size(); ++j) {
+        ++total;
+        agree += (*verdict)[j] == 1.0 ? 1 : 0;
+        max_z = std::max(max_z, std::fabs((*z)[j]));
+        lo = std::min(lo, (*theory)[j]);
+        hi = std::max(hi, (*theory)[j]);
+        mc_lo = std::min(mc_lo, (*mean)[j]);
+        mc_hi = std::max(mc_hi, (*mean)[j]);
+      }
+    }
+  }
+  Outcome o;
+  o.holds = agree == total;
+  o.computed = "2 sigma^2 B(m) in [" + num(lo) + ", " + num(hi) + "] at " + std::to_string(total) + " offsets";
+  o.monte_carlo = "mean in [" + num(mc_lo) + ", " + num(mc_hi) + "], " + std::to_string(agree) + "/" +
+                  std::to_string(total) + " within Sidak z (max |z| " + num(max_z) + " <= " + num(z_bound) + ")";
+  return o;
+}
+
+bool within(double value, double expected, double tolerance) {
+  return std::fabs(value - expected) <= tolerance * std::max(std::fabs(expected), 1.0);
+}
+
+// value-equals: every element of `dataset` in every unit equals `expected` within
+// tolerance * max(|expected|, 1).
+Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
+  Outcome o;
+  o.holds = true;
+  std::vector<std::pair<std::string, std::string>> items;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto v = values(*r, f.dataset);
+      if (!v || v->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no " + f.dataset);
+      std::vector<std::string> texts;
+      for (double x : *v) {
+        o.holds = *o.holds && within(x, *f.expected, f.tolerance);
+        texts.push_back(num(x));
+      }
+      items.emplace_back(label(*r), joined(texts, ","));
+    }
+  }
+  o.computed = f.dataset + " = " + per_unit(items) + " (expected " + num(*f.expected) +
+               (f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "") + ")";
+  return o;
+}
+
+// bound-feasible: the paper's base `expected` satisfies B(m) >= 0 for every m of each unit's
+// range (checked exactly at that base; feasibility is not monotone in b).
+// bound-minimal: the exact minimal base b* equals `expected` within tolerance * expected.
+Outcome base_bound(const ClaimFields& f, const RunRecords& runs, bool minimal) {
+  Outcome o;
+  o.holds = true;
+  std::vector<std::string> bases, feasible, infeasible;
+  double lo = INFINITY, hi = 0.0;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto base = values(*r, "base"), max_distance = values(*r, "max_distance");
+      if (!base || !max_distance || base->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no base");
+      const auto head_dim = static_cast<int>(number_attribute(*r, "head_dim", 128));
+      const auto m = static_cast<std::int64_t>(max_distance->front());
+      const std::string range = "m<=" + std::to_string(m);
+      bases.push_back(num(base->front()) + " (" + range + ")");
+      lo = std::min(lo, *f.expected / base->front());
+      hi = std::max(hi, *f.expected / base->front());
+      if (minimal) {
+        o.holds = *o.holds && within(base->front(), *f.expected, f.tolerance);
+      } else {
+        const bool ok = base_is_feasible(*f.expected, head_dim, m);
+        o.holds = *o.holds && ok;
+        (ok ? feasible : infeasible).push_back(range);
+      }
+    }
+  }
+  o.computed = "b* " + joined(bases, ", ") + "; paper " + num(*f.expected);
+  if (minimal) {
+    o.computed += ", paper/b* " + num(lo) + (hi > lo ? ".." + num(hi) : "");
+  } else if (infeasible.empty()) {
+    o.computed += " feasible for every range";
+  } else {
+    o.computed += " INFEASIBLE for " + joined(infeasible, ", ") +
+                  (feasible.empty() ? "" : "; feasible for " + joined(feasible, ", "));
+  }
+  return o;
+}
+
+// never-violated: no unit has a first violation (first_violation = -1: proven never, or none
+// up to the unit's limit). violated-before: every unit's first violation is in [1, expected].
+Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
+  Outcome o;
+  o.holds = true;
+  std::vector<std::pair<std::string, std::string>> items;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto fv = values(*r, "first_violation"), proven = values(*r, "proven_never");
+      if (!fv || fv->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no first_violation");
+      const double m = fv->front();
+      const bool ok = never ? m < 0 : (m >= 1 && m <= *f.expected);
+      o.holds = *o.holds && ok;
+      items.emplace_back(label(*r), m < 0 ? (proven && !proven->empty() && proven->front() == 1 ? "never (proven)"
+                                                                                               : "none <= limit")
+                                          : "m = " + num(m));
+    }
+  }
+  o.computed = per_unit(items) + (never ? "" : " (bound " + num(*f.expected) + ")");
+  return o;
+}
+
+// dominates: runs = [a, b] of preference units paired in order; a's `dataset` (value, or one
+// axis's column of by_axis) >= b's at every offset, up to 1e-12 * (|b| + 1) of rounding.
+Outcome dominates(const ClaimFields& f, const RunRecords& runs) {
+  const std::string dataset = f.dataset.empty() ? "value" : f.dataset;
+  const auto column = [&](const RunRecord& r) -> std::optional<std::vector<double>> {
+    if (dataset == "value") return values(r, "value");
+    const auto all = values(r, "by_axis");
+    if (!all) return std::nullopt;
+    const size_t axis = dataset.back() == 't' ? 0 : dataset.back() == 'h' ? 1 : 2;
+    std::vector<double> out;
+    for (size_t j = axis; j < all->size(); j += 3) out.push_back((*all)[j]);
+    return out;
+  };
+  if (runs[0].size() != runs[1].size()) {
+    return Outcome{false, "runs have " + std::to_string(runs[0].size()) + " and " + std::to_string(runs[1].size()) + " units", "-"};
+  }
+  Outcome o;
+  o.holds = true;
+  double least = INFINITY, a_min = INFINITY, b_min = INFINITY;
+  std::size_t offsets = 0;
+  for (size_t k = 0; k < runs[0].size(); ++k) {
+    const auto a = column(*runs[0][k]), b = column(*runs[1][k]);
+    if (!a || !b) return not_available("no " + dataset);
+    if (a->size() != b->size()) return Outcome{false, "units have different offset counts", "-"};
+    for (size_t j = 0; j < a->size(); ++j) {
+      ++offsets;
+      least = std::min(least, (*a)[j] - (*b)[j]);
+      a_min = std::min(a_min, (*a)[j]);
+      b_min = std::min(b_min, (*b)[j]);
+      o.holds = *o.holds && (*a)[j] >= (*b)[j] - 1e-12 * (std::fabs((*b)[j]) + 1.0);
+    }
+  }
+  o.computed = "min(" + f.runs[0] + " - " + f.runs[1] + ") " + num(least) + " over " + std::to_string(offsets) +
+               " offsets (" + dataset + " min " + num(a_min) + " vs " + num(b_min) + ")";
+  return o;
+}
+
+// sign-flip-lemma (HoPE Lemma A.1): in each unit, P[cos(theta dt) < 0] is 0 for theta below
+// pi / (2 (L - 1)); sorted by theta it never drops by more than `tolerance`; and for pairs with
+// at least 50 periods in the range (theta (L - 1) >= 100 pi) it is within `tolerance` of 1/2.
+Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
+  int pairs = 0, below = 0, fast = 0;
+  double below_max = 0.0, largest_drop = 0.0, far_from_half = 0.0;
+  std::string drop_at;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto theta = values(*r, "theta"), p = values(*r, "probability"), threshold = values(*r, "threshold");
+      if (!theta || !p || !threshold || threshold->empty()) return not_available("unit lacks sign-flip datasets");
+      const double length = number_attribute(*r, "context_length", 0.0);
+      std::vector<std::pair<double, double>> rows;
+      for (size_t j = 0; j < theta->size(); ++j) rows.emplace_back((*theta)[j], (*p)[j]);
+      std::sort(rows.begin(), rows.end());
+      for (size_t j = 0; j < rows.size(); ++j) {
+        ++pairs;
+        if (rows[j].first < threshold->front()) {
+          ++below;
+          below_max = std::max(below_max, rows[j].second);
+        }
+        if (j > 0 && rows[j - 1].second - rows[j].second > largest_drop) {
+          largest_drop = rows[j - 1].second - rows[j].second;
+          drop_at = label(*r) + ": P " + num(rows[j - 1].second) + " at theta (L-1) = " +
+                    num(rows[j - 1].first * (length - 1)) + " -> " + num(rows[j].second) + " at " +
+                    num(rows[j].first * (length - 1));
+        }
+        if (rows[j].first * (length - 1) >= 100 * 3.14159265358979323846) {
+          ++fast;
+          far_from_half = std::max(far_from_half, std::fabs(rows[j].second - 0.5));
+        }
+      }
+    }
+  }
+  const bool zero = below_max == 0.0, rising = largest_drop <= f.tolerance, half = far_from_half <= f.tolerance;
+  Outcome o;
+  o.holds = zero && rising && half;
+  o.computed = std::to_string(pairs) + " pairs. P = 0 below pi/(2(L-1)): " + (zero ? "yes" : "NO") + " (" +
+               std::to_string(below) + " pairs); non-decreasing in theta: " +
+               (rising ? "yes" : "NO, largest drop " + num(largest_drop) + " (" + drop_at + ")") + "; -> 1/2: " +
+               (half ? "yes" : "NO") + " (max |P - 1/2| " + num(far_from_half) + " over " + std::to_string(fast) +
+               " pairs with >= 50 periods)";
+  return o;
+}
+
+Outcome apply_rule(const std::string& rule, const ClaimFields& f, const RunRecords& runs) {
+  if (rule == "monte-carlo-agrees") return monte_carlo_agrees(f, runs);
+  if (rule == "value-equals") return value_equals(f, runs);
+  if (rule == "bound-feasible") return base_bound(f, runs, false);
+  if (rule == "bound-minimal") return base_bound(f, runs, true);
+  if (rule == "never-violated") return violation(f, runs, true);
+  if (rule == "violated-before") return violation(f, runs, false);
+  if (rule == "dominates") return dominates(f, runs);
+  return sign_flip_lemma(f, runs);
+}
+
+std::string verdict_text(const std::optional<bool>& holds) { return !holds ? "n/a" : *holds ? "holds" : "fails"; }
+
+}  // namespace
+
+const std::vector<std::string>& claim_rule_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const RuleInfo& r : rules()) out.emplace_back(r.name);
+    return out;
+  }();
+  return names;
+}
+
+void check_claim(const Experiment& ex, const Claim& claim) {
+  const ClaimFields& f = claim.fields;
+  const RuleInfo* rule = find_rule(f.rule);
+  if (rule == nullptr) {
+    throw ClaimError("rule", "expected one of " + joined(claim_rule_names(), ", ") + ", got \"" + f.rule + "\"");
+  }
+  for (size_t k = 0; k < f.runs.size(); ++k) {
+    if (run_kind(ex, f.runs[k]).empty()) {
+      throw ClaimError("runs[" + std::to_string(k) + "]", "unknown run \"" + f.runs[k] + "\"");
+    }
+  }
+  if (!(f.tolerance >= 0)) throw ClaimError("tolerance", "expected a number >= 0, got " + num(f.tolerance));
+  if (f.rule != "assumption") {
+    if (!f.inner_rule.empty()) throw ClaimError("inner_rule", "only rule assumption reads inner_rule");
+    check_rule(ex, f, *rule, "rule");
+    return;
+  }
+  check_rule(ex, f, *rule, "rule");
+  if (f.assumption.empty()) throw ClaimError("assumption", "required for rule assumption (the assumption in words)");
+  const RuleInfo* inner = find_rule(f.inner_rule);
+  if (inner == nullptr || inner->runs != 0 || f.inner_rule == "assumption") {
+    std::vector<std::string> allowed;
+    for (const RuleInfo& r : rules()) {
+      if (r.runs == 0) allowed.emplace_back(r.name);
+    }
+    throw ClaimError("inner_rule", "required for rule assumption: one of " + joined(allowed, ", ") + ", got \"" +
+                                       f.inner_rule + "\"");
+  }
+  check_rule(ex, f, *inner, "inner_rule");
+}
+
+std::vector<ClaimResult> evaluate_claims(const Experiment& ex, const std::vector<RunRecord>& records) {
+  std::map<std::string, const RunRecord*> by_group;
+  for (const RunRecord& r : records) by_group[r.group] = &r;
+  std::vector<ClaimResult> out;
+  for (const Claim& claim : ex.claims) {
+    const ClaimFields& f = claim.fields;
+    ClaimResult result{f.id, f.source, f.statement, f.rule, joined(f.runs, ","), f.assumption, "", "-", "n/a"};
+    RunRecords runs;
+    std::string missing;
+    for (const std::string& name : f.runs) {
+      runs.emplace_back();
+      for (const WorkUnit& u : ex.units) {
+        if (u.run != name) continue;
+        const auto it = by_group.find(u.group);
+        if (it == by_group.end()) {
+          if (missing.empty()) missing = "unit " + u.name + " absent";
+        } else {
+          runs.back().push_back(it->second);
+        }
+      }
+    }
+    if (!missing.empty()) {
+      result.computed = missing;
+      out.push_back(result);
+      continue;
+    }
+    if (f.rule == "assumption") {
+      const Outcome restricted = apply_rule(f.inner_rule, f, {runs[0]});
+      const Outcome unrestricted = apply_rule(f.inner_rule, f, {runs[1]});
+      result.computed = "under the assumption (" + f.runs[0] + "): " + restricted.computed + " [" +
+                        verdict_text(restricted.holds) + "]; without (" + f.runs[1] + "): " + unrestricted.computed +
+                        " [" + verdict_text(unrestricted.holds) + "]";
+      if (restricted.monte_carlo != "-" || unrestricted.monte_carlo != "-") {
+        result.monte_carlo = restricted.monte_carlo + "; " + unrestricted.monte_carlo;
+      }
+      if (!restricted.holds || !unrestricted.holds) result.verdict = "n/a";
+      else if (!*restricted.holds) result.verdict = "fails";
+      else result.verdict = *unrestricted.holds ? "holds" : "holds only under an assumption";
+    } else {
+      const Outcome o = apply_rule(f.rule, f, runs);
+      result.computed = o.computed;
+      result.monte_carlo = o.monte_carlo;
+      result.verdict = verdict_text(o.holds);
+    }
+    out.push_back(result);
+  }
+  return out;
+}
+
+RunRecord claims_record(const std::vector<ClaimResult>& claims, std::int64_t units_total) {
+  RunRecord r;
+  r.unit_index = units_total;
+  r.group = "/claims";
+  const auto column = [&](const char* name, std::string ClaimResult::*member, const char* description) {
+    Dataset d;
+    d.name = name;
+    d.unit = "1";
+    d.kind = results::DatasetKind::strings;
+    for (const ClaimResult& c : claims) d.strings.push_back(c.*member);
+    d.shape = {static_cast<std::int64_t>(d.strings.size())};
+    d.description = description;
+    r.datasets.push_back(std::move(d));
+  };
+  column("id", &ClaimResult::id, "claim id");
+  column("source", &ClaimResult::source, "where the paper states it");
+  column("statement", &ClaimResult::statement, "the claim in words");
+  column("rule", &ClaimResult::rule, "how it is checked (docs/usage.md, Claims)");
+  column("runs", &ClaimResult::runs, "the runs read, comma-separated");
+  column("computed", &ClaimResult::computed, "what the rule computed");
+  column("monte_carlo", &ClaimResult::monte_carlo, "the Monte Carlo side, - when none");
+  column("verdict", &ClaimResult::verdict, "holds, fails, holds only under an assumption, or n/a");
+  column("assumption", &ClaimResult::assumption, "the assumption of rule assumption, else empty");
+  std::int64_t holds = 0;
+  for (const ClaimResult& c : claims) holds += c.verdict == "holds" ? 1 : 0;
+  r.attributes.push_back({"claims", static_cast<std::int64_t>(claims.size())});
+  r.attributes.push_back({"holding", holds});
+  return r;
+}
+
+void print_claims(const std::vector<ClaimResult>& claims, std::ostream& out) {
+  cli::Table table({"claim", "source", "computed", "Monte Carlo", "verdict"});
+  for (const ClaimResult& c : claims) table.add_row({c.id, c.source, c.computed, c.monte_carlo, c.verdict});
+  table.print(out);
+}
+
+}  // namespace hopelab::batch

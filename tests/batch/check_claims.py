@@ -1,0 +1,174 @@
+#!/usr/bin/env python3
+"""hopelab run: [[claim]] tables (experiments/batch/claims.h), on demo-size specs.
+
+Usage: check_claims.py PATH/TO/hopelab tests/batch/claims_demo.toml experiments/paper.toml
+  * claims_demo.toml's claims get the verdicts they were built to get (holds, fails by
+    construction, holds only under an assumption), printed on stdout after the summary and stored
+    in /claims (one string dataset per column, read with h5py);
+  * a shard evaluates the claims it can and marks the others n/a;
+  * bad claims (unknown rule, unknown run, missing parameter, wrong kind, ...) exit 2 with one
+    stderr line naming the file and the key, and write nothing;
+  * experiments/paper.toml parses (--dry-run) and lists every claim.
+Prints one line per failed check and exits 1 if any failed.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+import h5py  # noqa: E402
+
+CLI = os.path.abspath(sys.argv[1])
+SPEC = os.path.abspath(sys.argv[2])
+PAPER = os.path.abspath(sys.argv[3])
+failures = []
+
+EXPECTED = {
+    "mc-agrees": "holds",
+    "bound-feasible": "holds",
+    "bound-wrong": "fails",
+    "fv-equals": "holds",
+    "vanilla-never": "fails",
+    "mrope-frames": "holds only under an assumption",
+    "dominates": "holds",
+    "dominates-reversed": "fails",
+    "lemma-a1": "holds",
+}
+COLUMNS = ["id", "source", "statement", "rule", "runs", "computed", "monte_carlo", "verdict", "assumption"]
+
+
+def check(ok, case, expected, actual):
+    if not ok:
+        failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
+
+
+def run(args, cwd):
+    p = subprocess.run([CLI, "run", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def read_claims(path):
+    with h5py.File(path, "r") as f:
+        check("claims" in f, "/claims group", "present", list(f.keys()))
+        if "claims" not in f:
+            return {}
+        g = f["claims"]
+        check(list(g.keys()) == COLUMNS or sorted(g.keys()) == sorted(COLUMNS), "/claims columns", COLUMNS,
+              list(g.keys()))
+        check(int(g.attrs["unit_index"]) == int(f.attrs["units_total"]), "/claims unit_index", "units_total",
+              g.attrs["unit_index"])
+        cols = {c: list(g[c].asstr()[()]) for c in COLUMNS if c in g}
+        n = len(cols.get("id", []))
+        check(all(len(v) == n for v in cols.values()), "/claims columns of one length", n,
+              {c: len(v) for c, v in cols.items()})
+        return {cols["id"][i]: {c: cols[c][i] for c in cols} for i in range(n)}
+
+
+def check_verdicts(tmp):
+    out = os.path.join(tmp, "claims.h5")
+    rc, stdout, err = run([SPEC, "-o", out], tmp)
+    check(rc == 0, "claims spec exit", 0, (rc, err))
+    if rc != 0:
+        return
+    for cid, verdict in EXPECTED.items():
+        rows = [line for line in stdout.splitlines() if line.startswith(cid + " ")]
+        check(len(rows) == 1 and rows[0].rstrip().endswith(verdict), "stdout row of " + cid,
+              "one row ending in " + verdict, rows)
+    claims = read_claims(out)
+    check(list(claims) == list(EXPECTED), "claims in file order", list(EXPECTED), list(claims))
+    for cid, verdict in EXPECTED.items():
+        got = claims.get(cid, {}).get("verdict")
+        check(got == verdict, "verdict of " + cid + " in /claims", verdict, (got, claims.get(cid)))
+    if "mc-agrees" in claims:
+        check(claims["mc-agrees"]["monte_carlo"] != "-", "Monte Carlo column of mc-agrees", "a value", "-")
+        check(claims["fv-equals"]["monte_carlo"] == "-", "Monte Carlo column without MC", "-",
+              claims["fv-equals"]["monte_carlo"])
+        check(claims["mrope-frames"]["assumption"] == "temporal pairs only", "assumption text",
+              "temporal pairs only", claims["mrope-frames"]["assumption"])
+        check("27115" in claims["vanilla-never"]["computed"], "computed value of vanilla-never", "27115",
+              claims["vanilla-never"]["computed"])
+
+    # A shard: units 0, 2, 4, 6 (mc, fv-text, pref-hope, flip's absent... ) -> claims on absent units n/a.
+    shard = os.path.join(tmp, "shard.h5")
+    rc, stdout, err = run([SPEC, "--shard", "0/2", "-o", shard], tmp)
+    check(rc == 0, "shard exit", 0, (rc, err))
+    if rc == 0:
+        claims = read_claims(shard)
+        # units: 0 mc, 1 bound, 2 fv-text, 3 fv-frames, 4 fv-frames-t, 5 pref-hope, 6 pref-videorope, 7 flip
+        want = {"mc-agrees": "holds", "bound-feasible": "n/a", "fv-equals": "holds", "vanilla-never": "fails",
+                "mrope-frames": "n/a", "dominates": "n/a", "lemma-a1": "n/a"}
+        for cid, verdict in want.items():
+            got = claims.get(cid, {}).get("verdict")
+            check(got == verdict, "shard verdict of " + cid, verdict, got)
+
+
+HEAD = '[experiment]\nname = "bad"\n[[run]]\nname = "fv"\nkind = "first-violation"\nmethod = "mrope"\n' \
+       '[[run]]\nname = "p"\nkind = "preference"\nmethod = "hope"\n'
+CLAIM = '[[claim]]\nid = "c"\nstatement = "s"\nsource = "x"\n'
+
+BAD_CLAIMS = [
+    ("unknown rule", CLAIM + 'runs = ["fv"]\nrule = "holds-always"\n', "claim[0].rule", "expected one of"),
+    ("unknown run", CLAIM + 'runs = ["fv", "nope"]\nrule = "never-violated"\n', "claim[0].runs[1]", "unknown run"),
+    ("missing expected", CLAIM + 'runs = ["fv"]\nrule = "violated-before"\n', "claim[0].expected", "required"),
+    ("missing dataset", CLAIM + 'runs = ["fv"]\nrule = "value-equals"\nexpected = 1\n', "claim[0].dataset",
+     "required"),
+    ("wrong kind", CLAIM + 'runs = ["p"]\nrule = "never-violated"\n', "claim[0].runs[0]", "kind"),
+    ("wrong run count", CLAIM + 'runs = ["p"]\nrule = "dominates"\n', "claim[0].runs", "exactly 2"),
+    ("assumption without inner rule", CLAIM + 'runs = ["fv", "fv"]\nrule = "assumption"\nassumption = "a"\n',
+     "claim[0].inner_rule", "required"),
+    ("assumption without text", CLAIM + 'runs = ["fv", "fv"]\nrule = "assumption"\ninner_rule = "never-violated"\n',
+     "claim[0].assumption", "required"),
+    ("missing runs", CLAIM + 'rule = "never-violated"\n', "claim[0].runs", "required"),
+    ("missing source", '[[claim]]\nid = "c"\nstatement = "s"\nruns = ["fv"]\nrule = "never-violated"\n',
+     "claim[0].source", "required"),
+    ("unknown claim key", CLAIM + 'runs = ["fv"]\nrule = "never-violated"\ncolour = 1\n', "claim[0].colour",
+     "unknown key"),
+    ("runs not strings", CLAIM + 'runs = [1]\nrule = "never-violated"\n', "claim[0].runs[0]", "string"),
+    ("duplicate id", CLAIM + 'runs = ["fv"]\nrule = "never-violated"\n' + CLAIM +
+     'runs = ["fv"]\nrule = "never-violated"\n', "claim[1].id", "duplicate"),
+]
+
+
+def check_bad_claims(tmp):
+    for case, text, key, what in BAD_CLAIMS:
+        d = tempfile.mkdtemp(dir=tmp)
+        spec = os.path.join(d, "bad.toml")
+        with open(spec, "w") as f:
+            f.write(HEAD + text)
+        rc, out, err = run([spec, "-o", os.path.join(d, "out.h5")], d)
+        line = err.rstrip("\n")
+        check(rc == 2, "bad claim (%s) exit" % case, 2, (rc, err))
+        check(out == "" and "\n" not in line, "bad claim (%s) one stderr line" % case, "one line", (out, err))
+        check(spec in line and key in line and what in line, "bad claim (%s) message" % case,
+              "file, %s and %r" % (key, what), line)
+        check(sorted(os.listdir(d)) == ["bad.toml"], "bad claim (%s) writes nothing" % case, ["bad.toml"],
+              sorted(os.listdir(d)))
+
+
+def check_paper_parses(tmp):
+    rc, out, err = run([PAPER, "--dry-run"], tmp)
+    check(rc == 0, "paper.toml --dry-run", 0, (rc, err))
+    listed = [line for line in out.splitlines() if line.startswith("claim ")]
+    count = sum(1 for line in open(PAPER) if line.strip() == "[[claim]]")
+    check(len(listed) == count and count > 0, "paper.toml lists every claim", count, len(listed))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="hopelab-claims-")
+    try:
+        check_verdicts(tmp)
+        check_bad_claims(tmp)
+        check_paper_parses(tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for line in failures:
+        print(line)
+    print("%d failed checks" % len(failures) if failures else "all claims checks passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
