@@ -14,6 +14,7 @@
 #include "theory/critical_length.h"
 #include "theory/first_violation.h"
 #include "theory/input_error.h"
+#include "theory/position_design.h"
 #include "theory/sign_flip.h"
 #include "theory/text_parse.h"
 
@@ -332,6 +333,23 @@ void compute(const CriticalLengthSpec& s, std::uint64_t, RunRecord& r) {
   }
 }
 
+// HoPE Proposition 3.1: under the flat (1D) design, the position distance from the video's first
+// token to its neighbour one step along a row, down a column and in time, measured on the
+// positions assign_positions gives the whole video; theory's closed form 1, W, H W beside them.
+void compute(const FlatteningSpec& s, std::uint64_t, RunRecord& r) {
+  const Grid g = parse_grid(s.grid);
+  const Layout video = {{SegmentKind::video, 0, s.frames, g.height, g.width}};
+  const PositionIds ids = assign_positions(PositionDesign{}, video);  // default design: flat
+  const auto token = [&](std::int64_t f, std::int64_t y, std::int64_t x) { return (f * g.height + y) * g.width + x; };
+  const auto distance = [&](std::int64_t other) { return ids.t[static_cast<size_t>(other)] - ids.t[0]; };
+  const FlatteningDistances closed = flattening_distances(s.frames, g.height, g.width);
+  r.datasets.push_back(numbers("column_distance", "position", {distance(token(0, 0, 1))}, "next column, same row"));
+  r.datasets.push_back(numbers("row_distance", "position", {distance(token(0, 1, 0))}, "next row, same column"));
+  r.datasets.push_back(numbers("frame_distance", "position", {distance(token(1, 0, 0))}, "next frame, same cell"));
+  r.datasets.push_back(numbers("closed_form", "position", {closed.column, closed.row, closed.frame},
+                               "Proposition 3.1: 1, W, H W (column, row, frame)"));
+}
+
 void compute(const SignFlipSpec& s, std::uint64_t, RunRecord& r) {
   require_length(s.context_length, 2);
   const Method m = make(s.method);
@@ -461,6 +479,13 @@ void check(const McPreferenceSpec& s, std::uint64_t seed) {
 }
 void check(const McWinProbSpec& s, std::uint64_t seed) { prepare_mc(s, seed); }
 void check(const McRetrievalSpec& s, std::uint64_t seed) { prepare_retrieval(s, seed); }
+void check(const FlatteningSpec& s, std::uint64_t) {
+  const Grid g = parse_grid(s.grid);
+  if (s.frames < 2 || g.height < 2 || g.width < 2) {
+    throw InputError("flattening needs frames >= 2 and a grid of at least 2x2, got " + std::to_string(s.frames) +
+                     " frames of " + s.grid);
+  }
+}
 
 }  // namespace
 

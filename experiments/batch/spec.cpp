@@ -174,7 +174,8 @@ UnitSpec default_spec(size_t kind) {
     case 4: return SignFlipSpec{};
     case 5: return McPreferenceSpec{};
     case 6: return McWinProbSpec{};
-    default: return McRetrievalSpec{};
+    case 7: return McRetrievalSpec{};
+    default: return FlatteningSpec{};
   }
 }
 
@@ -189,6 +190,7 @@ std::vector<std::string> required_keys(const std::string& kind) {
   if (kind == "base-bound") return {"context_length"};
   if (kind == "sign-flip") return {"method", "context_length"};
   if (kind == "mc-retrieval") return {"method", "frames"};
+  if (kind == "flattening") return {};
   return {"method"};
 }
 
@@ -377,7 +379,8 @@ void read_claim(Experiment& ex, const toml::node& node, std::int64_t index, std:
 
 const std::vector<std::string>& kind_names() {
   static const std::vector<std::string> names = {"preference",  "first-violation", "base-bound",  "critical-length",
-                                                 "sign-flip",   "mc-preference",   "mc-win-prob", "mc-retrieval"};
+                                                 "sign-flip",   "mc-preference",   "mc-win-prob", "mc-retrieval",
+                                                 "flattening"};
   return names;
 }
 

@@ -260,8 +260,18 @@ void visit_fields(McRetrievalSpec& f, V&& v) {
   v("precision", f.precision, "fp64 or fp32 rotation phases");
 }
 
+struct FlatteningSpec {  // kind = "flattening": HoPE Proposition 3.1 under the flat (1D) design
+  std::int64_t frames = 2;
+  std::string grid = "12x12";
+};
+template <class V>
+void visit_fields(FlatteningSpec& f, V&& v) {
+  v("frames", f.frames, "video frames F (>= 2)");
+  v("grid", f.grid, "frame grid \"HxW\" (H, W >= 2)");
+}
+
 // A unit's settings: one of the kinds, in the order of kind_names().
 using UnitSpec = std::variant<PreferenceSpec, FirstViolationSpec, BaseBoundSpec, CriticalLengthSpec, SignFlipSpec,
-                              McPreferenceSpec, McWinProbSpec, McRetrievalSpec>;
+                              McPreferenceSpec, McWinProbSpec, McRetrievalSpec, FlatteningSpec>;
 
 }  // namespace hopelab::batch
