@@ -411,10 +411,12 @@ std::string number_name(double value) {
   return scientific.size() < plain.size() ? scientific : plain;
 }
 
-Experiment parse_spec(const std::string& path) {
+Experiment parse_spec(const std::string& path) { return parse_spec_text(read_text(path), path); }
+
+Experiment parse_spec_text(const std::string& text, const std::string& path) {
   Experiment ex;
   ex.path = path;
-  ex.text = read_text(path);
+  ex.text = text;
   toml::table root;
   try {
     root = toml::parse(ex.text, path);

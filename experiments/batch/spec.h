@@ -50,6 +50,8 @@ const std::vector<std::string>& kind_names();
 // Reads, expands and validates a spec. Throws InputError with one line naming the file, the
 // key (run[2].base, run[0].sweep.method[1], ...) and what was expected.
 Experiment parse_spec(const std::string& path);
+// The same from the spec's text (e.g. a results file's spec_text); `path` names it in errors.
+Experiment parse_spec_text(const std::string& text, const std::string& path);
 
 // Each field of a unit as "key=value" (the printing visitor), in field order; unset optional
 // fields and empty strings left out.

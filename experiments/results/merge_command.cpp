@@ -5,7 +5,10 @@
 #include <string>
 #include <vector>
 
+#include "batch/claims.h"
+#include "batch/spec.h"
 #include "results/merge_results.h"
+#include "theory/input_error.h"
 
 namespace hopelab::cli {
 
@@ -17,8 +20,24 @@ struct MergeArgs {
   bool force = false;
 };
 
+// The spec's claims evaluated on the merged units, as the /claims record `hopelab run` writes
+// (none when the spec has no [[claim]] tables). Units a partial merge lacks give n/a verdicts.
+// Files not written by `hopelab run` may hold any spec_text: then a warning, and no /claims.
+std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, const std::string& first_input) {
+  batch::Experiment ex;
+  try {
+    ex = batch::parse_spec_text(merged.provenance.spec_text, "spec_text of '" + first_input + "'");
+  } catch (const InputError& e) {
+    std::cerr << "hopelab: warning: claims not evaluated: " << e.what() << "\n";
+    return {};
+  }
+  if (ex.claims.empty()) return {};
+  return {batch::claims_record(batch::evaluate_claims(ex, merged.records), merged.provenance.units_total)};
+}
+
 void run_merge(const MergeArgs& a) {
-  const results::ResultsFile merged = results::merge_results_files(a.inputs, a.output, a.force);
+  const results::ResultsFile merged = results::merge_results_files(
+      a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); });
   std::cout << "wrote " << a.output << ": " << merged.records.size() << " of " << merged.provenance.units_total
             << " units from " << a.inputs.size() << (a.inputs.size() == 1 ? " file" : " files") << ", shard "
             << merged.provenance.shard << '\n';

@@ -91,11 +91,16 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
   return out;
 }
 
-ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite) {
+ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite,
+                                const DerivedRecords& derived) {
   std::vector<NamedResults> inputs;
   for (const std::string& path : paths) inputs.push_back({path, read_results_file(path)});
   ResultsFile merged = merge_results(inputs, current_provenance().created_utc);
-  write_results_file(output, merged.provenance, merged.records, overwrite);
+  std::vector<RunRecord> records = merged.records;
+  if (derived) {
+    for (RunRecord& record : derived(merged)) records.push_back(std::move(record));
+  }
+  write_results_file(output, merged.provenance, records, overwrite);
   return merged;
 }
 

@@ -2,6 +2,7 @@
 // Merging results files of one run (its shards, or partial re-runs) into one file:
 // docs/hdf5-format.md, "Merging". Host only.
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -25,8 +26,12 @@ struct NamedResults {
 // `created_utc`.
 ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::string& created_utc);
 
-// Reads `paths`, merges them and writes the result to `output` (refused if it exists unless
-// `overwrite`). Returns the merged content.
-ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite);
+// Records computed from the merged content and written with it (the command line's /claims).
+using DerivedRecords = std::function<std::vector<RunRecord>(const ResultsFile& merged)>;
+
+// Reads `paths`, merges them and writes the result, plus `derived(merged)` when given, to
+// `output` (refused if it exists unless `overwrite`). Returns the merged content.
+ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite,
+                                const DerivedRecords& derived = {});
 
 }  // namespace hopelab::results

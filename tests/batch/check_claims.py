@@ -5,7 +5,8 @@ Usage: check_claims.py PATH/TO/hopelab tests/batch/claims_demo.toml experiments/
   * claims_demo.toml's claims get the verdicts they were built to get (holds, fails by
     construction, holds only under an assumption), printed on stdout after the summary and stored
     in /claims (one string dataset per column, read with h5py);
-  * a shard evaluates the claims it can and marks the others n/a;
+  * a shard evaluates the claims it can and marks the others n/a; `hopelab merge` evaluates them
+    again, so merged shards carry the whole run's /claims;
   * bad claims (unknown rule, unknown run, missing parameter, wrong kind, ...) exit 2 with one
     stderr line naming the file and the key, and write nothing;
   * experiments/paper.toml and the other shipped specs given after it parse (--dry-run) and
@@ -105,6 +106,20 @@ def check_verdicts(tmp):
         for cid, verdict in want.items():
             got = claims.get(cid, {}).get("verdict")
             check(got == verdict, "shard verdict of " + cid, verdict, got)
+
+    # `hopelab merge` evaluates the claims again on the merged units: the two shards' merge has the
+    # whole run's /claims, and a merge of one shard has the shard's (n/a where units are absent).
+    other = os.path.join(tmp, "shard1.h5")
+    rc, _, err = run([SPEC, "--shard", "1/2", "-o", other], tmp)
+    check(rc == 0, "shard 1/2 exit", 0, (rc, err))
+    merged, partial = os.path.join(tmp, "merged.h5"), os.path.join(tmp, "partial.h5")
+    for inputs, output in (([shard, other], merged), ([shard], partial)):
+        r = subprocess.run([CLI, "merge", *inputs, "-o", output], cwd=tmp, capture_output=True, text=True)
+        check(r.returncode == 0, "merge of %d shard(s) exit" % len(inputs), 0, (r.returncode, r.stderr))
+    if os.path.exists(merged) and os.path.exists(out):
+        check(read_claims(merged) == read_claims(out), "merged shards' /claims", "the whole run's", "different")
+    if os.path.exists(partial) and os.path.exists(shard):
+        check(read_claims(partial) == read_claims(shard), "one shard merged: /claims", "the shard's", "different")
 
 
 HEAD = '[experiment]\nname = "bad"\n[[run]]\nname = "fv"\nkind = "first-violation"\nmethod = "mrope"\n' \

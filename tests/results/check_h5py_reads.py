@@ -36,7 +36,8 @@ check = log.check
 
 ROOT = ["filetype", "format_version", "hopelab_version", "git_commit", "git_dirty", "created_utc", "host",
         "backend", "device", "rng", "seed", "spec_name", "spec_text", "units_total", "shard"]
-SPEC_TEXT = 'name = "sample"\nseed = 1234\n[grid]\nunit = [0, 1, 2, 3]\n'
+SPEC_TEXT = ('[experiment]\nname = "sample"\nseed = 1234\n[[run]]\nname = "fv"\nkind = "first-violation"\n'
+             '[run.sweep]\nmethod = ["vanilla", "mrope", "videorope", "hope"]\n')
 
 
 def expected_unit(k):

@@ -58,7 +58,10 @@ int main(int argc, char** argv) {
   Provenance p = current_provenance();
   p.seed = 1234;
   p.spec_name = "sample";
-  p.spec_text = "name = \"sample\"\nseed = 1234\n[grid]\nunit = [0, 1, 2, 3]\n";
+  // A spec hopelab run would accept (merge evaluates its claims; this one has none), 4 units.
+  p.spec_text =
+      "[experiment]\nname = \"sample\"\nseed = 1234\n[[run]]\nname = \"fv\"\nkind = \"first-violation\"\n"
+      "[run.sweep]\nmethod = [\"vanilla\", \"mrope\", \"videorope\", \"hope\"]\n";
   p.units_total = kUnits;
   p.shard = argc == 4 ? std::string(argv[2]) + "/" + argv[3] : "all";
   std::vector<RunRecord> records;
