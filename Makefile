@@ -20,8 +20,10 @@ build: configure
 
 # The main job: the paper-verification suite (experiments/paper.toml), its claims table on
 # stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.
+# RUN_FLAGS: e.g. "--samples-factor 10" for ten times the Monte Carlo budget.
+RUN_FLAGS ?=
 run: build
-	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force
+	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force $(RUN_FLAGS)
 
 # The theory report at Qwen2 settings (seconds).
 report: build

@@ -163,7 +163,7 @@ std::optional<results::RunRecord> read_checkpoint(const std::string& path, const
 }  // namespace
 
 int run_experiment(const RunOptions& o) {
-  const Experiment ex = parse_spec(o.spec_path);
+  const Experiment ex = parse_spec(o.spec_path, o.samples_factor);
   const Shard shard = parse_shard(o.shard);
   std::vector<const WorkUnit*> units;
   for (const WorkUnit& u : ex.units) {

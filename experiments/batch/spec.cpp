@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <set>
 #include <sstream>
@@ -185,6 +186,19 @@ std::vector<std::string> field_keys(UnitSpec spec) {
   return keys;
 }
 
+// The budget: a Monte Carlo unit's samples times [experiment] samples_factor (checked for overflow).
+void scale_samples(UnitSpec& spec, std::int64_t factor, const std::string& file, const std::string& at) {
+  const auto scale = [&](std::int64_t& samples) {
+    if (samples > std::numeric_limits<std::int64_t>::max() / factor) {
+      fail(file, at + ".samples", "times samples_factor " + std::to_string(factor) + " overflows");
+    }
+    samples *= factor;
+  };
+  if (auto* s = std::get_if<McPreferenceSpec>(&spec)) scale(s->sampling.samples);
+  if (auto* s = std::get_if<McWinProbSpec>(&spec)) scale(s->sampling.samples);
+  if (auto* s = std::get_if<McRetrievalSpec>(&spec)) scale(s->samples);
+}
+
 // Keys a run of this kind must set (in the run or its sweep).
 std::vector<std::string> required_keys(const std::string& kind) {
   if (kind == "base-bound") return {"context_length"};
@@ -328,6 +342,7 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
     unit.kind = kind;
     unit.spec = default_spec(kind_index);
     std::visit([&](auto& s) { read_fields(file, sources, s, "kind " + kind); }, unit.spec);
+    scale_samples(unit.spec, ex.fields.samples_factor, file, at);
     const std::optional<std::int64_t> seed = run_seed(unit.spec);
     unit.seed = seed ? checked_seed(file, sources, *seed) : static_cast<std::uint64_t>(ex.fields.seed);
     std::map<std::string, std::string> text;
@@ -413,6 +428,30 @@ std::string number_name(double value) {
 
 Experiment parse_spec(const std::string& path) { return parse_spec_text(read_text(path), path); }
 
+Experiment parse_spec(const std::string& path, std::int64_t samples_factor) {
+  const Experiment plain = parse_spec(path);
+  if (samples_factor == 1) return plain;
+  if (samples_factor < 1) throw InputError("--samples-factor must be >= 1, got " + std::to_string(samples_factor));
+  if (plain.fields.samples_factor != 1) {
+    fail(path, "experiment.samples_factor", "set in the spec; edit it there instead of --samples-factor");
+  }
+  // The line goes into [experiment], so the stored spec_text reproduces the run (and resume and
+  // merge compare it like any other edit of the spec).
+  std::istringstream lines(plain.text);
+  std::string text, line;
+  bool inserted = false;
+  while (std::getline(lines, line)) {
+    text += line + "\n";
+    const size_t first = line.find_first_not_of(" \t");
+    if (!inserted && first != std::string::npos && line.compare(first, 12, "[experiment]") == 0) {
+      text += "samples_factor = " + std::to_string(samples_factor) + "  # set by hopelab run --samples-factor\n";
+      inserted = true;
+    }
+  }
+  if (!inserted) fail(path, "experiment", "--samples-factor needs an [experiment] table header on a line of its own");
+  return parse_spec_text(text, path);
+}
+
 Experiment parse_spec_text(const std::string& text, const std::string& path) {
   Experiment ex;
   ex.path = path;
@@ -445,6 +484,10 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
   }
   if (ex.fields.seed < 0) {
     fail(path, "experiment.seed", "expected an integer >= 0, got " + std::to_string(ex.fields.seed));
+  }
+  if (ex.fields.samples_factor < 1) {
+    fail(path, "experiment.samples_factor",
+         "expected an integer >= 1, got " + std::to_string(ex.fields.samples_factor));
   }
   const toml::array* runs = root["run"].as_array();
   if (runs == nullptr || runs->empty()) fail(path, "run", "expected at least one [[run]] table");

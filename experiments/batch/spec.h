@@ -50,6 +50,9 @@ const std::vector<std::string>& kind_names();
 // Reads, expands and validates a spec. Throws InputError with one line naming the file, the
 // key (run[2].base, run[0].sweep.method[1], ...) and what was expected.
 Experiment parse_spec(const std::string& path);
+// The same with [experiment] samples_factor set to `samples_factor` in the spec's text (the
+// budget flag of hopelab run; 1 leaves the text alone). Refused when the spec sets it itself.
+Experiment parse_spec(const std::string& path, std::int64_t samples_factor);
 // The same from the spec's text (e.g. a results file's spec_text); `path` names it in errors.
 Experiment parse_spec_text(const std::string& text, const std::string& path);
 

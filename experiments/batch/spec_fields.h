@@ -20,6 +20,7 @@ struct ExperimentFields {
   std::string name;         // required
   std::int64_t seed = 0;    // Philox seed of every Monte Carlo unit (a run may override)
   std::string description;
+  std::int64_t samples_factor = 1;  // the budget: every Monte Carlo unit draws samples * this
 };
 
 template <class V>
@@ -27,6 +28,8 @@ void visit_fields(ExperimentFields& f, V&& v) {
   v("name", f.name, "experiment name (required): default output data/results/<name>.h5");
   v("seed", f.seed, "Philox seed of every Monte Carlo unit (>= 0; a run's seed overrides)");
   v("description", f.description, "free text");
+  v("samples_factor", f.samples_factor,
+    "budget: every Monte Carlo unit draws its samples times this (>= 1; hopelab run --samples-factor)");
 }
 
 // A method and its options: cli::MethodArgs as spec fields (hopelab theory --method ...).

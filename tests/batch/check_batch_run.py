@@ -129,6 +129,17 @@ def check_demo(tmp):
           EXPECTED_DEMO, units)
     check(not os.path.exists(os.path.join(tmp, "data")), "dry-run writes nothing", "no data/", os.listdir(tmp))
 
+    # The budget flag multiplies every Monte Carlo unit's samples, and only theirs.
+    samples = lambda text: [int(w.split("=")[1]) for w in text.split() if w.startswith("samples=")]
+    rc3, out3, err3 = run([DEMO, "--dry-run", "--samples-factor", "3"], tmp)
+    check(rc3 == 0 and samples(out3) == [3 * n for n in samples(out)] and samples(out),
+          "--samples-factor 3 triples the samples", [3 * n for n in samples(out)], (rc3, samples(out3), err3))
+    check(dry_run_units(out3) == units, "--samples-factor keeps the units", units, dry_run_units(out3))
+    for bad in ("0", "-2", "x"):
+        rc3, out3, err3 = run([DEMO, "--dry-run", "--samples-factor", bad], tmp)
+        check(rc3 == 2 and out3 == "" and err3.count("\n") == 1, "--samples-factor %s refused" % bad,
+              "exit 2, one line", (rc3, out3, err3))
+
     rc, out, err = run([DEMO], tmp)
     out_path = os.path.join(tmp, "data", "results", "demo.h5")
     check(rc == 0, "demo run exit", 0, (rc, err))
