@@ -7,6 +7,7 @@
 
 #include <hdf5.h>
 
+#include "hdf5_handles.h"
 #include "theory/input_error.h"
 #include "theory/text_format.h"
 
@@ -16,39 +17,8 @@ namespace {
 
 const char* const kSpecPrefix = "empirical:";
 
-// HDF5's automatic error-stack printing is off while this lives (the reader reports its own
-// one-line errors), and restored afterwards.
-class QuietHdf5 {
- public:
-  QuietHdf5() {
-    H5Eget_auto2(H5E_DEFAULT, &handler_, &data_);
-    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
-  }
-  ~QuietHdf5() { H5Eset_auto2(H5E_DEFAULT, handler_, data_); }
-  QuietHdf5(const QuietHdf5&) = delete;
-  QuietHdf5& operator=(const QuietHdf5&) = delete;
-
- private:
-  H5E_auto2_t handler_ = nullptr;
-  void* data_ = nullptr;
-};
-
-// An HDF5 identifier, closed with `close` when it goes out of scope (if it is valid).
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  hid_t get() const { return id_; }
-  bool valid() const { return id_ >= 0; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
+using hdf5::Handle;
+using hdf5::QuietHdf5;
 
 const char* type_class_name(H5T_class_t type_class) {
   switch (type_class) {

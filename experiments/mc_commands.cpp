@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "cli_grid.h"
 #include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
@@ -85,11 +86,9 @@ OffsetGrid offset_grid(const McPreferenceArgs& a, const Method& method) {
     return grid;
   }
   if (a.along != "frames") throw InputError("--along must be 'text' or 'frames', got '" + a.along + "'");
-  const std::vector<std::string> hw = split(a.grid, 'x');
-  if (hw.size() != 2) throw InputError("--grid must be HxW, got '" + a.grid + "'");
-  const std::int64_t h = parse_nonnegative_integer(hw[0], "grid height"), w = parse_nonnegative_integer(hw[1], "grid width");
+  const FrameGrid hw = parse_frame_grid(a.grid, "--grid");
   for (std::int64_t m : parse_stepped_range(a.frames, "--frames")) {
-    grid.offsets.push_back(frame_offset(method.design, m, h, w));
+    grid.offsets.push_back(frame_offset(method.design, m, hw.height, hw.width));
     grid.distance.push_back(static_cast<double>(m));
   }
   return grid;

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_grid.h"
 #include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
@@ -55,10 +56,9 @@ RetrievalRun prepare_run(const McRetrievalArgs& a) {
   validate_sampling(run.method, run.cfg);
 
   RetrievalSetup base;
-  const std::vector<std::string> hw = split(a.grid, 'x');
-  if (hw.size() != 2) throw InputError("--grid must be HxW, got '" + a.grid + "'");
-  base.height = parse_nonnegative_integer(hw[0], "grid height");
-  base.width = parse_nonnegative_integer(hw[1], "grid width");
+  const FrameGrid hw = parse_frame_grid(a.grid, "--grid");
+  base.height = hw.height;
+  base.width = hw.width;
   base.text_before = parse_nonnegative_integer(a.text_before, "--text-before");
   base.text_after = parse_nonnegative_integer(a.text_after, "--text-after");
   if (!a.similar_period.empty()) {

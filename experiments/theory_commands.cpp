@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "cli_grid.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
 #include "theory/base_bound.h"
@@ -20,18 +21,6 @@ Offset3 parse_offset(const std::string& text) {
   if (parts.size() != 3) throw InputError("offset must be DT,DH,DW, got '" + text + "'");
   return {parse_finite_number(parts[0], "offset dt"), parse_finite_number(parts[1], "offset dh"),
           parse_finite_number(parts[2], "offset dw")};
-}
-
-struct Grid {
-  std::int64_t height = 12, width = 12;
-};
-
-Grid parse_grid(const std::string& text) {
-  const auto parts = split(text, 'x');
-  if (parts.size() != 2) throw InputError("grid must be HxW, got '" + text + "'");
-  Grid g{parse_nonnegative_integer(parts[0], "grid height"), parse_nonnegative_integer(parts[1], "grid width")};
-  if (g.height == 0 || g.width == 0) throw InputError("grid sizes must be positive, got '" + text + "'");
-  return g;
 }
 
 Axis parse_axis(const std::string& text) {
@@ -154,7 +143,7 @@ void add_first_violation(CLI::App& theory) {
     ViolationQuery q;
     q.direction = parse_direction(*along);
     if (!only->empty()) q.only_axis = parse_axis(*only);
-    const Grid g = parse_grid(*grid);
+    const FrameGrid g = parse_frame_grid(*grid);
     q.grid_height = g.height;
     q.grid_width = g.width;
     q.limit = parse_nonnegative_integer(*limit, "--limit");
@@ -246,7 +235,7 @@ void add_critical_length(CLI::App& theory) {
   cmd->add_flag("--json", *json, "print one JSON object");
   cmd->callback([=] {
     const Method m = build_method(*args);
-    const Grid g = parse_grid(*grid);
+    const FrameGrid g = parse_frame_grid(*grid);
     const CriticalLength c = critical_length(m, g.height, g.width);
     if (*json) {
       Json out{{"method", m.name}, {"critical_length", c.length ? Json(*c.length) : Json(nullptr)},

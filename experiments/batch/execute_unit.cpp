@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 
+#include "cli_grid.h"
 #include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "sim/preference_estimator.h"
@@ -21,6 +22,9 @@
 namespace hopelab::batch {
 
 namespace {
+
+using cli::FrameGrid;
+using cli::parse_frame_grid;
 
 using results::Attribute;
 using results::Dataset;
@@ -92,18 +96,6 @@ cli::MethodArgs method_args(const MethodFields& f) {
 
 Method make(const MethodFields& f) { return cli::build_method(method_args(f)); }
 
-struct Grid {
-  std::int64_t height = 12, width = 12;
-};
-
-Grid parse_grid(const std::string& text) {
-  const auto parts = split(text, 'x');
-  if (parts.size() != 2) throw InputError("grid must be HxW, got '" + text + "'");
-  Grid g{parse_nonnegative_integer(parts[0], "grid height"), parse_nonnegative_integer(parts[1], "grid width")};
-  if (g.height == 0 || g.width == 0) throw InputError("grid sizes must be positive, got '" + text + "'");
-  return g;
-}
-
 // Offsets of a unit and the distance of each (m, or frames apart).
 struct OffsetGrid {
   std::vector<Offset3> offsets;
@@ -124,7 +116,7 @@ OffsetGrid offset_grid(const OffsetFields& f, const Method& method) {
   }
   if (f.along != "frames") throw InputError("along must be 'text' or 'frames', got '" + f.along + "'");
   grid.distance_unit = "frame";
-  const Grid g = parse_grid(f.grid);
+  const FrameGrid g = parse_frame_grid(f.grid);
   for (std::int64_t m : cli::parse_stepped_range(f.frames, "frames", 1'000'000)) {
     grid.offsets.push_back(frame_offset(method.design, m, g.height, g.width));
     grid.distance.push_back(static_cast<double>(m));
@@ -202,7 +194,7 @@ RetrievalPrepared prepare_retrieval(const McRetrievalSpec& s, std::uint64_t seed
   p.cfg.eps = s.eps;
   validate_sampling(p.method, p.cfg);
   RetrievalSetup base;
-  const Grid g = parse_grid(s.grid);
+  const FrameGrid g = parse_frame_grid(s.grid);
   base.height = g.height;
   base.width = g.width;
   base.frames = s.frames;
@@ -255,7 +247,7 @@ ViolationQuery violation_query(const FirstViolationSpec& s) {
   ViolationQuery q;
   q.direction = parse_direction(s.along);
   if (!s.only_axis.empty()) q.only_axis = parse_axis(s.only_axis);
-  const Grid g = parse_grid(s.grid);
+  const FrameGrid g = parse_frame_grid(s.grid);
   q.grid_height = g.height;
   q.grid_width = g.width;
   if (s.limit < 1) throw InputError("limit must be >= 1, got " + std::to_string(s.limit));
@@ -319,7 +311,7 @@ void compute(const BaseBoundSpec& s, std::uint64_t, RunRecord& r) {
 
 void compute(const CriticalLengthSpec& s, std::uint64_t, RunRecord& r) {
   const Method m = make(s.method);
-  const Grid g = parse_grid(s.grid);
+  const FrameGrid g = parse_frame_grid(s.grid);
   const CriticalLength c = critical_length(m, g.height, g.width);
   r.attributes.push_back({"reason", c.reason});
   const auto maybe = [](const std::optional<double>& v) { return v ? std::vector<double>{*v} : std::vector<double>{}; };
@@ -337,7 +329,7 @@ void compute(const CriticalLengthSpec& s, std::uint64_t, RunRecord& r) {
 // token to its neighbour one step along a row, down a column and in time, measured on the
 // positions assign_positions gives the whole video; theory's closed form 1, W, H W beside them.
 void compute(const FlatteningSpec& s, std::uint64_t, RunRecord& r) {
-  const Grid g = parse_grid(s.grid);
+  const FrameGrid g = parse_frame_grid(s.grid);
   const Layout video = {{SegmentKind::video, 0, s.frames, g.height, g.width}};
   const PositionIds ids = assign_positions(PositionDesign{}, video);  // default design: flat
   const auto token = [&](std::int64_t f, std::int64_t y, std::int64_t x) { return (f * g.height + y) * g.width + x; };
@@ -465,7 +457,7 @@ void check(const FirstViolationSpec& s, std::uint64_t) {
 void check(const BaseBoundSpec& s, std::uint64_t) { base_query(s); }
 void check(const CriticalLengthSpec& s, std::uint64_t) {
   make(s.method);
-  parse_grid(s.grid);
+  parse_frame_grid(s.grid);
 }
 void check(const SignFlipSpec& s, std::uint64_t) {
   make(s.method);
@@ -480,7 +472,7 @@ void check(const McPreferenceSpec& s, std::uint64_t seed) {
 void check(const McWinProbSpec& s, std::uint64_t seed) { prepare_mc(s, seed); }
 void check(const McRetrievalSpec& s, std::uint64_t seed) { prepare_retrieval(s, seed); }
 void check(const FlatteningSpec& s, std::uint64_t) {
-  const Grid g = parse_grid(s.grid);
+  const FrameGrid g = parse_frame_grid(s.grid);
   if (s.frames < 2 || g.height < 2 || g.width < 2) {
     throw InputError("flattening needs frames >= 2 and a grid of at least 2x2, got " + std::to_string(s.frames) +
                      " frames of " + s.grid);
