@@ -21,9 +21,11 @@ build: configure
 # The main job: the paper-verification suite (experiments/paper.toml), its claims table on
 # stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.
 # RUN_FLAGS: e.g. "--samples-factor 10" for ten times the Monte Carlo budget.
+# Then its figures (PNG, SVG, gnuplot script and data of each) in data/figures/.
 RUN_FLAGS ?=
 run: build
 	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force $(RUN_FLAGS)
+	@./$(BUILD_DIR)/hopelab plot data/results/paper.h5 -o data/figures/
 
 # The theory report at Qwen2 settings (seconds).
 report: build

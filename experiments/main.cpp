@@ -9,6 +9,7 @@
 #include "bench_command.h"
 #include "mc_commands.h"
 #include "mc_retrieval_command.h"
+#include "plot/plot_command.h"
 #include "results/inspect_command.h"
 #include "results/merge_command.h"
 #include "theory/input_error.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_run_command(app);
   hopelab::cli::add_inspect_command(app);
   hopelab::cli::add_merge_command(app);
+  hopelab::cli::add_plot_command(app);
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

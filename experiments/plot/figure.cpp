@@ -1,0 +1,214 @@
+#include "plot/figure.h"
+
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <gnuplot-iostream.h>
+
+#include "theory/input_error.h"
+
+namespace hopelab::plot {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The shared head of every NAME.gp: where the script is, what it writes, the palette.
+std::string script_head(const Figure& f, const std::string& source) {
+  std::ostringstream s;
+  s << "# " << f.description << "\n"
+    << "# Written by hopelab plot from " << source << ". Re-render with `gnuplot " << f.name << ".gp`\n"
+    << "# from any directory: it reads " << f.name << ".dat beside it and writes " << f.name << ".png and "
+    << f.name << ".svg there\n"
+    << "# (or set data, png_out, svg_out first: gnuplot -e \"png_out='x.png'\" " << f.name << ".gp).\n"
+    << "script_dir = '.'\n"
+    << "do for [i = 1:strlen(ARG0)] { if (ARG0[i:i] eq '/') { script_dir = ARG0[1:i-1] } }\n"
+    << "if (!exists('data')) data = script_dir.'/" << f.name << ".dat'\n"
+    << "if (!exists('png_out')) png_out = script_dir.'/" << f.name << ".png'\n"
+    << "if (!exists('svg_out')) svg_out = script_dir.'/" << f.name << ".svg'\n"
+    << "set encoding utf8\n"
+    << "# Okabe-Ito palette (colour-blind safe): strings c1..c8 and line styles 1..8.\n";
+  for (std::size_t i = 0; i < kPalette.size(); ++i) {
+    s << "c" << i + 1 << " = '" << kPalette[i] << "'\n";
+  }
+  for (std::size_t i = 0; i < kPalette.size(); ++i) {
+    s << "set style line " << i + 1 << " lc rgb c" << i + 1 << " lw 2 pt 7 ps 1.2\n";
+  }
+  s << "set style line 9 lc rgb '#808080' lw 1 dt 2  # zero lines, references\n"
+    << "set grid lc rgb '#d9d9d9' lw 1\n"
+    << "set key opaque box lc rgb '#bfbfbf'\n";
+  return s.str();
+}
+
+std::string script_text(const Figure& f, const std::string& source) {
+  std::ostringstream s;
+  s << script_head(f, source) << "\n"
+    << "do for [pass = 1:2] {\n"
+    << "  if (pass == 1) {\n"
+    << "    if (strstrt(GPVAL_TERMINALS, 'pngcairo') > 0) {\n"
+    << "      set terminal pngcairo size " << f.width << "," << f.height << " enhanced font 'Sans,13'\n"
+    << "    } else {\n"
+    << "      set terminal png size " << f.width << "," << f.height << " font 'Sans,13'\n"
+    << "    }\n"
+    << "    set output png_out\n"
+    << "  } else {\n"
+    << "    set terminal svg size " << f.width << "," << f.height
+    << " dynamic enhanced font 'Sans,13' background '#ffffff'\n"
+    << "    set output svg_out\n"
+    << "  }\n"
+    << f.commands << "  set output\n"
+    << "}\n";
+  return s.str();
+}
+
+std::string shell_quote(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return out + "'";
+}
+
+void write_text(const fs::path& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  out.close();
+  if (!out) throw InputError("cannot write " + path.string());
+}
+
+bool non_empty_file(const fs::path& path) {
+  std::error_code ec;
+  return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0 && !ec;
+}
+
+std::string first_line(const fs::path& path) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty() && line.find_first_not_of(" \t^") != std::string::npos) return line;
+  }
+  return "";
+}
+
+}  // namespace
+
+void prepare_directory(const std::string& directory) {
+  std::error_code ec;
+  fs::create_directories(directory, ec);
+  if (ec || !fs::is_directory(directory)) {
+    throw InputError("cannot create output directory " + directory + (ec ? ": " + ec.message() : ""));
+  }
+  const fs::path probe = fs::path(directory) / (".hopelab-plot-probe-" + std::to_string(::getpid()));
+  std::ofstream out(probe);
+  const bool ok = static_cast<bool>(out);
+  out.close();
+  fs::remove(probe, ec);
+  if (!ok) throw InputError("cannot write in output directory " + directory);
+}
+
+void write_figure(const std::string& directory, const Figure& figure, const std::string& source) {
+  const fs::path dir(directory);
+  const std::string tag = ".tmp-" + std::to_string(::getpid());
+  const std::vector<std::string> extensions = {"dat", "gp", "png", "svg"};
+  const auto temp = [&](const std::string& ext) { return dir / ("." + figure.name + "." + ext + tag); };
+  const fs::path err = dir / ("." + figure.name + ".log" + tag);
+  const auto remove_temporaries = [&] {
+    std::error_code ec;
+    for (const std::string& ext : extensions) fs::remove(temp(ext), ec);
+    fs::remove(err, ec);
+  };
+  try {
+    write_text(temp("dat"), "# " + figure.description + "\n" + figure.data);
+    write_text(temp("gp"), script_text(figure, source));
+    {
+      Gnuplot gp("gnuplot >" + shell_quote(err.string()) + " 2>&1");
+      gp << "data = " << gnuplot_string(temp("dat").string()) << "\n"
+         << "png_out = " << gnuplot_string(temp("png").string()) << "\n"
+         << "svg_out = " << gnuplot_string(temp("svg").string()) << "\n"
+         << "call " << gnuplot_string(temp("gp").string()) << "\n";
+      gp.flush();
+    }  // closing the pipe waits for gnuplot
+    const std::string complaint = first_line(err);
+    if (!complaint.empty() || !non_empty_file(temp("png")) || !non_empty_file(temp("svg"))) {
+      throw std::runtime_error("gnuplot failed on " + figure.name + ".gp" +
+                               (complaint.empty() ? std::string() : ": " + complaint));
+    }
+    for (const std::string& ext : extensions) {
+      const fs::path final_path = dir / (figure.name + "." + ext);
+      std::error_code ec;
+      fs::rename(temp(ext), final_path, ec);
+      if (ec) throw InputError("cannot write " + final_path.string() + ": " + ec.message());
+    }
+    std::error_code ec;
+    fs::remove(err, ec);
+  } catch (...) {
+    remove_temporaries();
+    throw;
+  }
+}
+
+// ---- reading a run record -----------------------------------------------------------------
+
+const results::Dataset* find_dataset(const results::RunRecord& run, const std::string& name) {
+  for (const results::Dataset& d : run.datasets) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+std::vector<double> dataset_numbers(const results::RunRecord& run, const std::string& name) {
+  const results::Dataset* d = find_dataset(run, name);
+  if (!d) return {};
+  if (!d->numbers.empty()) return d->numbers;
+  return std::vector<double>(d->integers.begin(), d->integers.end());
+}
+
+std::string dataset_unit(const results::RunRecord& run, const std::string& name) {
+  const results::Dataset* d = find_dataset(run, name);
+  return d ? d->unit : std::string();
+}
+
+std::string string_attribute(const results::RunRecord& run, const std::string& name, const std::string& fallback) {
+  for (const results::Attribute& a : run.attributes) {
+    if (a.name == name) {
+      if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
+    }
+  }
+  return fallback;
+}
+
+double number_attribute(const results::RunRecord& run, const std::string& name, double fallback) {
+  for (const results::Attribute& a : run.attributes) {
+    if (a.name != name) continue;
+    if (const auto* i = std::get_if<std::int64_t>(&a.value)) return static_cast<double>(*i);
+    if (const auto* x = std::get_if<double>(&a.value)) return *x;
+  }
+  return fallback;
+}
+
+std::string sweep_label(const results::RunRecord& run) {
+  const std::string unit = string_attribute(run, "unit", run.group);
+  const std::size_t slash = unit.find('/');
+  return slash == std::string::npos ? unit : unit.substr(slash + 1);
+}
+
+// ---- text helpers -------------------------------------------------------------------------
+
+std::string format_number(double value) {
+  if (std::isnan(value)) return "NaN";
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.10g", value);
+  return buffer;
+}
+
+std::string gnuplot_string(const std::string& text) {
+  std::string out = "'";
+  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+}  // namespace hopelab::plot

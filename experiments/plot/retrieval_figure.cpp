@@ -1,0 +1,112 @@
+// retrieval_<run>: V-NIAH-style retrieval (docs/usage.md, mc retrieval): the rate at which the
+// needle is the strict top-1 key, over video length F (frames) and needle depth, one panel per
+// method. Cells are categorical boxes (any grid, even 1 x K) (one per frames value and depth in the file).
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "plot/figures.h"
+
+namespace hopelab::plot {
+
+namespace {
+
+struct Cell {
+  double hit = std::nan("");
+  double se = std::nan("");
+};
+
+Figure figure_of(const std::string& run_name, const std::vector<const results::RunRecord*>& runs) {
+  std::vector<std::string> methods;
+  std::vector<double> frames, depths;
+  std::map<std::string, std::map<std::pair<double, double>, Cell>> cells;  // method -> (F, depth)
+  for (const results::RunRecord* r : runs) {
+    const std::string method = string_attribute(*r, "method", "?");
+    const double f = number_attribute(*r, "frames", std::nan(""));
+    if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
+    if (std::find(frames.begin(), frames.end(), f) == frames.end()) frames.push_back(f);
+    const std::vector<double> depth = dataset_numbers(*r, "depth");
+    const std::vector<double> hit = dataset_numbers(*r, "hit_rate");
+    const std::vector<double> se = dataset_numbers(*r, "hit_standard_error");
+    for (std::size_t k = 0; k < depth.size() && k < hit.size() && k < se.size(); ++k) {
+      if (std::find(depths.begin(), depths.end(), depth[k]) == depths.end()) depths.push_back(depth[k]);
+      cells[method][{f, depth[k]}] = Cell{hit[k], se[k]};
+    }
+  }
+  std::sort(frames.begin(), frames.end());
+  std::sort(depths.begin(), depths.end());
+
+  Figure fig;
+  fig.name = "retrieval_" + run_name;
+  fig.description = "Needle retrieval hit rate over frames and depth, run " + run_name + " (mc-retrieval)";
+  std::ostringstream data;
+  data << "# columns: frame_index [1]  depth_index [1]  frames [frame]  depth [1]  hit_rate [1]  "
+          "hit_standard_error [1]\n"
+       << "# hit_rate: rate of the needle being the strict top-1 key; NaN where the file has no unit\n"
+       << "# one block per method (gnuplot: index i), in the order of the panels\n";
+  for (std::size_t m = 0; m < methods.size(); ++m) {
+    data << (m ? "\n\n" : "") << "# block " << m << ": method " << methods[m] << "\n";
+    for (std::size_t j = 0; j < depths.size(); ++j) {
+      for (std::size_t i = 0; i < frames.size(); ++i) {
+        const auto it = cells[methods[m]].find({frames[i], depths[j]});
+        const Cell c = it == cells[methods[m]].end() ? Cell{} : it->second;
+        data << i << " " << j << " " << format_number(frames[i]) << " " << format_number(depths[j]) << " "
+             << format_number(c.hit) << " " << format_number(c.se) << "\n";
+      }
+    }
+  }
+  fig.data = data.str();
+
+  const std::size_t columns = std::min<std::size_t>(methods.size(), 4);
+  const std::size_t rows = (methods.size() + columns - 1) / columns;
+  fig.width = std::max(720, static_cast<int>(360 * columns + 140));
+  fig.height = static_cast<int>(380 * rows + 80);
+  std::ostringstream g;
+  g << "  set multiplot layout " << rows << "," << columns << " title "
+    << gnuplot_string("Needle retrieval hit rate (strict top-1), run " + run_name) << "\n"
+    << "  # viridis (colour-blind safe, sequential)\n"
+    << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
+    << "  set cbrange [0:1]\n"
+    << "  set xrange [-0.5:" << static_cast<double>(frames.size()) - 0.5 << "]\n"
+    << "  set yrange [-0.5:" << static_cast<double>(depths.size()) - 0.5 << "]\n"
+    << "  set xtics (";
+  for (std::size_t i = 0; i < frames.size(); ++i) g << (i ? ", " : "") << "'" << format_number(frames[i]) << "' " << i;
+  g << ")\n  set ytics (";
+  for (std::size_t j = 0; j < depths.size(); ++j) g << (j ? ", " : "") << "'" << format_number(depths[j]) << "' " << j;
+  g << ")\n"
+    << "  set xlabel 'video length F [frames]'\n"
+    << "  set ylabel 'needle depth (0 to 1)'\n"
+    << "  set grid noxtics noytics\n"
+    << "  unset key\n";
+  for (std::size_t m = 0; m < methods.size(); ++m) {
+    const bool last_in_row = (m + 1) % columns == 0 || m + 1 == methods.size();
+    g << "  set title " << gnuplot_string(methods[m]) << "\n"
+      << (last_in_row ? "  set colorbox\n  set cblabel 'hit rate'\n" : "  unset colorbox\n  unset cblabel\n")
+      << "  plot data index " << m << " using 1:2:(0.5):(0.5):5 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
+      << "       '' index " << m << " using 1:2:($5 < 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#ffffff', \\\n"
+      << "       '' index " << m << " using 1:2:($5 >= 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#000000'\n";
+  }
+  g << "  unset multiplot\n";
+  fig.commands = g.str();
+  return fig;
+}
+
+}  // namespace
+
+std::vector<Figure> retrieval_figures(const results::ResultsFile& file) {
+  std::vector<std::string> order;
+  std::map<std::string, std::vector<const results::RunRecord*>> by_run;
+  for (const results::RunRecord& r : file.records) {
+    if (string_attribute(r, "kind") != "mc-retrieval") continue;
+    const std::string run = string_attribute(r, "run", "unnamed");
+    if (by_run.find(run) == by_run.end()) order.push_back(run);
+    by_run[run].push_back(&r);
+  }
+  std::vector<Figure> figures;
+  for (const std::string& run : order) figures.push_back(figure_of(run, by_run[run]));
+  return figures;
+}
+
+}  // namespace hopelab::plot
