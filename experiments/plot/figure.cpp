@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -194,6 +195,22 @@ std::string sweep_label(const results::RunRecord& run) {
   const std::string unit = string_attribute(run, "unit", run.group);
   const std::size_t slash = unit.find('/');
   return slash == std::string::npos ? unit : unit.substr(slash + 1);
+}
+
+std::vector<RunUnits> units_by_run(const std::vector<results::RunRecord>& records,
+                                   const std::function<bool(const results::RunRecord&)>& keep) {
+  std::vector<RunUnits> out;
+  for (const results::RunRecord& r : records) {
+    if (!keep(r)) continue;
+    const std::string run = string_attribute(r, "run", "unnamed");
+    const auto known = std::find_if(out.begin(), out.end(), [&](const RunUnits& u) { return u.run == run; });
+    if (known == out.end()) {
+      out.push_back({run, {&r}});
+    } else {
+      known->units.push_back(&r);
+    }
+  }
+  return out;
 }
 
 // ---- text helpers -------------------------------------------------------------------------

@@ -5,6 +5,7 @@
 // The Okabe–Ito palette is defined here once, as line styles 1..8 of every script.
 
 #include <array>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,6 +47,14 @@ std::string string_attribute(const results::RunRecord& run, const std::string& n
 double number_attribute(const results::RunRecord& run, const std::string& name, double fallback);
 // The sweep part of a unit name ("pref/method=vanilla" -> "method=vanilla"), else the run name.
 std::string sweep_label(const results::RunRecord& run);
+
+// The units of each run (attribute "run") that `keep` accepts, runs in order of first appearance.
+struct RunUnits {
+  std::string run;
+  std::vector<const results::RunRecord*> units;
+};
+std::vector<RunUnits> units_by_run(const std::vector<results::RunRecord>& records,
+                                   const std::function<bool(const results::RunRecord&)>& keep);
 
 // ---- text helpers for scripts and data ----------------------------------------------------
 std::string format_number(double value);       // shortest round-trip-ish text, "NaN" for NaN

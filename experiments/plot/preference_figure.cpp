@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <sstream>
 
 #include "plot/figures.h"
@@ -147,19 +146,15 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 }  // namespace
 
 std::vector<Figure> preference_figures(const results::ResultsFile& file) {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const results::RunRecord*>> by_run;
-  for (const results::RunRecord& r : file.records) {
-    const std::string kind = string_attribute(r, "kind");
-    if (kind != "preference" && kind != "mc-preference") continue;
-    const std::vector<double> distance = dataset_numbers(r, "distance");
-    if (std::none_of(distance.begin(), distance.end(), [](double m) { return m > 0; })) continue;
-    const std::string run = string_attribute(r, "run", "unnamed");
-    if (by_run.find(run) == by_run.end()) order.push_back(run);
-    by_run[run].push_back(&r);
-  }
   std::vector<Figure> figures;
-  for (const std::string& run : order) figures.push_back(figure_of(run, by_run[run]));
+  for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
+         const std::string kind = string_attribute(r, "kind");
+         const std::vector<double> distance = dataset_numbers(r, "distance");
+         return (kind == "preference" || kind == "mc-preference") &&
+                std::any_of(distance.begin(), distance.end(), [](double m) { return m > 0; });
+       })) {
+    figures.push_back(figure_of(run.run, run.units));
+  }
   return figures;
 }
 

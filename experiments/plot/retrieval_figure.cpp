@@ -96,16 +96,12 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 }  // namespace
 
 std::vector<Figure> retrieval_figures(const results::ResultsFile& file) {
-  std::vector<std::string> order;
-  std::map<std::string, std::vector<const results::RunRecord*>> by_run;
-  for (const results::RunRecord& r : file.records) {
-    if (string_attribute(r, "kind") != "mc-retrieval") continue;
-    const std::string run = string_attribute(r, "run", "unnamed");
-    if (by_run.find(run) == by_run.end()) order.push_back(run);
-    by_run[run].push_back(&r);
-  }
   std::vector<Figure> figures;
-  for (const std::string& run : order) figures.push_back(figure_of(run, by_run[run]));
+  for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
+         return string_attribute(r, "kind") == "mc-retrieval";
+       })) {
+    figures.push_back(figure_of(run.run, run.units));
+  }
   return figures;
 }
 

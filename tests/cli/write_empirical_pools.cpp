@@ -5,6 +5,7 @@
 //     /int (10, 16) int32, /rank3 (2, 3, 16), /narrow (10, 8), /one_row (1, 16),
 //     /nan (5, 16) float32 with a NaN at row 2, column 3, and a group /group.
 // Values are m_j + s_j g with g N(0, 1) from Philox (kernels/normal.h), the same on every machine.
+// It exits 1 unless the pools read back as written (through experiments/empirical_pool.h).
 #include <cmath>
 #include <cstdint>
 #include <exception>
@@ -12,8 +13,10 @@
 #include <string>
 #include <vector>
 
+#include "experiments/empirical_pool.h"
 #include "hdf5_writer.h"
 #include "kernels/normal.h"
+#include "theory/input_error.h"
 
 namespace {
 
@@ -50,6 +53,26 @@ int main(int argc, char** argv) {
     with_nan[2 * 16 + 3] = std::nan("");
     write_dataset(file, "/nan", H5T_IEEE_F32LE, {5, 16}, with_nan, false);
     hopelab::testing::write_group(file, "/group");
+    // The fixture checks itself through the reader the CLI uses: the good pools read back as
+    // written (float32 keys as their float rounding), and the NaN pool is refused.
+    const auto same = [&](const std::string& dataset, const std::vector<double>& want, bool as_float) {
+      const hopelab::EmpiricalPool got = hopelab::read_empirical_pool(file, dataset, 16);
+      for (size_t i = 0; i < want.size(); ++i) {
+        const double expected = as_float ? static_cast<double>(static_cast<float>(want[i])) : want[i];
+        if (got.values.size() != want.size() || got.values[i] != expected) return false;
+      }
+      return true;
+    };
+    if (!same("/queries", pool(400, 16, 1, 0.8, 0.1), false) || !same("/keys", pool(300, 16, 2, -0.6, 0.05), true)) {
+      std::cerr << "write_empirical_pools: " << file << " does not read back as written\n";
+      return 1;
+    }
+    try {
+      hopelab::read_empirical_pool(file, "/nan", 16);
+      std::cerr << "write_empirical_pools: the NaN pool was not refused\n";
+      return 1;
+    } catch (const hopelab::InputError&) {
+    }
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;

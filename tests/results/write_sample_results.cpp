@@ -6,6 +6,7 @@
 //
 // The content is a function of the unit index alone, written out in the script too
 // (keep the two in step): 4 units of /runs/unit_<k>, provenance from this build with seed 1234.
+// It exits 1 unless the file reads back as written.
 #include <cstdlib>
 #include <iostream>
 #include <string>
@@ -70,6 +71,14 @@ int main(int argc, char** argv) {
   }
   try {
     write_results_file(argv[1], p, records, false);
+    // The fixture checks itself: the library reads back exactly what it wrote (records bit for
+    // bit, provenance field by field), so a failure downstream is the reader's under test, not
+    // a bad fixture.
+    const ResultsFile back = read_results_file(argv[1]);
+    if (!same_content(back, ResultsFile{back.format_version, p, records})) {
+      std::cerr << "write_sample_results: " << argv[1] << " does not read back as written\n";
+      return 1;
+    }
   } catch (const hopelab::InputError& e) {
     std::cerr << "write_sample_results: " << e.what() << "\n";
     return 2;
