@@ -10,37 +10,21 @@ win probability is the fraction of samples with q . R(m) k* > q . R(m) k. Two ve
 Usage: mc_win_probability_numpy.py N M [--version rotate|matmul] [--head-dim 128] [--base 1e6]
 Prints one JSON line with the rate in sample-offsets per second.
 """
-import argparse
 import json
 import time
 
 import numpy as np
 
+from numpy_baseline import arguments, rotate, samples
+
 
 def main():
-    p = argparse.ArgumentParser()
-    p.add_argument("samples", type=int)
-    p.add_argument("offsets", type=int)
-    p.add_argument("--version", choices=["rotate", "matmul"], default="matmul")
-    p.add_argument("--head-dim", type=int, default=128)
-    p.add_argument("--base", type=float, default=1e6)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--batch", type=int, default=8, help="offsets per batch (rotate)")
-    a = p.parse_args()
-    d, half = a.head_dim, a.head_dim // 2
-    rng = np.random.default_rng(a.seed)
-    q = rng.standard_normal((a.samples, d))
-    k = rng.standard_normal((a.samples, d))
-    k_star = q + rng.standard_normal((a.samples, d))
-    theta = a.base ** (-2.0 * np.arange(half) / d)
-    m = np.arange(a.offsets, dtype=np.float64) * 100.0
+    a = arguments(lambda p: p.add_argument("--version", choices=["rotate", "matmul"], default="matmul"))
+    q, k, k_star, theta, m = samples(a)
+    half = a.head_dim // 2
 
     start = time.perf_counter()
     if a.version == "rotate":
-        def rotate(x, angles):  # x: (N, d), angles: (B, P) -> (N, B, d)
-            c, s = np.cos(angles), np.sin(angles)
-            x1, x2 = x[:, None, :half], x[:, None, half:]
-            return np.concatenate([x1 * c - x2 * s, x1 * s + x2 * c], axis=-1)
         wins = []
         for b in range(0, a.offsets, a.batch):
             angles = m[b:b + a.batch, None] * theta[None, :]

@@ -146,10 +146,12 @@ RetrievalGeometry retrieval_geometry(const Method& method, const RetrievalSetup&
   return g;
 }
 
-std::vector<RetrievalSample> retrieval_samples(const Method& method, const PreferenceSampling& cfg,
-                                               const RetrievalSetup& setup, PhasePrecision precision) {
+namespace {
+
+// Every sample's outcome for a geometry already laid out (retrieval_geometry). (N).
+std::vector<RetrievalSample> samples_of(const Method& method, const PreferenceSampling& cfg,
+                                        const RetrievalGeometry& g, PhasePrecision precision) {
   validate_sampling(method, cfg);
-  const RetrievalGeometry g = retrieval_geometry(method, setup);
   const int head_dim = method.spectrum.head_dim;
   const int pairs = method.spectrum.pairs();
   const std::vector<double> theta = rope_frequencies(method.spectrum);
@@ -191,10 +193,17 @@ std::vector<RetrievalSample> retrieval_samples(const Method& method, const Prefe
   return out;
 }
 
+}  // namespace
+
+std::vector<RetrievalSample> retrieval_samples(const Method& method, const PreferenceSampling& cfg,
+                                               const RetrievalSetup& setup, PhasePrecision precision) {
+  return samples_of(method, cfg, retrieval_geometry(method, setup), precision);
+}
+
 RetrievalEstimate estimate_retrieval(const Method& method, const PreferenceSampling& cfg, const RetrievalSetup& setup,
                                      PhasePrecision precision) {
   const RetrievalGeometry g = retrieval_geometry(method, setup);
-  const std::vector<RetrievalSample> samples = retrieval_samples(method, cfg, setup, precision);
+  const std::vector<RetrievalSample> samples = samples_of(method, cfg, g, precision);
   // Two passes in sample order: mean, then the sum of squared deviations.
   const auto n = static_cast<double>(samples.size());
   double mass = 0.0;

@@ -22,18 +22,14 @@ namespace {
 // float tile keeps 16 AVX-512 accumulators, chunks of 512 samples' products stay in L2 and a
 // panel's weights are reused from it. Device values give each thread a small tile and launch
 // many threads.
-template <typename T>
-struct Tiling;
 #if defined(__CUDACC__)
-template <>
-struct Tiling<float> {
-  static constexpr int S = 4, M = 4, chunk = 256, panel = 4;
-};
-template <>
-struct Tiling<double> {
+template <typename T>  // the same for float and double (untuned: no device measured yet)
+struct Tiling {
   static constexpr int S = 4, M = 4, chunk = 256, panel = 4;
 };
 #else
+template <typename T>
+struct Tiling;
 template <>
 struct Tiling<float> {
   static constexpr int S = 16, M = 16, chunk = 512, panel = 256;
