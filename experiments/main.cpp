@@ -15,6 +15,7 @@
 #include "theory/input_error.h"
 #include "theory_commands.h"
 #include "theory_report.h"
+#include "vlm/vlm_commands.h"
 
 namespace {
 
@@ -43,6 +44,8 @@ int main(int argc, char** argv) {
   hopelab::cli::add_inspect_command(app);
   hopelab::cli::add_merge_command(app);
   hopelab::cli::add_plot_command(app);
+  hopelab::cli::add_vlm_command(app);
+  hopelab::cli::add_vlm_bench_command(*app.get_subcommand("bench"));
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

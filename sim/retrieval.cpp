@@ -10,6 +10,7 @@
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include "kernels/online_softmax.h"
 #include "kernels/pair_statistics.h"
 #include "sim/device_sampling.h"
 #include "theory/input_error.h"
@@ -43,16 +44,6 @@ HOPELAB_HD inline void draw_key(const SamplingParams& p, int head_dim, std::int6
   for (int j = 0; j < head_dim; ++j) k[j] = q[j] + p.eps * p.scales[j] * k[j];  // q + eps s xi
 }
 
-// Online softmax step: (max, sum) with sum = sum_j exp(s_j - max) over the scores seen so far.
-HOPELAB_HD inline void softmax_add(double score, double* max, double* sum) {
-  if (score > *max) {
-    *sum = *sum * ::exp(*max - score) + 1.0;
-    *max = score;
-  } else {
-    *sum += ::exp(score - *max);
-  }
-}
-
 // Scores keys first_key .. first_key + count - 1 for one sample and folds them into its state,
 // keys in index order. w: (count, 2P); role: (count); state: (N).
 struct ScoreKeys {
@@ -75,7 +66,7 @@ struct ScoreKeys {
       pair_products(q, k, head_dim, layout, x);
       const double* wj = w + j * 2 * pairs;
       const double score = score_from_products(x, wj, wj + pairs, pairs) / sqrt_d;  // q^T R(Delta_j) k_j / sqrt(d)
-      softmax_add(score, &st.max, &st.sum);
+      softmax_add(score, &st.max, &st.sum);  // online softmax: (max, sum of exp(s_j - max))
       if (role[j] == kNeedle) {
         st.needle = score;
       } else {

@@ -62,4 +62,19 @@ std::int64_t token_count(const Layout& layout) {
   return n;
 }
 
+std::string layout_text(const Layout& layout) {
+  std::string text;
+  for (const Segment& s : layout) {
+    if (!text.empty()) text += ',';
+    if (s.kind == SegmentKind::text) {
+      text += "text:" + std::to_string(s.tokens);
+    } else if (s.kind == SegmentKind::image && s.frames == 1) {
+      text += "image:" + std::to_string(s.height) + 'x' + std::to_string(s.width);
+    } else {
+      text += "video:" + std::to_string(s.frames) + 'x' + std::to_string(s.height) + 'x' + std::to_string(s.width);
+    }
+  }
+  return text;
+}
+
 }  // namespace hopelab

@@ -26,5 +26,8 @@ using Layout = std::vector<Segment>;
 // "text:3,video:3x2x2,text:5". Throws InputError naming the malformed segment.
 Layout parse_layout(const std::string& text);
 std::int64_t token_count(const Layout& layout);
+// The text parse_layout reads back: "text:3,video:3x2x2,text:5" (an image of several frames is
+// written as a video, which has the same positions).
+std::string layout_text(const Layout& layout);
 
 }  // namespace hopelab

@@ -1,9 +1,12 @@
 #include "batch/execute_unit.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
 
+#include "batch/unit_datasets.h"
+#include "batch/vlm_frame_match_unit.h"
 #include "cli_grid.h"
 #include "cli_mc_options.h"
 #include "cli_method_options.h"
@@ -30,21 +33,7 @@ using results::Attribute;
 using results::Dataset;
 using results::RunRecord;
 
-// ---- datasets -------------------------------------------------------------------------------
-
-Dataset numbers(std::string name, std::string unit, std::vector<double> values, std::string description,
-                std::vector<std::int64_t> shape = {}) {
-  Dataset d{std::move(name), std::move(unit), std::move(shape), std::move(values), {}, {}, std::move(description),
-            results::DatasetKind::numbers};
-  if (d.shape.empty()) d.shape = {static_cast<std::int64_t>(d.numbers.size())};
-  return d;
-}
-
-Dataset integers(std::string name, std::string unit, std::vector<std::int64_t> values, std::string description) {
-  const auto n = static_cast<std::int64_t>(values.size());
-  return Dataset{std::move(name), std::move(unit), {n}, {}, std::move(values), {}, std::move(description),
-                 results::DatasetKind::integers};
-}
+// ---- datasets (numbers, integers: batch/unit_datasets.h) ----------------------------------
 
 Dataset offsets_dataset(const std::vector<Offset3>& offsets) {
   std::vector<double> flat;
@@ -124,11 +113,11 @@ OffsetGrid offset_grid(const OffsetFields& f, const Method& method) {
   return grid;
 }
 
-Axis parse_axis(const std::string& text) {
+Axis parse_axis(const std::string& text, const std::string& key) {
   for (Axis a : kAxes) {
     if (text == axis_name(a)) return a;
   }
-  throw InputError("only_axis must be t, h or w, got '" + text + "'");
+  throw InputError(key + " must be t, h or w, got '" + text + "'");
 }
 
 PreferenceSampling sampling_of(const SamplingFields& f, std::uint64_t seed) {
@@ -246,13 +235,46 @@ BaseBoundQuery base_query(const BaseBoundSpec& s) {
 ViolationQuery violation_query(const FirstViolationSpec& s) {
   ViolationQuery q;
   q.direction = parse_direction(s.along);
-  if (!s.only_axis.empty()) q.only_axis = parse_axis(s.only_axis);
+  if (!s.only_axis.empty()) q.only_axis = parse_axis(s.only_axis, "only_axis");
   const FrameGrid g = parse_frame_grid(s.grid);
   q.grid_height = g.height;
   q.grid_width = g.width;
   if (s.limit < 1) throw InputError("limit must be >= 1, got " + std::to_string(s.limit));
   q.limit = s.limit;
   return q;
+}
+
+// Offsets of a cosine map or phase error: the stepped integers a, a + s, ... < b (linear), n points
+// a (b/a)^(k/(n-1)), k = 0..n-1, equally spaced in log (log), or those rounded to the nearest
+// integer without repeats (log-integer).
+std::vector<double> spaced_distances(const std::string& distances, const std::string& spacing) {
+  constexpr std::int64_t kMaxPoints = 100'000;
+  if (spacing == "linear") {
+    std::vector<double> out;
+    for (std::int64_t m : cli::parse_stepped_range(distances, "distances", kMaxPoints)) out.push_back(static_cast<double>(m));
+    return out;
+  }
+  if (spacing != "log" && spacing != "log-integer") {
+    throw InputError("spacing must be 'linear', 'log' or 'log-integer', got '" + spacing + "'");
+  }
+  const std::vector<std::string> parts = split(distances, ':');
+  if (parts.size() != 3) throw InputError("distances must be a:b:n with spacing log, got '" + distances + "'");
+  const double from = parse_finite_number(parts[0], "distances start");
+  const double to = parse_finite_number(parts[1], "distances end");
+  const std::int64_t n = parse_nonnegative_integer(parts[2], "distances points");
+  if (!(from > 0 && to > from) || n < 2 || n > kMaxPoints) {
+    throw InputError("distances with spacing log need 0 < a < b and 2 <= n <= 100000, got '" + distances + "'");
+  }
+  std::vector<double> out;
+  for (std::int64_t k = 0; k < n; ++k) {
+    const double x = from * std::pow(to / from, static_cast<double>(k) / static_cast<double>(n - 1));
+    if (spacing == "log") {
+      out.push_back(x);
+    } else if (out.empty() || std::round(x) != out.back()) {  // log-integer: rounded, repeats dropped
+      out.push_back(std::round(x));
+    }
+  }
+  return out;
 }
 
 // ---- compute ------------------------------------------------------------------------------
@@ -443,6 +465,65 @@ void compute(const McRetrievalSpec& s, std::uint64_t seed, RunRecord& r) {
   r.datasets.push_back(numbers("n", "1", n, "samples"));
 }
 
+// HoPE Figure 2: cos(phi_i) of each pair i reading `axis` at each axis offset, phi_i from
+// pair_angle (0 for a zero-frequency pair): rows are the axis's pairs in ascending order.
+void compute(const CosineMapSpec& s, std::uint64_t, RunRecord& r) {
+  const Method m = make(s.method);
+  const Axis axis = parse_axis(s.axis, "axis");
+  const std::vector<double> distance = spaced_distances(s.distances, s.spacing);
+  const std::vector<double> theta = rope_frequencies(m.spectrum);
+  std::vector<std::int64_t> pairs, zero;
+  std::vector<double> thetas, cosine;  // cosine: (K, M)
+  for (int i : m.allocation.pairs_on(axis)) {
+    const auto p = static_cast<size_t>(i);
+    pairs.push_back(i);
+    thetas.push_back(theta[p]);
+    zero.push_back(m.allocation.zero[p] ? 1 : 0);
+    for (double delta : distance) cosine.push_back(std::cos(pair_angle(delta, theta[p], m.allocation.zero[p] != 0)));
+  }
+  r.datasets.push_back(numbers("distance", "position", distance, "axis offset Delta of each column"));
+  r.datasets.push_back(integers("pair", "1", pairs, "pairs reading the axis, ascending (rows)"));
+  r.datasets.push_back(numbers("theta", "rad/position", thetas, "their frequencies theta_i (before zeroing)"));
+  r.datasets.push_back(integers("zero_frequency", "1", zero, "1 where the pair's frequency is forced to zero"));
+  r.datasets.push_back(numbers("cosine", "1", cosine, "cos(phi_i), phi_i = Delta theta_i (0 for a zero pair), (K, M)",
+                               {static_cast<std::int64_t>(pairs.size()), static_cast<std::int64_t>(distance.size())}));
+}
+
+// The float32 phase error: at each offset Delta, max over the rotating pairs of
+// |pair_angle in float (float(Delta) * float(theta_i)) - pair_angle in double|, the phases a
+// float32 RoPE computes (sim's fp32 precision) against double ones (error ~2^-53 |Delta theta_i|).
+void compute(const PhaseErrorSpec& s, std::uint64_t, RunRecord& r) {
+  const Method m = make(s.method);
+  const std::vector<double> distance = spaced_distances(s.distances, s.spacing);
+  const std::vector<double> theta = rope_frequencies(m.spectrum);
+  std::vector<double> error;
+  std::vector<std::int64_t> worst;
+  double theta_max = 0.0;
+  for (size_t i = 0; i < theta.size(); ++i) {
+    if (!m.allocation.zero[i]) theta_max = std::max(theta_max, theta[i]);
+  }
+  for (double delta : distance) {
+    double largest = 0.0;
+    std::int64_t at = -1;
+    for (size_t i = 0; i < theta.size(); ++i) {
+      const bool zero = m.allocation.zero[i] != 0;
+      const float phi32 = pair_angle(static_cast<float>(delta), static_cast<float>(theta[i]), zero);
+      const double e = std::fabs(static_cast<double>(phi32) - pair_angle(delta, theta[i], zero));
+      if (e > largest || at < 0) {
+        largest = e;
+        at = static_cast<std::int64_t>(i);
+      }
+    }
+    error.push_back(largest);
+    worst.push_back(at);
+  }
+  r.datasets.push_back(numbers("distance", "position", distance, "offset Delta of each point"));
+  r.datasets.push_back(numbers("max_error", "rad", error,
+                               "max over pairs of |fl32(fl32(Delta) fl32(theta_i)) - Delta theta_i| (double phases)"));
+  r.datasets.push_back(integers("worst_pair", "1", worst, "the pair attaining it"));
+  r.datasets.push_back(numbers("theta_max", "rad/position", {theta_max}, "largest non-zero frequency"));
+}
+
 // ---- validation per kind --------------------------------------------------------------------
 
 void check(const PreferenceSpec& s, std::uint64_t) {
@@ -477,6 +558,17 @@ void check(const FlatteningSpec& s, std::uint64_t) {
     throw InputError("flattening needs frames >= 2 and a grid of at least 2x2, got " + std::to_string(s.frames) +
                      " frames of " + s.grid);
   }
+}
+
+void check(const CosineMapSpec& s, std::uint64_t) {
+  make(s.method);
+  parse_axis(s.axis, "axis");
+  spaced_distances(s.distances, s.spacing);
+}
+
+void check(const PhaseErrorSpec& s, std::uint64_t) {
+  make(s.method);
+  spaced_distances(s.distances, s.spacing);
 }
 
 }  // namespace

@@ -176,7 +176,10 @@ UnitSpec default_spec(size_t kind) {
     case 5: return McPreferenceSpec{};
     case 6: return McWinProbSpec{};
     case 7: return McRetrievalSpec{};
-    default: return FlatteningSpec{};
+    case 8: return FlatteningSpec{};
+    case 9: return CosineMapSpec{};
+    case 10: return PhaseErrorSpec{};
+    default: return VlmFrameMatchSpec{};
   }
 }
 
@@ -204,7 +207,7 @@ std::vector<std::string> required_keys(const std::string& kind) {
   if (kind == "base-bound") return {"context_length"};
   if (kind == "sign-flip") return {"method", "context_length"};
   if (kind == "mc-retrieval") return {"method", "frames"};
-  if (kind == "flattening") return {};
+  if (kind == "flattening" || kind == "vlm-frame-match") return {};
   return {"method"};
 }
 
@@ -395,7 +398,8 @@ void read_claim(Experiment& ex, const toml::node& node, std::int64_t index, std:
 const std::vector<std::string>& kind_names() {
   static const std::vector<std::string> names = {"preference",  "first-violation", "base-bound",  "critical-length",
                                                  "sign-flip",   "mc-preference",   "mc-win-prob", "mc-retrieval",
-                                                 "flattening"};
+                                                 "flattening",  "cosine-map",      "phase-error",
+                                                 "vlm-frame-match"};
   return names;
 }
 

@@ -273,8 +273,62 @@ void visit_fields(FlatteningSpec& f, V&& v) {
   v("grid", f.grid, "frame grid \"HxW\" (H, W >= 2)");
 }
 
+struct CosineMapSpec {  // kind = "cosine-map": cos(phi_i) of one axis's pairs over distances (HoPE Figure 2)
+  MethodFields method;
+  std::string axis = "t";
+  std::string distances = "0:4096:16";
+  std::string spacing = "linear";
+};
+template <class V>
+void visit_fields(CosineMapSpec& f, V&& v) {
+  visit_fields(f.method, v);
+  v("axis", f.axis, "the axis whose pairs are mapped: t, h or w");
+  v("distances", f.distances, "axis offsets: \"a:b:s\" (linear, integers) or \"a:b:n\" (log: n points, 0 < a < b)");
+  v("spacing", f.spacing, "linear, log (geometric: a (b/a)^(k/(n-1)), k = 0..n-1) or log-integer (rounded, unique)");
+}
+
+struct PhaseErrorSpec {  // kind = "phase-error": float32 rotation phases against float64 ones
+  MethodFields method;
+  std::string distances = "1:100000000:200";
+  std::string spacing = "log";
+};
+template <class V>
+void visit_fields(PhaseErrorSpec& f, V&& v) {
+  visit_fields(f.method, v);
+  v("distances", f.distances, "offsets Delta: \"a:b:s\" (linear, integers) or \"a:b:n\" (log: n points, 0 < a < b)");
+  v("spacing", f.spacing, "linear, log (geometric: a (b/a)^(k/(n-1)), k = 0..n-1) or log-integer (rounded, unique)");
+}
+
+struct VlmFrameMatchSpec {  // kind = "vlm-frame-match": the semantic preference inside the VLM (sim/vlm/frame_match.h)
+  std::string method = "mrope";
+  std::optional<double> gamma;
+  std::optional<double> delta;
+  std::string preset = "tiny";
+  std::int64_t model_seed = 0;
+  std::optional<std::int64_t> seed;  // default: the experiment's seed
+  std::int64_t frames = 16;
+  std::string grid = "2x3";
+  std::int64_t text_before = 4, text_after = 2;
+  double scale = 4.0;
+};
+template <class V>
+void visit_fields(VlmFrameMatchSpec& f, V&& v) {
+  v("method", f.method, "the LLM's rotary: vanilla, mrope, mrope-interleave, videorope, hope, ...");
+  v("gamma", f.gamma, "HoPE temporal scale gamma (default 1)");
+  v("delta", f.delta, "VideoRoPE temporal spacing delta (default 2)");
+  v("preset", f.preset, "model size (sim/vlm/presets.h): tiny or base100m");
+  v("model_seed", f.model_seed, "seed of the random weights (>= 0)");
+  v("seed", f.seed, "seed of the synthetic prompt (default: [experiment] seed)");
+  v("frames", f.frames, "temporal patches F of the video (>= 2): copies at 1 .. F - 1 frames apart");
+  v("grid", f.grid, "LLM grid \"HxW\" of a frame, in tokens");
+  v("text_before", f.text_before, "text tokens before the video");
+  v("text_after", f.text_after, "text tokens after the video");
+  v("scale", f.scale, "tie scale of layer 0's tied q/k rows (> 0): scores on tied heads grow by scale^2");
+}
+
 // A unit's settings: one of the kinds, in the order of kind_names().
 using UnitSpec = std::variant<PreferenceSpec, FirstViolationSpec, BaseBoundSpec, CriticalLengthSpec, SignFlipSpec,
-                              McPreferenceSpec, McWinProbSpec, McRetrievalSpec, FlatteningSpec>;
+                              McPreferenceSpec, McWinProbSpec, McRetrievalSpec, FlatteningSpec, CosineMapSpec,
+                              PhaseErrorSpec, VlmFrameMatchSpec>;
 
 }  // namespace hopelab::batch

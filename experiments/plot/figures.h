@@ -20,6 +20,29 @@ std::vector<Figure> base_bound_figures(const results::ResultsFile& file);
 // retrieval_<run>: hit rate of each `mc-retrieval` run over (frames, depth), a panel per method.
 std::vector<Figure> retrieval_figures(const results::ResultsFile& file);
 
+// first_violation_<run>: first violating distance vs rotary base of each `first-violation` run
+// sweeping 3 or more bases (log-log), a curve per other sweep point; never-violating units marked.
+std::vector<Figure> first_violation_figures(const results::ResultsFile& file);
+
+// cosine_map_<run>: cos(Delta theta_i) of each `cosine-map` run, pairs x offsets, a panel per unit.
+std::vector<Figure> cosine_map_figures(const results::ResultsFile& file);
+
+// gamma_first_violation: first violating frame distance vs gamma of the `first-violation` runs
+// along frames sweeping gamma; gamma_preference: D along frames per gamma of the `preference` and
+// `mc-preference` runs along frames sweeping gamma.
+std::vector<Figure> gamma_violation_figures(const results::ResultsFile& file);
+std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file);
+
+// precision_z: |z| of every `mc-preference` unit vs distance (log-log) when the file has both
+// fp32 and fp64 units, with the Sidak bound.
+std::vector<Figure> precision_figures(const results::ResultsFile& file);
+// phase_error_<run>: largest float32 phase error of each `phase-error` run vs offset (log-log).
+std::vector<Figure> phase_error_figures(const results::ResultsFile& file);
+
+// vlm_frame_match_<run>: each `vlm-frame-match` run, tied head 0 against frames apart: the
+// model's ln(w_copy / w_self) beside its closed form (top), the temporal pairs' score (bottom).
+std::vector<Figure> vlm_frame_match_figures(const results::ResultsFile& file);
+
 // Line style of the i-th curve: the palette without yellow first (it is faint on white).
 int curve_style(std::size_t i);
 

@@ -18,17 +18,38 @@ namespace {
 
 struct Family {
   const char* name;   // for --only
-  const char* needs;  // the runs it is made from, for the "skipped" line
+  const char* needs;  // the units it is made from, for the "skipped (no ...)" line
   std::function<std::vector<plot::Figure>(const results::ResultsFile&)> make;
 };
 
 const std::vector<Family>& families() {
   static const std::vector<Family> all = {
-      {"preference", "preference or mc-preference", plot::preference_figures},
-      {"base-bound", "base-bound", plot::base_bound_figures},
-      {"retrieval", "mc-retrieval", plot::retrieval_figures},
+      {"preference", "preference or mc-preference units", plot::preference_figures},
+      {"base-bound", "base-bound units", plot::base_bound_figures},
+      {"retrieval", "mc-retrieval units", plot::retrieval_figures},
+      {"first-violation", "first-violation run sweeping 3 or more bases", plot::first_violation_figures},
+      {"cosine-map", "cosine-map units", plot::cosine_map_figures},
+      {"gamma", "run along frames sweeping gamma",
+       [](const results::ResultsFile& file) {
+         std::vector<plot::Figure> figures = plot::gamma_violation_figures(file);
+         for (plot::Figure& f : plot::gamma_preference_figures(file)) figures.push_back(std::move(f));
+         return figures;
+       }},
+      {"precision", "phase-error units, nor mc-preference units of both precisions",
+       [](const results::ResultsFile& file) {
+         std::vector<plot::Figure> figures = plot::precision_figures(file);
+         for (plot::Figure& f : plot::phase_error_figures(file)) figures.push_back(std::move(f));
+         return figures;
+       }},
+      {"vlm", "vlm-frame-match units", plot::vlm_frame_match_figures},
   };
   return all;
+}
+
+std::string family_list() {
+  std::string out;
+  for (const Family& f : families()) out += (out.empty() ? "" : ", ") + std::string(f.name);
+  return out;
 }
 
 struct PlotArgs {
@@ -41,7 +62,7 @@ void run_plot(const PlotArgs& args) {
   for (const std::string& name : args.only) {
     bool known = false;
     for (const Family& f : families()) known = known || name == f.name;
-    if (!known) throw InputError("--only: unknown figure '" + name + "' (preference, base-bound, retrieval)");
+    if (!known) throw InputError("--only: unknown figure '" + name + "' (" + family_list() + ")");
   }
   const results::ResultsFile file = results::read_results_file(args.input);
   plot::prepare_directory(args.output);
@@ -50,7 +71,7 @@ void run_plot(const PlotArgs& args) {
     if (!args.only.empty() && std::find(args.only.begin(), args.only.end(), family.name) == args.only.end()) continue;
     const std::vector<plot::Figure> figures = family.make(file);
     if (figures.empty()) {
-      std::cout << "hopelab plot: skipped " << family.name << " (no " << family.needs << " units)\n";
+      std::cout << "hopelab plot: skipped " << family.name << " (no " << family.needs << ")\n";
     }
     for (const plot::Figure& figure : figures) {
       plot::write_figure(args.output, figure, args.input);
@@ -70,7 +91,7 @@ void add_plot_command(CLI::App& app) {
       "plot", "Figures of a results file: NAME.png, NAME.svg, NAME.gp (gnuplot script) and NAME.dat");
   sub->add_option("results", args->input, "hopelab results file (HDF5)")->required();
   sub->add_option("-o,--output", args->output, "output directory (created if needed)")->capture_default_str();
-  sub->add_option("--only", args->only, "figure families: preference, base-bound, retrieval")->delimiter(',');
+  sub->add_option("--only", args->only, "figure families: " + family_list())->delimiter(',');
   sub->callback([args] { run_plot(*args); });
 }
 

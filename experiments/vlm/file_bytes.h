@@ -1,0 +1,23 @@
+#pragma once
+// Whole-file reads and atomic writes for the VLM's files (checkpoints, inputs): a file is written
+// to a temporary beside it and renamed into place, so a reader never sees half a file.
+// Errors are InputError naming the path.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hopelab {
+
+std::vector<std::uint8_t> read_file_bytes(const std::string& path);
+
+// The temporary a write of `path` goes through (same directory, so the rename is atomic).
+std::string temporary_path(const std::string& path);
+
+// Writes `bytes` to exactly `path` (no rename); removes it again on failure.
+void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+// Writes to temporary_path(path), then renames it onto `path`.
+void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes);
+
+}  // namespace hopelab

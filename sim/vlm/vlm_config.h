@@ -1,0 +1,53 @@
+#pragma once
+// Configuration of a Qwen2-VL-architecture model, with the key names of Hugging Face's
+// Qwen2VLConfig (config.json) and its vision_config. Only the keys the architecture needs;
+// hopelab's rotary method is chosen at run time (VlmRotary), not stored here.
+// Derived sizes: head_dim = hidden_size / num_attention_heads (LLM),
+// vision head_dim = embed_dim / num_heads, merger width = embed_dim * spatial_merge_size^2.
+
+#include <cstdint>
+#include <vector>
+
+namespace hopelab {
+
+struct VisionConfig {
+  int depth = 0;                  // ViT blocks
+  int embed_dim = 0;              // ViT width
+  int num_heads = 0;              // ViT heads; embed_dim % num_heads == 0, head dim % 4 == 0
+  int mlp_ratio = 4;              // fc1 width = embed_dim * mlp_ratio (Qwen2-VL: 4)
+  int in_chans = 3;               // C
+  int hidden_size = 0;            // merger output = the LLM's hidden_size
+  int patch_size = 14;            // spatial patch side
+  int spatial_merge_size = 2;     // merge window side (2x2 patches -> one LLM token)
+  int temporal_patch_size = 2;    // frames per temporal patch
+  double layer_norm_eps = 1e-6;   // LayerNorm eps (not a config.json key in Qwen2-VL: fixed)
+  double rope_theta = 10000.0;    // 2D vision rotary base (fixed in Qwen2-VL)
+
+  int head_dim() const { return embed_dim / num_heads; }
+  int patch_dim() const { return in_chans * temporal_patch_size * patch_size * patch_size; }
+  int merge_width() const { return embed_dim * spatial_merge_size * spatial_merge_size; }
+};
+
+struct VlmConfig {
+  int vocab_size = 0;
+  int hidden_size = 0;
+  int intermediate_size = 0;
+  int num_hidden_layers = 0;
+  int num_attention_heads = 0;
+  int num_key_value_heads = 0;    // num_attention_heads % num_key_value_heads == 0 (GQA)
+  double rms_norm_eps = 1e-6;
+  double rope_theta = 1e6;
+  std::vector<int> mrope_section; // rope_scaling.mrope_section: [t, h, w], sum = head_dim / 2
+  bool tie_word_embeddings = false;
+  std::int64_t bos_token_id = 0;
+  std::int64_t eos_token_id = 0;
+  std::int64_t vision_start_token_id = 0;
+  std::int64_t vision_end_token_id = 0;
+  std::int64_t image_token_id = 0;
+  std::int64_t video_token_id = 0;
+  VisionConfig vision;
+
+  int head_dim() const { return hidden_size / num_attention_heads; }
+};
+
+}  // namespace hopelab

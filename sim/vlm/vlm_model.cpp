@@ -1,0 +1,129 @@
+#include "sim/vlm/vlm_model.h"
+
+#include <algorithm>
+#include <string>
+#include <utility>
+
+#include "sim/vlm/vision_tower.h"
+#include "sim/vlm/vlm_positions.h"
+#include "theory/input_error.h"
+
+namespace hopelab {
+namespace {
+
+// Copies the merger rows of each grid over the rows of its visual tokens, grids in order.
+// x: (L, H); pixels: (patches, patch_dim).
+void place_visual_rows(const VlmConfig& c, const VisionWeights& w, const RotaryTable& rotary,
+                       const std::vector<std::int64_t>& ids, std::int64_t token, const Tensor& pixels,
+                       const std::vector<VisualGrid>& grids, float* x) {
+  const std::int64_t hidden = c.hidden_size, patch_dim = c.vision.patch_dim();
+  std::int64_t row = 0;       // first pixel row of the grid
+  std::size_t next = 0;       // next token index to look at
+  for (const VisualGrid& g : grids) {
+    const std::vector<float> merged = encode_grid(c.vision, w, rotary, pixels.data.data() + row * patch_dim, g);
+    std::size_t filled = 0;
+    for (; filled < merged.size() / static_cast<std::size_t>(hidden); ++next) {
+      if (ids[next] != token) continue;
+      std::copy_n(merged.data() + filled * static_cast<std::size_t>(hidden), hidden, x + static_cast<std::int64_t>(next) * hidden);
+      ++filled;
+    }
+    row += g.t * g.h * g.w;
+  }
+}
+
+}  // namespace
+
+VlmModel::VlmModel(VlmConfig config, TensorMap weights, VlmRotary rotary)
+    : config_(std::move(config)), weights_(std::move(weights)) {
+  validate_config(config_);
+  method_ = language_method(config_, rotary);
+  validate_weights(config_, weights_);
+  rotary_ = language_rotary(method_);
+  vision_rotary_ = vision_rotary(config_.vision);
+  vision_ = vision_weights(config_, weights_);
+  language_ = language_weights(config_, weights_);
+}
+
+std::vector<float> VlmModel::input_embeddings(const VlmInput& input) const {
+  vlm_layout(config_, input);  // ids in range, runs matching the grids
+  validate_pixels(config_, input);
+  const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size()), hidden = config_.hidden_size;
+  std::vector<float> x(static_cast<std::size_t>(length * hidden));
+  for (std::int64_t i = 0; i < length; ++i) {  // embedding rows of input_ids
+    std::copy_n(language_.embed + input.input_ids[static_cast<std::size_t>(i)] * hidden, hidden, x.data() + i * hidden);
+  }
+  place_visual_rows(config_, vision_, vision_rotary_, input.input_ids, config_.image_token_id, input.pixel_values,
+                    input.image_grid_thw, x.data());
+  place_visual_rows(config_, vision_, vision_rotary_, input.input_ids, config_.video_token_id,
+                    input.pixel_values_videos, input.video_grid_thw, x.data());
+  return x;
+}
+
+std::vector<float> VlmModel::prefill(const VlmInput& input, KvCache* cache, const PrefillOptions& options) const {
+  const Layout layout = vlm_layout(config_, input);
+  const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size());
+  if (length == 0) throw InputError("input_ids is empty");
+  const PositionIds positions = options.positions ? *options.positions
+                                                  : vlm_positions(method_, layout, options.position_offset);
+  if (positions.size() != length || positions.h.size() != positions.t.size() ||
+      positions.w.size() != positions.t.size()) {
+    throw InputError("positions hold " + std::to_string(positions.size()) + " tokens, input_ids " +
+                     std::to_string(length));
+  }
+  if (options.probe != nullptr &&
+      (options.probe->layer < 0 || options.probe->layer >= config_.num_hidden_layers || options.probe->query < 0 ||
+       options.probe->query >= length)) {
+    throw InputError("attention probe (layer " + std::to_string(options.probe->layer) + ", query " +
+                     std::to_string(options.probe->query) + ") is outside the model's " +
+                     std::to_string(config_.num_hidden_layers) + " layers and " + std::to_string(length) + " tokens");
+  }
+  std::vector<float> x = input_embeddings(input);
+  if (cache != nullptr) {
+    cache->reset(config_.num_hidden_layers, config_.num_key_value_heads * config_.head_dim());
+    cache->layout = layout;
+    cache->position_offset = options.position_offset;
+  }
+  run_decoder(config_, language_, rotary_, positions, length, x.data(), cache, options.probe);
+  const std::int64_t first = options.last_row_only ? length - 1 : 0;
+  return output_logits(config_, language_, x.data() + first * config_.hidden_size, length - first);
+}
+
+std::vector<float> VlmModel::decode(std::int64_t token_id, KvCache* cache) const {
+  if (cache == nullptr || cache->length == 0) throw InputError("decode needs a cache filled by prefill");
+  if (token_id < 0 || token_id >= config_.vocab_size) {
+    throw InputError("token id " + std::to_string(token_id) + " is outside the vocabulary [0, " +
+                     std::to_string(config_.vocab_size) + ")");
+  }
+  cache->layout = extend_last_text(cache->layout, 1);  // generated tokens extend the last text run
+  const PositionIds all = vlm_positions(method_, cache->layout, cache->position_offset);
+  const Position3 p = all.at(all.size() - 1);
+  PositionIds position;
+  position.t = {p.t};
+  position.h = {p.h};
+  position.w = {p.w};
+  const std::int64_t hidden = config_.hidden_size;
+  std::vector<float> x(language_.embed + token_id * hidden, language_.embed + (token_id + 1) * hidden);
+  run_decoder(config_, language_, rotary_, position, 1, x.data(), cache, nullptr);
+  return output_logits(config_, language_, x.data(), 1);
+}
+
+std::vector<std::int64_t> VlmModel::generate(const VlmInput& input, int max_new_tokens) const {
+  std::vector<std::int64_t> out;
+  if (max_new_tokens <= 0) return out;
+  KvCache cache;
+  PrefillOptions options;
+  options.last_row_only = true;
+  std::int64_t token = argmax_token(prefill(input, &cache, options));
+  out.push_back(token);
+  while (static_cast<int>(out.size()) < max_new_tokens && token != config_.eos_token_id) {
+    token = argmax_token(decode(token, &cache));
+    out.push_back(token);
+  }
+  return out;
+}
+
+std::int64_t argmax_token(const std::vector<float>& logits) {
+  return std::max_element(logits.begin(), logits.end()) - logits.begin();  // first of equal maxima
+}
+
+}  // namespace hopelab

@@ -1,0 +1,74 @@
+#pragma once
+// A Qwen2-VL-architecture model (docs/vlm.md) with its rotary method chosen at build time:
+// vision tower -> merger rows replace the visual token embeddings -> decoder stack -> logits.
+// Host float32 on Eigen and OpenMP; bit-identical for any thread count. No process-wide state:
+// models with different methods coexist. The model owns its weights.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "sim/vlm/kv_cache.h"
+#include "sim/vlm/language_model.h"
+#include "sim/vlm/model_weights.h"
+#include "sim/vlm/tensor.h"
+#include "sim/vlm/vlm_config.h"
+#include "sim/vlm/vlm_input.h"
+#include "sim/vlm/vlm_rotary.h"
+#include "theory/method.h"
+
+namespace hopelab {
+
+struct PrefillOptions {
+  bool last_row_only = false;     // logits of the last token only: (1, V)
+  double position_offset = 0.0;   // added to every axis of every LLM position (kept by the cache)
+  // Replaces the LLM positions of the prompt (L tokens); for checks of the rotary. The cache's
+  // later positions still follow the layout.
+  std::optional<PositionIds> positions;
+  AttentionProbe* probe = nullptr;  // layer and query set by the caller; weights (n_h, L) filled
+};
+
+class VlmModel {
+ public:
+  // Throws InputError naming a bad config value, a missing, misshapen, extra or non-finite
+  // tensor (sim/vlm/model_weights.h), or a bad rotary method or option.
+  VlmModel(VlmConfig config, TensorMap weights, VlmRotary rotary = {});
+  // The grouped weights point into weights_: a copy would dangle, a move keeps the map's nodes.
+  VlmModel(const VlmModel&) = delete;
+  VlmModel& operator=(const VlmModel&) = delete;
+  VlmModel(VlmModel&&) = default;
+  VlmModel& operator=(VlmModel&&) = default;
+
+  const VlmConfig& config() const { return config_; }
+  const Method& method() const { return method_; }
+
+  // Logits (L, V) of a prompt, or (1, V) with last_row_only. cache (may be null) is reset and
+  // then holds the prompt's keys and values. Throws InputError for bad input (vlm_layout,
+  // validate_pixels) or a probe outside the model.
+  std::vector<float> prefill(const VlmInput& input, KvCache* cache = nullptr, const PrefillOptions& options = {}) const;
+
+  // Logits (V) of one more token after the cached ones; its position extends the last text run.
+  // Throws InputError for a token outside [0, V) or an empty cache.
+  std::vector<float> decode(std::int64_t token_id, KvCache* cache) const;
+
+  // Greedy generation: up to max_new_tokens ids (argmax, lowest id on ties), stopping after eos.
+  std::vector<std::int64_t> generate(const VlmInput& input, int max_new_tokens) const;
+
+  // The LLM input embeddings (L, H): embed_tokens rows, visual rows replaced by the merger
+  // outputs of the images, then of the videos, in order. Validates the input.
+  std::vector<float> input_embeddings(const VlmInput& input) const;
+
+ private:
+  VlmConfig config_;
+  TensorMap weights_;
+  Method method_;
+  RotaryTable rotary_;         // LLM
+  RotaryTable vision_rotary_;  // vision tower
+  VisionWeights vision_;
+  LanguageWeights language_;
+};
+
+// Index of the largest logit (the lowest index among equals). logits: (V).
+std::int64_t argmax_token(const std::vector<float>& logits);
+
+}  // namespace hopelab

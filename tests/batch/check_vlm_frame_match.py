@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""The `vlm-frame-match` unit kind of hopelab run (experiments/batch/vlm_frame_match_unit.h).
+
+Usage: check_vlm_frame_match.py PATH/TO/hopelab
+  * a spec of mrope and hope units runs; read back with h5py (not hopelab), every dataset has
+    its documented shape, frames_apart is 1 .. F-1, query_token and tied_heads are where the
+    prompt layout puts them, M-RoPE's offset is (frames apart, 0, 0);
+  * on every point and tied head |log_ratio - log_ratio_closed| <= tolerance (the unit's own
+    derived float32 bound), and the closed form one frame further misses the model (a twin
+    that must fail: the check can tell distances apart);
+  * HoPE's temporal_score is the same at every distance (zero-frequency temporal pairs: bit
+    for bit, the query vector is the same row in every prefill), M-RoPE's is not;
+  * frames = 1, scale = 0, preset = "huge", method = "nope" each exit 2 with one stderr line
+    naming the key, nothing on stdout, and no output file.
+Prints one line per failed check and exits 1 if any failed.
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+
+CLI = os.path.abspath(sys.argv[1])
+FRAMES, GH, GW, BEFORE, AFTER = 9, 2, 3, 4, 2
+HEADS, KV = 4, 2  # the tiny preset (sim/vlm/presets.h): 4 query heads, 2 KV heads
+failures = []
+
+
+def check(ok, case, expected, actual):
+    if not ok:
+        failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
+
+
+def spec(**fields):
+    """A spec of one run; `fields` override its keys (a list value becomes its sweep)."""
+    keys = {"frames": FRAMES, "grid": f'"{GH}x{GW}"', "text_before": BEFORE, "text_after": AFTER,
+            "method": ["mrope", "hope"], **{k: v for k, v in fields.items()}}
+    plain = "".join(f"{k} = {v}\n" for k, v in keys.items() if not isinstance(v, list))
+    sweep = "".join(f"{k} = {v}\n".replace("'", '"') for k, v in keys.items() if isinstance(v, list))
+    return (f'[experiment]\nname = "fm"\nseed = 11\n\n[[run]]\nname = "fm"\nkind = "vlm-frame-match"\n{plain}'
+            + (f"[run.sweep]\n{sweep}" if sweep else ""))
+
+
+def hopelab_run(tmp, text):
+    path = os.path.join(tmp, "spec.toml")
+    with open(path, "w") as f:
+        f.write(text)
+    out = os.path.join(tmp, "out.h5")
+    p = subprocess.run([CLI, "run", path, "-o", out, "--force"], capture_output=True, text=True, timeout=240, cwd=tmp)
+    return p, out
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    p, out = hopelab_run(tmp, spec())
+    check(p.returncode == 0, "run", "exit 0", "%d: %s" % (p.returncode, p.stderr[-400:]))
+    units = {}
+    if p.returncode == 0:
+        with h5py.File(out, "r") as f:
+            for g in f["runs"].values():
+                units[g.attrs["method"].decode() if isinstance(g.attrs["method"], bytes) else g.attrs["method"]] = {
+                    **{k: g[k][()] for k in g}, "attrs": dict(g.attrs)}
+    check(sorted(units) == ["hope", "mrope"], "units", ["hope", "mrope"], sorted(units))
+    n = FRAMES - 1
+    shapes = {"frames_apart": (n,), "offset": (n, 3), "copy_mass": (n, HEADS), "frame_mass": (n, HEADS),
+              "log_ratio": (n, KV), "log_ratio_closed": (n, KV), "tolerance": (n, KV), "temporal_score": (n, KV),
+              "spatial_score": (n, KV)}
+    # Query: the last frame's centre cell (GH // 2, GW // 2), after the text and vision_start.
+    query = BEFORE + 1 + (FRAMES - 1) * GH * GW + (GH // 2) * GW + GW // 2
+    for method, u in units.items():
+        for name, shape in shapes.items():
+            check(name in u and u[name].shape == shape, f"{method} {name} shape", shape,
+                  u[name].shape if name in u else "absent")
+        if any(name not in u or u[name].shape != shape for name, shape in shapes.items()):
+            continue
+        check(list(u["frames_apart"]) == list(range(1, FRAMES)), f"{method} frames_apart", "1..F-1",
+              list(u["frames_apart"]))
+        check(int(u["attrs"]["query_token"]) == query, f"{method} query_token", query, u["attrs"]["query_token"])
+        check(list(u["attrs"]["tied_heads"]) == [0, HEADS // KV], f"{method} tied_heads", [0, HEADS // KV],
+              list(u["attrs"]["tied_heads"]))
+        # Tolerance: the unit's `tolerance` dataset, derived in sim/vlm/frame_match.cpp (rotation,
+        # projection and softmax-weight rounding in float32).
+        err = np.abs(u["log_ratio"] - u["log_ratio_closed"])
+        worst = np.unravel_index(np.argmax(err - u["tolerance"]), err.shape)
+        check(np.all(err <= u["tolerance"]), f"{method} |log_ratio - closed| <= tolerance",
+              "<= %.3g at %s" % (u["tolerance"][worst], worst),
+              "model %.9g closed %.9g error %.3g" % (u["log_ratio"][worst], u["log_ratio_closed"][worst], err[worst]))
+        check(np.all(u["tolerance"] > 0) and np.all(u["tolerance"] < 1e-2), f"{method} tolerance in (0, 1e-2)",
+              "a float32 bound", (u["tolerance"].min(), u["tolerance"].max()))
+        # Twin: the closed form one frame further misses the model everywhere.
+        shifted = np.abs(u["log_ratio"][:-1] - u["log_ratio_closed"][1:])
+        check(np.all(shifted > u["tolerance"][:-1]), f"{method} twin: closed form at Delta f + 1 misses",
+              "all beyond tolerance", int(np.sum(shifted <= u["tolerance"][:-1])))
+        check(np.all((u["copy_mass"] > 0) & (u["copy_mass"] <= u["frame_mass"]) & (u["frame_mass"] <= 1)),
+              f"{method} 0 < copy_mass <= frame_mass <= 1", "true", "false")
+    if "mrope" in units and units["mrope"]["offset"].shape == (n, 3):
+        off = units["mrope"]["offset"]
+        check(np.array_equal(off[:, 0], np.arange(1, FRAMES)) and not off[:, 1:].any(), "mrope offset",
+              "(frames apart, 0, 0)", off.tolist())
+    if "hope" in units and units["hope"]["temporal_score"].shape == (n, KV):
+        t = units["hope"]["temporal_score"]
+        check(np.all(t == t[0]), "hope temporal_score constant over frames apart", t[0].tolist(),
+              (t.max(axis=0) - t.min(axis=0)).tolist())
+    if "mrope" in units and units["mrope"]["temporal_score"].shape == (n, KV):
+        t = units["mrope"]["temporal_score"]
+        spread = t.max(axis=0) - t.min(axis=0)
+        check(np.all(spread > 0.1 * np.abs(t[0])), "mrope temporal_score oscillates", "spread > 0.1 |first|",
+              spread.tolist())
+
+    # Bad values: exit 2, one stderr line naming the key, nothing written.
+    for key, value in (("frames", 1), ("scale", 0), ("preset", '"huge"'), ("method", '"nope"')):
+        text = spec(**{key: value})
+        if os.path.exists(out):
+            os.remove(out)
+        p, out = hopelab_run(tmp, text)
+        lines = [l for l in p.stderr.splitlines() if l.strip()]
+        check(p.returncode == 2, f"bad {key}", "exit 2", p.returncode)
+        check(len(lines) == 1 and key in lines[0], f"bad {key}", "one stderr line naming " + key, lines)
+        check(p.stdout == "" and not os.path.exists(out), f"bad {key}", "no stdout, no output",
+              (p.stdout, os.path.exists(out)))
+
+for f in failures:
+    print(f)
+if failures:
+    sys.exit(1)
+print("vlm-frame-match: all checks passed")
