@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "bench_timing.h"
 #include "cli_method_options.h"
 #include "cli_output.h"
 #include "sim/fma_peak.h"
@@ -31,18 +32,6 @@ struct BenchArgs {
   bool json = false;
 };
 
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  const size_t n = values.size();
-  return n % 2 == 1 ? values[n / 2] : 0.5 * (values[n / 2 - 1] + values[n / 2]);
-}
-
-template <class Run>
-double timed(Run&& run) {
-  const auto start = std::chrono::steady_clock::now();
-  run();
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
 
 // Text offsets 0, 100, 200, ...: the distances the NumPy baseline uses.
 std::vector<Offset3> text_offsets(std::int64_t count) {

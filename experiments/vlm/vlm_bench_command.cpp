@@ -3,11 +3,10 @@
 // (logits of the last token only); decode: the median time of one KV-cached step after it.
 // benchmarks/bench_vlm.py runs it beside the NumPy reference (tests/ref/vlm_reference.py time).
 
-#include <algorithm>
-#include <chrono>
 #include <iostream>
 #include <memory>
 
+#include "bench_timing.h"
 #include "cli_output.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -29,16 +28,6 @@ struct BenchArgs {
   VlmMethodArgs method;
   bool json = false;
 };
-
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median_of(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  const std::size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 }  // namespace
 
@@ -75,16 +64,12 @@ void add_vlm_bench_command(CLI::App& bench) {
       std::vector<double> prefill, decode;
       KvCache cache;
       for (int r = 0; r < args->repeats; ++r) {
-        const auto start = std::chrono::steady_clock::now();
-        model.prefill(prompt, &cache, options);
-        prefill.push_back(seconds_since(start));
+        prefill.push_back(timed([&] { model.prefill(prompt, &cache, options); }));
       }
       for (int s = 0; s < args->decode_steps; ++s) {
-        const auto start = std::chrono::steady_clock::now();
-        model.decode(s % (config.vocab_size - 6), &cache);
-        decode.push_back(seconds_since(start));
+        decode.push_back(timed([&] { model.decode(s % (config.vocab_size - 6), &cache); }));
       }
-      const double p = median_of(prefill), d = median_of(decode);
+      const double p = median(prefill), d = median(decode);
       rows.push_back(Json{{"tokens", length}, {"prefill_seconds", p}, {"prefill_tokens_per_second", static_cast<double>(length) / p},
                           {"decode_seconds_per_token", d}, {"decode_tokens_per_second", 1 / d}});
       table.add_row({std::to_string(length), compact_text(p), compact_text(static_cast<double>(length) / p), compact_text(d),
