@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build run report test test-long bench clean
+.PHONY: all bootstrap configure build run report test test-long bench bench-vlm clean
 
 all: build
 
@@ -40,6 +40,12 @@ test-long: build
 # Monte Carlo throughput against the NumPy baselines (minutes; not part of the tests).
 bench: build
 	@/usr/bin/python3 benchmarks/bench_mc.py --hopelab $(BUILD_DIR)/hopelab
+
+# VLM prefill and decode against the NumPy reference (about 8 minutes; docs/perf.md).
+# BENCH_FLAGS: e.g. "--torch-python /path/to/python" to time transformers' Qwen2-VL too.
+BENCH_FLAGS ?=
+bench-vlm: build
+	@/usr/bin/python3 benchmarks/bench_vlm.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
 
 clean:
 	@rm -rf $(BUILD_DIR)
