@@ -17,6 +17,7 @@ namespace {
 struct InitArgs {
   std::string preset, output, dtype = "f32";
   std::uint64_t seed = 0;
+  std::uint64_t max_shard_bytes = 0;
 };
 
 }  // namespace
@@ -28,10 +29,13 @@ void add_vlm_init_command(CLI::App& vlm) {
   cmd->add_option("-o,--output", args->output, "checkpoint directory (created)")->required();
   cmd->add_option("--seed", args->seed, "Philox key of the weights (default 0)");
   cmd->add_option("--dtype", args->dtype, "stored precision: f32, bf16 or f16 (default f32)");
+  cmd->add_option("--max-shard-bytes", args->max_shard_bytes,
+                  "write shards of at most this many data bytes and model.safetensors.index.json "
+                  "(default 0: one model.safetensors)");
   cmd->callback([args] {
     const VlmConfig config = vlm_preset(args->preset);
     const Dtype dtype = parse_weight_dtype(args->dtype);
-    save_checkpoint(args->output, config, random_weights(config, args->seed), dtype);
+    save_checkpoint(args->output, config, random_weights(config, args->seed), dtype, args->max_shard_bytes);
     std::int64_t count = 0;
     for (const ParameterSpec& p : expected_parameters(config)) {
       std::int64_t n = 1;

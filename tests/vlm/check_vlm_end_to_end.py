@@ -91,6 +91,16 @@ def main():
         same = all(inside[a] == outside[a] for a in "thw")
         check("positions %s" % m, same, "layout %s, %d tokens" % (inside["layout"], len(inside["t"])))
 
+    # The same weights written as shards with an index load to the same logits.
+    sharded = os.path.join(tmp, "tiny_sharded")
+    run([hopelab, "vlm", "init", "--preset", "tiny", "--seed", "1", "--max-shard-bytes", "400000", "-o", sharded])
+    shards = [f for f in os.listdir(sharded) if f.endswith(".safetensors")]
+    out = os.path.join(tmp, "logits_sharded.safetensors")
+    run([hopelab, "vlm", "logits", "--model", sharded, "--input", prompt, "--method", "mrope", "-o", out])
+    same = os.path.exists(out) and (read_safetensors(out)[0]["logits"] == logits).all()
+    check("sharded checkpoint", len(shards) > 1 and os.path.exists(os.path.join(sharded, "model.safetensors.index.json"))
+          and same, "%d shards, logits identical: %s" % (len(shards), same))
+
     p = run([hopelab, "vlm", "check", "--model", model, "--all-methods", "--json"])
     report = json.loads(p.stdout) if p.stdout else {"passed": False, "checks": []}
     verdicts = sorted({c["verdict"] for c in report["checks"]})
