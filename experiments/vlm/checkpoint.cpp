@@ -149,7 +149,7 @@ Dtype parse_weight_dtype(const std::string& text) {
 
 void save_checkpoint(const std::string& directory, const VlmConfig& config, const TensorMap& weights, Dtype dtype,
                      std::uint64_t max_shard_bytes) {
-  validate_config(config, "config");
+  validate_vlm_config(config, "config");
   check_weights(config, weights, "weights");
   // Files (name -> bytes), all serialized before anything touches the directory.
   std::map<std::string, std::vector<std::uint8_t>> files;

@@ -15,11 +15,11 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr int kMaxJsonDepth = 16;
-constexpr std::int64_t kMaxWidth = 1 << 20;  // hidden, intermediate, embed sizes and heads
-constexpr std::int64_t kMaxVocab = 1 << 24;
-constexpr std::int64_t kMaxLayers = 4096;
-constexpr std::int64_t kMaxPatchSide = 1024;
-constexpr std::int64_t kMaxSmall = 16;         // channels, merge side, temporal patch, mlp_ratio
+constexpr std::int64_t kMaxWidth = kVlmMaxWidth;  // the limits of sim/vlm/vlm_config.h
+constexpr std::int64_t kMaxVocab = kVlmMaxVocab;
+constexpr std::int64_t kMaxLayers = kVlmMaxLayers;
+constexpr std::int64_t kMaxPatchSide = kVlmMaxPatchSide;
+constexpr std::int64_t kMaxSmall = kVlmMaxSmall;
 constexpr int kMaxPositionEmbeddings = 32768;  // written for transformers; hopelab does not use it
 
 [[noreturn]] void fail(const std::string& source, const std::string& what) { throw InputError(source + ": " + what); }
@@ -97,85 +97,7 @@ VisionConfig read_vision(const Keys& keys) {
   return v;
 }
 
-std::string value_text(std::int64_t value) { return std::to_string(value); }
-
 }  // namespace
-
-void validate_config(const VlmConfig& c, const std::string& source) {
-  auto positive = [&](const char* key, std::int64_t value, std::int64_t high) {
-    if (value < 1 || value > high) {
-      fail(source,
-           std::string("key '") + key + "' = " + value_text(value) + " is outside [1, " + value_text(high) + "]");
-    }
-  };
-  positive("vocab_size", c.vocab_size, kMaxVocab);
-  positive("hidden_size", c.hidden_size, kMaxWidth);
-  positive("intermediate_size", c.intermediate_size, kMaxWidth);
-  positive("num_hidden_layers", c.num_hidden_layers, kMaxLayers);
-  positive("num_attention_heads", c.num_attention_heads, kMaxWidth);
-  positive("num_key_value_heads", c.num_key_value_heads, kMaxWidth);
-  positive("vision_config.depth", c.vision.depth, kMaxLayers);
-  positive("vision_config.embed_dim", c.vision.embed_dim, kMaxWidth);
-  positive("vision_config.num_heads", c.vision.num_heads, kMaxWidth);
-  positive("vision_config.mlp_ratio", c.vision.mlp_ratio, kMaxSmall);
-  positive("vision_config.in_chans", c.vision.in_chans, kMaxSmall);
-  positive("vision_config.hidden_size", c.vision.hidden_size, kMaxWidth);
-  positive("vision_config.patch_size", c.vision.patch_size, kMaxPatchSide);
-  positive("vision_config.spatial_merge_size", c.vision.spatial_merge_size, kMaxSmall);
-  positive("vision_config.temporal_patch_size", c.vision.temporal_patch_size, kMaxSmall);
-  if (!(c.rms_norm_eps > 0.0) || !std::isfinite(c.rms_norm_eps))
-    fail(source, "key 'rms_norm_eps' = " + std::to_string(c.rms_norm_eps) + " is not positive");
-  if (!(c.rope_theta > 1.0) || !std::isfinite(c.rope_theta))
-    fail(source, "key 'rope_theta' = " + std::to_string(c.rope_theta) + " is not above 1");
-  if (c.hidden_size % c.num_attention_heads != 0) {
-    fail(source, "key 'hidden_size' = " + value_text(c.hidden_size) +
-                     " is not divisible by num_attention_heads = " + value_text(c.num_attention_heads));
-  }
-  if (c.num_attention_heads % c.num_key_value_heads != 0) {
-    fail(source, "key 'num_attention_heads' = " + value_text(c.num_attention_heads) +
-                     " is not divisible by num_key_value_heads = " + value_text(c.num_key_value_heads));
-  }
-  if (c.head_dim() % 2 != 0)
-    fail(source, "head dim hidden_size / num_attention_heads = " + value_text(c.head_dim()) + " is odd");
-  std::int64_t section_sum = 0;
-  bool section_ok = c.mrope_section.size() == 3;
-  for (int s : c.mrope_section) {
-    section_ok = section_ok && s >= 0;
-    section_sum += s;
-  }
-  if (!section_ok || section_sum != c.head_dim() / 2) {
-    std::string text = "[";
-    for (size_t i = 0; i < c.mrope_section.size(); ++i) text += (i ? ", " : "") + value_text(c.mrope_section[i]);
-    fail(source, "key 'rope_scaling.mrope_section' = " + text +
-                     "] is not three non-negative entries summing to head_dim / 2 = " + value_text(c.head_dim() / 2));
-  }
-  if (c.vision.embed_dim % c.vision.num_heads != 0) {
-    fail(source, "key 'vision_config.embed_dim' = " + value_text(c.vision.embed_dim) +
-                     " is not divisible by vision_config.num_heads = " + value_text(c.vision.num_heads));
-  }
-  if (c.vision.head_dim() % 4 != 0) {
-    fail(source,
-         "vision head dim embed_dim / num_heads = " + value_text(c.vision.head_dim()) + " is not a multiple of 4");
-  }
-  if (c.vision.hidden_size != c.hidden_size) {
-    fail(source, "key 'vision_config.hidden_size' = " + value_text(c.vision.hidden_size) +
-                     " differs from hidden_size = " + value_text(c.hidden_size));
-  }
-  const std::pair<const char*, std::int64_t> ids[] = {{"bos_token_id", c.bos_token_id},
-                                                      {"eos_token_id", c.eos_token_id},
-                                                      {"vision_start_token_id", c.vision_start_token_id},
-                                                      {"vision_end_token_id", c.vision_end_token_id},
-                                                      {"image_token_id", c.image_token_id},
-                                                      {"video_token_id", c.video_token_id}};
-  for (const auto& [key, id] : ids) {
-    if (id < 0 || id >= c.vocab_size) {
-      fail(source, std::string("key '") + key + "' = " + value_text(id) +
-                       " is outside [0, vocab_size = " + value_text(c.vocab_size) + ")");
-    }
-  }
-  if (c.image_token_id == c.video_token_id)
-    fail(source, "key 'video_token_id' = " + value_text(c.video_token_id) + " equals image_token_id");
-}
 
 VlmConfig parse_config_json(const std::string& text, const std::string& source) {
   bool too_deep = false;
@@ -222,7 +144,7 @@ VlmConfig parse_config_json(const std::string& text, const std::string& source) 
   c.image_token_id = keys.integer("image_token_id", 0, c.vocab_size - 1);
   c.video_token_id = keys.integer("video_token_id", 0, c.vocab_size - 1);
   c.vision = read_vision(keys.object("vision_config"));
-  validate_config(c, source);
+  validate_vlm_config(c, source);
   return c;
 }
 

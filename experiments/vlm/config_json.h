@@ -9,16 +9,10 @@
 
 namespace hopelab {
 
-// A missing or mistyped key, or an inconsistent value, throws InputError naming `source`, the
-// key and the value. The vision LayerNorm eps and rotary base keep their fixed defaults.
+// A missing or mistyped key, or an inconsistent value (validate_vlm_config, sim/vlm/vlm_config.h),
+// throws InputError naming `source`, the key and the value. The vision LayerNorm eps and rotary base keep their fixed defaults.
 VlmConfig parse_config_json(const std::string& text, const std::string& source);
 VlmConfig read_config_json(const std::string& path);
-
-// The checks parse_config_json applies: positive sizes, hidden_size % num_attention_heads,
-// heads % KV heads, even head_dim, mrope_section [t, h, w] summing to head_dim / 2, vision
-// embed_dim % num_heads, vision head dim % 4, vision hidden_size == hidden_size, special ids
-// in [0, vocab_size), sizes below hopelab's limits.
-void validate_config(const VlmConfig& config, const std::string& source);
 
 // The text of config.json; torch_dtype is "float32", "bfloat16" or "float16".
 std::string config_json_text(const VlmConfig& config, const std::string& torch_dtype);

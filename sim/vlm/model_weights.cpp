@@ -16,17 +16,6 @@ std::string shape_text(const std::vector<std::int64_t>& shape) {
   return s + ")";
 }
 
-void require_positive(const char* name, long long value) {
-  if (value <= 0) throw InputError(std::string("config ") + name + " must be positive, got " + std::to_string(value));
-}
-
-void require_token(const VlmConfig& c, const char* name, std::int64_t id) {
-  if (id < 0 || id >= c.vocab_size) {
-    throw InputError(std::string("config ") + name + " = " + std::to_string(id) + " is outside the vocabulary [0, " +
-                     std::to_string(c.vocab_size) + ")");
-  }
-}
-
 const float* data(const TensorMap& w, const std::string& name) { return w.at(name).data.data(); }
 
 LinearWeights linear_of(const TensorMap& w, const std::string& prefix, bool bias) {
@@ -40,47 +29,6 @@ LinearWeights linear_of(const TensorMap& w, const std::string& prefix, bool bias
 }
 
 }  // namespace
-
-void validate_config(const VlmConfig& c) {
-  require_positive("vocab_size", c.vocab_size);
-  require_positive("hidden_size", c.hidden_size);
-  require_positive("intermediate_size", c.intermediate_size);
-  require_positive("num_hidden_layers", c.num_hidden_layers);
-  require_positive("num_attention_heads", c.num_attention_heads);
-  require_positive("num_key_value_heads", c.num_key_value_heads);
-  if (c.hidden_size % c.num_attention_heads != 0 || c.head_dim() % 2 != 0) {
-    throw InputError("config hidden_size " + std::to_string(c.hidden_size) + " must be an even head dim times " +
-                     "num_attention_heads " + std::to_string(c.num_attention_heads));
-  }
-  if (c.num_attention_heads % c.num_key_value_heads != 0) {
-    throw InputError("config num_key_value_heads " + std::to_string(c.num_key_value_heads) +
-                     " must divide num_attention_heads " + std::to_string(c.num_attention_heads));
-  }
-  if (!(c.rms_norm_eps > 0.0)) throw InputError("config rms_norm_eps must be positive, got " + std::to_string(c.rms_norm_eps));
-  const VisionConfig& v = c.vision;
-  require_positive("vision_config.depth", v.depth);
-  require_positive("vision_config.embed_dim", v.embed_dim);
-  require_positive("vision_config.num_heads", v.num_heads);
-  require_positive("vision_config.mlp_ratio", v.mlp_ratio);
-  require_positive("vision_config.in_chans", v.in_chans);
-  require_positive("vision_config.patch_size", v.patch_size);
-  require_positive("vision_config.spatial_merge_size", v.spatial_merge_size);
-  require_positive("vision_config.temporal_patch_size", v.temporal_patch_size);
-  if (v.embed_dim % v.num_heads != 0 || v.head_dim() % 4 != 0) {
-    throw InputError("config vision_config.embed_dim " + std::to_string(v.embed_dim) +
-                     " must be num_heads times a head dim divisible by 4 (num_heads " + std::to_string(v.num_heads) + ")");
-  }
-  if (v.hidden_size != c.hidden_size) {
-    throw InputError("config vision_config.hidden_size " + std::to_string(v.hidden_size) + " must equal hidden_size " +
-                     std::to_string(c.hidden_size));
-  }
-  require_token(c, "bos_token_id", c.bos_token_id);
-  require_token(c, "eos_token_id", c.eos_token_id);
-  require_token(c, "vision_start_token_id", c.vision_start_token_id);
-  require_token(c, "vision_end_token_id", c.vision_end_token_id);
-  require_token(c, "image_token_id", c.image_token_id);
-  require_token(c, "video_token_id", c.video_token_id);
-}
 
 void validate_weights(const VlmConfig& config, const TensorMap& weights) {
   std::set<std::string> expected;

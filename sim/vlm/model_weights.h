@@ -11,11 +11,6 @@
 
 namespace hopelab {
 
-// Throws InputError naming the first bad size of a config (non-positive sizes, heads not
-// dividing the width, n_kv not dividing n_h, odd head dim, vision head dim not divisible by 4,
-// vision hidden_size != hidden_size, special ids outside the vocabulary).
-void validate_config(const VlmConfig& config);
-
 // Throws InputError naming the tensor: a missing one (with its expected shape), a wrong shape
 // (expected and actual), data not matching the shape, an extra tensor, or the first non-finite
 // value (index and value).

@@ -6,6 +6,7 @@
 // vision head_dim = embed_dim / num_heads, merger width = embed_dim * spatial_merge_size^2.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace hopelab {
@@ -49,5 +50,19 @@ struct VlmConfig {
 
   int head_dim() const { return hidden_size / num_attention_heads; }
 };
+
+// Limits on a config's sizes, so that a file cannot ask for absurd allocations.
+constexpr std::int64_t kVlmMaxWidth = 1 << 20;  // hidden, intermediate, embed sizes and heads
+constexpr std::int64_t kVlmMaxVocab = 1 << 24;
+constexpr std::int64_t kVlmMaxLayers = 4096;
+constexpr std::int64_t kVlmMaxPatchSide = 1024;
+constexpr std::int64_t kVlmMaxSmall = 16;       // channels, merge side, temporal patch, mlp_ratio
+
+// The one set of checks on a config (the model's constructor and config.json's reader): sizes in
+// [1, limit], hidden_size % num_attention_heads, heads % KV heads, an even head dim,
+// mrope_section [t, h, w] summing to head_dim / 2, vision embed_dim % num_heads, vision head dim
+// % 4, vision hidden_size == hidden_size, rms_norm_eps > 0, rope_theta > 1, special ids in
+// [0, vocab_size), image and video ids distinct. Throws InputError "<source>: key '...' = ...".
+void validate_vlm_config(const VlmConfig& config, const std::string& source = "config");
 
 }  // namespace hopelab

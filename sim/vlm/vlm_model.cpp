@@ -35,7 +35,7 @@ void place_visual_rows(const VlmConfig& c, const VisionWeights& w, const RotaryT
 
 VlmModel::VlmModel(VlmConfig config, TensorMap weights, VlmRotary rotary)
     : config_(std::move(config)), weights_(std::move(weights)) {
-  validate_config(config_);
+  validate_vlm_config(config_);
   method_ = language_method(config_, rotary);
   validate_weights(config_, weights_);
   rotary_ = language_rotary(method_);

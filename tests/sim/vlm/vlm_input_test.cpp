@@ -104,7 +104,7 @@ TEST_F(VlmInputErrors, WeightsNamedByTensor) {
 TEST_F(VlmInputErrors, ConfigAndMethod) {
   VlmConfig bad = config;
   bad.num_key_value_heads = 3;
-  expect_input_error([&] { VlmModel m(bad, weights); }, "num_key_value_heads 3");
+  expect_input_error([&] { VlmModel m(bad, weights); }, "num_key_value_heads = 3");
   expect_input_error([&] { VlmModel m(config, weights, VlmRotary{"spiral", {}}); }, "unknown method 'spiral'");
   VlmRotary adjacent{"mrope", {}};
   adjacent.options.layout = PairLayout::adjacent;
