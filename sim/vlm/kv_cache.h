@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "theory/layout.h"
+#include "theory/position_design.h"
 
 namespace hopelab {
 
@@ -18,6 +19,8 @@ struct KvCache {
   std::vector<std::vector<float>> values;  // per layer: (capacity, n_kv d)
   Layout layout;                           // layout of the cached tokens (generated ones extend it)
   double position_offset = 0.0;            // added to every axis of every position
+  PositionIds ahead;                       // positions of the cached tokens and of the next generated
+                                           // ones, computed ahead by decode (empty after prefill)
 
   // Empties the cache for a model of `layers` layers and KV width `kv_width`.
   void reset(int layers, int kv_width) {
@@ -27,6 +30,7 @@ struct KvCache {
     values.assign(static_cast<std::size_t>(layers), {});
     layout.clear();
     position_offset = 0.0;
+    ahead = PositionIds{};
   }
   // Room for `tokens` tokens in every layer (grows geometrically).
   void reserve(std::int64_t tokens) {
