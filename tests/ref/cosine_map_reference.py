@@ -18,7 +18,6 @@ doubled for slack in the ulp accounting.
 
 import math
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -30,6 +29,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
 from check_log import CheckLog  # noqa: E402
+from spec_runs import check_refused, run_spec  # noqa: E402
 
 EPS = ref.EPS
 CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
@@ -120,27 +120,12 @@ def check_unit(group, case):
 def check_refusal(tmp, key, value, what):
     text = spec_text().replace('%s = "%s"' % (key, CASES[0][{"axis": 2, "spacing": 6, "distances": 5}[key]]),
                                '%s = "%s"' % (key, value), 1)
-    path = os.path.join(tmp, "bad-%s.toml" % key)
-    with open(path, "w") as f:
-        f.write(text)
-    out = os.path.join(tmp, "bad-%s.h5" % key)
-    r = subprocess.run([CLI, "run", path, "-o", out], capture_output=True, text=True, timeout=60)
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
-    log.check("bad %s (%s): exit 2" % (key, what), r.returncode == 2, 2, r.returncode)
-    log.check("bad %s (%s): one stderr line naming %r" % (key, what, value),
-              len(lines) == 1 and value in lines[0], "one line with " + value, lines)
-    log.check("bad %s (%s): nothing written" % (key, what), not os.path.exists(out), "no file", out)
+    check_refused(CLI, text, tmp, "bad-" + key, "bad %s (%s)" % (key, what), value, log)
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    spec = os.path.join(tmp, "cosmap.toml")
-    with open(spec, "w") as f:
-        f.write(spec_text())
-    h5 = os.path.join(tmp, "cosmap.h5")
-    r = subprocess.run([CLI, "run", spec, "-o", h5], capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        log.fail("hopelab run", "exit 0", "exit %d: %s" % (r.returncode, r.stderr.strip()[-300:]))
-    else:
+    h5 = run_spec(CLI, spec_text(), tmp, "cosmap", log)
+    if h5 is not None:
         with h5py.File(h5, "r") as f:
             for case in CASES:
                 group = f["runs"].get(case[0])

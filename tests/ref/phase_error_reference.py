@@ -16,7 +16,6 @@ fl32(theta) and their product rounds by at most u relative, so the error is at m
 """
 
 import os
-import subprocess
 import sys
 import tempfile
 
@@ -28,6 +27,7 @@ sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
 from check_log import CheckLog  # noqa: E402
+from spec_runs import check_refused, run_spec  # noqa: E402
 
 EPS = ref.EPS
 U = 2.0 ** -24
@@ -108,14 +108,8 @@ def check_unit(group, case):
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    spec = os.path.join(tmp, "phase.toml")
-    with open(spec, "w") as f:
-        f.write(spec_text())
-    h5 = os.path.join(tmp, "phase.h5")
-    r = subprocess.run([CLI, "run", spec, "-o", h5], capture_output=True, text=True, timeout=120)
-    if r.returncode != 0:
-        log.fail("hopelab run", "exit 0", "exit %d: %s" % (r.returncode, r.stderr.strip()[-300:]))
-    else:
+    h5 = run_spec(CLI, spec_text(), tmp, "phase", log)
+    if h5 is not None:
         with h5py.File(h5, "r") as f:
             for case in CASES:
                 group = f["runs"].get(case[0])
@@ -123,13 +117,6 @@ with tempfile.TemporaryDirectory() as tmp:
                 if group is not None:
                     check_unit(group, case)
     bad = spec_text().replace('spacing = "log-integer"', 'spacing = "logarithmic"', 1)
-    with open(spec, "w") as f:
-        f.write(bad)
-    out = os.path.join(tmp, "bad.h5")
-    r = subprocess.run([CLI, "run", spec, "-o", out], capture_output=True, text=True, timeout=60)
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
-    log.check("bad spacing: exit 2", r.returncode == 2, 2, r.returncode)
-    log.check("bad spacing: one line naming it", len(lines) == 1 and "logarithmic" in lines[0], "one line", lines)
-    log.check("bad spacing: nothing written", not os.path.exists(out), "no file", out)
+    check_refused(CLI, bad, tmp, "bad", "bad spacing", "logarithmic", log)
 
 sys.exit(log.finish())
