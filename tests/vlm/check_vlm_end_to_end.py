@@ -23,23 +23,26 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "ref"))
+from check_log import CheckLog  # noqa: E402
+from vlm_ref_safetensors import read_safetensors  # noqa: E402
+
 REFERENCE = os.path.join(HERE, "..", "ref", "vlm_reference.py")
 GOLDEN = os.path.join(HERE, "..", "ref", "golden", "hopelab_tiny_seed1.json")
 METHODS = ["vanilla", "mrope", "mrope-interleave", "videorope", "hope"]
-failures = []
+log = CheckLog(tolerances=False)
 
 
 def run(cmd, expect=0):
     p = subprocess.run(cmd, capture_output=True, text=True)
     if p.returncode != expect:
-        failures.append("%s: exit %d (expected %d)\n%s%s" % (" ".join(cmd), p.returncode, expect, p.stdout, p.stderr))
+        log.fail(" ".join(cmd), "exit %d" % expect, "exit %d: %s" % (p.returncode, (p.stdout + p.stderr).strip()[-400:]))
     return p
 
 
 def check(name, ok, detail):
-    print("%s %s: %s" % ("ok  " if ok else "FAIL", name, detail))
-    if not ok:
-        failures.append(name + ": " + detail)
+    if log.check(name, ok, "pass", detail):
+        print("ok   %s: %s" % (name, detail))
 
 
 def main():
@@ -67,8 +70,6 @@ def main():
     check("twin: hope logits fail the mrope reference", p.returncode == 1, "exit %d" % p.returncode)
 
     golden = json.load(open(GOLDEN))
-    sys.path.insert(0, os.path.join(HERE, "..", "ref"))
-    from vlm_ref_safetensors import read_safetensors  # noqa: E402
     logits = read_safetensors(os.path.join(tmp, "logits_mrope.safetensors"))[0]["logits"]
     c0, c1 = golden["columns"]
     worst, where = 0.0, None
@@ -118,13 +119,7 @@ def main():
         check("bad %s" % " ".join(args), len(lines) == 1 and needle in lines[0] and not os.path.exists(os.path.join(tmp, "bad.st")),
               p.stderr.strip())
 
-    if failures:
-        print("\n%d failure(s)" % len(failures))
-        for f in failures:
-            print(" -", f)
-        return 1
-    print("all checks passed")
-    return 0
+    return log.finish()
 
 
 if __name__ == "__main__":
