@@ -24,7 +24,8 @@ HOPELAB_HD inline void cos_sin(double phi, double* c, double* s) {
   *s = ::sin(phi);
 }
 
-// out = R(angles) x. x, out: (d), must not overlap; angles: (P = d/2), pair i's phi_i.
+// out = R(angles) x. x, out: (d), the same array (in place) or not overlapping; angles: (P = d/2),
+// pair i's phi_i. Each pair reads both its dimensions before writing them.
 template <typename T>
 HOPELAB_HD inline void rotate_pairs(const T* x, const T* angles, int head_dim, PairLayout layout, T* out) {
   for (int i = 0; i < head_dim / 2; ++i) {

@@ -4,6 +4,8 @@
 
 #include <Eigen/Core>
 
+#include "kernels/row_norms.h"
+
 namespace hopelab {
 namespace {
 
@@ -41,12 +43,7 @@ void linear(const float* x, std::int64_t rows, const LinearWeights& w, float* y)
 void rms_norm(const float* x, std::int64_t rows, int width, const float* weight, double eps, float* y) {
 #pragma omp parallel for schedule(static) if (rows >= kParallelRows)
   for (std::int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * width;
-    double squares = 0.0;
-    for (int j = 0; j < width; ++j) squares += static_cast<double>(xr[j]) * xr[j];
-    const auto inv = static_cast<float>(1.0 / std::sqrt(squares / width + eps));  // 1 / sqrt(mean(x^2) + eps)
-    float* yr = y + r * width;
-    for (int j = 0; j < width; ++j) yr[j] = xr[j] * inv * weight[j];
+    rms_norm_row(x + r * width, width, weight, eps, y + r * width);
   }
 }
 
@@ -54,15 +51,7 @@ void layer_norm(const float* x, std::int64_t rows, int width, const float* weigh
                 double eps, float* y) {
 #pragma omp parallel for schedule(static) if (rows >= kParallelRows)
   for (std::int64_t r = 0; r < rows; ++r) {
-    const float* xr = x + r * width;
-    double sum = 0.0;
-    for (int j = 0; j < width; ++j) sum += xr[j];
-    const double mean = sum / width;
-    double squares = 0.0;
-    for (int j = 0; j < width; ++j) squares += (xr[j] - mean) * (xr[j] - mean);
-    const double inv = 1.0 / std::sqrt(squares / width + eps);  // 1 / sqrt(var + eps), var biased
-    float* yr = y + r * width;
-    for (int j = 0; j < width; ++j) yr[j] = static_cast<float>((xr[j] - mean) * inv) * weight[j] + bias[j];
+    layer_norm_row(x + r * width, width, weight, bias, eps, y + r * width);
   }
 }
 

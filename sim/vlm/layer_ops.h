@@ -1,10 +1,12 @@
 #pragma once
-// The layer operations of the Qwen2-VL architecture (docs/vlm.md): Linear y = x W^T + b with W
-// stored (out, in) as PyTorch does, RMSNorm, LayerNorm (biased variance), SiLU, QuickGELU and the
-// exact GELU. Row-major float32; norms accumulate in double. Rows are tokens.
+// The layer operations of the Qwen2-VL architecture (docs/vlm.md) over arrays of rows (tokens):
+// Linear y = x W^T + b with W stored (out, in) as PyTorch does, RMSNorm and LayerNorm (biased
+// variance) row by row from kernels/row_norms.h, and kernels/activations.h's activations.
+// Row-major float32; norms accumulate in double.
 
-#include <cmath>
 #include <cstdint>
+
+#include "kernels/activations.h"
 
 namespace hopelab {
 
@@ -29,14 +31,7 @@ void rms_norm(const float* x, std::int64_t rows, int width, const float* weight,
 void layer_norm(const float* x, std::int64_t rows, int width, const float* weight, const float* bias,
                 double eps, float* y);
 
-// SiLU(x) = x sigma(x).
-inline float silu(float x) { return x / (1.0f + std::exp(-x)); }
-// QuickGELU(x) = x sigma(1.702 x).
-inline float quick_gelu(float x) { return x / (1.0f + std::exp(-1.702f * x)); }
-// GELU(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2.
-inline float gelu(float x) { return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f)); }
-
-// In place over n values. x: (n).
+// In place over n values (kernels/activations.h). x: (n).
 void apply_quick_gelu(float* x, std::int64_t n);
 void apply_gelu(float* x, std::int64_t n);
 // gate <- SiLU(gate) * up, the SwiGLU product. gate, up: (n).

@@ -11,8 +11,6 @@
 namespace hopelab {
 namespace {
 
-constexpr std::int64_t kDecodeAhead = 256;  // generated tokens whose positions decode computes at once
-
 // Copies the merger rows of each grid over the rows of its visual tokens, grids in order.
 // x: (L, H); pixels: (patches, patch_dim).
 void place_visual_rows(const VlmConfig& c, const VisionWeights& w, const RotaryTable& rotary,
@@ -96,13 +94,7 @@ std::vector<float> VlmModel::decode(std::int64_t token_id, KvCache* cache) const
     throw InputError("token id " + std::to_string(token_id) + " is outside the vocabulary [0, " +
                      std::to_string(config_.vocab_size) + ")");
   }
-  cache->layout = extend_last_text(cache->layout, 1);  // generated tokens extend the last text run
-  if (cache->length >= cache->ahead.size()) {
-    // A token's position depends only on the tokens before it, so one assign_positions call over
-    // the layout grown by kDecodeAhead more tokens serves the next kDecodeAhead steps.
-    cache->ahead = vlm_positions(method_, extend_last_text(cache->layout, kDecodeAhead), cache->position_offset);
-  }
-  const Position3 p = cache->ahead.at(cache->length);
+  const Position3 p = next_decode_position(method_, cache->position_offset, cache->length, &cache->layout, &cache->ahead);
   PositionIds position;
   position.t = {p.t};
   position.h = {p.h};

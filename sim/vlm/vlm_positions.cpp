@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "theory/input_error.h"
@@ -145,6 +146,13 @@ Layout extend_last_text(Layout layout, std::int64_t tokens) {
     layout.push_back(Segment{SegmentKind::text, tokens, 1, 1, 1});
   }
   return layout;
+}
+
+Position3 next_decode_position(const Method& method, double offset, std::int64_t cached, Layout* layout,
+                               PositionIds* ahead) {
+  *layout = extend_last_text(std::move(*layout), 1);  // generated tokens extend the last text run
+  if (cached >= ahead->size()) *ahead = vlm_positions(method, extend_last_text(*layout, kDecodeAhead), offset);
+  return ahead->at(cached);
 }
 
 }  // namespace hopelab

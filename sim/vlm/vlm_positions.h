@@ -35,4 +35,12 @@ PositionIds vlm_positions(const VlmConfig& config, const VlmRotary& rotary, cons
 // final visual segment.
 Layout extend_last_text(Layout layout, std::int64_t tokens);
 
+// The position of the next generated token, token number `cached` of the sequence: *layout (the
+// tokens so far) grows by one text token. A token's position depends only on the tokens before
+// it, so *ahead holds positions computed over the layout grown by kDecodeAhead more tokens and
+// serves the next kDecodeAhead calls; start from an empty *ahead.
+constexpr std::int64_t kDecodeAhead = 256;
+Position3 next_decode_position(const Method& method, double offset, std::int64_t cached, Layout* layout,
+                               PositionIds* ahead);
+
 }  // namespace hopelab

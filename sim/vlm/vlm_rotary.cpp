@@ -68,19 +68,29 @@ void rotary_angles(const RotaryTable& table, const Position3& position, float* a
   }
 }
 
+std::vector<float> rotary_angle_rows(const RotaryTable& table, const PositionIds& positions,
+                                     std::int64_t first_position, std::int64_t rows) {
+  const std::int64_t pairs = table.head_dim / 2;
+  std::vector<float> angles(static_cast<std::size_t>(rows * pairs));
+#pragma omp parallel for schedule(static) if (rows >= 256)
+  for (std::int64_t r = 0; r < rows; ++r) {
+    rotary_angles(table, positions.at(first_position + r), angles.data() + r * pairs);
+  }
+  return angles;
+}
+
 void rotate_rows(const RotaryTable& table, const PositionIds& positions, std::int64_t first_position,
                  std::int64_t rows, int heads, float* x, std::int64_t stride) {
   const int d = table.head_dim;
 #pragma omp parallel if (rows >= 16)
   {
-    std::vector<float> angles(static_cast<std::size_t>(d / 2)), rotated(static_cast<std::size_t>(d));
+    std::vector<float> angles(static_cast<std::size_t>(d / 2));
 #pragma omp for schedule(static)
     for (std::int64_t r = 0; r < rows; ++r) {
       rotary_angles(table, positions.at(first_position + r), angles.data());
       for (int h = 0; h < heads; ++h) {
         float* head = x + r * stride + static_cast<std::int64_t>(h) * d;
-        rotate_pairs<float>(head, angles.data(), d, table.allocation.layout, rotated.data());  // R(phi) x
-        std::copy(rotated.begin(), rotated.end(), head);
+        rotate_pairs<float>(head, angles.data(), d, table.allocation.layout, head);  // R(phi) x, in place
       }
     }
   }

@@ -40,6 +40,9 @@ RotaryTable vision_rotary(const VisionConfig& vision);
 
 // angles: (P) floats, phi_i mod 2 pi for a token at `position`.
 void rotary_angles(const RotaryTable& table, const Position3& position, float* angles);
+// The angles of rows first_position .. first_position + rows - 1 of positions: (rows, P).
+std::vector<float> rotary_angle_rows(const RotaryTable& table, const PositionIds& positions,
+                                     std::int64_t first_position, std::int64_t rows);
 
 // Rotates `heads` head slices (each d wide, contiguous) of every row in place, row r at
 // positions.at(r). x: (rows, stride) with the heads at columns 0 .. heads * d - 1.
