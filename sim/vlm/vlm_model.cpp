@@ -59,15 +59,15 @@ std::vector<float> VlmModel::input_embeddings(const VlmInput& input) const {
   return x;
 }
 
-std::vector<float> VlmModel::prefill(const VlmInput& input, KvCache* cache, const PrefillOptions& options) const {
-  const Layout layout = vlm_layout(config_, input);
+PreparedPrompt VlmModel::prepare_prompt(const VlmInput& input, const PrefillOptions& options) const {
+  PreparedPrompt p;
+  p.layout = vlm_layout(config_, input);
   const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size());
   if (length == 0) throw InputError("input_ids is empty");
-  const PositionIds positions = options.positions ? *options.positions
-                                                  : vlm_positions(method_, layout, options.position_offset);
-  if (positions.size() != length || positions.h.size() != positions.t.size() ||
-      positions.w.size() != positions.t.size()) {
-    throw InputError("positions hold " + std::to_string(positions.size()) + " tokens, input_ids " +
+  p.positions = options.positions ? *options.positions : vlm_positions(method_, p.layout, options.position_offset);
+  if (p.positions.size() != length || p.positions.h.size() != p.positions.t.size() ||
+      p.positions.w.size() != p.positions.t.size()) {
+    throw InputError("positions hold " + std::to_string(p.positions.size()) + " tokens, input_ids " +
                      std::to_string(length));
   }
   if (options.probe != nullptr &&
@@ -77,23 +77,34 @@ std::vector<float> VlmModel::prefill(const VlmInput& input, KvCache* cache, cons
                      std::to_string(options.probe->query) + ") is outside the model's " +
                      std::to_string(config_.num_hidden_layers) + " layers and " + std::to_string(length) + " tokens");
   }
-  std::vector<float> x = input_embeddings(input);
-  if (cache != nullptr) {
-    cache->reset(config_.num_hidden_layers, config_.num_key_value_heads * config_.head_dim());
-    cache->layout = layout;
-    cache->position_offset = options.position_offset;
-  }
-  run_decoder(config_, language_, rotary_, positions, length, x.data(), cache, options.probe);
-  const std::int64_t first = options.last_row_only ? length - 1 : 0;
-  return output_logits(config_, language_, x.data() + first * config_.hidden_size, length - first);
+  p.embeddings = input_embeddings(input);
+  return p;
 }
 
-std::vector<float> VlmModel::decode(std::int64_t token_id, KvCache* cache) const {
-  if (cache == nullptr || cache->length == 0) throw InputError("decode needs a cache filled by prefill");
+void VlmModel::check_token(std::int64_t token_id) const {
   if (token_id < 0 || token_id >= config_.vocab_size) {
     throw InputError("token id " + std::to_string(token_id) + " is outside the vocabulary [0, " +
                      std::to_string(config_.vocab_size) + ")");
   }
+}
+
+std::vector<float> VlmModel::prefill(const VlmInput& input, KvCache* cache, const PrefillOptions& options) const {
+  PreparedPrompt prompt = prepare_prompt(input, options);
+  const std::int64_t length = prompt.positions.size();
+  if (cache != nullptr) {
+    cache->reset(config_.num_hidden_layers, config_.num_key_value_heads * config_.head_dim());
+    cache->layout = std::move(prompt.layout);
+    cache->position_offset = options.position_offset;
+  }
+  float* x = prompt.embeddings.data();
+  run_decoder(config_, language_, rotary_, prompt.positions, length, x, cache, options.probe);
+  const std::int64_t first = options.last_row_only ? length - 1 : 0;
+  return output_logits(config_, language_, x + first * config_.hidden_size, length - first);
+}
+
+std::vector<float> VlmModel::decode(std::int64_t token_id, KvCache* cache) const {
+  if (cache == nullptr || cache->length == 0) throw InputError("decode needs a cache filled by prefill");
+  check_token(token_id);
   const Position3 p = next_decode_position(method_, cache->position_offset, cache->length, &cache->layout, &cache->ahead);
   PositionIds position;
   position.t = {p.t};
@@ -106,18 +117,12 @@ std::vector<float> VlmModel::decode(std::int64_t token_id, KvCache* cache) const
 }
 
 std::vector<std::int64_t> VlmModel::generate(const VlmInput& input, int max_new_tokens) const {
-  std::vector<std::int64_t> out;
-  if (max_new_tokens <= 0) return out;
+  if (max_new_tokens <= 0) return {};
   KvCache cache;
   PrefillOptions options;
   options.last_row_only = true;
-  std::int64_t token = argmax_token(prefill(input, &cache, options));
-  out.push_back(token);
-  while (static_cast<int>(out.size()) < max_new_tokens && token != config_.eos_token_id) {
-    token = argmax_token(decode(token, &cache));
-    out.push_back(token);
-  }
-  return out;
+  return greedy_tokens(prefill(input, &cache, options), max_new_tokens, config_.eos_token_id,
+                       [&](std::int64_t token) { return decode(token, &cache); });
 }
 
 std::int64_t argmax_token(const std::vector<float>& logits) {

@@ -28,6 +28,13 @@ struct PrefillOptions {
   AttentionProbe* probe = nullptr;  // layer and query set by the caller; weights (n_h, L) filled
 };
 
+// A checked prompt ready for the decoder stack: its layout, LLM positions and input embeddings.
+struct PreparedPrompt {
+  Layout layout;
+  PositionIds positions;        // (L) per axis
+  std::vector<float> embeddings;  // (L, H)
+};
+
 class VlmModel {
  public:
   // Throws InputError naming a bad config value, a missing, misshapen, extra or non-finite
@@ -58,6 +65,17 @@ class VlmModel {
   // outputs of the images, then of the videos, in order. Validates the input.
   std::vector<float> input_embeddings(const VlmInput& input) const;
 
+  // Everything prefill does before the decoder stack, with its checks: the layout, the positions
+  // (options' offset or replacement), the probe's range and the input embeddings. Throws
+  // InputError as prefill does.
+  PreparedPrompt prepare_prompt(const VlmInput& input, const PrefillOptions& options) const;
+  // Throws InputError unless 0 <= token_id < V.
+  void check_token(std::int64_t token_id) const;
+
+  // The grouped weights and the LLM rotary table, for another backend of the same model.
+  const LanguageWeights& llm_weights() const { return language_; }
+  const RotaryTable& llm_rotary() const { return rotary_; }
+
  private:
   VlmConfig config_;
   TensorMap weights_;
@@ -70,5 +88,19 @@ class VlmModel {
 
 // Index of the largest logit (the lowest index among equals). logits: (V).
 std::int64_t argmax_token(const std::vector<float>& logits);
+
+// Greedy generation from the prompt's last logits (V): argmax, then next_logits(token) gives the
+// logits after each generated token, up to max_new_tokens ids or through eos.
+template <typename NextLogits>
+std::vector<std::int64_t> greedy_tokens(const std::vector<float>& prompt_logits, int max_new_tokens,
+                                        std::int64_t eos_token_id, NextLogits next_logits) {
+  std::vector<std::int64_t> out;
+  if (max_new_tokens <= 0) return out;
+  out.push_back(argmax_token(prompt_logits));
+  while (static_cast<int>(out.size()) < max_new_tokens && out.back() != eos_token_id) {
+    out.push_back(argmax_token(next_logits(out.back())));
+  }
+  return out;
+}
 
 }  // namespace hopelab

@@ -8,119 +8,21 @@
 #include <limits>
 #include <vector>
 
+#include "attention_reference.h"
 #include "sim/vlm/attention.h"
-#include "vlm_fixture.h"
 
 namespace hopelab {
 namespace {
 
-using vlm_test::normal;
-using LD = long double;
+using vlm_test::Case;
+using vlm_test::Data;
+using vlm_test::kU;
+using vlm_test::LD;
 
-constexpr double kU = std::numeric_limits<float>::epsilon() / 2;  // float unit roundoff 2^-24
-
-struct Case {
-  int heads, kv_heads, d;
-  std::int64_t queries, keys, offset;
-  AttentionMask mask;
-};
-
-struct Data {
-  std::vector<float> q, k, v;
-};
-
-Data random_data(const Case& c, std::uint64_t seed) {
-  Data x;
-  for (std::int64_t i = 0; i < c.queries * c.heads * c.d; ++i) x.q.push_back(static_cast<float>(1.5 * normal(seed, 0, static_cast<std::uint64_t>(i))));
-  for (std::int64_t i = 0; i < c.keys * c.kv_heads * c.d; ++i) {
-    x.k.push_back(static_cast<float>(1.5 * normal(seed, 1, static_cast<std::uint64_t>(i))));
-    x.v.push_back(static_cast<float>(normal(seed, 2, static_cast<std::uint64_t>(i))));
-  }
-  return x;
-}
-
-bool visible(const Case& c, std::int64_t i, std::int64_t j) {
-  return c.mask == AttentionMask::full || j <= c.offset + i;
-}
-
-// Reference softmax weights p[i][h][j] in long double, and the bound inputs per row.
-std::vector<LD> reference_weights(const Case& c, const Data& x, std::int64_t i, int h, double* abs_score_sum,
-                                  double* max_score) {
-  const int g = h / (c.heads / c.kv_heads);
-  std::vector<LD> p(static_cast<std::size_t>(c.keys), 0.0L);
-  LD mx = -INFINITY;
-  for (std::int64_t j = 0; j < c.keys; ++j) {
-    if (!visible(c, i, j)) continue;
-    LD s = 0, a = 0;
-    for (int e = 0; e < c.d; ++e) {
-      const LD prod = static_cast<LD>(x.q[static_cast<std::size_t>((i * c.heads + h) * c.d + e)]) *
-                      x.k[static_cast<std::size_t>((j * c.kv_heads + g) * c.d + e)];
-      s += prod;
-      a += fabsl(prod);
-    }
-    s /= sqrtl(static_cast<LD>(c.d));
-    *abs_score_sum = std::max(*abs_score_sum, static_cast<double>(a / sqrtl(static_cast<LD>(c.d))));
-    *max_score = std::max(*max_score, static_cast<double>(fabsl(s)));
-    p[static_cast<std::size_t>(j)] = s;
-    mx = std::max(mx, s);
-  }
-  LD z = 0;
-  for (std::int64_t j = 0; j < c.keys; ++j) {
-    LD& e = p[static_cast<std::size_t>(j)];
-    e = visible(c, i, j) ? expl(e - mx) : 0.0L;
-    z += e;
-  }
-  for (LD& e : p) e /= z;
-  return p;
-}
-
-AttentionArgs args_of(const Case& c, Data* x, float* out) {
-  AttentionArgs a;
-  a.q = x->q.data();
-  a.q_stride = c.heads * c.d;
-  a.k = x->k.data();
-  a.v = x->v.data();
-  a.kv_stride = c.kv_heads * c.d;
-  a.queries = c.queries;
-  a.keys = c.keys;
-  a.query_offset = c.offset;
-  a.mask = c.mask;
-  a.out = out;
-  a.out_stride = c.heads * c.d;
-  return a;
-}
-
+// The blocked attention raises a row's max at most once per key block: L/256 + 3 rescales.
 void check_case(const Case& c) {
-  Data x = random_data(c, static_cast<std::uint64_t>(c.keys * 7 + c.queries));
-  std::vector<float> out(static_cast<std::size_t>(c.queries * c.heads * c.d), NAN);
-  attention(AttentionShape{c.heads, c.kv_heads, c.d}, args_of(c, &x, out.data()));
-  const double vmax = vlm_test::max_abs(x.v);
-  for (std::int64_t i = 0; i < c.queries; ++i) {
-    for (int h = 0; h < c.heads; ++h) {
-      double abs_sum = 0.0, smax = 0.0;
-      const std::vector<LD> p = reference_weights(c, x, i, h, &abs_sum, &smax);
-      const int g = h / (c.heads / c.kv_heads);
-      // Float rounding, first order: a score's dot of d terms and the scaling err by at most
-      // (d+1) u sum|q k|/sqrt(d), moving a weight by twice that relative; exp(s - m) adds
-      // 4u + 2u |s - m| <= 4u + 4u max|s|; the rescales 4u per key block (L/256 + 3 of them);
-      // Z and the sum of p v accumulate over at most L terms: 2 L u. Times max|v|.
-      const double blocks = static_cast<double>(c.keys) / 256.0 + 3.0;
-      const double tol = vmax * kU * (2.0 * (c.d + 1) * abs_sum + 4.0 + 4.0 * smax + 4.0 * blocks +
-                                      2.0 * static_cast<double>(c.keys));
-      for (int e = 0; e < c.d; ++e) {
-        LD expected = 0;
-        for (std::int64_t j = 0; j < c.keys; ++j) {
-          expected += p[static_cast<std::size_t>(j)] * x.v[static_cast<std::size_t>((j * c.kv_heads + g) * c.d + e)];
-        }
-        const double actual = out[static_cast<std::size_t>((i * c.heads + h) * c.d + e)];
-        const double err = std::fabs(actual - static_cast<double>(expected));
-        ASSERT_LE(err, tol) << "queries " << c.queries << " keys " << c.keys << " offset " << c.offset << " mask "
-                            << (c.mask == AttentionMask::causal ? "causal" : "full") << ": query " << i << " head "
-                            << h << " dim " << e << ": expected " << static_cast<double>(expected) << ", actual "
-                            << actual << ", tolerance " << tol;
-      }
-    }
-  }
+  vlm_test::check_attention([](const AttentionShape& s, const AttentionArgs& a) { attention(s, a); }, c,
+                            static_cast<double>(c.keys) / 256.0 + 3.0);
 }
 
 TEST(Attention, CausalGqaMatchesMaterialisedSoftmaxAroundBlockSizes) {
@@ -142,15 +44,15 @@ TEST(Attention, FullMaskMatches) {
 
 TEST(Attention, ProbeWeightsMatchMaterialisedSoftmax) {
   const Case c{4, 2, 32, 300, 300, 0, AttentionMask::causal};
-  Data x = random_data(c, 99);
+  Data x = vlm_test::random_data(c, 99);
   std::vector<float> out(static_cast<std::size_t>(c.queries * c.heads * c.d));
-  const AttentionArgs a = args_of(c, &x, out.data());
+  const AttentionArgs a = vlm_test::args_of(c, &x, out.data());
   for (std::int64_t i : {0, 150, 299}) {
     std::vector<float> w(static_cast<std::size_t>(c.heads * c.keys), NAN);
     attention_weights(AttentionShape{c.heads, c.kv_heads, c.d}, a, i, w.data());
     for (int h = 0; h < c.heads; ++h) {
       double abs_sum = 0.0, smax = 0.0;
-      const std::vector<LD> p = reference_weights(c, x, i, h, &abs_sum, &smax);
+      const std::vector<LD> p = vlm_test::reference_weights(c, x, i, h, &abs_sum, &smax);
       for (std::int64_t j = 0; j < c.keys; ++j) {
         const double expected = static_cast<double>(p[static_cast<std::size_t>(j)]);
         const double actual = w[static_cast<std::size_t>(h * c.keys + j)];
