@@ -17,17 +17,15 @@ void place_visual_rows(const VlmConfig& c, const VisionWeights& w, const RotaryT
                        const std::vector<std::int64_t>& ids, std::int64_t token, const Tensor& pixels,
                        const std::vector<VisualGrid>& grids, float* x) {
   const std::int64_t hidden = c.hidden_size, patch_dim = c.vision.patch_dim();
-  std::int64_t row = 0;       // first pixel row of the grid
-  std::size_t next = 0;       // next token index to look at
-  for (const VisualGrid& g : grids) {
-    const std::vector<float> merged = encode_grid(c.vision, w, rotary, pixels.data.data() + row * patch_dim, g);
-    std::size_t filled = 0;
-    for (; filled < merged.size() / static_cast<std::size_t>(hidden); ++next) {
-      if (ids[next] != token) continue;
-      std::copy_n(merged.data() + filled * static_cast<std::size_t>(hidden), hidden, x + static_cast<std::int64_t>(next) * hidden);
-      ++filled;
+  const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, ids, token, grids);
+  std::int64_t pixel_row = 0;  // first pixel row of the grid
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    const std::vector<float> merged =
+        encode_grid(c.vision, w, rotary, pixels.data.data() + pixel_row * patch_dim, grids[g]);  // (tokens, H)
+    for (std::size_t r = 0; r < rows[g].size(); ++r) {
+      std::copy_n(merged.data() + static_cast<std::int64_t>(r) * hidden, hidden, x + rows[g][r] * hidden);
     }
-    row += g.t * g.h * g.w;
+    pixel_row += grids[g].t * grids[g].h * grids[g].w;
   }
 }
 
@@ -59,7 +57,22 @@ std::vector<float> VlmModel::input_embeddings(const VlmInput& input) const {
   return x;
 }
 
-PreparedPrompt VlmModel::prepare_prompt(const VlmInput& input, const PrefillOptions& options) const {
+std::vector<std::vector<std::int64_t>> visual_token_rows(const VlmConfig& config, const std::vector<std::int64_t>& ids,
+                                                         std::int64_t token, const std::vector<VisualGrid>& grids) {
+  const std::int64_t m2 = static_cast<std::int64_t>(config.vision.spatial_merge_size) * config.vision.spatial_merge_size;
+  std::vector<std::vector<std::int64_t>> rows;
+  std::size_t next = 0;  // next token index to look at
+  for (const VisualGrid& g : grids) {
+    const std::int64_t tokens = g.t * g.h * g.w / m2;
+    rows.emplace_back();
+    for (; static_cast<std::int64_t>(rows.back().size()) < tokens; ++next) {
+      if (ids[next] == token) rows.back().push_back(static_cast<std::int64_t>(next));
+    }
+  }
+  return rows;
+}
+
+PreparedPrompt VlmModel::prepare_prompt(const VlmInput& input, const PrefillOptions& options, bool embed) const {
   PreparedPrompt p;
   p.layout = vlm_layout(config_, input);
   const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size());
@@ -77,7 +90,11 @@ PreparedPrompt VlmModel::prepare_prompt(const VlmInput& input, const PrefillOpti
                      std::to_string(options.probe->query) + ") is outside the model's " +
                      std::to_string(config_.num_hidden_layers) + " layers and " + std::to_string(length) + " tokens");
   }
-  p.embeddings = input_embeddings(input);
+  if (embed) {
+    p.embeddings = input_embeddings(input);
+  } else {
+    validate_pixels(config_, input);
+  }
   return p;
 }
 

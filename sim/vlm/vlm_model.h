@@ -66,15 +66,17 @@ class VlmModel {
   std::vector<float> input_embeddings(const VlmInput& input) const;
 
   // Everything prefill does before the decoder stack, with its checks: the layout, the positions
-  // (options' offset or replacement), the probe's range and the input embeddings. Throws
-  // InputError as prefill does.
-  PreparedPrompt prepare_prompt(const VlmInput& input, const PrefillOptions& options) const;
+  // (options' offset or replacement), the probe's range, the pixels and (with embed) the input
+  // embeddings. Throws InputError as prefill does.
+  PreparedPrompt prepare_prompt(const VlmInput& input, const PrefillOptions& options, bool embed = true) const;
   // Throws InputError unless 0 <= token_id < V.
   void check_token(std::int64_t token_id) const;
 
-  // The grouped weights and the LLM rotary table, for another backend of the same model.
+  // The grouped weights and the rotary tables, for another backend of the same model.
   const LanguageWeights& llm_weights() const { return language_; }
   const RotaryTable& llm_rotary() const { return rotary_; }
+  const VisionWeights& vision_tower_weights() const { return vision_; }
+  const RotaryTable& vision_tower_rotary() const { return vision_rotary_; }
 
  private:
   VlmConfig config_;
@@ -85,6 +87,11 @@ class VlmModel {
   VisionWeights vision_;
   LanguageWeights language_;
 };
+
+// The rows of input_ids that hold each grid's visual tokens (the runs of `token`, grids in
+// order): per grid, its t (h/m) (w/m) row indices. input_ids must have passed vlm_layout.
+std::vector<std::vector<std::int64_t>> visual_token_rows(const VlmConfig& config, const std::vector<std::int64_t>& ids,
+                                                         std::int64_t token, const std::vector<VisualGrid>& grids);
 
 // Index of the largest logit (the lowest index among equals). logits: (V).
 std::int64_t argmax_token(const std::vector<float>& logits);

@@ -4,11 +4,13 @@
 #include <utility>
 
 #include <thrust/copy.h>
+#include <thrust/device_vector.h>
 
 #include "kernels/attention_row.h"
 #include "sim/vlm/attention.h"
 #include "sim/vlm/device/device_buffer.h"
 #include "sim/vlm/device/device_ops.h"
+#include "sim/vlm/device/device_vision.h"
 #include "sim/vlm/vlm_positions.h"
 #include "theory/input_error.h"
 
@@ -26,6 +28,8 @@ struct DeviceLayer {
 };
 
 struct DeviceWeights {
+  DeviceVisionWeights vision;
+  DeviceBuffer embed;       // (V, H)
   std::vector<DeviceLayer> layers;
   DeviceBuffer final_norm;  // (H)
   DeviceLinear lm_head;     // (V, H)
@@ -68,8 +72,15 @@ std::vector<float> download(const float* device, std::int64_t n) {
   return host;
 }
 
-std::unique_ptr<DeviceWeights> upload_weights(const VlmConfig& c, const LanguageWeights& w) {
+using DeviceIndices = thrust::device_vector<std::int64_t>;
+const std::int64_t* raw(const DeviceIndices& v) { return thrust::raw_pointer_cast(v.data()); }
+
+std::unique_ptr<DeviceWeights> upload_weights(const VlmModel& host) {
+  const VlmConfig& c = host.config();
+  const LanguageWeights& w = host.llm_weights();
   auto d = std::make_unique<DeviceWeights>();
+  d->vision = upload_vision_weights(c.vision, host.vision_tower_weights());
+  d->embed = upload_vector(w.embed, static_cast<std::int64_t>(c.vocab_size) * c.hidden_size);
   for (const DecoderLayerWeights& layer : w.layers) {
     DeviceLayer l;
     l.input_norm = upload_vector(layer.input_norm, c.hidden_size);
@@ -102,7 +113,7 @@ DeviceVlmModel::DeviceVlmModel(const VlmModel& host) : host_(host) {
     throw InputError("head_dim (hidden_size / num_attention_heads) " + std::to_string(c.head_dim()) +
                      " exceeds the device backend's " + std::to_string(kAttendRowMaxHeadDim));
   }
-  weights_ = upload_weights(c, host.llm_weights());
+  weights_ = upload_weights(host);
 }
 
 DeviceVlmModel::~DeviceVlmModel() = default;
@@ -177,6 +188,26 @@ void DeviceVlmModel::run_decoder(const PositionIds& positions, std::int64_t rows
   kv->length += rows;
 }
 
+void DeviceVlmModel::place_visual_rows(const VlmInput& input, std::int64_t token, const Tensor& pixels,
+                                       const std::vector<VisualGrid>& grids, float* x) const {
+  const VlmConfig& c = host_.config();
+  const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, input.input_ids, token, grids);
+  std::int64_t pixel_row = 0;  // first pixel row of the grid
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    const DeviceBuffer merged = device_encode_grid(c.vision, weights_->vision, weights_->gemm, host_.vision_tower_rotary(),
+                                                   pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[g]);
+    const DeviceIndices targets(rows[g].begin(), rows[g].end());
+    device_scatter_rows(raw(merged), raw(targets), static_cast<std::int64_t>(rows[g].size()), c.hidden_size, x);
+    pixel_row += grids[g].t * grids[g].h * grids[g].w;
+  }
+}
+
+void DeviceVlmModel::embed(const std::vector<std::int64_t>& ids, float* x) const {
+  const DeviceIndices device_ids(ids.begin(), ids.end());
+  device_gather_rows(raw(weights_->embed), raw(device_ids), static_cast<std::int64_t>(ids.size()),
+                     host_.config().hidden_size, x);  // embed_tokens rows
+}
+
 std::vector<float> DeviceVlmModel::logits(const float* x, std::int64_t rows) const {
   const VlmConfig& c = host_.config();
   DeviceBuffer y(size_of(rows, c.hidden_size)), out(size_of(rows, c.vocab_size));
@@ -187,7 +218,7 @@ std::vector<float> DeviceVlmModel::logits(const float* x, std::int64_t rows) con
 
 std::vector<float> DeviceVlmModel::prefill(const VlmInput& input, DeviceKvCache* cache,
                                            const PrefillOptions& options) const {
-  PreparedPrompt prompt = host_.prepare_prompt(input, options);  // every check before the cache changes
+  PreparedPrompt prompt = host_.prepare_prompt(input, options, false);  // every check before the cache changes
   const VlmConfig& c = host_.config();
   const std::int64_t length = prompt.positions.size();
   DeviceKvState local;
@@ -195,7 +226,10 @@ std::vector<float> DeviceVlmModel::prefill(const VlmInput& input, DeviceKvCache*
   kv.reset(c.num_hidden_layers, static_cast<std::int64_t>(c.num_key_value_heads) * c.head_dim());
   kv.layout = std::move(prompt.layout);
   kv.position_offset = options.position_offset;
-  DeviceBuffer x = upload(prompt.embeddings.data(), prompt.embeddings.size());
+  DeviceBuffer x(static_cast<std::size_t>(length * c.hidden_size));  // (L, H): embeddings, then visual rows
+  embed(input.input_ids, raw(x));
+  place_visual_rows(input, c.image_token_id, input.pixel_values, input.image_grid_thw, raw(x));
+  place_visual_rows(input, c.video_token_id, input.pixel_values_videos, input.video_grid_thw, raw(x));
   run_decoder(prompt.positions, length, raw(x), &kv, options.probe);
   const std::int64_t first = options.last_row_only ? length - 1 : 0;
   return logits(raw(x) + first * c.hidden_size, length - first);
@@ -210,8 +244,8 @@ std::vector<float> DeviceVlmModel::decode(std::int64_t token_id, DeviceKvCache* 
   position.t = {p.t};
   position.h = {p.h};
   position.w = {p.w};
-  const std::int64_t hidden = host_.config().hidden_size;
-  DeviceBuffer x = upload_vector(host_.llm_weights().embed + token_id * hidden, hidden);  // embed_tokens row
+  DeviceBuffer x(static_cast<std::size_t>(host_.config().hidden_size));
+  embed({token_id}, raw(x));
   run_decoder(position, 1, raw(x), &kv, nullptr);
   return logits(raw(x), 1);
 }

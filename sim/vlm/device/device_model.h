@@ -1,7 +1,7 @@
 #pragma once
-// The VLM's device backend (docs/vlm.md "Device backend"): the language model (decoder stack,
-// final norm, LM head) with its weights and KV cache in device memory, over a host VlmModel
-// that keeps the rest (input checks, positions, the vision tower and the embeddings). One
+// The VLM's device backend (docs/vlm.md "Device backend"): the vision tower, the embeddings and
+// the language model (decoder stack, final norm, LM head) with their weights and the KV cache in
+// device memory, over a host VlmModel that keeps the input checks and the positions. One
 // source, two builds: hopelab_vlm_device_cuda (nvcc; GPU memory, cuBLAS, CUDA kernels) and
 // hopelab_vlm_device (host compiler; Thrust's OpenMP system, the same GEMM plan through Eigen),
 // which CI runs against the host model so that every kernel body is checked without a GPU.
@@ -58,6 +58,11 @@ class DeviceVlmModel {
   void run_decoder(const PositionIds& positions, std::int64_t rows, float* x, DeviceKvState* kv,
                    AttentionProbe* probe) const;
   std::vector<float> logits(const float* x, std::int64_t rows) const;
+  // x (ids, H) <- the embed_tokens rows of ids.
+  void embed(const std::vector<std::int64_t>& ids, float* x) const;
+  // The vision tower's merger rows of each grid over the rows of its visual tokens. x: (L, H).
+  void place_visual_rows(const VlmInput& input, std::int64_t token, const Tensor& pixels,
+                         const std::vector<VisualGrid>& grids, float* x) const;
 
   const VlmModel& host_;
   std::unique_ptr<DeviceWeights> weights_;

@@ -49,6 +49,41 @@ struct RmsNormRows {
   HOPELAB_HD void operator()(std::int64_t r) const { rms_norm_row(x + r * width, width, weight, eps, y + r * width); }
 };
 
+struct LayerNormRows {
+  const float* x;
+  float* y;
+  const float* weight;
+  const float* bias;
+  int width;
+  double eps;
+  HOPELAB_HD void operator()(std::int64_t r) const {
+    layer_norm_row(x + r * width, width, weight, bias, eps, y + r * width);
+  }
+};
+
+struct QuickGelu {
+  float* x;
+  HOPELAB_HD void operator()(std::int64_t i) const { x[i] = quick_gelu(x[i]); }
+};
+
+struct Gelu {
+  float* x;
+  HOPELAB_HD void operator()(std::int64_t i) const { x[i] = gelu(x[i]); }
+};
+
+struct CopyRows {  // out[to(r), c] = in[from(r), c]; index i = r * width + c
+  const float* in;
+  const std::int64_t* from;  // null: row r
+  const std::int64_t* to;    // null: row r
+  int width;
+  float* out;
+  HOPELAB_HD void operator()(std::int64_t i) const {
+    const std::int64_t r = i / width, c = i % width;
+    const std::int64_t src = from != nullptr ? from[r] : r, dst = to != nullptr ? to[r] : r;
+    out[dst * width + c] = in[src * width + c];
+  }
+};
+
 struct SiluMul {
   float* gate;
   const float* up;
@@ -178,6 +213,23 @@ void DeviceGemm::linear(const float* x, std::int64_t rows, const DeviceLinear& w
 
 void device_rms_norm(const float* x, std::int64_t rows, int width, const float* weight, double eps, float* y) {
   for_each_index(rows, RmsNormRows{x, y, weight, width, eps});
+}
+
+void device_layer_norm(const float* x, std::int64_t rows, int width, const float* weight, const float* bias,
+                       double eps, float* y) {
+  for_each_index(rows, LayerNormRows{x, y, weight, bias, width, eps});
+}
+
+void device_quick_gelu(float* x, std::int64_t n) { for_each_index(n, QuickGelu{x}); }
+
+void device_gelu(float* x, std::int64_t n) { for_each_index(n, Gelu{x}); }
+
+void device_gather_rows(const float* table, const std::int64_t* ids, std::int64_t rows, int width, float* out) {
+  for_each_index(rows * width, CopyRows{table, ids, nullptr, width, out});
+}
+
+void device_scatter_rows(const float* rows, const std::int64_t* targets, std::int64_t n, int width, float* out) {
+  for_each_index(n * width, CopyRows{rows, nullptr, targets, width, out});
 }
 
 void device_silu_mul(float* gate, const float* up, std::int64_t n) { for_each_index(n, SiluMul{gate, up}); }

@@ -43,6 +43,16 @@ class DeviceGemm {
 
 // RMSNorm of every row. x, y: (rows, width), may be the same; weight: (width).
 void device_rms_norm(const float* x, std::int64_t rows, int width, const float* weight, double eps, float* y);
+// LayerNorm of every row. x, y: (rows, width), may be the same; weight, bias: (width).
+void device_layer_norm(const float* x, std::int64_t rows, int width, const float* weight, const float* bias,
+                       double eps, float* y);
+// In place over n values: QuickGELU and the exact GELU. x: (n).
+void device_quick_gelu(float* x, std::int64_t n);
+void device_gelu(float* x, std::int64_t n);
+// out row r <- table row ids[r]. table: (entries, width); ids: (rows), in range; out: (rows, width).
+void device_gather_rows(const float* table, const std::int64_t* ids, std::int64_t rows, int width, float* out);
+// out row targets[r] <- rows row r. rows: (n, width); targets: (n), distinct.
+void device_scatter_rows(const float* rows, const std::int64_t* targets, std::int64_t n, int width, float* out);
 // gate <- SiLU(gate) * up. gate, up: (n).
 void device_silu_mul(float* gate, const float* up, std::int64_t n);
 // x <- x + y. x, y: (n).
