@@ -5,7 +5,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build run report test test-long bench bench-vlm clean
+.PHONY: all bootstrap configure build run report test test-long bench bench-vlm bench-vlm-device clean
 
 all: build
 
@@ -46,6 +46,13 @@ bench: build
 BENCH_FLAGS ?=
 bench-vlm: build
 	@/usr/bin/python3 benchmarks/bench_vlm.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
+
+# The VLM host model beside its device backend: the CUDA build where it finds a GPU, else the
+# CPU build (docs/perf.md).
+bench-vlm-device: build
+	@cuda=$(BUILD_DIR)/benchmarks/vlm_device_bench_cuda; \
+	if [ -x $$cuda ] && $$cuda --tokens 1 --repeats 1 --decode-steps 1 --skip-host >/dev/null 2>&1; then \
+	  $$cuda $(BENCH_FLAGS); else $(BUILD_DIR)/benchmarks/vlm_device_bench $(BENCH_FLAGS); fi
 
 clean:
 	@rm -rf $(BUILD_DIR)
