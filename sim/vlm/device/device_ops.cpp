@@ -26,11 +26,17 @@
 namespace hopelab {
 namespace {
 
-// Runs body(i) for i = 0 .. n - 1 on the device.
+// Runs body(i) for i = 0 .. n - 1 on the device. On CUDA the launch does not wait for the
+// kernel: kernels and cuBLAS calls queue in order on the default stream, and copies back to the
+// host (and freeing device memory) wait for them.
 template <typename Body>
 void for_each_index(std::int64_t n, const Body& body) {
   if (n <= 0) return;
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
+  thrust::for_each_n(thrust::cuda::par_nosync, thrust::counting_iterator<std::int64_t>(0), n, body);
+#else
   thrust::for_each_n(thrust::device, thrust::counting_iterator<std::int64_t>(0), n, body);
+#endif
 }
 
 struct AddBias {  // y[r, c] += b[c]; y: (rows, out)
