@@ -115,7 +115,7 @@ int run(const Args& a) {
   const hopelab::DeviceVlmModel device(host);
   if (!a.json) {
     std::cout << "preset " << a.preset << ", " << host.method().name << ", device backend "
-              << hopelab::vlm_device_backend_name() << ", medians of " << a.repeats << " prefills and "
+              << hopelab::backend_name() << ", medians of " << a.repeats << " prefills and "
               << a.decode_steps << " decode steps\n"
               << "tokens  host prefill s  device prefill s  prefill ratio  host decode s  device decode s  "
                  "decode ratio  max |dlogit|\n";
@@ -147,7 +147,7 @@ int run(const Args& a) {
     }
   }
   if (a.json) {
-    const std::string out = "{\"benchmark\":\"vlm-device\",\"backend\":\"" + std::string(hopelab::vlm_device_backend_name()) +
+    const std::string out = "{\"benchmark\":\"vlm-device\",\"backend\":\"" + std::string(hopelab::backend_name()) +
                       "\",\"preset\":\"" + a.preset + "\",\"method\":\"" + host.method().name +
                       "\",\"repeats\":" + std::to_string(a.repeats) + ",\"decode_steps\":" +
                       std::to_string(a.decode_steps) + ",\"statistic\":\"median\",\"rows\":[" + rows + "]}";
@@ -161,8 +161,8 @@ int run(const Args& a) {
 int main(int argc, char** argv) {
   try {
     const Args args = parse_args(argc, argv);
-    if (!hopelab::vlm_device_available()) {
-      std::cerr << "vlm_device_bench: no device for backend " << hopelab::vlm_device_backend_name() << "\n";
+    if (!hopelab::backend_device_available()) {
+      std::cerr << "vlm_device_bench: no device for backend " << hopelab::backend_name() << "\n";
       return 2;
     }
     return run(args);

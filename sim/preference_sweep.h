@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "sim/backend.h"  // backend_name, backend_device_available
 #include "theory/method.h"
 #include "theory/preference.h"
 
@@ -15,12 +16,5 @@ namespace hopelab {
 // Throws InputError when weights or the allocation do not have the spectrum's P pairs.
 std::vector<double> preference_sweep(const Method& method, const std::vector<Offset3>& offsets,
                                      const std::vector<double>& weights);
-
-// "cpu-omp" or "cuda": the backend this library was compiled for.
-const char* backend_name();
-
-// Whether the backend can run here: always on CPU; on CUDA, whether a device is visible
-// (false, not an abort, without a driver or a GPU).
-bool backend_device_available();
 
 }  // namespace hopelab

@@ -14,10 +14,6 @@
 #include "sim/vlm/vlm_positions.h"
 #include "theory/input_error.h"
 
-#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
-#include <cuda_runtime_api.h>
-#endif
-
 namespace hopelab {
 
 struct DeviceLayer {
@@ -258,25 +254,5 @@ std::vector<std::int64_t> DeviceVlmModel::generate(const VlmInput& input, int ma
   return greedy_tokens(prefill(input, &cache, options), max_new_tokens, host_.config().eos_token_id,
                        [&](std::int64_t token) { return decode(token, &cache); });
 }
-
-#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
-
-const char* vlm_device_backend_name() { return "cuda"; }
-
-bool vlm_device_available() {
-  int count = 0;
-  if (cudaGetDeviceCount(&count) != cudaSuccess) {
-    (void)cudaGetLastError();  // clear it, so later calls do not report it
-    return false;
-  }
-  return count > 0;
-}
-
-#else
-
-const char* vlm_device_backend_name() { return "cpu-omp"; }
-bool vlm_device_available() { return true; }
-
-#endif
 
 }  // namespace hopelab

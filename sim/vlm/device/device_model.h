@@ -10,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "sim/backend.h"  // backend_name(), backend_device_available(): which build is linked
 #include "sim/vlm/vlm_model.h"
 
 namespace hopelab {
@@ -67,10 +68,5 @@ class DeviceVlmModel {
   const VlmModel& host_;
   std::unique_ptr<DeviceWeights> weights_;
 };
-
-// "cuda" or "cpu-omp": the build this program links.
-const char* vlm_device_backend_name();
-// Whether the backend can run here: a CUDA device is present (always true for cpu-omp).
-bool vlm_device_available();
 
 }  // namespace hopelab
