@@ -8,10 +8,18 @@
 # upward include ("sim/..." from theory) fails to compile. tests/layering checks this.
 
 function(hopelab_layer_include_root layer out_var)
-  set(root ${CMAKE_BINARY_DIR}/include_roots/${layer})
+  hopelab_include_root(${layer} ${layer} ${CMAKE_SOURCE_DIR}/${layer} root)
+  set(${out_var} ${root} PARENT_SCOPE)
+endfunction()
+
+# The same for a library inside a layer (experiments/params, experiments/kinds, ...): a root
+# named `root_name` holding one link `prefix` -> `source_dir`, so that its headers are
+# "prefix/..." and only targets that link the library see them.
+function(hopelab_include_root root_name prefix source_dir out_var)
+  set(root ${CMAKE_BINARY_DIR}/include_roots/${root_name})
   file(MAKE_DIRECTORY ${root})
-  if(NOT EXISTS ${root}/${layer})
-    file(CREATE_LINK ${CMAKE_SOURCE_DIR}/${layer} ${root}/${layer} SYMBOLIC)
+  if(NOT EXISTS ${root}/${prefix})
+    file(CREATE_LINK ${source_dir} ${root}/${prefix} SYMBOLIC)
   endif()
   set(${out_var} ${root} PARENT_SCOPE)
 endfunction()

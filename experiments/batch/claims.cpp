@@ -7,13 +7,23 @@
 #include <optional>
 #include <ostream>
 
-#include "cli_output.h"
+#include "kinds/base_bound.h"
+#include "kinds/first_violation.h"
+#include "kinds/mc_preference.h"
+#include "kinds/preference.h"
+#include "kinds/sign_flip.h"
+#include "output/cli_output.h"
 #include "theory/base_bound.h"
 
 namespace hopelab::batch {
 
 namespace {
 
+namespace mc_preference = kinds::mc_preference;
+namespace base_bound_data = kinds::base_bound;
+namespace first_violation = kinds::first_violation;
+namespace preference = kinds::preference;
+namespace sign_flip = kinds::sign_flip;
 using results::Dataset;
 using results::RunRecord;
 
@@ -29,14 +39,14 @@ struct RuleInfo {
 
 const std::vector<RuleInfo>& rules() {
   static const std::vector<RuleInfo> table = {
-      {"monte-carlo-agrees", {"mc-preference"}, 0, false, false},
+      {"monte-carlo-agrees", {kinds::mc_preference_kind().name()}, 0, false, false},
       {"value-equals", {}, 0, true, true},
-      {"bound-feasible", {"base-bound"}, 0, true, false},
-      {"bound-minimal", {"base-bound"}, 0, true, false},
-      {"never-violated", {"first-violation"}, 0, false, false},
-      {"violated-before", {"first-violation"}, 0, true, false},
-      {"dominates", {"preference"}, 2, false, false},
-      {"sign-flip-lemma", {"sign-flip"}, 0, false, false},
+      {"bound-feasible", {kinds::base_bound_kind().name()}, 0, true, false},
+      {"bound-minimal", {kinds::base_bound_kind().name()}, 0, true, false},
+      {"never-violated", {kinds::first_violation_kind().name()}, 0, false, false},
+      {"violated-before", {kinds::first_violation_kind().name()}, 0, true, false},
+      {"dominates", {kinds::preference_kind().name()}, 2, false, false},
+      {"sign-flip-lemma", {kinds::sign_flip_kind().name()}, 0, false, false},
       {"assumption", {}, 2, false, false},
   };
   return table;
@@ -162,8 +172,8 @@ Outcome monte_carlo_agrees(const ClaimFields&, const RunRecords& runs) {
   double max_z = 0.0, z_bound = 0.0, lo = INFINITY, hi = -INFINITY, mc_lo = INFINITY, mc_hi = -INFINITY;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
-      const auto verdict = values(*r, "verdict"), z = values(*r, "z"), theory = values(*r, "theory"),
-                 mean = values(*r, "mean");
+      const auto verdict = values(*r, mc_preference::kVerdict.name), z = values(*r, mc_preference::kZ.name),
+                 theory = values(*r, mc_preference::kTheory.name), mean = values(*r, mc_preference::kMean.name);
       if (!verdict || !z || !theory || !mean) return not_available("unit " + text_attribute(*r, "unit") + " lacks datasets");
       z_bound = std::max(z_bound, number_attribute(*r, "z_bound", 0.0));
       for (size_t j = 0; j < verdict->size(); ++j) {
@@ -222,7 +232,8 @@ Outcome base_bound(const ClaimFields& f, const RunRecords& runs, bool minimal) {
   double lo = INFINITY, hi = 0.0;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
-      const auto base = values(*r, "base"), max_distance = values(*r, "max_distance");
+      const auto base = values(*r, base_bound_data::kBase.name);
+      const auto max_distance = values(*r, base_bound_data::kMaxDistance.name);
       if (!base || !max_distance || base->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no base");
       const auto head_dim = static_cast<int>(number_attribute(*r, "head_dim", 128));
       const auto m = static_cast<std::int64_t>(max_distance->front());
@@ -259,7 +270,8 @@ Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
   std::vector<std::pair<std::string, std::string>> items;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
-      const auto fv = values(*r, "first_violation"), proven = values(*r, "proven_never");
+      const auto fv = values(*r, first_violation::kFirstViolation.name);
+      const auto proven = values(*r, first_violation::kProvenNever.name);
       if (!fv || fv->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no first_violation");
       const double m = fv->front();
       const bool ok = never ? m < 0 : (m >= 1 && m <= *f.expected);
@@ -278,8 +290,8 @@ Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
 Outcome dominates(const ClaimFields& f, const RunRecords& runs) {
   const std::string dataset = f.dataset.empty() ? "value" : f.dataset;
   const auto column = [&](const RunRecord& r) -> std::optional<std::vector<double>> {
-    if (dataset == "value") return values(r, "value");
-    const auto all = values(r, "by_axis");
+    if (dataset == "value") return values(r, preference::kValue.name);
+    const auto all = values(r, preference::kByAxis.name);
     if (!all) return std::nullopt;
     const size_t axis = dataset.back() == 't' ? 0 : dataset.back() == 'h' ? 1 : 2;
     std::vector<double> out;
@@ -319,7 +331,7 @@ Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
   std::string drop_at;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
-      const auto theta = values(*r, "theta"), p = values(*r, "probability"), threshold = values(*r, "threshold");
+      const auto theta = values(*r, sign_flip::kTheta.name), p = values(*r, sign_flip::kProbability.name), threshold = values(*r, sign_flip::kThreshold.name);
       if (!theta || !p || !threshold || threshold->empty()) return not_available("unit lacks sign-flip datasets");
       const double length = number_attribute(*r, "context_length", 0.0);
       std::vector<std::pair<double, double>> rows;

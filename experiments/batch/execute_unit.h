@@ -1,6 +1,6 @@
 #pragma once
-// One work unit of an experiment, computed by the same theory/ and sim/ functions the CLI
-// commands call (no new math), as a RunRecord: its settings as attributes (the spec fields'
+// One work unit of an experiment, computed by its kind (kinds/registry.h) with the theory/ and
+// sim/ functions the CLI commands call (no new math), as a RunRecord: its settings as attributes (the spec fields'
 // visitor), the kind, unit name, seed and `seconds`, and its results as datasets with units.
 // docs/usage.md ("Batch experiments") lists the datasets of each kind.
 

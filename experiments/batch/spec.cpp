@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -13,6 +12,7 @@
 
 #include "batch/claims.h"
 #include "batch/execute_unit.h"
+#include "kinds/registry.h"
 #include "theory/input_error.h"
 
 namespace hopelab::batch {
@@ -110,53 +110,30 @@ struct TomlReader {
   const Sources& sources;
   std::set<std::string>& used;
   template <class T>
-  void operator()(const char* key, T& field, const char*) {
-    const auto it = sources.find(key);
+  void operator()(const params::Field& f, T& field) {
+    const auto it = sources.find(f.name);
     if (it == sources.end()) return;
-    used.insert(key);
+    used.insert(f.name);
     read(file, it->second, field);
   }
 };
 
-// ---- the key-listing and printing visitors --------------------------------------------------
-
-struct KeyLister {
-  std::vector<std::string>& keys;
-  template <class T>
-  void operator()(const char* key, T&, const char*) {
-    keys.emplace_back(key);
-  }
-};
-
-std::string value_text(std::int64_t v) { return std::to_string(v); }
-std::string value_text(double v) { return number_name(v); }
-std::string value_text(bool v) { return v ? "true" : "false"; }
-std::string value_text(const std::vector<double>& v) {
-  std::string text;
-  for (size_t k = 0; k < v.size(); ++k) text += (k ? "_" : "") + number_name(v[k]);
-  return text;
-}
-
-std::string value_text(const std::vector<std::string>& v) {
-  std::string text;
-  for (size_t k = 0; k < v.size(); ++k) text += (k ? "," : "") + v[k];
-  return text;
-}
+// ---- the printing visitor: "key=value" of every set field --------------------------------------
 
 struct Printer {
   std::map<std::string, std::string>& text;
   std::vector<std::string>* ordered = nullptr;
   template <class T>
-  void operator()(const char* key, T& field, const char*) {
-    put(key, value_text(field));
+  void operator()(const params::Field& f, T& field) {
+    put(f.name, params::value_text(field));
   }
-  void operator()(const char* key, std::string& field, const char*) {
-    text[key] = field;
-    if (ordered && !field.empty()) ordered->push_back(std::string(key) + "=" + field);
+  void operator()(const params::Field& f, std::string& field) {
+    text[f.name] = field;
+    if (ordered && !field.empty()) ordered->push_back(std::string(f.name) + "=" + field);
   }
   template <class T>
-  void operator()(const char* key, std::optional<T>& field, const char*) {
-    if (field) put(key, value_text(*field));
+  void operator()(const params::Field& f, std::optional<T>& field) {
+    if (field) put(f.name, params::value_text(*field));
   }
   void put(const char* key, const std::string& value) {
     text[key] = value;
@@ -164,51 +141,10 @@ struct Printer {
   }
 };
 
-// ---- kinds ------------------------------------------------------------------------------------
-
-UnitSpec default_spec(size_t kind) {
-  switch (kind) {
-    case 0: return PreferenceSpec{};
-    case 1: return FirstViolationSpec{};
-    case 2: return BaseBoundSpec{};
-    case 3: return CriticalLengthSpec{};
-    case 4: return SignFlipSpec{};
-    case 5: return McPreferenceSpec{};
-    case 6: return McWinProbSpec{};
-    case 7: return McRetrievalSpec{};
-    case 8: return FlatteningSpec{};
-    case 9: return CosineMapSpec{};
-    case 10: return PhaseErrorSpec{};
-    default: return VlmFrameMatchSpec{};
-  }
-}
-
-std::vector<std::string> field_keys(UnitSpec spec) {
+std::vector<std::string> field_keys(const kinds::Kind& kind) {
   std::vector<std::string> keys;
-  std::visit([&](auto& s) { visit_fields(s, KeyLister{keys}); }, spec);
+  for (const params::FieldInfo& f : kind.schema()) keys.push_back(f.name);
   return keys;
-}
-
-// The budget: a Monte Carlo unit's samples times [experiment] samples_factor (checked for overflow).
-void scale_samples(UnitSpec& spec, std::int64_t factor, const std::string& file, const std::string& at) {
-  const auto scale = [&](std::int64_t& samples) {
-    if (samples > std::numeric_limits<std::int64_t>::max() / factor) {
-      fail(file, at + ".samples", "times samples_factor " + std::to_string(factor) + " overflows");
-    }
-    samples *= factor;
-  };
-  if (auto* s = std::get_if<McPreferenceSpec>(&spec)) scale(s->sampling.samples);
-  if (auto* s = std::get_if<McWinProbSpec>(&spec)) scale(s->sampling.samples);
-  if (auto* s = std::get_if<McRetrievalSpec>(&spec)) scale(s->samples);
-}
-
-// Keys a run of this kind must set (in the run or its sweep).
-std::vector<std::string> required_keys(const std::string& kind) {
-  if (kind == "base-bound") return {"context_length"};
-  if (kind == "sign-flip") return {"method", "context_length"};
-  if (kind == "mc-retrieval") return {"method", "frames"};
-  if (kind == "flattening" || kind == "vlm-frame-match") return {};
-  return {"method"};
 }
 
 bool valid_run_name(const std::string& name) {
@@ -249,14 +185,26 @@ std::vector<std::string> keys_in_file_order(const toml::table& table) {
   return out;
 }
 
+void refuse_unused(const std::string& file, const Sources& sources, const std::set<std::string>& used,
+                   const std::string& owner) {
+  for (const auto& [key, source] : sources) {
+    if (used.count(key) == 0) fail(file, source.path, "unknown key for " + owner);
+  }
+}
+
 // Reads `sources` into `fields`; any key the fields do not list is an unknown key.
 template <class Fields>
 void read_fields(const std::string& file, const Sources& sources, Fields& fields, const std::string& owner) {
   std::set<std::string> used;
   visit_fields(fields, TomlReader{file, sources, used});
-  for (const auto& [key, source] : sources) {
-    if (used.count(key) == 0) fail(file, source.path, "unknown key for " + owner);
-  }
+  refuse_unused(file, sources, used, owner);
+}
+
+void read_settings(const std::string& file, const Sources& sources, kinds::Settings& settings,
+                   const std::string& owner) {
+  std::set<std::string> used;
+  kinds::visit_settings(settings, TomlReader{file, sources, used});
+  refuse_unused(file, sources, used, owner);
 }
 
 std::uint64_t checked_seed(const std::string& file, const Sources& sources, std::int64_t seed) {
@@ -265,17 +213,13 @@ std::uint64_t checked_seed(const std::string& file, const Sources& sources, std:
 }
 
 // The run's own seed field when its kind has one and it is set.
-std::optional<std::int64_t> run_seed(UnitSpec& spec) {
+std::optional<std::int64_t> run_seed(const kinds::Settings& settings) {
   std::optional<std::int64_t> seed;
-  std::visit(
-      [&](auto& s) {
-        visit_fields(s, [&](const char* key, auto& field, const char*) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::optional<std::int64_t>>) {
-            if (std::string(key) == "seed") seed = field;
-          }
-        });
-      },
-      spec);
+  kinds::for_each_field(settings, [&](const params::Field& f, auto& field) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::optional<std::int64_t>>) {
+      if (std::string(f.name) == "seed") seed = field;
+    }
+  });
   return seed;
 }
 
@@ -293,15 +237,9 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
   if (!valid_run_name(name)) fail(file, at + ".name", "expected [a-z0-9_-]+, got \"" + name + "\"");
   if (!run_names.insert(name).second) fail(file, at + ".name", "duplicate run name \"" + name + "\"");
   const std::string kind = required_string("kind");
-  const auto& kinds = kind_names();
-  const auto kind_it = std::find(kinds.begin(), kinds.end(), kind);
-  if (kind_it == kinds.end()) {
-    std::string list;
-    for (const auto& k : kinds) list += (list.empty() ? "" : ", ") + k;
-    fail(file, at + ".kind", "expected one of " + list + ", got \"" + kind + "\"");
-  }
-  const size_t kind_index = static_cast<size_t>(kind_it - kinds.begin());
-  const std::vector<std::string> fields = field_keys(default_spec(kind_index));
+  const kinds::Kind* kind_of = kinds::find_kind(kind);
+  if (kind_of == nullptr) fail(file, at + ".kind", "expected one of " + kinds::kind_list() + ", got \"" + kind + "\"");
+  const std::vector<std::string> fields = field_keys(*kind_of);
   const auto is_field = [&](const std::string& key) { return std::count(fields.begin(), fields.end(), key) > 0; };
 
   Sources base;
@@ -325,7 +263,7 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
       sweep.emplace_back(key, array);
     }
   }
-  for (const std::string& key : required_keys(kind)) {
+  for (const std::string& key : kind_of->required()) {
     const bool swept = std::any_of(sweep.begin(), sweep.end(), [&](const auto& s) { return s.first == key; });
     if (!base.count(key) && !swept) fail(file, at + "." + key, "required for kind " + kind);
   }
@@ -343,13 +281,17 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
     unit.run_index = run_index;
     unit.run = name;
     unit.kind = kind;
-    unit.spec = default_spec(kind_index);
-    std::visit([&](auto& s) { read_fields(file, sources, s, "kind " + kind); }, unit.spec);
-    scale_samples(unit.spec, ex.fields.samples_factor, file, at);
-    const std::optional<std::int64_t> seed = run_seed(unit.spec);
+    unit.settings = kinds::UnitSettings(kind_of->defaults());
+    read_settings(file, sources, *unit.settings, "kind " + kind);
+    try {
+      unit.settings->scale_samples(ex.fields.samples_factor);
+    } catch (const InputError& e) {
+      fail(file, at + ".samples", e.what());
+    }
+    const std::optional<std::int64_t> seed = run_seed(*unit.settings);
     unit.seed = seed ? checked_seed(file, sources, *seed) : static_cast<std::uint64_t>(ex.fields.seed);
     std::map<std::string, std::string> text;
-    std::visit([&](auto& s) { visit_fields(s, Printer{text}); }, unit.spec);
+    kinds::visit_settings(*unit.settings, Printer{text});
     unit.name = name;
     for (size_t k = 0; k < sweep.size(); ++k) {
       unit.name += (k ? "," : "/") + sweep[k].first + "=" + text[sweep[k].first];
@@ -378,9 +320,9 @@ void read_claim(Experiment& ex, const toml::node& node, std::int64_t index, std:
   Claim claim;
   claim.index = index;
   read_fields(ex.path, sources, claim.fields, "[[claim]]");
+  std::map<std::string, std::string> text;
+  visit_fields(claim.fields, Printer{text});
   for (const char* key : {"id", "statement", "source", "rule"}) {
-    std::map<std::string, std::string> text;
-    visit_fields(claim.fields, Printer{text});
     if (text[key].empty()) fail(ex.path, at + "." + key, "required (a non-empty string)");
   }
   if (claim.fields.runs.empty()) fail(ex.path, at + ".runs", "required (a non-empty array of run names)");
@@ -394,41 +336,6 @@ void read_claim(Experiment& ex, const toml::node& node, std::int64_t index, std:
 }
 
 }  // namespace
-
-const std::vector<std::string>& kind_names() {
-  static const std::vector<std::string> names = {"preference",  "first-violation", "base-bound",  "critical-length",
-                                                 "sign-flip",   "mc-preference",   "mc-win-prob", "mc-retrieval",
-                                                 "flattening",  "cosine-map",      "phase-error",
-                                                 "vlm-frame-match"};
-  return names;
-}
-
-std::string number_name(double value) {
-  // Drops the exponent's "+" and leading zeros: "1e+06" -> "1e6", "2.5e-05" -> "2.5e-5".
-  const auto bare_exponent = [](std::string text) {
-    const size_t e = text.find('e');
-    if (e == std::string::npos) return text;
-    std::string exponent = text.substr(e + 1);
-    const bool negative = exponent[0] == '-';
-    exponent.erase(0, exponent[0] == '+' || exponent[0] == '-' ? 1 : 0);
-    exponent.erase(0, std::min(exponent.find_first_not_of('0'), exponent.size() - 1));
-    return text.substr(0, e) + "e" + (negative ? "-" : "") + exponent;
-  };
-  char buffer[48];
-  std::snprintf(buffer, sizeof buffer, "%.15g", value);
-  const std::string plain = bare_exponent(buffer);
-  // Scientific form with the mantissa's trailing zeros dropped: 10000 -> "1e4".
-  std::snprintf(buffer, sizeof buffer, "%.14e", value);
-  std::string scientific = buffer;
-  const size_t e = scientific.find('e');
-  std::string mantissa = scientific.substr(0, e);
-  if (mantissa.find('.') != std::string::npos) {
-    mantissa.erase(mantissa.find_last_not_of('0') + 1);
-    if (mantissa.back() == '.') mantissa.pop_back();
-  }
-  scientific = bare_exponent(mantissa + scientific.substr(e));
-  return scientific.size() < plain.size() ? scientific : plain;
-}
 
 Experiment parse_spec(const std::string& path) { return parse_spec_text(read_text(path), path); }
 
@@ -521,8 +428,7 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
 std::vector<std::string> unit_settings(const WorkUnit& unit) {
   std::map<std::string, std::string> text;
   std::vector<std::string> ordered;
-  UnitSpec spec = unit.spec;
-  std::visit([&](auto& s) { visit_fields(s, Printer{text, &ordered}); }, spec);
+  kinds::for_each_field(*unit.settings, Printer{text, &ordered});
   return ordered;
 }
 

@@ -15,7 +15,9 @@
 #include <string>
 #include <vector>
 
-#include "batch/spec_fields.h"
+#include "batch/claim_fields.h"
+#include "kinds/kind.h"
+#include "params/experiment.h"
 
 namespace hopelab::batch {
 
@@ -23,11 +25,11 @@ struct WorkUnit {
   std::int64_t index = 0;     // unit_index: position in the expansion order
   std::int64_t run_index = 0; // the [[run]] it comes from (0-based)
   std::string run;            // the run's name
-  std::string kind;           // "preference", ..., "mc-retrieval"
+  std::string kind;           // "preference", ..., "mc-retrieval" (kinds/registry.h)
   std::string name;           // fv/method=mrope,base=1e4
   std::string group;          // /runs/fv__method-mrope__base-1e4
   std::uint64_t seed = 0;     // Philox seed (the run's, else the experiment's)
-  UnitSpec spec;
+  kinds::UnitSettings settings;  // of that kind
 };
 
 // A [[claim]] table, checked after the units (batch/claims.h).
@@ -39,13 +41,10 @@ struct Claim {
 struct Experiment {
   std::string path;  // the spec file as given
   std::string text;  // its full text (provenance, and the resume check)
-  ExperimentFields fields;
+  params::ExperimentParams fields;
   std::vector<WorkUnit> units;
   std::vector<Claim> claims;  // validated against the runs (rule, runs, parameters)
 };
-
-// The kinds a run may have, in UnitSpec's order.
-const std::vector<std::string>& kind_names();
 
 // Reads, expands and validates a spec. Throws InputError with one line naming the file, the
 // key (run[2].base, run[0].sweep.method[1], ...) and what was expected.
@@ -60,7 +59,6 @@ Experiment parse_spec_text(const std::string& text, const std::string& path);
 // fields and empty strings left out.
 std::vector<std::string> unit_settings(const WorkUnit& unit);
 
-// Shortest text of a field value, as used in unit names.
-std::string number_name(double value);
+using params::number_name;
 
 }  // namespace hopelab::batch

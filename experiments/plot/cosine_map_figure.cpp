@@ -6,6 +6,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "kinds/cosine_map.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -23,10 +24,10 @@ struct Panel {
 Panel panel_of(const results::RunRecord& run) {
   Panel p;
   p.label = {string_attribute(run, "method", sweep_label(run))};
-  p.distance = dataset_numbers(run, "distance");
-  p.pair = dataset_numbers(run, "pair");
-  p.zero = dataset_numbers(run, "zero_frequency");
-  p.cosine = dataset_numbers(run, "cosine");
+  p.distance = dataset_numbers(run, kinds::cosine_map::kDistance.name);
+  p.pair = dataset_numbers(run, kinds::cosine_map::kPair.name);
+  p.zero = dataset_numbers(run, kinds::cosine_map::kZeroFrequency.name);
+  p.cosine = dataset_numbers(run, kinds::cosine_map::kCosine.name);
   p.zero.resize(p.pair.size(), 0.0);
   if (p.cosine.size() != p.pair.size() * p.distance.size()) p.cosine.assign(p.pair.size() * p.distance.size(), std::nan(""));
   if (std::any_of(p.zero.begin(), p.zero.end(), [](double z) { return z != 0; })) p.label.push_back("(zero freq.)");
@@ -150,8 +151,9 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> cosine_map_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == "cosine-map" && !dataset_numbers(r, "pair").empty() &&
-                !dataset_numbers(r, "distance").empty();
+         return string_attribute(r, "kind") == kinds::cosine_map_kind().name() &&
+                !dataset_numbers(r, kinds::cosine_map::kPair.name).empty() &&
+                !dataset_numbers(r, kinds::cosine_map::kDistance.name).empty();
        })) {
     figures.push_back(figure_of(run.run, run.units));
   }

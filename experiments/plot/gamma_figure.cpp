@@ -6,6 +6,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "kinds/preference.h"
+#include "kinds/mc_preference.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -40,11 +42,11 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
   double lo = 0, hi = 0, y_lo = 0, y_hi = 0;  // y over m > 0, zero included
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
-    const bool mc = string_attribute(r, "kind") == "mc-preference";
-    const std::vector<double> distance = dataset_numbers(r, "distance");
-    const std::vector<double> closed = dataset_numbers(r, mc ? "theory" : "value");
-    const std::vector<double> mean = dataset_numbers(r, "mean");
-    const std::vector<double> se = dataset_numbers(r, "standard_error");
+    const bool mc = string_attribute(r, "kind") == kinds::mc_preference_kind().name();
+    const std::vector<double> distance = dataset_numbers(r, kinds::preference::kDistance.name);
+    const std::vector<double> closed = dataset_numbers(r, mc ? kinds::mc_preference::kTheory.name : kinds::preference::kValue.name);
+    const std::vector<double> mean = dataset_numbers(r, kinds::mc_preference::kMean.name);
+    const std::vector<double> se = dataset_numbers(r, kinds::mc_preference::kStandardError.name);
     const double z = number_attribute(r, "z_bound", 3.0);
     data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
     for (std::size_t k = 0; k < distance.size(); ++k) {
@@ -105,7 +107,7 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
       const results::RunRecord& r = *units[i];
       if (number_attribute(r, "gamma", std::nan("")) != gammas[c]) continue;
       const std::string block = "data index " + std::to_string(i);
-      if (string_attribute(r, "kind") == "mc-preference") {
+      if (string_attribute(r, "kind") == kinds::mc_preference_kind().name()) {
         g << ", \\\n       " << block << " using (x($1)):3:4 with yerrorbars" << ls << " lw 1.5 pt 6 ps 1.3";
       } else {
         g << ", \\\n       " << block << " using (x($1)):2 with lines" << ls << " lw 1.5";

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "kinds/mc_preference.h"
+#include "kinds/phase_error.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -40,11 +42,11 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
   std::string unit;
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
-    const std::vector<double> distance = dataset_numbers(r, "distance");
-    const std::vector<double> z = dataset_numbers(r, "z");
+    const std::vector<double> distance = dataset_numbers(r, kinds::mc_preference::kDistance.name);
+    const std::vector<double> z = dataset_numbers(r, kinds::mc_preference::kZ.name);
     const double b = number_attribute(r, "z_bound", std::nan(""));
     bound = std::max(bound, b);
-    if (unit.empty()) unit = dataset_unit(r, "distance");
+    if (unit.empty()) unit = dataset_unit(r, kinds::mc_preference::kDistance.name);
     data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
     for (std::size_t k = 0; k < distance.size() && k < z.size(); ++k) {
       const double a = std::fabs(z[k]);
@@ -98,7 +100,8 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
 std::vector<Figure> phase_error_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == "phase-error" && !dataset_numbers(r, "distance").empty();
+         return string_attribute(r, "kind") == kinds::phase_error_kind().name() &&
+                !dataset_numbers(r, kinds::phase_error::kDistance.name).empty();
        })) {
     Figure f;
     f.name = "phase_error_" + run.run;
@@ -111,9 +114,9 @@ std::vector<Figure> phase_error_figures(const results::ResultsFile& file) {
     double lo = 0, hi = 0, e_lo = 0, e_hi = 0;
     for (std::size_t i = 0; i < run.units.size(); ++i) {
       const results::RunRecord& r = *run.units[i];
-      const std::vector<double> distance = dataset_numbers(r, "distance");
-      const std::vector<double> error = dataset_numbers(r, "max_error");
-      const std::vector<double> theta_max = dataset_numbers(r, "theta_max");
+      const std::vector<double> distance = dataset_numbers(r, kinds::phase_error::kDistance.name);
+      const std::vector<double> error = dataset_numbers(r, kinds::phase_error::kMaxError.name);
+      const std::vector<double> theta_max = dataset_numbers(r, kinds::phase_error::kThetaMax.name);
       const double theta = theta_max.empty() ? std::nan("") : theta_max[0];
       data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
       for (std::size_t k = 0; k < distance.size() && k < error.size(); ++k) {

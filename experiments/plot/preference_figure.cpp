@@ -5,6 +5,8 @@
 #include <cmath>
 #include <sstream>
 
+#include "kinds/preference.h"
+#include "kinds/mc_preference.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -25,15 +27,15 @@ struct Curve {
 Curve curve_of(const results::RunRecord& run) {
   Curve c;
   c.label = sweep_label(run);
-  c.distance = dataset_numbers(run, "distance");
-  c.monte_carlo = string_attribute(run, "kind") == "mc-preference";
-  c.closed_form = dataset_numbers(run, c.monte_carlo ? "theory" : "value");
+  c.distance = dataset_numbers(run, kinds::preference::kDistance.name);
+  c.monte_carlo = string_attribute(run, "kind") == kinds::mc_preference_kind().name();
+  c.closed_form = dataset_numbers(run, c.monte_carlo ? kinds::mc_preference::kTheory.name : kinds::preference::kValue.name);
   c.mean.assign(c.distance.size(), std::nan(""));
   c.halfwidth = c.mean;
   if (c.monte_carlo) {
     const double z = number_attribute(run, "z_bound", 3.0);
-    const std::vector<double> mean = dataset_numbers(run, "mean");
-    const std::vector<double> se = dataset_numbers(run, "standard_error");
+    const std::vector<double> mean = dataset_numbers(run, kinds::mc_preference::kMean.name);
+    const std::vector<double> se = dataset_numbers(run, kinds::mc_preference::kStandardError.name);
     for (std::size_t i = 0; i < c.distance.size() && i < mean.size() && i < se.size(); ++i) {
       c.mean[i] = mean[i];
       c.halfwidth[i] = z * se[i];
@@ -149,7 +151,7 @@ std::vector<Figure> preference_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
          const std::string kind = string_attribute(r, "kind");
-         const std::vector<double> distance = dataset_numbers(r, "distance");
+         const std::vector<double> distance = dataset_numbers(r, kinds::preference::kDistance.name);
          return (kind == "preference" || kind == "mc-preference") &&
                 std::any_of(distance.begin(), distance.end(), [](double m) { return m > 0; });
        })) {

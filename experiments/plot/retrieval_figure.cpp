@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "kinds/mc_retrieval.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -27,9 +28,9 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
     const double f = number_attribute(*r, "frames", std::nan(""));
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
     if (std::find(frames.begin(), frames.end(), f) == frames.end()) frames.push_back(f);
-    const std::vector<double> depth = dataset_numbers(*r, "depth");
-    const std::vector<double> hit = dataset_numbers(*r, "hit_rate");
-    const std::vector<double> se = dataset_numbers(*r, "hit_standard_error");
+    const std::vector<double> depth = dataset_numbers(*r, kinds::mc_retrieval::kDepth.name);
+    const std::vector<double> hit = dataset_numbers(*r, kinds::mc_retrieval::kHitRate.name);
+    const std::vector<double> se = dataset_numbers(*r, kinds::mc_retrieval::kHitStandardError.name);
     for (std::size_t k = 0; k < depth.size() && k < hit.size() && k < se.size(); ++k) {
       if (std::find(depths.begin(), depths.end(), depth[k]) == depths.end()) depths.push_back(depth[k]);
       cells[method][{f, depth[k]}] = Cell{hit[k], se[k]};
@@ -98,7 +99,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> retrieval_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == "mc-retrieval";
+         return string_attribute(r, "kind") == kinds::mc_retrieval_kind().name();
        })) {
     figures.push_back(figure_of(run.run, run.units));
   }

@@ -8,6 +8,7 @@
 #include <map>
 #include <sstream>
 
+#include "kinds/first_violation.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -47,8 +48,8 @@ std::string label_without(const results::RunRecord& run, const std::string& key,
 Point point_of(const results::RunRecord& run, const std::string& key) {
   Point p;
   p.x = number_attribute(run, key, std::nan(""));
-  const std::vector<double> first = dataset_numbers(run, "first_violation");
-  const std::vector<double> never = dataset_numbers(run, "proven_never");
+  const std::vector<double> first = dataset_numbers(run, kinds::first_violation::kFirstViolation.name);
+  const std::vector<double> never = dataset_numbers(run, kinds::first_violation::kProvenNever.name);
   if (!first.empty() && first[0] >= 1) {
     p.distance = first[0];
   } else if (!never.empty() && never[0] == 1) {
@@ -77,7 +78,7 @@ Figure violation_figure(const std::string& name, const std::string& description,
     auto it = std::find_if(curves.begin(), curves.end(), [&](const Curve& c) { return c.label == label; });
     if (it == curves.end()) it = curves.insert(curves.end(), Curve{label, {}});
     it->points.push_back(point_of(*r, axes.key));
-    if (unit.empty()) unit = dataset_unit(*r, "first_violation");
+    if (unit.empty()) unit = dataset_unit(*r, kinds::first_violation::kFirstViolation.name);
   }
   double lo = 0, hi = 0, x_lo = 0, x_hi = 0;
   bool first_x = true;
@@ -179,7 +180,7 @@ Figure violation_figure(const std::string& name, const std::string& description,
   return f;
 }
 
-bool is_first_violation(const results::RunRecord& r) { return string_attribute(r, "kind") == "first-violation"; }
+bool is_first_violation(const results::RunRecord& r) { return string_attribute(r, "kind") == kinds::first_violation_kind().name(); }
 
 // The distinct values of attribute `key` among `units`.
 std::size_t distinct(const std::vector<const results::RunRecord*>& units, const std::string& key) {

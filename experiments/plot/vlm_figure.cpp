@@ -7,6 +7,7 @@
 #include <cmath>
 #include <sstream>
 
+#include "kinds/vlm_frame_match.h"
 #include "plot/figures.h"
 
 namespace hopelab::plot {
@@ -32,7 +33,7 @@ std::string label_of(const results::RunRecord& run) {
   const double delta = number_attribute(run, "delta", std::nan(""));
   if (!std::isnan(gamma)) label += ", γ = " + format_number(gamma);
   if (!std::isnan(delta)) label += ", δ = " + format_number(delta);
-  const std::vector<double> spatial = dataset_numbers(run, "spatial_score");
+  const std::vector<double> spatial = dataset_numbers(run, kinds::vlm_frame_match::kSpatialScore.name);
   if (!spatial.empty() && std::all_of(spatial.begin(), spatial.end(), [](double v) { return v == 0; })) {
     label += " (1D: all pairs t)";  // one position per token: every pair counts as temporal
   }
@@ -68,10 +69,10 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   double worst = 0;  // max over points of |model - closed| / tolerance
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
-    const std::vector<double> apart = dataset_numbers(r, "frames_apart");
-    const std::vector<double> model = head_zero(r, "log_ratio"), closed = head_zero(r, "log_ratio_closed");
-    const std::vector<double> tolerance = head_zero(r, "tolerance"), temporal = head_zero(r, "temporal_score");
-    const std::vector<double> spatial = head_zero(r, "spatial_score");
+    const std::vector<double> apart = dataset_numbers(r, kinds::vlm_frame_match::kFramesApart.name);
+    const std::vector<double> model = head_zero(r, kinds::vlm_frame_match::kLogRatio.name), closed = head_zero(r, kinds::vlm_frame_match::kLogRatioClosed.name);
+    const std::vector<double> tolerance = head_zero(r, kinds::vlm_frame_match::kTolerance.name), temporal = head_zero(r, kinds::vlm_frame_match::kTemporalScore.name);
+    const std::vector<double> spatial = head_zero(r, kinds::vlm_frame_match::kSpatialScore.name);
     data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
     const auto at = [](const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : std::nan(""); };
     for (std::size_t k = 0; k < apart.size(); ++k) {
@@ -152,7 +153,8 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> vlm_frame_match_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == "vlm-frame-match" && !dataset_numbers(r, "frames_apart").empty();
+         return string_attribute(r, "kind") == kinds::vlm_frame_match_kind().name() &&
+                !dataset_numbers(r, kinds::vlm_frame_match::kFramesApart.name).empty();
        })) {
     figures.push_back(figure_of(run.run, run.units));
   }

@@ -8,7 +8,7 @@
 
 #include <hdf5.h>
 
-#include "hdf5_handles.h"
+#include "results/hdf5_handles.h"
 
 namespace hopelab::results::detail {
 

@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "experiments/empirical_pool.h"
+#include "results/empirical_pool.h"
 #include "hdf5_writer.h"
 #include "kernels/normal.h"
 #include "theory/input_error.h"

@@ -23,7 +23,7 @@
 #include <omp.h>
 
 #include "empirical_fixtures.h"
-#include "experiments/empirical_pool.h"
+#include "results/empirical_pool.h"
 #include "hdf5_writer.h"
 #include "sim/preference_estimator.h"
 #include "theory/input_error.h"

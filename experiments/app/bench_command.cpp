@@ -1,0 +1,157 @@
+#include "bench_command.h"
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "bench_timing.h"
+#include "cli_method_options.h"
+#include "output/cli_output.h"
+#include "sim/fma_peak.h"
+#include "sim/preference_estimator.h"
+#include "sim/preference_sweep.h"
+#include "sim/win_probability.h"
+#include "theory/input_error.h"
+#include "theory/text_parse.h"
+
+namespace hopelab::cli {
+
+namespace {
+
+struct BenchArgs {
+  MethodArgs method;
+  std::string samples = "100000";       // expected preference
+  std::string offsets = "10000";
+  std::string win_samples = "100000";   // win probability
+  std::string win_offsets = "2000";
+  std::string repeats = "3";
+  std::string seed = "0";
+  bool json = false;
+};
+
+
+// Text offsets 0, 100, 200, ...: the distances the NumPy baseline uses.
+std::vector<Offset3> text_offsets(std::int64_t count) {
+  std::vector<Offset3> out;
+  for (std::int64_t j = 0; j < count; ++j) {
+    const double m = 100.0 * static_cast<double>(j);
+    out.push_back({m, m, m});
+  }
+  return out;
+}
+
+// The backend's FMA peak, with iterations doubled until one run lasts 0.2 s.
+FmaRate calibrated_peak(bool single) {
+  for (std::int64_t iterations = 1 << 10;; iterations *= 2) {
+    const FmaRate probe = single ? measure_fma_peak_float(iterations, 1) : measure_fma_peak_double(iterations, 1);
+    if (probe.seconds > 0.2 || iterations > (std::int64_t{1} << 40)) {
+      return single ? measure_fma_peak_float(iterations, 3) : measure_fma_peak_double(iterations, 3);
+    }
+  }
+}
+
+struct WinBench {
+  const char* precision;
+  double total_seconds, count_seconds, fma_per_second, peak, share;
+};
+
+void run_bench_mc(const BenchArgs& a) {
+  const Method method = build_method(a.method);
+  const std::int64_t n = parse_nonnegative_integer(a.samples, "--samples");
+  const std::int64_t m = parse_nonnegative_integer(a.offsets, "--offsets");
+  const std::int64_t win_n = parse_nonnegative_integer(a.win_samples, "--win-samples");
+  const std::int64_t win_m = parse_nonnegative_integer(a.win_offsets, "--win-offsets");
+  const std::int64_t repeats = parse_nonnegative_integer(a.repeats, "--repeats");
+  if (m < 1 || win_m < 1) throw InputError("--offsets and --win-offsets must be >= 1");
+  if (repeats < 1 || repeats > 100) throw InputError("--repeats must be 1..100, got " + a.repeats);
+  PreferenceSampling cfg;
+  cfg.seed = static_cast<std::uint64_t>(parse_nonnegative_integer(a.seed, "--seed"));
+  cfg.samples = n;
+  validate_sampling(method, cfg);
+  PreferenceSampling win_cfg = cfg;
+  win_cfg.samples = win_n;
+  validate_sampling(method, win_cfg);
+  const int d = method.spectrum.head_dim;
+
+  // Expected preference: accumulate over N samples, then M offsets with standard errors.
+  const std::vector<Offset3> offsets = text_offsets(m);
+  std::vector<double> preference_seconds;
+  for (std::int64_t r = 0; r < repeats; ++r) {
+    preference_seconds.push_back(timed([&] { estimate_preference(method, accumulate_pair_products(method, cfg), offsets); }));
+  }
+  const double preference_median = median(preference_seconds);
+
+  // Win probability in both precisions: total and the counting product alone.
+  const std::vector<Offset3> win_offsets = text_offsets(win_m);
+  const FmaRate peaks[2] = {calibrated_peak(true), calibrated_peak(false)};
+  std::vector<WinBench> wins;
+  for (PhasePrecision precision : {PhasePrecision::fp32, PhasePrecision::fp64}) {
+    std::vector<double> total, count;
+    for (std::int64_t r = 0; r < repeats; ++r) {
+      WinTiming timing;
+      total.push_back(timed([&] { estimate_win_probability(method, win_cfg, win_offsets, precision, &timing); }));
+      count.push_back(timing.count_seconds);
+    }
+    const bool single = precision == PhasePrecision::fp32;
+    const double fmas = static_cast<double>(win_n) * static_cast<double>(win_m) * d;
+    const double rate = fmas / median(count);
+    const double peak = peaks[single ? 0 : 1].fma_per_second;
+    wins.push_back({single ? "fp32" : "fp64", median(total), median(count), rate, peak, rate / peak});
+  }
+
+  const double sample_offsets = static_cast<double>(n) * static_cast<double>(m);
+  if (a.json) {
+    Json out{{"benchmark", "mc"}, {"backend", backend_name()}, {"method", method.name}, {"head_dim", d},
+             {"repeats", repeats}, {"statistic", "median"}};
+    out["preference"] = Json{{"samples", n}, {"offsets", m}, {"seconds", preference_median},
+                             {"sample_offsets_per_second", sample_offsets / preference_median}};
+    Json rows = Json::array();
+    for (const WinBench& w : wins) {
+      rows.push_back(Json{{"precision", w.precision}, {"samples", win_n}, {"offsets", win_m},
+                          {"seconds", w.total_seconds}, {"count_seconds", w.count_seconds},
+                          {"fma_per_second", w.fma_per_second}, {"peak_fma_per_second", w.peak},
+                          {"share_of_peak", w.share},
+                          {"sample_offsets_per_second", static_cast<double>(win_n) * static_cast<double>(win_m) / w.total_seconds}});
+    }
+    out["win_probability"] = rows;
+    out["peak"] = Json{{"fp32_fma_per_second", peaks[0].fma_per_second},
+                       {"fp64_fma_per_second", peaks[1].fma_per_second}, {"work_items", peaks[0].work_items}};
+    std::cout << out.dump() << '\n';
+    return;
+  }
+  std::cout << "backend " << backend_name() << ", " << method.name << ", d = " << d << ", medians of " << repeats
+            << " runs\n";
+  std::cout << "expected preference: N = " << n << ", M = " << m << ": " << compact_text(preference_median)
+            << " s, " << compact_text(sample_offsets / preference_median) << " sample-offsets/s\n";
+  Table table({"win probability", "N x M", "total s", "counting s", "FMA/s", "peak FMA/s", "share of peak"});
+  for (const WinBench& w : wins) {
+    table.add_row({w.precision, std::to_string(win_n) + " x " + std::to_string(win_m), compact_text(w.total_seconds),
+                   compact_text(w.count_seconds), compact_text(w.fma_per_second), compact_text(w.peak),
+                   compact_text(w.share)});
+  }
+  table.print(std::cout);
+}
+
+}  // namespace
+
+void add_bench_commands(CLI::App& app) {
+  CLI::App* bench = app.add_subcommand("bench", "throughput of the engines on this build's backend");
+  bench->require_subcommand(1);
+  auto args = std::make_shared<BenchArgs>();
+  args->method.method = "vanilla";
+  CLI::App* cmd = bench->add_subcommand("mc", "Monte Carlo: expected-preference sweep and win-probability product");
+  add_method_options(*cmd, args->method, false);
+  cmd->add_option("--samples", args->samples, "expected preference: samples N")->capture_default_str();
+  cmd->add_option("--offsets", args->offsets, "expected preference: offsets M (0, 100, 200, ...)")->capture_default_str();
+  cmd->add_option("--win-samples", args->win_samples, "win probability: samples")->capture_default_str();
+  cmd->add_option("--win-offsets", args->win_offsets, "win probability: offsets")->capture_default_str();
+  cmd->add_option("--repeats", args->repeats, "timed runs per figure (the median is reported)")->capture_default_str();
+  cmd->add_option("--seed", args->seed, "Philox seed")->capture_default_str();
+  cmd->add_flag("--json", args->json, "print one JSON object");
+  cmd->callback([args] { run_bench_mc(*args); });
+}
+
+}  // namespace hopelab::cli

@@ -1,0 +1,57 @@
+#include "merge_command.h"
+
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "batch/claims.h"
+#include "batch/spec.h"
+#include "results/merge_results.h"
+#include "theory/input_error.h"
+
+namespace hopelab::cli {
+
+namespace {
+
+struct MergeArgs {
+  std::vector<std::string> inputs;
+  std::string output;
+  bool force = false;
+};
+
+// The spec's claims evaluated on the merged units, as the /claims record `hopelab run` writes
+// (none when the spec has no [[claim]] tables). Units a partial merge lacks give n/a verdicts.
+// Files not written by `hopelab run` may hold any spec_text: then a warning, and no /claims.
+std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, const std::string& first_input) {
+  batch::Experiment ex;
+  try {
+    ex = batch::parse_spec_text(merged.provenance.spec_text, "spec_text of '" + first_input + "'");
+  } catch (const InputError& e) {
+    std::cerr << "hopelab: warning: claims not evaluated: " << e.what() << "\n";
+    return {};
+  }
+  if (ex.claims.empty()) return {};
+  return {batch::claims_record(batch::evaluate_claims(ex, merged.records), merged.provenance.units_total)};
+}
+
+void run_merge(const MergeArgs& a) {
+  const results::ResultsFile merged = results::merge_results_files(
+      a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); });
+  std::cout << "wrote " << a.output << ": " << merged.records.size() << " of " << merged.provenance.units_total
+            << " units from " << a.inputs.size() << (a.inputs.size() == 1 ? " file" : " files") << ", shard "
+            << merged.provenance.shard << '\n';
+}
+
+}  // namespace
+
+void add_merge_command(CLI::App& app) {
+  auto a = std::make_shared<MergeArgs>();
+  CLI::App* cmd = app.add_subcommand("merge", "merge results files (shards) of one run into one file");
+  cmd->add_option("inputs", a->inputs, "results files of the same spec and seed")->required();
+  cmd->add_option("-o,--output", a->output, "merged results file")->required();
+  cmd->add_flag("--force", a->force, "overwrite an existing output file");
+  cmd->callback([a] { run_merge(*a); });
+}
+
+}  // namespace hopelab::cli

@@ -1,0 +1,278 @@
+#include "theory_commands.h"
+
+#include <iostream>
+#include <memory>
+
+#include "params/frame_grid.h"
+#include "cli_method_options.h"
+#include "output/cli_output.h"
+#include "theory/base_bound.h"
+#include "theory/critical_length.h"
+#include "theory/first_violation.h"
+#include "theory/input_error.h"
+#include "theory/text_parse.h"
+
+namespace hopelab::cli {
+
+using params::FrameGrid;
+using params::parse_frame_grid;
+
+namespace {
+
+Offset3 parse_offset(const std::string& text) {
+  const auto parts = split(text, ',');
+  if (parts.size() != 3) throw InputError("offset must be DT,DH,DW, got '" + text + "'");
+  return {parse_finite_number(parts[0], "offset dt"), parse_finite_number(parts[1], "offset dh"),
+          parse_finite_number(parts[2], "offset dw")};
+}
+
+Axis parse_axis(const std::string& text) {
+  for (Axis a : kAxes) {
+    if (text == axis_name(a)) return a;
+  }
+  throw InputError("axis must be t, h or w, got '" + text + "'");
+}
+
+Json by_axis_json(const std::array<double, 3>& by_axis) {
+  return Json{{"t", by_axis[0]}, {"h", by_axis[1]}, {"w", by_axis[2]}};
+}
+
+// ---- theory allocation -------------------------------------------------------------------
+
+void add_allocation(CLI::App& theory) {
+  auto args = std::make_shared<MethodArgs>();
+  auto json = std::make_shared<bool>(false);
+  CLI::App* cmd = theory.add_subcommand("allocation", "which axis each rotary pair reads, and its zero pairs");
+  add_method_options(*cmd, *args);
+  cmd->add_flag("--json", *json, "print one JSON object");
+  cmd->callback([args, json] {
+    const Method m = build_method(*args);
+    const FrequencyAllocation& a = m.allocation;
+    const std::vector<double> theta = rope_frequencies(m.spectrum);
+    if (*json) {
+      Json out{{"method", m.name}, {"head_dim", m.spectrum.head_dim}, {"base", m.spectrum.base},
+               {"pair_layout", pair_layout_name(a.layout)}, {"design", design_name(m.design.kind)}};
+      for (Axis axis : kAxes) out[axis_name(axis)] = a.pairs_on(axis);
+      out["zero"] = a.zero_pairs();
+      std::cout << out.dump() << '\n';
+      return;
+    }
+    std::cout << m.name << ": d = " << m.spectrum.head_dim << ", base = " << number_text(m.spectrum.base)
+              << ", " << a.pairs() << " pairs (" << pair_layout_name(a.layout) << " layout), design "
+              << design_name(m.design.kind) << "\n";
+    Table table({"axis", "pairs", "count", "rotating", "theta range"});
+    for (Axis axis : kAxes) {
+      const std::vector<int> on = a.pairs_on(axis);
+      int rotating = 0;
+      double hi = 0, lo = 0;
+      for (int i : on) {
+        if (a.zero[static_cast<size_t>(i)]) continue;
+        const double th = theta[static_cast<size_t>(i)];
+        hi = rotating ? std::max(hi, th) : th;
+        lo = rotating ? std::min(lo, th) : th;
+        ++rotating;
+      }
+      table.add_row({axis_name(axis), index_ranges_text(on), std::to_string(on.size()), std::to_string(rotating),
+                     rotating ? number_text(lo) + " .. " + number_text(hi) : "-"});
+    }
+    table.add_row({"zero", index_ranges_text(a.zero_pairs()), std::to_string(a.zero_pairs().size()), "0", "0"});
+    table.print(std::cout);
+  });
+}
+
+// ---- theory preference -------------------------------------------------------------------
+
+void add_preference(CLI::App& theory) {
+  auto args = std::make_shared<MethodArgs>();
+  auto json = std::make_shared<bool>(false);
+  auto offset = std::make_shared<std::string>();
+  auto sigma = std::make_shared<double>(1.0);
+  auto variances = std::make_shared<std::string>();
+  CLI::App* cmd = theory.add_subcommand("preference", "closed-form expected preference 2 sigma^2 sum cos(phi_i) at an offset");
+  add_method_options(*cmd, *args);
+  cmd->add_option("--offset", *offset, "position offset DT,DH,DW")->required();
+  cmd->add_option("--sigma", *sigma, "standard deviation of q and k components")->capture_default_str();
+  cmd->add_option("--variances", *variances,
+                  "per-dimension variances of q, d comma-separated values (replaces --sigma)");
+  cmd->add_flag("--json", *json, "print one JSON object");
+  cmd->callback([args, json, offset, sigma, variances] {
+    const Method m = build_method(*args);
+    const Offset3 off = parse_offset(*offset);
+    std::vector<double> s2;
+    for (const std::string& v : variances->empty() ? std::vector<std::string>{} : split(*variances, ',')) {
+      s2.push_back(parse_finite_number(v, "variance"));
+    }
+    if (!s2.empty() && static_cast<int>(s2.size()) != m.spectrum.head_dim) {
+      throw InputError("--variances needs d = " + std::to_string(m.spectrum.head_dim) + " values, got " +
+                       std::to_string(s2.size()) + " in '" + *variances + "'");
+    }
+    const Preference p = expected_preference(m, off, s2.empty() ? pair_weights(m, *sigma) : pair_weights(m, s2));
+    if (*json) {
+      Json out{{"method", m.name}, {"offset", {off.t, off.h, off.w}}};
+      out[s2.empty() ? "sigma" : "variances"] = s2.empty() ? Json(*sigma) : Json(s2);
+      out["value"] = p.total;
+      out["by_axis"] = by_axis_json(p.by_axis);
+      std::cout << out.dump() << '\n';
+      return;
+    }
+    Table table({"axis", "contribution"});
+    for (Axis a : kAxes) table.add_row({axis_name(a), number_text(p.by_axis[static_cast<size_t>(a)])});
+    table.add_row({"total", number_text(p.total)});
+    std::cout << m.name << " at offset (" << number_text(off.t) << ", " << number_text(off.h) << ", "
+              << number_text(off.w) << ")"
+              << (s2.empty() ? ", sigma = " + number_text(*sigma) : ", per-dimension variances") << "\n";
+    table.print(std::cout);
+  });
+}
+
+// ---- theory first-violation --------------------------------------------------------------
+
+void add_first_violation(CLI::App& theory) {
+  auto args = std::make_shared<MethodArgs>();
+  auto json = std::make_shared<bool>(false);
+  auto along = std::make_shared<std::string>("text");
+  auto only = std::make_shared<std::string>();
+  auto grid = std::make_shared<std::string>("12x12");
+  auto limit = std::make_shared<std::string>("10000000");
+  CLI::App* cmd = theory.add_subcommand("first-violation", "smallest distance with negative expected preference");
+  add_method_options(*cmd, *args);
+  cmd->add_option("--along", *along, "text (offset m,m,m) or frames (same cell, m frames apart)")->capture_default_str();
+  cmd->add_option("--only-axis", *only, "sum only the pairs of axis t, h or w");
+  cmd->add_option("--grid", *grid, "frame grid HxW in LLM tokens, for --along frames")->capture_default_str();
+  cmd->add_option("--limit", *limit, "largest distance scanned")->capture_default_str();
+  cmd->add_flag("--json", *json, "print one JSON object");
+  cmd->callback([=] {
+    const Method m = build_method(*args);
+    ViolationQuery q;
+    q.direction = parse_direction(*along);
+    if (!only->empty()) q.only_axis = parse_axis(*only);
+    const FrameGrid g = parse_frame_grid(*grid);
+    q.grid_height = g.height;
+    q.grid_width = g.width;
+    q.limit = parse_nonnegative_integer(*limit, "--limit");
+    const FirstViolation v = first_violation(m, q);
+    if (*json) {
+      Json out{{"method", m.name}, {"along", direction_name(q.direction)},
+               {"only_axis", q.only_axis ? Json(axis_name(*q.only_axis)) : Json(nullptr)},
+               {"first_violation", v.distance ? Json(*v.distance) : Json(nullptr)},
+               {"proven_never", v.proven_never}, {"reason", v.reason}, {"limit", q.limit},
+               {"zero_weight", v.zero_weight}, {"rotating_weight", v.rotating_weight}};
+      if (v.distance) {
+        out["offset"] = {number_json(v.offset.t), number_json(v.offset.h), number_json(v.offset.w)};
+        out["value"] = v.value;
+      }
+      std::cout << out.dump() << '\n';
+      return;
+    }
+    std::cout << m.name << " along " << direction_name(q.direction)
+              << (q.only_axis ? std::string(", axis ") + axis_name(*q.only_axis) + " only" : std::string())
+              << ": ";
+    if (v.distance) {
+      std::cout << "first violation at distance " << *v.distance << " (offset " << number_text(v.offset.t) << ","
+                << number_text(v.offset.h) << "," << number_text(v.offset.w) << "; preference "
+                << number_text(v.value) << " at sigma = 1)\n";
+    } else {
+      std::cout << v.reason << "\n";
+    }
+  });
+}
+
+// ---- theory base-bound -------------------------------------------------------------------
+
+void add_base_bound(CLI::App& theory) {
+  auto json = std::make_shared<bool>(false);
+  auto length = std::make_shared<std::string>();
+  auto query = std::make_shared<BaseBoundQuery>();
+  auto exclusive = std::make_shared<bool>(false);
+  CLI::App* cmd = theory.add_subcommand("base-bound", "smallest RoPE base keeping sum_i cos(m theta_i) >= 0 for m <= L");
+  cmd->add_option("--context-length", *length, "L (suffix k = 1024, M = 1048576)")->required();
+  cmd->add_option("--head-dim", query->head_dim, "head dimension d")->capture_default_str();
+  cmd->add_flag("--exclusive", *exclusive, "check m in [0, L-1] instead of [0, L]");
+  cmd->add_option("--grid-ratio", query->grid_ratio, "ratio of consecutive bases searched")->capture_default_str();
+  cmd->add_option("--recheck-above", query->recheck_above,
+                  "also list infeasible bases in (b*, F b*] (shows non-monotonicity)")
+      ->capture_default_str();
+  cmd->add_flag("--json", *json, "print one JSON object");
+  cmd->callback([=] {
+    query->context_length = parse_length(*length, "context length");
+    query->include_endpoint = !*exclusive;
+    const BaseBound b = minimal_base(*query);
+    if (!b.found) throw InputError("no feasible base up to " + number_text(query->search_to));
+    if (*json) {
+      Json windows = Json::array();
+      for (const BaseInterval& w : b.infeasible_above) windows.push_back({w.from, w.to});
+      std::cout << Json{{"base", b.base},
+                        {"infeasible_below", b.feasible_at_search_start ? Json(nullptr) : Json(b.infeasible_below)},
+                        {"feasible_at_search_start", b.feasible_at_search_start},
+                        {"context_length", query->context_length}, {"max_distance", b.max_distance},
+                        {"head_dim", query->head_dim}, {"grid_ratio", query->grid_ratio},
+                        {"bases_evaluated", b.grid_points}, {"infeasible_above", windows}}
+                       .dump()
+                << '\n';
+      return;
+    }
+    if (b.feasible_at_search_start) {
+      std::cout << "every base searched is feasible for L = " << query->context_length << " (m in [0, "
+                << b.max_distance << "]): the minimal base is at most " << number_text(b.base) << "\n";
+      return;
+    }
+    std::cout << "minimal base for L = " << query->context_length << " (m in [0, " << b.max_distance
+              << "], d = " << query->head_dim << "): " << number_text(b.base) << "\n  (bases on the grid of ratio "
+              << number_text(query->grid_ratio) << " below it are infeasible; refined bracket ["
+              << number_text(b.infeasible_below) << ", " << number_text(b.base) << "])\n";
+    for (const BaseInterval& w : b.infeasible_above) {
+      std::cout << "  infeasible again above it: [" << number_text(w.from) << ", " << number_text(w.to) << "]\n";
+    }
+  });
+}
+
+// ---- theory critical-length --------------------------------------------------------------
+
+void add_critical_length(CLI::App& theory) {
+  auto args = std::make_shared<MethodArgs>();
+  auto json = std::make_shared<bool>(false);
+  auto grid = std::make_shared<std::string>("12x12");
+  CLI::App* cmd = theory.add_subcommand("critical-length", "HoPE Theorem 3.1: 1 + pi / (2 theta_min) of the temporal pairs");
+  add_method_options(*cmd, *args);
+  cmd->add_option("--grid", *grid, "frame grid HxW, to express the length in frames")->capture_default_str();
+  cmd->add_flag("--json", *json, "print one JSON object");
+  cmd->callback([=] {
+    const Method m = build_method(*args);
+    const FrameGrid g = parse_frame_grid(*grid);
+    const CriticalLength c = critical_length(m, g.height, g.width);
+    if (*json) {
+      Json out{{"method", m.name}, {"critical_length", c.length ? Json(*c.length) : Json(nullptr)},
+               {"reason", c.reason}};
+      if (c.length) {
+        out["pair"] = c.pair;
+        out["theta_min"] = c.theta_min;
+        out["frame_step"] = c.frame_step;
+        out["critical_frames"] = *c.frames;
+      }
+      std::cout << out.dump() << '\n';
+      return;
+    }
+    std::cout << m.name << ": ";
+    if (!c.length) {
+      std::cout << "no critical length (" << c.reason << ")\n";
+      return;
+    }
+    std::cout << "critical length " << number_text(*c.length) << " temporal positions = "
+              << number_text(*c.frames) << " frames at " << number_text(c.frame_step)
+              << " per frame (theta_min = " << number_text(c.theta_min) << ", pair " << c.pair << ")\n";
+  });
+}
+
+}  // namespace
+
+void add_theory_commands(CLI::App& app) {
+  CLI::App* theory = app.add_subcommand("theory", "exact closed forms of the semantic preference property");
+  theory->require_subcommand(1);
+  add_allocation(*theory);
+  add_preference(*theory);
+  add_first_violation(*theory);
+  add_base_bound(*theory);
+  add_critical_length(*theory);
+}
+
+}  // namespace hopelab::cli

@@ -1,0 +1,50 @@
+// `hopelab vlm init`: a checkpoint directory of random weights (sim/vlm/random_weights.h) for a
+// preset (sim/vlm/presets.h).
+
+#include <iostream>
+#include <memory>
+
+#include "sim/vlm/parameters.h"
+#include "sim/vlm/presets.h"
+#include "sim/vlm/random_weights.h"
+#include "vlm/checkpoint.h"
+#include "vlm_commands.h"
+
+namespace hopelab::cli {
+
+namespace {
+
+struct InitArgs {
+  std::string preset, output, dtype = "f32";
+  std::uint64_t seed = 0;
+  std::uint64_t max_shard_bytes = 0;
+};
+
+}  // namespace
+
+void add_vlm_init_command(CLI::App& vlm) {
+  auto args = std::make_shared<InitArgs>();
+  CLI::App* cmd = vlm.add_subcommand("init", "write a checkpoint of random weights for a preset");
+  cmd->add_option("--preset", args->preset, "tiny or base100m")->required();
+  cmd->add_option("-o,--output", args->output, "checkpoint directory (created)")->required();
+  cmd->add_option("--seed", args->seed, "Philox key of the weights (default 0)");
+  cmd->add_option("--dtype", args->dtype, "stored precision: f32, bf16 or f16 (default f32)");
+  cmd->add_option("--max-shard-bytes", args->max_shard_bytes,
+                  "write shards of at most this many data bytes and model.safetensors.index.json "
+                  "(default 0: one model.safetensors)");
+  cmd->callback([args] {
+    const VlmConfig config = vlm_preset(args->preset);
+    const Dtype dtype = parse_weight_dtype(args->dtype);
+    save_checkpoint(args->output, config, random_weights(config, args->seed), dtype, args->max_shard_bytes);
+    std::int64_t count = 0;
+    for (const ParameterSpec& p : expected_parameters(config)) {
+      std::int64_t n = 1;
+      for (std::int64_t s : p.shape) n *= s;
+      count += n;
+    }
+    std::cout << "wrote " << args->output << ": preset " << args->preset << ", " << count << " parameters, "
+              << args->dtype << ", seed " << args->seed << "\n";
+  });
+}
+
+}  // namespace hopelab::cli

@@ -1,0 +1,32 @@
+#pragma once
+// kind "critical-length": HoPE's critical length 1 + pi / (2 theta_min) beyond which the
+// slowest temporal pair's cosine turns negative (theory/critical_length.h), also in frames.
+
+#include "kinds/kind.h"
+#include "params/method.h"
+
+namespace hopelab::kinds {
+
+struct CriticalLengthSettings {
+  params::MethodParams method;
+  std::string grid = "12x12";
+};
+
+template <class V>
+void visit_fields(CriticalLengthSettings& s, V&& v) {
+  visit_fields(s.method, v);
+  v(Field{"grid", "token", params::words("\"HxW\""), "frame grid, to express the length in frames"}, s.grid);
+}
+
+namespace critical_length {
+inline constexpr DatasetName kCriticalLength{"critical_length", "position",
+                                             "1 + pi / (2 theta_min); empty without a temporal frequency"};
+inline constexpr DatasetName kCriticalFrames{"critical_frames", "frame", "the critical length in frames"};
+inline constexpr DatasetName kPair{"pair", "1", "the pair with theta_min"};
+inline constexpr DatasetName kThetaMin{"theta_min", "rad/position", "smallest non-zero temporal frequency"};
+inline constexpr DatasetName kFrameStep{"frame_step", "position/frame", "temporal offset per frame"};
+}  // namespace critical_length
+
+const Kind& critical_length_kind();
+
+}  // namespace hopelab::kinds

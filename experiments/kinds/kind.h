@@ -1,0 +1,97 @@
+#pragma once
+// A unit kind: what one [[run]] of a spec (or one computing command) computes. A kind is one file
+// (kinds/<kind>.{h,cpp}) that declares its settings (composed from params/), checks them,
+// computes a RunRecord, and names its datasets; kinds/registry.cpp lists the kinds. Everything
+// else (spec reading, unit names, HDF5 attributes, `hopelab kinds`, docs) is generic over this
+// interface.
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "params/field.h"
+#include "results/run_record.h"
+
+namespace hopelab::kinds {
+
+using params::Field;
+
+// A field visitor through the type-erased settings: one overload per field type.
+class FieldVisitor {
+ public:
+  virtual ~FieldVisitor() = default;
+  virtual void field(const Field& f, std::string& v) = 0;
+  virtual void field(const Field& f, std::int64_t& v) = 0;
+  virtual void field(const Field& f, double& v) = 0;
+  virtual void field(const Field& f, bool& v) = 0;
+  virtual void field(const Field& f, std::optional<double>& v) = 0;
+  virtual void field(const Field& f, std::optional<std::int64_t>& v) = 0;
+  virtual void field(const Field& f, std::vector<double>& v) = 0;
+  virtual void field(const Field& f, std::vector<std::string>& v) = 0;
+};
+
+// A dataset a kind writes: its name (the constant every reader uses), unit and description.
+struct DatasetName {
+  const char* name;
+  const char* unit;  // "token|frame": the unit follows the unit's `along`
+  const char* description;
+};
+
+class Kind;
+
+// The settings of one unit: a kind's settings struct behind a virtual interface.
+class Settings {
+ public:
+  virtual ~Settings() = default;
+  virtual const Kind& kind() const = 0;
+  virtual std::unique_ptr<Settings> clone() const = 0;
+  virtual void visit(FieldVisitor& v) = 0;
+  // Builds everything compute would and runs the engines' checks; computes nothing. Throws
+  // InputError naming the bad value.
+  virtual void check(std::uint64_t seed) const = 0;
+  // The kind's datasets and attributes (settings and bookkeeping are added by execute_unit).
+  virtual void compute(std::uint64_t seed, results::RunRecord& r) const = 0;
+  // The Monte Carlo budget: its samples field times `factor` (no-op for exact kinds). Throws
+  // InputError on overflow.
+  virtual void scale_samples(std::int64_t factor) = 0;
+};
+
+class Kind {
+ public:
+  virtual ~Kind() = default;
+  virtual const char* name() const = 0;     // "mc-preference"
+  virtual const char* summary() const = 0;  // one line
+  virtual std::vector<std::string> required() const = 0;  // keys a run must set
+  virtual const std::vector<DatasetName>& datasets() const = 0;
+  virtual std::unique_ptr<Settings> defaults() const = 0;
+  std::vector<params::FieldInfo> schema() const;  // the fields of defaults(), in order
+};
+
+// A unit's settings with value semantics (copies clone).
+class UnitSettings {
+ public:
+  UnitSettings() = default;
+  explicit UnitSettings(std::unique_ptr<Settings> s) : settings_(std::move(s)) {}
+  UnitSettings(const UnitSettings& o) : settings_(o.settings_ ? o.settings_->clone() : nullptr) {}
+  UnitSettings(UnitSettings&&) noexcept = default;
+  UnitSettings& operator=(UnitSettings o) noexcept {
+    settings_ = std::move(o.settings_);
+    return *this;
+  }
+  Settings& operator*() const { return *settings_; }
+  Settings* operator->() const { return settings_.get(); }
+  explicit operator bool() const { return settings_ != nullptr; }
+
+ private:
+  std::unique_ptr<Settings> settings_;
+};
+
+// Calls f(Field, member) for every field of `s` (a copy: visiting needs mutable members).
+template <class F>
+void for_each_field(const Settings& s, F&& f);
+
+}  // namespace hopelab::kinds
+
+#include "kinds/kind_visit.h"

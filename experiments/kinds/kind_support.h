@@ -1,0 +1,91 @@
+#pragma once
+// What a kind's .cpp needs to define itself (kinds/kind.h): KindOf<S> implements Kind and
+// Settings for a settings struct S from visit_fields(S&, v), check(S, seed) and
+// compute(S, seed, record); numbers() and integers() build its datasets from their DatasetName.
+// Included by kinds/*.cpp only.
+
+#include <limits>
+#include <utility>
+
+#include "kinds/kind.h"
+#include "theory/input_error.h"
+
+namespace hopelab::kinds {
+
+template <class S>
+class KindOf;
+
+template <class S>
+class SettingsOf final : public Settings {
+ public:
+  SettingsOf(const KindOf<S>& kind, S s) : kind_(kind), s_(std::move(s)) {}
+  const Kind& kind() const override { return kind_; }
+  std::unique_ptr<Settings> clone() const override { return std::make_unique<SettingsOf>(kind_, s_); }
+  void visit(FieldVisitor& v) override {
+    visit_fields(s_, [&](const Field& f, auto& member) { v.field(f, member); });
+  }
+  void check(std::uint64_t seed) const override {
+    params::check_ranges(s_);
+    kind_.check(s_, seed);
+  }
+  void compute(std::uint64_t seed, results::RunRecord& r) const override { kind_.compute(s_, seed, r); }
+  void scale_samples(std::int64_t factor) override {
+    if (kind_.samples == nullptr || factor == 1) return;
+    std::int64_t& samples = kind_.samples(s_);
+    if (factor < 1 || samples > std::numeric_limits<std::int64_t>::max() / factor) {
+      throw InputError("samples times samples_factor " + std::to_string(factor) + " overflows");
+    }
+    samples *= factor;
+  }
+
+ private:
+  const KindOf<S>& kind_;
+  S s_;
+};
+
+template <class S>
+class KindOf final : public Kind {
+ public:
+  using Check = void (*)(const S&, std::uint64_t seed);
+  using Compute = void (*)(const S&, std::uint64_t seed, results::RunRecord&);
+  using Samples = std::int64_t& (*)(S&);
+
+  KindOf(const char* name, const char* summary, std::vector<std::string> required, std::vector<DatasetName> datasets,
+         Check check_fn, Compute compute_fn, Samples samples_fn = nullptr)
+      : check(check_fn), compute(compute_fn), samples(samples_fn), name_(name), summary_(summary),
+        required_(std::move(required)), datasets_(std::move(datasets)) {}
+
+  const char* name() const override { return name_; }
+  const char* summary() const override { return summary_; }
+  std::vector<std::string> required() const override { return required_; }
+  const std::vector<DatasetName>& datasets() const override { return datasets_; }
+  std::unique_ptr<Settings> defaults() const override { return std::make_unique<SettingsOf<S>>(*this, S{}); }
+
+  const Check check;
+  const Compute compute;
+  const Samples samples;  // the Monte Carlo budget's field, or nullptr
+
+ private:
+  const char* name_;
+  const char* summary_;
+  std::vector<std::string> required_;
+  std::vector<DatasetName> datasets_;
+};
+
+// ---- datasets: float64 numbers and int64 integers, shape (n) unless given (row-major) --------
+
+inline results::Dataset numbers(const DatasetName& d, std::vector<double> values, std::vector<std::int64_t> shape = {},
+                                const char* unit = nullptr) {
+  results::Dataset out{d.name, unit ? unit : d.unit, std::move(shape), std::move(values), {}, {}, d.description,
+                       results::DatasetKind::numbers};
+  if (out.shape.empty()) out.shape = {static_cast<std::int64_t>(out.numbers.size())};
+  return out;
+}
+
+inline results::Dataset integers(const DatasetName& d, std::vector<std::int64_t> values, const char* unit = nullptr) {
+  const auto n = static_cast<std::int64_t>(values.size());
+  return results::Dataset{d.name, unit ? unit : d.unit, {n}, {}, std::move(values), {}, d.description,
+                          results::DatasetKind::integers};
+}
+
+}  // namespace hopelab::kinds

@@ -1,0 +1,36 @@
+#pragma once
+// for_each_field (kinds/kind.h): a generic lambda as a FieldVisitor.
+
+namespace hopelab::kinds {
+
+template <class F>
+class LambdaVisitor final : public FieldVisitor {
+ public:
+  explicit LambdaVisitor(F& f) : f_(f) {}
+  void field(const Field& f, std::string& v) override { f_(f, v); }
+  void field(const Field& f, std::int64_t& v) override { f_(f, v); }
+  void field(const Field& f, double& v) override { f_(f, v); }
+  void field(const Field& f, bool& v) override { f_(f, v); }
+  void field(const Field& f, std::optional<double>& v) override { f_(f, v); }
+  void field(const Field& f, std::optional<std::int64_t>& v) override { f_(f, v); }
+  void field(const Field& f, std::vector<double>& v) override { f_(f, v); }
+  void field(const Field& f, std::vector<std::string>& v) override { f_(f, v); }
+
+ private:
+  F& f_;
+};
+
+// Visits a mutable settings object.
+template <class F>
+void visit_settings(Settings& s, F&& f) {
+  LambdaVisitor<F> v(f);
+  s.visit(v);
+}
+
+template <class F>
+void for_each_field(const Settings& s, F&& f) {
+  const std::unique_ptr<Settings> copy = s.clone();
+  visit_settings(*copy, f);
+}
+
+}  // namespace hopelab::kinds

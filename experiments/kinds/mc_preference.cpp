@@ -1,0 +1,68 @@
+#include "kinds/mc_preference.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "kinds/kind_support.h"
+#include "kinds/mc_preparation.h"
+#include "kinds/preference.h"
+#include "sim/preference_estimator.h"
+
+namespace hopelab::kinds {
+
+namespace {
+
+// Two-sided z bound of each of `count` tests so that all pass with probability 1 - level
+// (Sidak): erfc(z / sqrt 2) = 1 - (1 - level)^(1 / count), by bisection.
+double sidak_z(double level, std::size_t count) {
+  const double per_test = -std::expm1(std::log1p(-level) / static_cast<double>(std::max<std::size_t>(count, 1)));
+  double lo = 0.0, hi = 40.0;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (std::erfc(mid / std::sqrt(2.0)) > per_test ? lo : hi) = mid;
+  }
+  return hi;
+}
+
+void check(const McPreferenceSettings& s, std::uint64_t seed) { prepare_mc(s, seed); }
+
+void compute(const McPreferenceSettings& s, std::uint64_t seed, results::RunRecord& r) {
+  using namespace mc_preference;
+  const PreparedMc p = prepare_mc(s, seed);
+  const std::vector<PreferenceEstimate> mc =
+      estimate_preference(p.method, accumulate_pair_products(p.method, p.cfg), p.grid.offsets, p.precision);
+  const std::vector<double> theory = closed_form_preference(p);
+  const double z_bound = sidak_z(s.family_level, mc.size());
+  std::vector<double> mean, se, n, z;
+  std::vector<std::int64_t> verdict;
+  for (size_t j = 0; j < mc.size(); ++j) {
+    mean.push_back(mc[j].mean);
+    se.push_back(mc[j].standard_error);
+    n.push_back(mc[j].n);
+    z.push_back(mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0);
+    verdict.push_back(std::fabs(z.back()) <= z_bound ? 1 : 0);
+  }
+  r.attributes.push_back({"z_bound", z_bound});
+  r.datasets.push_back(offsets_dataset(p.grid.offsets));
+  r.datasets.push_back(numbers(kDistance, p.grid.distance, {}, p.grid.distance_unit.c_str()));
+  r.datasets.push_back(numbers(kMean, mean));
+  r.datasets.push_back(numbers(kStandardError, se));
+  r.datasets.push_back(numbers(kN, n));
+  r.datasets.push_back(numbers(kTheory, theory));
+  r.datasets.push_back(numbers(kZ, z));
+  r.datasets.push_back(integers(kVerdict, verdict));
+}
+
+std::int64_t& samples(McPreferenceSettings& s) { return s.sampling.samples; }
+
+}  // namespace
+
+const Kind& mc_preference_kind() {
+  using namespace mc_preference;
+  static const KindOf<McPreferenceSettings> kind(
+      "mc-preference", "Monte Carlo semantic preference at each offset beside the closed form", {"method"},
+      {preference::kOffsets, kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict}, check, compute, samples);
+  return kind;
+}
+
+}  // namespace hopelab::kinds

@@ -1,0 +1,46 @@
+#include "kinds/mc_win_prob.h"
+
+#include "kinds/kind_support.h"
+#include "kinds/mc_preparation.h"
+#include "kinds/preference.h"
+#include "sim/win_probability.h"
+
+namespace hopelab::kinds {
+
+namespace {
+
+void check(const McWinProbSettings& s, std::uint64_t seed) { prepare_mc(s, seed); }
+
+void compute(const McWinProbSettings& s, std::uint64_t seed, results::RunRecord& r) {
+  using namespace mc_win_prob;
+  const PreparedMc p = prepare_mc(s, seed);
+  const std::vector<WinEstimate> mc = estimate_win_probability(p.method, p.cfg, p.grid.offsets, p.precision);
+  const std::vector<double> theory = closed_form_preference(p);
+  std::vector<double> probability, se, n;
+  for (const WinEstimate& e : mc) {
+    probability.push_back(e.probability);
+    se.push_back(e.standard_error);
+    n.push_back(e.n);
+  }
+  r.datasets.push_back(offsets_dataset(p.grid.offsets));
+  r.datasets.push_back(numbers(kDistance, p.grid.distance, {}, p.grid.distance_unit.c_str()));
+  r.datasets.push_back(numbers(kProbability, probability));
+  r.datasets.push_back(numbers(kStandardError, se));
+  r.datasets.push_back(numbers(kN, n));
+  r.datasets.push_back(numbers(kExpectedPreference, theory));
+}
+
+std::int64_t& samples(McWinProbSettings& s) { return s.sampling.samples; }
+
+}  // namespace
+
+const Kind& mc_win_prob_kind() {
+  using namespace mc_win_prob;
+  static const KindOf<McWinProbSettings> kind(
+      "mc-win-prob", "Monte Carlo probability that the similar key outscores a random one", {"method"},
+      {preference::kOffsets, kDistance, kProbability, kStandardError, kN, kExpectedPreference}, check, compute,
+      samples);
+  return kind;
+}
+
+}  // namespace hopelab::kinds

@@ -1,0 +1,30 @@
+#pragma once
+// [experiment] of a spec: its name (the default output file), the seed of every unit and the
+// Monte Carlo budget factor.
+
+#include <cstdint>
+#include <string>
+
+#include "params/field.h"
+
+namespace hopelab::params {
+
+struct ExperimentParams {
+  std::string name;  // required
+  std::int64_t seed = 0;
+  std::string description;
+  std::int64_t samples_factor = 1;
+};
+
+template <class V>
+void visit_fields(ExperimentParams& p, V&& v) {
+  v(Field{"name", "", words("[A-Za-z0-9._-]+"), "experiment name (required): default output data/results/<name>.h5"},
+    p.name);
+  v(Field{"seed", "1", at_least(0), "Philox seed of every Monte Carlo unit (a run's seed overrides)"}, p.seed);
+  v(Field{"description", "", any(), "free text"}, p.description);
+  v(Field{"samples_factor", "1", at_least(1),
+          "budget: every Monte Carlo unit draws its samples times this (hopelab run --samples-factor)"},
+    p.samples_factor);
+}
+
+}  // namespace hopelab::params

@@ -1,0 +1,62 @@
+#pragma once
+// A method and its options (theory/method.h): the one description of "which rotary embedding"
+// used by specs, the command line and results files. build_method turns it into theory's Method.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "params/field.h"
+#include "theory/method.h"
+
+namespace hopelab::params {
+
+struct MethodParams {
+  std::string method;  // required where a kind reads it
+  std::int64_t head_dim = 128;
+  double base = 1e6;
+  std::string sections;
+  std::string pair_layout = "halves";
+  double keep_fraction = 0.75;
+  std::string allocation;
+  std::string design;
+  std::optional<double> gamma;
+  std::optional<double> delta;
+  std::optional<std::int64_t> training_seed;
+  double fps = 1.0;
+  double tokens_per_second = 25.0;
+  bool keep_fractional_time = false;
+  double visual_step = 1.0 / 16.0;
+};
+
+template <class V>
+void visit_fields(MethodParams& p, V&& v) {
+  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, tad-rope, custom"),
+          "the rotary method (docs/references.md)"},
+    p.method);
+  v(Field{"head_dim", "1", closed(0, 1 << 20), "head dimension d (even)"}, p.head_dim);
+  v(Field{"base", "1", above(1), "RoPE base b"}, p.base);
+  v(Field{"sections", "pair", words("\"t,h,w\""), "pairs per axis (default: the preset's, scaled to d/2)"},
+    p.sections);
+  v(Field{"pair_layout", "", words("halves, adjacent"), "halves (HF rotate_half) or adjacent (RoFormer)"},
+    p.pair_layout);
+  v(Field{"keep_fraction", "1", closed(0, 1), "p-rope: fraction p of frequencies kept"}, p.keep_fraction);
+  v(Field{"allocation", "", words("\"t:48-63;h:0-46:2;w:1-47:2;zero:48-63\""), "custom: which axis each pair reads"},
+    p.allocation);
+  v(Field{"design", "", words("flat, qwen2vl, qwen25vl, diagonal, v2pe, tad"), "position design override"},
+    p.design);
+  v(Field{"gamma", "1", above(0), "HoPE temporal scale gamma (default 1)"}, p.gamma);
+  v(Field{"delta", "position", above(0), "VideoRoPE temporal spacing delta (default 2)"}, p.delta);
+  v(Field{"training_seed", "1", at_least(0), "HoPE training mode: one gamma per video from {0.5,0.75,1,1.25,1.5}, seeded"},
+    p.training_seed);
+  v(Field{"fps", "1/s", above(0), "qwen25vl: frames per second"}, p.fps);
+  v(Field{"tokens_per_second", "1/s", above(0), "qwen25vl: temporal ids per second"}, p.tokens_per_second);
+  v(Field{"keep_fractional_time", "", any(), "qwen25vl: keep fractional t instead of the reference's truncation"},
+    p.keep_fractional_time);
+  v(Field{"visual_step", "position", above(0), "v2pe: position step of a visual token"}, p.visual_step);
+}
+
+// theory's Method of these options. Throws InputError naming a bad value.
+Method build_method(const MethodParams& p);
+
+}  // namespace hopelab::params

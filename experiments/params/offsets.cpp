@@ -1,0 +1,31 @@
+#include "params/offsets.h"
+
+#include "params/distances.h"
+#include "params/frame_grid.h"
+#include "theory/input_error.h"
+#include "theory/position_design.h"
+
+namespace hopelab::params {
+
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method) {
+  OffsetGrid grid;
+  if (p.along == "text") {
+    grid.distance_unit = "token";
+    for (std::int64_t m : parse_stepped_range(p.offsets, "offsets", 1'000'000)) {
+      const auto d = static_cast<double>(m);
+      grid.offsets.push_back({d, d, d});
+      grid.distance.push_back(d);
+    }
+    return grid;
+  }
+  if (p.along != "frames") throw InputError("along must be 'text' or 'frames', got '" + p.along + "'");
+  grid.distance_unit = "frame";
+  const FrameGrid g = parse_frame_grid(p.grid);
+  for (std::int64_t m : parse_stepped_range(p.frames, "frames", 1'000'000)) {
+    grid.offsets.push_back(frame_offset(method.design, m, g.height, g.width));
+    grid.distance.push_back(static_cast<double>(m));
+  }
+  return grid;
+}
+
+}  // namespace hopelab::params

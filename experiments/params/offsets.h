@@ -1,0 +1,38 @@
+#pragma once
+// Offsets a kind evaluates: along text (m, m, m) or between frames (the same cell m frames
+// apart, positioned by the method's design), and the distance m of each.
+
+#include <string>
+#include <vector>
+
+#include "params/field.h"
+#include "theory/method.h"
+#include "theory/preference.h"
+
+namespace hopelab::params {
+
+struct OffsetParams {
+  std::string along = "text";
+  std::string offsets = "0:100000:1000";
+  std::string frames = "0:1000:10";
+  std::string grid = "12x12";
+};
+
+template <class V>
+void visit_fields(OffsetParams& p, V&& v) {
+  v(Field{"along", "", words("text, frames"), "text (offset m,m,m) or frames (same cell, m frames apart)"}, p.along);
+  v(Field{"offsets", "token", words("\"a:b:s\""), "text distances (along = text)"}, p.offsets);
+  v(Field{"frames", "frame", words("\"a:b:s\""), "frame distances (along = frames)"}, p.frames);
+  v(Field{"grid", "token", words("\"HxW\""), "frame grid in LLM tokens"}, p.grid);
+}
+
+struct OffsetGrid {
+  std::vector<Offset3> offsets;   // (M)
+  std::vector<double> distance;   // (M) m of each offset
+  std::string distance_unit;      // "token" or "frame"
+};
+
+// At most 1e6 offsets. Throws InputError naming a bad value.
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
+
+}  // namespace hopelab::params
