@@ -1,11 +1,13 @@
 # Thin wrapper over CMake. `make run` and `make test` work on a fresh clone: both first run
 # scripts/bootstrap, which installs any missing Debian package (and does nothing otherwise).
+# `make run` and `make report` build only the hopelab target; `make test` builds everything.
+# Other configurations: the presets of CMakePresets.json (README.md, "Build presets").
 
 BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build run report test test-long bench bench-vlm bench-vlm-device clean
+.PHONY: all bootstrap configure build cli run report test test-long bench bench-vlm bench-vlm-device clean
 
 all: build
 
@@ -15,20 +17,25 @@ bootstrap:
 configure: bootstrap
 	@cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
 
+# Everything: libraries, the CLI, tests and benchmarks (what `make test` needs).
 build: configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
+
+# The command line alone, ./$(BUILD_DIR)/hopelab, and what it links (no tests, no benchmarks).
+cli: configure
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target hopelab
 
 # The main job: the paper-verification suite (experiments/paper.toml), its claims table on
 # stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.
 # RUN_FLAGS: e.g. "--samples-factor 10" for ten times the Monte Carlo budget.
 # Then its figures (PNG, SVG, gnuplot script and data of each) in data/figures/.
 RUN_FLAGS ?=
-run: build
+run: cli
 	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force $(RUN_FLAGS)
 	@./$(BUILD_DIR)/hopelab plot data/results/paper.h5 -o data/figures/
 
 # The theory report at Qwen2 settings (seconds).
-report: build
+report: cli
 	@./$(BUILD_DIR)/hopelab theory report --head-dim 128 --base 1e6
 
 test: build

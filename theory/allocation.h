@@ -2,7 +2,7 @@
 // Frequency allocation: for each rotary pair i (0..P-1), the position axis whose difference
 // it rotates by (t, h or w; 1D methods read t, and their designs set h = w = t) and whether
 // its frequency is forced to zero (cos = 1, sin = 0 for every token, HoPE's HFA).
-// Presets follow the reference implementations (see ../shared/REFERENCES.md) and are
+// Presets follow the reference implementations (see docs/references.md) and are
 // generalised to any P = d/2 and to user-given sections [t, h, w].
 
 #include <array>

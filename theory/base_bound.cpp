@@ -1,9 +1,7 @@
 #include "theory/base_bound.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
 #include <string>
 
 #include "theory/cosine_scan.h"
@@ -21,23 +19,20 @@ bool base_is_feasible(double base, int head_dim, std::int64_t max_distance) {
 
 namespace {
 
-// Feasibility of grid bases b_k = from * ratio^k, k = first..first+count-1, evaluated on all
-// hardware threads (each base is independent); returns one flag per base.
+// Grid bases per parallel batch of the upward walk. Fixed, so that the bases evaluated (and so
+// every output) do not depend on the thread count; large enough to keep 16 threads busy.
+constexpr std::int64_t kGridBatch = 64;
+
+// Feasibility of grid bases b_k = from * ratio^k, k = first..first+count-1, one OpenMP iteration
+// per base (each is independent, and their costs differ: dynamic schedule); one flag per base.
 std::vector<char> feasible_on_grid(double from, double ratio, std::int64_t first, std::int64_t count, int head_dim,
                                    std::int64_t max_distance) {
   std::vector<char> feasible(static_cast<size_t>(count), 0);
-  std::atomic<std::int64_t> next{0};
-  const auto work = [&] {
-    for (std::int64_t j; (j = next.fetch_add(1)) < count;) {
-      const double base = from * std::pow(ratio, static_cast<double>(first + j));
-      feasible[static_cast<size_t>(j)] = base_is_feasible(base, head_dim, max_distance);
-    }
-  };
-  const unsigned threads = std::max(1u, std::thread::hardware_concurrency());
-  std::vector<std::thread> pool;
-  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(work);
-  work();
-  for (std::thread& t : pool) t.join();
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t j = 0; j < count; ++j) {
+    const double base = from * std::pow(ratio, static_cast<double>(first + j));
+    feasible[static_cast<size_t>(j)] = base_is_feasible(base, head_dim, max_distance);
+  }
   return feasible;
 }
 
@@ -56,13 +51,12 @@ BaseBound minimal_base(const BaseBoundQuery& q) {
   out.max_distance = q.include_endpoint ? q.context_length : q.context_length - 1;
   const auto grid_base = [&](std::int64_t k) { return q.search_from * std::pow(q.grid_ratio, static_cast<double>(k)); };
   const auto grid_size = static_cast<std::int64_t>(std::floor(std::log(q.search_to / q.search_from) / std::log(q.grid_ratio))) + 1;
-  const std::int64_t batch = 8 * std::max<std::int64_t>(1, std::thread::hardware_concurrency());
 
   // Walk the grid upward in batches; the answer is the first feasible grid index, whatever
   // the batch size or thread count.
   std::int64_t first_feasible = -1;
-  for (std::int64_t k = 0; k < grid_size && first_feasible < 0; k += batch) {
-    const std::int64_t count = std::min(batch, grid_size - k);
+  for (std::int64_t k = 0; k < grid_size && first_feasible < 0; k += kGridBatch) {
+    const std::int64_t count = std::min(kGridBatch, grid_size - k);
     const std::vector<char> feasible = feasible_on_grid(q.search_from, q.grid_ratio, k, count, q.head_dim, out.max_distance);
     out.grid_points += count;
     for (std::int64_t j = 0; j < count; ++j) {

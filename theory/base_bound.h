@@ -29,7 +29,7 @@ struct BaseBound {
   double infeasible_below = 0.0;      // the refined bracket's infeasible end (0: none found)
   bool feasible_at_search_start = false;  // then the bound is only "<= search_from"
   std::int64_t max_distance = 0;      // largest m checked: L or L-1
-  std::int64_t grid_points = 0;       // bases evaluated (grows with the thread count by < one batch)
+  std::int64_t grid_points = 0;       // bases evaluated (batches of 64 past the answer's grid point)
   bool found = false;
   std::vector<BaseInterval> infeasible_above;  // infeasible grid runs above b* (non-monotonicity)
 };

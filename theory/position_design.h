@@ -1,6 +1,6 @@
 #pragma once
 // Position designs: how each token of a multimodal layout gets its (t, h, w) position, as the
-// reference implementations do (see ../shared/REFERENCES.md, "Position designs").
+// reference implementations do (see docs/references.md, "Position designs").
 //   flat      1D running index (vanilla RoPE, p-RoPE); a video is flattened t*H*W + y*W + x
 //   qwen2vl   Qwen2-VL get_rope_index: (s + f, s + y, s + x); next text at max + 1
 //   qwen25vl  Qwen2.5-VL time-aligned t = floor(f * (patch / fps) * tokens_per_second)

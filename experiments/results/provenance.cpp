@@ -44,6 +44,7 @@ std::string utc_now() {
 }  // namespace
 
 const char* build_version() { return HOPELAB_VERSION; }
+const char* build_instruction_set() { return HOPELAB_INSTRUCTION_SET; }
 
 Provenance current_provenance() {
   Provenance p;
@@ -55,6 +56,7 @@ Provenance current_provenance() {
   p.backend = backend_name();
   // The CUDA backend's GPU name is not read yet; its host CPU is recorded instead.
   p.device = cpu_model();
+  p.instruction_set = build_instruction_set();
   return p;
 }
 

@@ -157,6 +157,7 @@ void write_root(hid_t file, const Provenance& p) {
   write_string_attribute(file, "host", p.host);
   write_string_attribute(file, "backend", p.backend);
   write_string_attribute(file, "device", p.device);
+  write_string_attribute(file, "instruction_set", p.instruction_set);
   write_string_attribute(file, "rng", p.rng);
   write_attribute(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, {}, &p.seed);
   write_string_attribute(file, "spec_name", p.spec_name);

@@ -30,6 +30,7 @@ struct Provenance {
   std::string host;              // machine name
   std::string backend;           // "cpu-omp" or "cuda"
   std::string device;            // CPU model or GPU name
+  std::string instruction_set;   // of the CPU code: "native: FLAGS (EXTENSIONS)" or "portable: ..."
   std::string rng = "philox4x32-10";
   std::uint64_t seed = 0;        // the spec's seed
   std::string spec_name;         // experiment name
@@ -57,8 +58,8 @@ ResultsFile read_results_file(const std::string& path);
 // Equal apart from provenance.created_utc (format version, every other provenance field, records).
 bool same_content(const ResultsFile& a, const ResultsFile& b);
 
-// This build's provenance fields (version, commit, dirty flag, host, backend, device) with
-// created_utc set to now; the caller fills seed, spec and unit counts.
+// This build's provenance fields (version, commit, dirty flag, host, backend, device, instruction
+// set) with created_utc set to now; the caller fills seed, spec and unit counts.
 Provenance current_provenance();
 
 }  // namespace hopelab::results

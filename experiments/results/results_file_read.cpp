@@ -234,6 +234,8 @@ ResultsFile read_open_file(hid_t file) {
   p.host = root_string(file, "host");
   p.backend = root_string(file, "backend");
   p.device = root_string(file, "device");
+  // Absent from files written before it was recorded (format 1.0 either way).
+  p.instruction_set = H5Aexists(file, "instruction_set") > 0 ? root_string(file, "instruction_set") : "unknown";
   p.rng = root_string(file, "rng");
   if (H5Aexists(file, "seed") <= 0) throw Hdf5Failure("the root attribute 'seed' is missing");
   {
@@ -256,9 +258,9 @@ ResultsFile read_open_file(hid_t file) {
 
 bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
   return a.hopelab_version == b.hopelab_version && a.git_commit == b.git_commit && a.git_dirty == b.git_dirty &&
-         a.host == b.host && a.backend == b.backend && a.device == b.device && a.rng == b.rng && a.seed == b.seed &&
-         a.spec_name == b.spec_name && a.spec_text == b.spec_text && a.units_total == b.units_total &&
-         a.shard == b.shard;
+         a.host == b.host && a.backend == b.backend && a.device == b.device && a.instruction_set == b.instruction_set &&
+         a.rng == b.rng && a.seed == b.seed && a.spec_name == b.spec_name && a.spec_text == b.spec_text &&
+         a.units_total == b.units_total && a.shard == b.shard;
 }
 
 }  // namespace

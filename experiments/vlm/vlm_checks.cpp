@@ -2,16 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
+#include "kernels/float_error.h"
 #include "sim/vlm/frame_match.h"
 #include "sim/vlm/vlm_model.h"
 #include "sim/vlm/vlm_positions.h"
 
 namespace hopelab {
 namespace {
-
-constexpr double kUnitRoundoff = std::numeric_limits<float>::epsilon() / 2;  // u, float32
 
 double largest_magnitude(const std::vector<float>& values) {
   double m = 0;
@@ -20,14 +18,14 @@ double largest_magnitude(const std::vector<float>& values) {
 }
 
 // Bound on |a - b| for two float32 evaluations of the same logits that differ only in summation
-// order (blocking, caching) or in rotation angles rounded differently: each evaluation's error is
-// at most the sum over its 2 layers + 1 product stages of gamma_n ~ n u relative to the logit
-// scale, n the longest inner product (hidden, intermediate or keys); a factor 4 covers the norms'
-// rescaling and the rotation's (2 pi + 3) u per rotated vector.
+// order (blocking, caching) or in rotation angles rounded differently: each is within
+// float32_error_bound (docs/theory.md §10) of the exact logits, counting 2 stages per layer and
+// 1 for the head, each as long as the longest inner product n (hidden, intermediate or keys),
+// with M = 4 max |logit|.
 double two_evaluation_tolerance(const VlmConfig& c, std::int64_t tokens, double scale) {
   const double n = std::max<double>({static_cast<double>(c.hidden_size), static_cast<double>(c.intermediate_size),
                                      static_cast<double>(tokens)});
-  return 2 * 4 * (2 * c.num_hidden_layers + 1) * n * kUnitRoundoff * scale;
+  return 2 * float32_error_bound((2 * c.num_hidden_layers + 1) * n, 4 * scale);
 }
 
 struct Worst {

@@ -5,6 +5,7 @@
 #include <limits>
 #include <string>
 
+#include "kernels/float_error.h"
 #include "sim/vlm/vlm_model.h"
 #include "sim/vlm/vlm_positions.h"
 #include "theory/input_error.h"
@@ -131,7 +132,7 @@ FrameMatchResult frame_match(const VlmConfig& config, const TensorMap& weights, 
       // cos/sin and the pair products 3 u), twice per score; the copy's hidden state may differ
       // from the query's by GEMM rounding of the projections, gamma_H |q|^2 / sqrt(d) with
       // gamma_H ~ H u; the two float weights add 2 u each to the log ratio.
-      const double per_score = (4 * (2 * M_PI + 3) + config.hidden_size) * u * energy / root_d;
+      const double per_score = float32_error_bound(4 * (2 * M_PI + 3) + config.hidden_size, energy / root_d);
       p.tolerance.push_back(2 * per_score + 4 * u);
     }
     result.points.push_back(std::move(p));

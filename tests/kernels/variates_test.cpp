@@ -4,6 +4,7 @@
 // biased sample (shifted mean, scale error) that must fail, so the checks can fail.
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <functional>
 #include <vector>
 
@@ -12,21 +13,19 @@
 #include <gtest/gtest.h>
 
 #include "kernels/normal.h"
+#include "theory/sidak.h"
 
 namespace hopelab {
 namespace {
 
 constexpr double kFamilyAlpha = 1e-6;  // chance that a correct generator fails this file
-constexpr int kChecks = 12;            // checks sharing that level (Sidak)
+constexpr std::size_t kChecks = 12;    // checks sharing that level (Sidak)
 constexpr std::uint64_t kSeed = 20251122;
 
-// Sidak: per-check level 1 - (1 - alpha)^(1/k).
-double per_check_alpha() { return 1.0 - std::pow(1.0 - kFamilyAlpha, 1.0 / kChecks); }
+double per_check_alpha() { return sidak_per_check_level(kFamilyAlpha, kChecks); }
 
-// Two-sided normal quantile for the per-check level.
-double z_critical() {
-  return boost::math::quantile(boost::math::complement(boost::math::normal(), per_check_alpha() / 2.0));
-}
+// Two-sided normal critical value at the per-check level.
+double z_critical() { return sidak_z(kFamilyAlpha, kChecks); }
 
 // Asymptotic KS critical value sqrt(-ln(alpha/2) / 2) / sqrt(n) (Smirnov).
 double ks_critical(size_t n) { return std::sqrt(-std::log(per_check_alpha() / 2.0) / 2.0) / std::sqrt(double(n)); }

@@ -8,9 +8,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include "../sim/sidak.h"
 #include "generators.h"
 #include "sim/preference_estimator.h"
+#include "theory/sidak.h"
 
 namespace hopelab {
 namespace {
@@ -29,7 +29,7 @@ RC_GTEST_PROP(MonteCarlo, ExpectedPreferenceAgreesWithClosedForm, ()) {
   RC_LOG() << "seed " << cfg.seed << ", sigma " << cfg.sigma << ", mu " << cfg.mu << ", eps " << cfg.eps << "\n";
 
   const std::vector<PreferenceEstimate> mc = estimate_preference(method, accumulate_pair_products(method, cfg), offsets);
-  const double z = testing::sidak_z(static_cast<int>(offsets.size()), 1e-7);
+  const double z = sidak_z(1e-7, offsets.size());
   for (size_t j = 0; j < offsets.size(); ++j) {
     const double theory = expected_preference(method, offsets[j], cfg.sigma).total;
     RC_LOG() << "offset " << j << ": mean " << mc[j].mean << ", SE " << mc[j].standard_error << ", theory "

@@ -432,7 +432,7 @@ def check_positions_special():
 
 
 def check_pair_layout():
-    # halves and adjacent pairings are the same math (REFERENCES.md): the adjacent answer must
+    # halves and adjacent pairings are the same math (docs/references.md): the adjacent answer must
     # meet the reference with the same derived tolerance as halves.
     for method, off in (("mrope", (1000, 3, 2)), ("hope", (1e7, -5, 9)), ("videorope", (12345, 678, 9))):
         alloc = ref.allocation(method, 128)

@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Self-tests of the NumPy VLM reference (vlm_reference.py) against independent facts.
 
-  positions   Qwen2-VL's docstring example (REFERENCES.md): 3x2x2 video then 5 text tokens
-  allocation  the d = 128 layouts REFERENCES.md lists, pair by pair
+  positions   Qwen2-VL's docstring example (docs/references.md): 3x2x2 video then 5 text tokens
+  allocation  the d = 128 layouts docs/references.md lists, pair by pair
   rotation    half-split rotation = complex multiplication (x_i + i x_{i+d/2}) e^{i phi};
               norms preserved; HoPE's zero pairs leave their dimensions bit-identical
   relativity  logits unchanged when every position moves by a constant (every method), and
@@ -73,7 +73,7 @@ def check_true(name, cond, detail):
 # ---------------------------------------------------------------- positions and allocations
 
 def test_docstring_positions():
-    """REFERENCES.md: a 3x2x2 video then 5 text tokens under Qwen2-VL's get_rope_index."""
+    """docs/references.md: a 3x2x2 video then 5 text tokens under Qwen2-VL's get_rope_index."""
     ids = [9] * 12 + [1, 2, 3, 4, 5]  # video token 9; grid (3, 4, 4) patches = 3x2x2 merged
     segs = split_layout(np.array(ids), 8, 9, np.zeros((0, 3)), np.array([[3, 4, 4]]), 2)
     got = positions("qwen2vl", segs)
@@ -82,7 +82,7 @@ def test_docstring_positions():
     want_w = [0, 1] * 6 + [3, 4, 5, 6, 7]
     # Integers below 2^53 are exact in float64: tolerance 0.
     check_close("docstring positions", [want_t, want_h, want_w], got, 0.0)
-    # The diagonal design (REFERENCES.md): text 0..1, then a 2x3x3 video with delta 2.
+    # The diagonal design (docs/references.md): text 0..1, then a 2x3x3 video with delta 2.
     segs = [("text", 2), ("visual", "video", 2, 3, 3), ("text", 1)]
     got = positions("diagonal", segs, 2.0)
     t = [2 + 2 * f for f in range(2) for _ in range(9)]
@@ -95,7 +95,7 @@ def test_docstring_positions():
 
 
 def test_allocations():
-    """The d = 128 layouts of REFERENCES.md "Frequency allocations"; 0 = t, 1 = h, 2 = w."""
+    """The d = 128 layouts of docs/references.md "Frequency allocations"; 0 = t, 1 = h, 2 = w."""
     mrope = [0] * 16 + [1] * 24 + [2] * 24
     inter = [i % 3 for i in range(60)] + [0] * 4
     lta = [1 if i % 2 == 0 else 2 for i in range(48)] + [0] * 16

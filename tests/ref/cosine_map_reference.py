@@ -3,7 +3,7 @@
 
 Usage: cosine_map_reference.py PATH/TO/hopelab
 Runs a spec of cosine-map units (several methods, axes, head dims, bases, linear and log
-offsets) and compares each unit's datasets with rope_reference.py (REFERENCES.md only, no code
+offsets) and compares each unit's datasets with rope_reference.py (docs/references.md only, no code
 shared with the C++): the pairs reading the axis, theta_i = b^(-2i/d) and cos(Delta theta_i)
 (1 for a zero-frequency pair) in mpmath at 50 digits; log offsets a (b/a)^(k/(n-1)) likewise.
 Also checks shapes, the unit/description attributes, and that bad values exit 2 with one line.

@@ -37,7 +37,7 @@ The committed goldens (transformers 5.23.0, torch 2.15.0 on CPU, numpy 2.4.6) ca
                            config, seed=1)" --checkpoint-seed 1 --input-seed 1
 transformers >= 5 needs mm_token_type_ids (text 0, image 1, video 2), passed here. Its
 get_rope_index resumes text after a visual block at s + max(h, w) / m, ignoring t, where
-4.45 (and REFERENCES.md) resume at the block's max + 1; when the two differ for an input,
+4.45 (and docs/references.md) resume at the block's max + 1; when the two differ for an input,
 4.45's position_ids are passed explicitly and the golden's "notes" say so (neither
 committed input differs: their videos have t <= max(h, w) / m).
 """
@@ -80,8 +80,8 @@ def token_types(ids, cfg):
 
 
 def get_rope_index_4_45(ids, cfg, image_grids, video_grids):
-    """transformers 4.45's rule (REFERENCES.md): a visual block at s gets (s + f, s + y, s + x);
-    the next text starts at the block's max + 1. -> (3, L)."""
+    """transformers 4.45's rule (docs/references.md): a visual block at s gets
+    (s + f, s + y, s + x); the next text starts at the block's max + 1. -> (3, L)."""
     m = cfg["vision_config"]["spatial_merge_size"]
     grids = {cfg["image_token_id"]: list(image_grids), cfg["video_token_id"]: list(video_grids)}
     out, i, nxt = [], 0, 0
@@ -123,7 +123,7 @@ def run(model_dir, inp, cfg, dtype, notes):
                                      inp.get("video_grid_thw", []))
         if not np.array_equal(pos, legacy):
             # transformers 5 resumes text at s + max(h, w) / m, ignoring t; 4.45 (and
-            # REFERENCES.md) at the block's max + 1. Use the latter, and say so.
+            # docs/references.md) at the block's max + 1. Use the latter, and say so.
             notes.add("transformers %s get_rope_index differs from 4.45's (text after a "
                       "visual block resumes at s + max(h, w)); golden run with 4.45's "
                       "position_ids passed explicitly" % transformers.__version__)

@@ -3,7 +3,7 @@
 
 Usage: phase_error_reference.py PATH/TO/hopelab
 Runs phase-error units (vanilla and HoPE, linear, log and log-integer offsets) and recomputes,
-from rope_reference.py (REFERENCES.md only) and numpy, the largest float32 phase error over the
+from rope_reference.py (docs/references.md only) and numpy, the largest float32 phase error over the
 rotating pairs: theta_i in mpmath (50 digits), the float32 phase fl32(fl32(Delta) * fl32(theta_i))
 by numpy's IEEE float32 product, the exact phase Delta theta_i in mpmath.
 

@@ -1,11 +1,11 @@
 """Independent reference for hopelab: RoPE frequencies, allocations, preference, positions.
 
-Written from ../../../shared/REFERENCES.md only; it shares no code or tables with the C++.
+Written from docs/references.md only; it shares no code or tables with the C++.
   theta_i = b^(-2i/d), i = 0..P-1, P = d/2, in mpmath at 50 digits (i = 0 is the highest).
   Preference (Men et al. Thm 1, HoPE Def. 3.1): 2 sigma^2 sum_i cos(Delta_axis(i) * theta_i),
   a zero-frequency pair contributing 2 sigma^2 * 1 to its own axis.
   Positions: Qwen2-VL get_rope_index, Qwen2.5-VL time-aligned t, VideoRoPE/HoPE diagonal,
-  flat 1D, V2PE, TAD-RoPE, as REFERENCES.md "Position designs" states them.
+  flat 1D, V2PE, TAD-RoPE, as docs/references.md "Position designs" states them.
 Positions are exact Fractions; preferences are mpmath numbers; first violations are found by a
 float64 numpy scan whose near-zero candidates are decided in mpmath.
 """
@@ -38,7 +38,7 @@ def thetas(d, base):
 # ---------------------------------------------------------------- allocations
 # An allocation is {"axis": [axis of pair i], "zero": set of zero-frequency pairs}.
 
-# d = 128 sections [t, h, w] of the presets (REFERENCES.md "Frequency allocations").
+# d = 128 sections [t, h, w] of the presets (docs/references.md "Frequency allocations").
 PRESET_SECTIONS_128 = {
     "mrope": (16, 24, 24),
     "mrope-interleave": (24, 20, 20),

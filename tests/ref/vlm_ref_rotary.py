@@ -1,6 +1,6 @@
 """The LLM's rotary methods: frequency allocation, position design, half-split rotation.
 
-From ../../../shared/REFERENCES.md ("Frequency allocations", "Position designs") and
+From docs/references.md ("Frequency allocations", "Position designs") and
 docs/vlm.md "Language model" 2-3. Pair i of a d-wide head is dimensions (i, i + d/2),
 theta_i = rope_theta^(-2i/d); pair i turns by phi_i = pos[axis(i)] * theta_i, or 0 when it is a
 zero-frequency pair. Sections [t, h, w] come from config.json's mrope_section for mrope,
@@ -109,7 +109,8 @@ def split_layout(input_ids, image_token_id, video_token_id, image_grids, video_g
 
 
 def positions(design, segments, step=1.0):
-    """-> (3, L) float64 positions (t, h, w) of every token (REFERENCES.md "Position designs")."""
+    """-> (3, L) float64 positions (t, h, w) of every token (docs/references.md, "Position
+    designs")."""
     out = []
     nxt = 0.0  # the position the next text token takes
     for seg in segments:

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """Independent NumPy reference of hopelab's Qwen2-VL-architecture VLM (docs/vlm.md).
 
-Written from docs/vlm.md and ../../../shared/REFERENCES.md only; it shares no code with the
+Written from docs/vlm.md and docs/references.md only; it shares no code with the
 C++ (sim/vlm, theory). float64 throughout (weights widened from the file), materialised
 attention. Modules: vlm_ref_safetensors (files), vlm_ref_config (config.json), vlm_ref_rotary
 (allocations, position designs), vlm_ref_ops (formulas, rounding models), vlm_ref_vision,

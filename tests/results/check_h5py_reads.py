@@ -17,6 +17,7 @@ Prints one line per failed check and exits 1 if any failed.
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,7 +36,7 @@ log = CheckLog(tolerances=False)
 check = log.check
 
 ROOT = ["filetype", "format_version", "hopelab_version", "git_commit", "git_dirty", "created_utc", "host",
-        "backend", "device", "rng", "seed", "spec_name", "spec_text", "units_total", "shard"]
+        "backend", "device", "instruction_set", "rng", "seed", "spec_name", "spec_text", "units_total", "shard"]
 SPEC_TEXT = ('[experiment]\nname = "sample"\nseed = 1234\n[[run]]\nname = "fv"\nkind = "first-violation"\n'
              '[run.sweep]\nmethod = ["vanilla", "mrope", "videorope", "hope"]\n')
 
@@ -64,8 +65,8 @@ def check_root(f, where, shard):
     check(where + " filetype", as_text(a["filetype"]) == "hopelab-results", "hopelab-results", a["filetype"])
     v = a["format_version"]
     check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 0], "int64 [1, 0]", repr(v))
-    for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "rng", "spec_name",
-                 "spec_text", "shard"]:
+    for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "instruction_set", "rng",
+                 "spec_name", "spec_text", "shard"]:
         check(where + " " + name + " is a UTF-8 string", isinstance(a[name], str) and
               h5py.check_string_dtype(a.get_id(name).dtype).encoding == "utf-8", "str", type(a[name]))
     check(where + " git_dirty", a["git_dirty"] in (0, 1) and a["git_dirty"].dtype == np.int64, "int64 0/1",
@@ -81,6 +82,9 @@ def check_root(f, where, shard):
           "YYYY-MM-DDTHH:MM:SSZ", a["created_utc"])
     check(where + " git_commit", a["git_commit"] == "unknown" or len(a["git_commit"]) == 40, "40 hex digits",
           a["git_commit"])
+    check(where + " instruction_set", re.fullmatch(r"(native: -march=native.*|portable: compiler default) \(.*\)",
+                                                   a["instruction_set"]) is not None,
+          "native: FLAGS (EXTENSIONS) or portable: compiler default (EXTENSIONS)", a["instruction_set"])
 
 
 def check_unit(f, k, where):
@@ -269,6 +273,17 @@ def main():
             check(case + ": names the problem", word in line, word, line)
         code, out, err = run([CLI, "merge", s0, s1, "-o", merged, "--force"])
         check("merge --force overwrites", code == 0 and err == "", 0, "%d %s" % (code, err))
+        # A file from before instruction_set was recorded reads as "unknown": merged with one that
+        # has it, the output says "mixed".
+        older = os.path.join(tmp, "older.h5")
+        shutil.copy(s1, older)
+        with h5py.File(older, "r+") as f:
+            del f.attrs["instruction_set"]
+        code, out, err = run([CLI, "merge", s0, older, "-o", os.path.join(tmp, "mixed.h5")])
+        with h5py.File(os.path.join(tmp, "mixed.h5"), "r") as f:
+            got = f.attrs.get("instruction_set")
+        check("merge with a file lacking instruction_set", code == 0 and got == "mixed", "exit 0, mixed",
+              "%d %r %s" % (code, got, err))
         check("failed merges leave nothing", not os.path.exists(os.path.join(tmp, "o.h5")) and
               not [n for n in os.listdir(tmp) if ".tmp-" in n], "no o.h5, no temporaries", sorted(os.listdir(tmp)))
     finally:

@@ -52,6 +52,7 @@ Provenance sample_provenance() {
   p.host = "node-7";
   p.backend = "cpu-omp";
   p.device = "Some CPU @ 2.0GHz";
+  p.instruction_set = "native: -march=native (sse2 avx2 fma)";
   p.seed = 18446744073709551615ULL;  // 2^64 - 1: the full uint64 range survives
   p.spec_name = "sweep";
   p.spec_text = "name = \"sweep\"\nseed = 1\n[grid]\nd = [64, 128]\n";

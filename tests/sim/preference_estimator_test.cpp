@@ -12,9 +12,9 @@
 
 #include "kernels/normal.h"
 #include "brute_force.h"
-#include "sidak.h"
 #include "sim/preference_estimator.h"
 #include "theory/input_error.h"
+#include "theory/sidak.h"
 
 namespace hopelab {
 namespace {
@@ -62,7 +62,7 @@ TEST(PreferenceEstimator, AgreesWithClosedFormAndItsShiftedTwinFails) {
   const std::vector<Offset3> offsets = {{0, 0, 0}, {1, 1, 1}, {16, 0, 0}, {100, 3, -7}, {27115, 27115, 27115},
                                         {1e5, 0, 0}, {3e6, 2e6, 1e6}, {1e7, 1e7, 1e7}};
   const int checks = static_cast<int>(methods.size() * offsets.size());
-  const double z = testing::sidak_z(checks, 1e-6);  // a correct estimator fails this test with probability 1e-6
+  const double z = sidak_z(1e-6, checks);  // a correct estimator fails this test with probability 1e-6
   int twin_failures = 0;
   for (const std::string& name : methods) {
     const Method method = make_method(name);
@@ -89,7 +89,7 @@ TEST(PreferenceEstimator, HeavyTailsAndPerDimensionScalesFollowThePerDimensionCl
   // scales: the closed form uses only the variances (docs/theory.md), w_i = s2[a_i] + s2[b_i].
   const std::vector<Offset3> offsets = {{0, 0, 0}, {5, 1, 2}, {300, 300, 300}, {1e6, 0, 0}};
   const int checks = 2 * static_cast<int>(offsets.size());
-  const double z = testing::sidak_z(checks, 1e-6);
+  const double z = sidak_z(1e-6, checks);
   for (const char* name : {"mrope", "hope"}) {
     const Method method = make_method(name);
     PreferenceSampling cfg;

@@ -20,10 +20,10 @@
 #include <omp.h>
 
 #include "kernels/normal.h"
-#include "sidak.h"
 #include "sim/retrieval.h"
 #include "sim/sampling.h"
 #include "theory/input_error.h"
+#include "theory/sidak.h"
 
 namespace hopelab {
 namespace {
@@ -371,7 +371,7 @@ TEST(Retrieval, MatchesTheGaussianConditionalLawAndTheWrongOffsetTwinFails) {
   // Twin: the reference with the needle at frame 0's offset instead (a different a(Delta)).
   const Summary twin = conditional_reference(method, cfg, g, g.cell_offsets[0], 40000);
   // Two independent estimates: |engine - reference| <= z sqrt(SE_e^2 + SE_r^2), three checks.
-  const double z = testing::sidak_z(3, 1e-6);
+  const double z = sidak_z(1e-6, 3);
   const struct {
     const char* what;
     double engine, engine_se, reference, reference_se, twin, twin_se;
@@ -451,7 +451,7 @@ TEST(Retrieval, ZeroTemporalFrequenciesLeaveSimilarDistractorsAtChance) {
   cfg.samples = 3000;
   cfg.eps = 0.5;
   const Method zero = qwen2vl_design("hope");
-  const double z = testing::sidak_z(2, 1e-6);
+  const double z = sidak_z(1e-6, 2);
   for (double depth : {0.0, 1.0}) {
     const RetrievalEstimate e = estimate_retrieval(zero, cfg, similar_setup(depth));
     ASSERT_EQ(e.similar_distractors, 3);

@@ -1,4 +1,4 @@
-// Frequency allocations: the d = 128 presets pair by pair (../shared/REFERENCES.md), coverage
+// Frequency allocations: the d = 128 presets pair by pair (docs/references.md), coverage
 // and counts for any even d, custom specs and their errors.
 #include <set>
 

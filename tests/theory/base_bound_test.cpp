@@ -2,8 +2,10 @@
 // published Table 2 values of Men et al. (and the re-computation by Su), and a demonstration
 // that feasibility is not monotone in the base (why bisection is wrong).
 #include <cmath>
+#include <vector>
 
 #include <gtest/gtest.h>
+#include <omp.h>
 
 #include "theory/base_bound.h"
 #include "theory/input_error.h"
@@ -84,6 +86,34 @@ TEST(BaseBound, EndpointConventionChangesTheRange) {
   EXPECT_EQ(minimal_base(q).max_distance, 200);
   q.include_endpoint = false;
   EXPECT_EQ(minimal_base(q).max_distance, 199);
+}
+
+TEST(BaseBound, ResultsDoNotDependOnTheThreadCount) {
+  // The grid walk is one OpenMP loop per batch of bases: with 1, 3 and 8 threads every field,
+  // the bases evaluated included, must be identical (non-monotone windows too: recheck above).
+  BaseBoundQuery q;
+  q.head_dim = 32;
+  q.context_length = 2000;
+  q.grid_ratio = 1.002;
+  q.recheck_above = 1.5;
+  const int saved = omp_get_max_threads();
+  std::vector<BaseBound> runs;
+  for (int threads : {1, 3, 8}) {
+    omp_set_num_threads(threads);
+    runs.push_back(minimal_base(q));
+  }
+  omp_set_num_threads(saved);
+  ASSERT_TRUE(runs[0].found);
+  for (size_t r = 1; r < runs.size(); ++r) {
+    EXPECT_EQ(runs[r].base, runs[0].base) << "run " << r;
+    EXPECT_EQ(runs[r].infeasible_below, runs[0].infeasible_below) << "run " << r;
+    EXPECT_EQ(runs[r].grid_points, runs[0].grid_points) << "run " << r;
+    ASSERT_EQ(runs[r].infeasible_above.size(), runs[0].infeasible_above.size()) << "run " << r;
+    for (size_t i = 0; i < runs[0].infeasible_above.size(); ++i) {
+      EXPECT_EQ(runs[r].infeasible_above[i].from, runs[0].infeasible_above[i].from) << "run " << r << " window " << i;
+      EXPECT_EQ(runs[r].infeasible_above[i].to, runs[0].infeasible_above[i].to) << "run " << r << " window " << i;
+    }
+  }
 }
 
 TEST(BaseBound, RejectsBadInput) {

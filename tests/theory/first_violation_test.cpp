@@ -5,7 +5,6 @@
 
 #include <gtest/gtest.h>
 
-#include "theory/cosine_scan.h"
 #include "theory/first_violation.h"
 #include "theory/input_error.h"
 
@@ -135,36 +134,6 @@ TEST(FirstViolation, RejectsBadLimitAndEmptyAxis) {
   q.limit = 10;
   q.only_axis = Axis::h;  // vanilla has no h pairs
   EXPECT_THROW(first_violation(make_method("vanilla"), q), InputError);
-}
-
-TEST(CosineScan, AgreesWithDirectCosinesWithinItsRoundingBound) {
-  // The recurrence against one long double cos per step, over 20 resync blocks, at high and
-  // low frequencies; starting off a block boundary as first violations do (first = 1).
-  const std::vector<double> omega = {1.0, 0.3183, 2.5e-3, 1e-6, 3.0, 0.7853981633974483};
-  const std::vector<double> weight = {1.0, 2.0, 0.5, 1.5, 0.25, 2.0};
-  const double bound = scan_rounding_bound(omega, weight, 20 * kResyncSteps);
-  double worst_error = 0.0;
-  std::int64_t visited = 0;
-  scan_cosine_sums(omega, weight, 1, 20 * kResyncSteps, [&](std::int64_t m, double scanned) {
-    long double direct = 0;
-    for (size_t i = 0; i < omega.size(); ++i) {
-      direct += weight[i] * std::cos(static_cast<long double>(m) * static_cast<long double>(omega[i]));
-    }
-    worst_error = std::max(worst_error, static_cast<double>(std::fabs(scanned - direct)));
-    ++visited;
-    return true;
-  });
-  EXPECT_EQ(visited, 20 * kResyncSteps);
-  EXPECT_LE(worst_error, bound) << "bound " << bound;
-}
-
-TEST(CosineScan, StopsAtTheFirstNegativeSum) {
-  // S(m) = cos(m pi/3) + 0.4: negative first at m = 2 (cos(2 pi/3) = -0.5).
-  const ScanResult r = scan_first_negative({M_PI / 3, 0.0}, {1.0, 0.4}, 1, 100);
-  ASSERT_TRUE(r.first_negative);
-  EXPECT_EQ(*r.first_negative, 2);
-  EXPECT_NEAR(r.value, -0.1, 1e-12);
-  EXPECT_FALSE(scan_first_negative({M_PI / 3, 0.0}, {1.0, 1.01}, 1, 100).first_negative);  // min is 0.01
 }
 
 }  // namespace

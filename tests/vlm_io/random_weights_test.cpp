@@ -4,13 +4,13 @@
 
 #include <cmath>
 
-#include <boost/math/distributions/normal.hpp>
 #include <gtest/gtest.h>
 #include <Random123/philox.h>
 
 #include "sim/vlm/parameters.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
+#include "theory/sidak.h"
 
 namespace hopelab {
 namespace {
@@ -61,9 +61,7 @@ TEST(RandomWeights, NormsAndLinearsFollowTheirLaws) {
   const VlmConfig config = vlm_preset("tiny");
   const TensorMap weights = random_weights(config, 11);
   const double family_alpha = 1e-4;
-  const double per_check =
-      1.0 - std::pow(1.0 - family_alpha, 1.0 / (2.0 * static_cast<double>(weights.size())));  // Sidak
-  const double z_max = boost::math::quantile(boost::math::complement(boost::math::normal(), per_check / 2));
+  const double z_max = sidak_z(family_alpha, 2 * weights.size());  // a mean and a variance per tensor
   bool twin_failed = false;
   for (const auto& [name, t] : weights) {
     const WeightLaw law = random_weight_law(name);

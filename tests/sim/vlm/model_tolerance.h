@@ -2,18 +2,17 @@
 // The forward error bound of the float32 model against exact arithmetic, used by the model tests.
 //
 // Each stage of the network (a Linear, a score or p v product, a norm, a rotation) computes
-// values as sums of n products in float: |error| <= n u sum |terms| (Higham 3.1), u = 2^-24.
-// The fixture's weights are unit gain (N(0, 1/in)) and every residual branch starts with a norm,
-// so sum |terms| stays within a small factor of the output scale and errors of successive
-// stages add to first order. A logit then errs by at most u (sum of the stages' n) times the
-// logits' scale max |logit|, with a factor 4 for the gain of |terms| over |result| and the
-// few extra roundings per stage (bias, residual add, activation, exp). The rotation adds, per
-// rotated vector, the float angle's rounding (|phi mod 2 pi| < 8: half an ulp, 4u) and cosf /
-// sinf (1 ulp each): 8u, counted as a stage of n = 8 on q and on k.
+// values as sums of n products in float, and errors of successive stages add:
+// float32_error_bound(N, M), N the sum of the stages' n (docs/theory.md §10). The fixture's
+// weights are unit gain (N(0, 1/in)) and every residual branch starts with a norm, so sum |terms|
+// stays within a small factor of the output scale: M = 4 max |logit|, the 4 for the gain of
+// |terms| over |result| and the few extra roundings per stage (bias, residual add, activation,
+// exp). The rotation adds, per rotated vector, the float angle's rounding (|phi mod 2 pi| < 8:
+// half an ulp, 4u) and cosf / sinf (1 ulp each): 8u, counted as a stage of n = 8 on q and on k.
 
 #include <cstdint>
-#include <limits>
 
+#include "kernels/float_error.h"
 #include "sim/vlm/vlm_config.h"
 
 namespace hopelab::vlm_test {
@@ -33,8 +32,7 @@ inline double stage_length_sum(const VlmConfig& c, std::int64_t vision_keys, std
 
 // |logit error| <= tolerance against exact arithmetic (see above).
 inline double logit_tolerance(const VlmConfig& c, std::int64_t vision_keys, std::int64_t keys, double logit_scale) {
-  const double u = std::numeric_limits<float>::epsilon() / 2;
-  return 4.0 * u * stage_length_sum(c, vision_keys, keys) * logit_scale;
+  return float32_error_bound(stage_length_sum(c, vision_keys, keys), 4.0 * logit_scale);
 }
 
 }  // namespace hopelab::vlm_test
