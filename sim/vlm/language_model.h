@@ -148,8 +148,9 @@ std::vector<float> output_logits(const Ops& ops, const VlmConfig& config, const 
                                  const float* x, std::int64_t rows) {
   typename Ops::Buffer y = ops.buffer(static_cast<std::size_t>(rows * config.hidden_size));
   typename Ops::Buffer logits = ops.buffer(static_cast<std::size_t>(rows * config.vocab_size));
-  ops.rms_norm(x, rows, config.hidden_size, Ops::data(weights.final_norm), config.rms_norm_eps, Ops::data(y));  // RMSNorm_final(x)
-  ops.linear(Ops::data(y), rows, weights.lm_head, Ops::data(logits));                                             // lm_head(.)
+  ops.rms_norm(x, rows, config.hidden_size, Ops::data(weights.final_norm), config.rms_norm_eps,
+               Ops::data(y));                                                // RMSNorm_final(x)
+  ops.linear(Ops::data(y), rows, weights.lm_head, Ops::data(logits));     // lm_head(.)
   return ops.to_host(std::move(logits));
 }
 

@@ -78,7 +78,9 @@ ModelWeights<Ops> model_weights(const VlmConfig& config, const TensorMap& w, con
     const Tensor& t = w.at(name);
     return ops.param(t.data.data(), t.data.size());
   };
-  const auto linear = [&](const std::string& prefix, bool bias) { return ops.linear_weights(linear_view(w, prefix, bias)); };
+  const auto linear = [&](const std::string& prefix, bool bias) {
+    return ops.linear_weights(linear_view(w, prefix, bias));
+  };
   ModelWeights<Ops> m;
   VisionWeights<Ops>& v = m.vision;
   v.patch_embed = linear("visual.patch_embed.proj", false);

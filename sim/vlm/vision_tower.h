@@ -32,7 +32,8 @@ void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeight
   typename Ops::Buffer y = ops.buffer(size(e)), qkv = ops.buffer(size(3 * e)), attn = ops.buffer(size(e));
   typename Ops::Buffer out = ops.buffer(size(e)), mlp = ops.buffer(size(hidden));
 
-  ops.layer_norm(x, n, e, Ops::data(w.norm1_weight), Ops::data(w.norm1_bias), v.layer_norm_eps, Ops::data(y));  // LN1(x)
+  ops.layer_norm(x, n, e, Ops::data(w.norm1_weight), Ops::data(w.norm1_bias), v.layer_norm_eps,
+                 Ops::data(y));                                                          // LN1(x)
   ops.linear(Ops::data(y), n, w.qkv, Ops::data(qkv));                                    // q | k | v = qkv(.)
   ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv), 3 * e);                  // q rotated
   ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv) + e, 3 * e);              // k rotated
@@ -52,7 +53,8 @@ void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeight
   ops.linear(Ops::data(attn), n, w.proj, Ops::data(out));
   ops.add(x, Ops::data(out), n * e);  // x + proj(Attn(LN1(x)))
 
-  ops.layer_norm(x, n, e, Ops::data(w.norm2_weight), Ops::data(w.norm2_bias), v.layer_norm_eps, Ops::data(y));  // LN2(x)
+  ops.layer_norm(x, n, e, Ops::data(w.norm2_weight), Ops::data(w.norm2_bias), v.layer_norm_eps,
+                 Ops::data(y));  // LN2(x)
   ops.linear(Ops::data(y), n, w.fc1, Ops::data(mlp));
   ops.quick_gelu(Ops::data(mlp), n * hidden);  // QuickGELU(fc1(.))
   ops.linear(Ops::data(mlp), n, w.fc2, Ops::data(out));
@@ -76,7 +78,8 @@ typename Ops::Buffer encode_grid(const Ops& ops, const VisionConfig& v, const Vi
     vision_block(ops, v, block, Ops::data(angles), rotary.allocation.layout, grid.h * grid.w, n, Ops::data(x));
   }
   // Step 5: LN(ln_q) per row; m^2 consecutive rows are one (E m^2)-wide row of the row-major data.
-  ops.layer_norm(Ops::data(x), n, e, Ops::data(w.ln_q_weight), Ops::data(w.ln_q_bias), v.layer_norm_eps, Ops::data(x));
+  ops.layer_norm(Ops::data(x), n, e, Ops::data(w.ln_q_weight), Ops::data(w.ln_q_bias), v.layer_norm_eps,
+                 Ops::data(x));
   const std::int64_t tokens = n / m2;
   const int merged = w.mlp0.out, out_width = w.mlp2.out;
   typename Ops::Buffer hidden = ops.buffer(static_cast<std::size_t>(tokens * merged));

@@ -39,7 +39,8 @@ std::vector<float> DeviceVlmModel::prefill(const VlmInput& input, DeviceKvCache*
 }
 
 std::vector<float> DeviceVlmModel::decode(std::int64_t token_id, DeviceKvCache* cache) const {
-  return decode_logits(weights_->ops, host_, weights_->model, token_id, cache != nullptr ? cache->state_.get() : nullptr);
+  return decode_logits(weights_->ops, host_, weights_->model, token_id,
+                       cache != nullptr ? cache->state_.get() : nullptr);
 }
 
 std::vector<std::int64_t> DeviceVlmModel::generate(const VlmInput& input, int max_new_tokens) const {
