@@ -2,23 +2,34 @@
 // text prompt of L tokens with a preset's random weights (no files, few dependencies, so the CUDA
 // build runs on a bare GPU machine). Per length: medians of --repeats prefills (last-token
 // logits) and of --decode-steps cached decode steps on each backend, their ratio, and the largest
-// |logit| difference between the backends' prefills. Built twice: vlm_device_bench (the CPU build
-// of the backend, Thrust OpenMP) and vlm_device_bench_cuda (CUDA, cuBLAS).
+// |logit| difference between the backends' prefills against its bound (below). Built twice:
+// vlm_device_bench (the CPU build of the backend, Thrust OpenMP) and vlm_device_bench_cuda
+// (CUDA, cuBLAS).
 //
 //   vlm_device_bench [--preset tiny|base100m] [--tokens 1024,8192] [--repeats 3]
-//                    [--decode-steps 16] [--method mrope] [--skip-host] [--json]
-// Bad arguments: one line on stderr, exit 2.
+//                    [--decode-steps 16] [--method mrope] [--skip-host] [--perturb-host-logits R] [--json]
+// --perturb-host-logits scales the host's logits by 1 + R before the comparison: a twin that
+// must fail once R max|logit| exceeds the bound. Bad arguments: one line on stderr, exit 2. A
+// difference above the bound: one line on stderr naming the worst logit, exit 1, after the
+// results.
+//
+// The bound. Both backends compute the same logits in float32 along the same stages; only the
+// order of the sums inside a GEMM and the attention's fold differ. Each stage's sums of n
+// products err by at most n u sum |terms| (Higham 3.1, u = 2^-24), so each backend is within
+// logit_tolerance (tests/sim/vlm/model_tolerance.h: 4 u times the sum of the stages' n along
+// the longest path, times max |logit|) of the exact logits, and the two agree to twice that. The
+// text prompt has no vision stages; counting them (as logit_tolerance does) only loosens it.
 
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <iostream>
-#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "bench_timing.h"
+#include "model_tolerance.h"
 #include "sim/vlm/device/device_model.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -36,6 +47,7 @@ struct Args {
   int repeats = 3;
   int decode_steps = 16;
   std::string method = "mrope";
+  double perturb_host_logits = 0.0;  // R: host logits x (1 + R) before the comparison
   bool skip_host = false;
   bool json = false;
 };
@@ -55,6 +67,20 @@ std::int64_t parse_count(const std::string& text, const std::string& flag, std::
   return value;
 }
 
+double parse_fraction(const std::string& text, const std::string& flag) {
+  std::size_t used = 0;
+  double value = NAN;
+  try {
+    value = std::stod(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (used != text.size() || text.empty() || !(std::fabs(value) <= 1.0)) {
+    throw hopelab::InputError(flag + " must be a number in [-1, 1], got '" + text + "'");
+  }
+  return value;
+}
+
 Args parse_args(int argc, char** argv) {
   Args a;
   for (int i = 1; i < argc; ++i) {
@@ -67,6 +93,8 @@ Args parse_args(int argc, char** argv) {
       a.preset = value;
     } else if (flag == "--method") {
       a.method = value;
+    } else if (flag == "--perturb-host-logits") {
+      a.perturb_host_logits = parse_fraction(value, flag);
     } else if (flag == "--repeats") {
       a.repeats = static_cast<int>(parse_count(value, flag, 1, 100));
     } else if (flag == "--decode-steps") {
@@ -109,16 +137,38 @@ std::string number(double x) {
 // A JSON number, or null for NaN (a skipped host).
 std::string json_number(double x) { return std::isnan(x) ? "null" : number(x); }
 
+// The largest |host - device| over the logits and where it is.
+struct Worst {
+  double error = 0.0;
+  std::size_t index = 0;
+};
+
+Worst worst_difference(const std::vector<float>& host, const std::vector<float>& device) {
+  Worst w;
+  for (std::size_t i = 0; i < host.size(); ++i) {
+    const double err = std::fabs(static_cast<double>(host[i]) - static_cast<double>(device[i]));
+    if (!(err <= w.error)) w = {err, i};  // NaN counts as worst
+  }
+  return w;
+}
+
+double max_abs(const std::vector<float>& v) {
+  double m = 0.0;
+  for (float x : v) m = std::fmax(m, std::fabs(static_cast<double>(x)));
+  return m;
+}
+
 int run(const Args& a) {
   const hopelab::VlmConfig config = hopelab::vlm_preset(a.preset);
   const hopelab::VlmModel host(config, hopelab::random_weights(config, 0), hopelab::VlmRotary{a.method, {}});
   const hopelab::DeviceVlmModel device(host);
+  int status = 0;
   if (!a.json) {
     std::cout << "preset " << a.preset << ", " << host.method().name << ", device backend "
               << hopelab::backend_name() << ", medians of " << a.repeats << " prefills and "
               << a.decode_steps << " decode steps\n"
               << "tokens  host prefill s  device prefill s  prefill ratio  host decode s  device decode s  "
-                 "decode ratio  max |dlogit|\n";
+                 "decode ratio  max |dlogit| (bound)\n";
   }
   std::string rows;
   for (std::int64_t length : a.tokens) {
@@ -128,22 +178,36 @@ int run(const Args& a) {
     const Timing d = time_backend<hopelab::DeviceVlmModel, hopelab::DeviceKvCache>(device, prompt, a, config.vocab_size,
                                                                                   &device_logits);
     Timing h;
-    double diff = NAN;
+    double diff = NAN, tolerance = NAN;
     if (!a.skip_host) {
       h = time_backend<hopelab::VlmModel, hopelab::KvCache>(host, prompt, a, config.vocab_size, &host_logits);
-      diff = 0.0;
-      for (std::size_t i = 0; i < host_logits.size(); ++i) diff = std::fmax(diff, std::fabs(host_logits[i] - device_logits[i]));
+      for (float& logit : host_logits) logit *= static_cast<float>(1.0 + a.perturb_host_logits);
+      const Worst worst = worst_difference(host_logits, device_logits);
+      diff = worst.error;
+      tolerance = 2.0 * hopelab::vlm_test::logit_tolerance(config, 0, length, max_abs(host_logits));  // see the header
+      if (!(diff <= tolerance)) {
+        std::ostringstream s;
+        s.precision(9);
+        s << "vlm_device_bench: " << length << " tokens: the device's last-token logits differ from the host's: "
+          << "worst index " << worst.index << ": host " << host_logits[worst.index]
+          << ", device " << device_logits[worst.index] << ", |error| " << diff << " exceeds the tolerance "
+          << tolerance << "\n";
+        std::cerr << s.str();
+        status = 1;
+      }
     }
     if (a.json) {
       rows += std::string(rows.empty() ? "" : ",") + "{\"tokens\":" + std::to_string(length) +
               ",\"host_prefill_seconds\":" + json_number(h.prefill) +
               ",\"device_prefill_seconds\":" + json_number(d.prefill) + ",\"host_decode_seconds\":" +
               json_number(h.decode) + ",\"device_decode_seconds\":" + json_number(d.decode) +
-              ",\"max_abs_logit_difference\":" + json_number(diff) + "}";
+              ",\"max_abs_logit_difference\":" + json_number(diff) + ",\"logit_tolerance\":" +
+              json_number(tolerance) + ",\"within_tolerance\":" +
+              (a.skip_host ? "null" : diff <= tolerance ? "true" : "false") + "}";
     } else {
       std::cout << length << "  " << number(h.prefill) << "  " << number(d.prefill) << "  " << number(h.prefill / d.prefill)
                 << "  " << number(h.decode) << "  " << number(d.decode) << "  " << number(h.decode / d.decode) << "  "
-                << number(diff) << "\n";
+                << number(diff) << " (bound " << number(tolerance) << ")\n";
     }
   }
   if (a.json) {
@@ -153,7 +217,7 @@ int run(const Args& a) {
                       std::to_string(a.decode_steps) + ",\"statistic\":\"median\",\"rows\":[" + rows + "]}";
     std::cout << out << '\n';
   }
-  return 0;
+  return status;
 }
 
 }  // namespace

@@ -1,14 +1,19 @@
 #pragma once
-// Qwen2-VL's language model (docs/vlm.md "Language model", steps 3-5): num_hidden_layers
-// pre-norm decoder layers h = x + o_proj(Attn(RMSNorm1(x))), x' = h + down(SiLU(gate(.)) up(.)),
-// causal GQA attention with q and k rotated at each token's position, then
-// logits = lm_head(RMSNorm_final(x)). float32, keys cached already rotated.
+// Qwen2-VL's language model (docs/vlm.md "Language model", steps 3-5) over any Ops
+// (sim/vlm/vlm_graph.h): num_hidden_layers pre-norm decoder layers
+// h = x + o_proj(Attn(RMSNorm1(x))), x' = h + down(SiLU(gate(.)) up(.)), causal GQA attention
+// with q and k rotated at each token's position, then logits = lm_head(RMSNorm_final(x)).
+// float32, keys cached already rotated.
 
+#include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
+#include "sim/vlm/attention.h"
 #include "sim/vlm/kv_cache.h"
 #include "sim/vlm/model_weights.h"
+#include "sim/vlm/vlm_config.h"
 #include "sim/vlm/vlm_rotary.h"
 #include "theory/position_design.h"
 
@@ -24,14 +29,129 @@ struct AttentionProbe {
   std::vector<float> query_vector;  // (n_h, d): q_proj(RMSNorm1(x)) of the query token, unrotated
 };
 
-// Runs the decoder stack over `rows` new tokens whose hidden states are x (rows, H), in place.
-// Token r sits at positions.at(r); cache holds the earlier tokens (length of them) and receives
-// the new keys and values. probe (may be null) is filled when its layer runs.
-void run_decoder(const VlmConfig& config, const LanguageWeights& weights, const RotaryTable& rotary,
-                 const PositionIds& positions, std::int64_t rows, float* x, KvCache* cache, AttentionProbe* probe);
+// The activations of one decoder layer over `rows` rows, reused by every layer.
+template <class Ops>
+struct DecoderBuffers {
+  typename Ops::Buffer y, q, attn, out, gate, up;  // (rows, H), (rows, n_h d) x 2, (rows, H), (rows, I) x 2
 
-// logits (rows, V) = lm_head(RMSNorm_final(x)). x: (rows, H).
-std::vector<float> output_logits(const VlmConfig& config, const LanguageWeights& weights, const float* x,
-                                 std::int64_t rows);
+  DecoderBuffers(const Ops& ops, const VlmConfig& c, std::int64_t rows) {
+    const auto size = [rows](std::int64_t width) { return static_cast<std::size_t>(rows * width); };
+    const std::int64_t q_width = static_cast<std::int64_t>(c.num_attention_heads) * c.head_dim();
+    y = ops.buffer(size(c.hidden_size));
+    q = ops.buffer(size(q_width));
+    attn = ops.buffer(size(q_width));
+    out = ops.buffer(size(c.hidden_size));
+    gate = ops.buffer(size(c.intermediate_size));
+    up = ops.buffer(size(c.intermediate_size));
+  }
+};
+
+// The probe's weights: attention_weights (attention.h) on host copies of the query's rotated
+// row and of the keys. a: the layer's causal attention arguments, Ops pointers.
+template <class Ops>
+void fill_probe_weights(const Ops& ops, const AttentionShape& shape, const AttentionArgs& a, AttentionProbe* probe) {
+  const std::int64_t q_width = static_cast<std::int64_t>(shape.heads) * shape.head_dim;
+  const std::vector<float> q_row = ops.to_host(a.q + probe->query * a.q_stride, static_cast<std::size_t>(q_width));
+  const std::vector<float> keys = ops.to_host(a.k, static_cast<std::size_t>(a.keys * a.kv_stride));
+  AttentionArgs h = a;
+  h.q = q_row.data();
+  h.k = keys.data();
+  h.v = nullptr;  // not read by attention_weights
+  h.queries = 1;
+  h.query_offset = a.query_offset + probe->query;
+  h.out = nullptr;
+  probe->weights.assign(static_cast<std::size_t>(shape.heads * a.keys), 0.0f);
+  attention_weights(shape, h, 0, probe->weights.data());
+}
+
+// One decoder layer over the new rows x (rows, H), in place. Its keys and values go to rows
+// [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2).
+template <class Ops>
+void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights<Ops>& w, const float* angles,
+                   PairLayout pairs, std::int64_t rows, float* x, typename Ops::Buffer* keys,
+                   typename Ops::Buffer* values, std::int64_t cached, DecoderBuffers<Ops>* b, AttentionProbe* probe) {
+  const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
+  const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
+  const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
+  float* y = Ops::data(b->y);
+  float* q = Ops::data(b->q);
+  float* attn = Ops::data(b->attn);
+  float* out = Ops::data(b->out);
+  float* gate = Ops::data(b->gate);
+  float* up = Ops::data(b->up);
+  float* k = Ops::data(*keys) + cached * kv_width;
+  float* v = Ops::data(*values) + cached * kv_width;
+
+  ops.rms_norm(x, rows, hidden, Ops::data(w.input_norm), c.rms_norm_eps, y);  // RMSNorm1(x)
+  ops.linear(y, rows, w.q, q);                                                 // q_proj(.)
+  ops.linear(y, rows, w.k, k);                                                 // k_proj(.), into the cache
+  ops.linear(y, rows, w.v, v);                                                 // v_proj(.), into the cache
+  if (probe != nullptr) {
+    probe->query_vector = ops.to_host(q + probe->query * q_width, static_cast<std::size_t>(q_width));
+  }
+  ops.rotate(angles, rows, heads, d, pairs, q, q_width);        // q at each token's position
+  ops.rotate(angles, rows, kv_heads, d, pairs, k, kv_width);    // k, cached rotated
+
+  const AttentionShape shape{heads, kv_heads, d};
+  AttentionArgs a;
+  a.q = q;
+  a.q_stride = q_width;
+  a.k = Ops::data(*keys);
+  a.v = Ops::data(*values);
+  a.kv_stride = kv_width;
+  a.queries = rows;
+  a.keys = cached + rows;
+  a.query_offset = cached;
+  a.mask = AttentionMask::causal;
+  a.out = attn;
+  a.out_stride = q_width;
+  ops.attention(shape, a);  // causal softmax(q k^T / sqrt(d)) v, GQA
+  if (probe != nullptr) fill_probe_weights(ops, shape, a, probe);
+
+  ops.linear(attn, rows, w.o, out);
+  ops.add(x, out, rows * hidden);                                                // h = x + o_proj(Attn(.))
+  ops.rms_norm(x, rows, hidden, Ops::data(w.post_norm), c.rms_norm_eps, y);    // RMSNorm2(h)
+  ops.linear(y, rows, w.gate, gate);
+  ops.linear(y, rows, w.up, up);
+  ops.silu_mul(gate, up, rows * inter);                                          // SiLU(gate(.)) * up(.)
+  ops.linear(gate, rows, w.down, out);
+  ops.add(x, out, rows * hidden);                                                // x' = h + down(.)
+}
+
+// Runs the decoder stack over `rows` new tokens whose hidden states are x (rows, H), in place.
+// Token r sits at positions.at(r); cache (may be null) holds the earlier tokens (length of them)
+// and receives the new keys and values. probe (may be null) is filled when its layer runs.
+template <class Ops>
+void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
+                 const RotaryTable& rotary, const PositionIds& positions, std::int64_t rows, float* x,
+                 KvCacheOf<Ops>* cache, AttentionProbe* probe) {
+  const int layers = config.num_hidden_layers;
+  KvCacheOf<Ops> local;
+  KvCacheOf<Ops>& kv = cache != nullptr ? *cache : local;
+  if (cache == nullptr) local.reset(layers, static_cast<std::int64_t>(config.num_key_value_heads) * config.head_dim());
+  kv.reserve(kv.length + rows);
+  const std::vector<float> host_angles = rotary_angle_rows(rotary, positions, 0, rows);  // phi mod 2 pi: (rows, d/2)
+  const typename Ops::Param angles = ops.param(host_angles.data(), host_angles.size());
+  DecoderBuffers<Ops> buffers(ops, config, rows);
+  for (int l = 0; l < layers; ++l) {
+    const auto i = static_cast<std::size_t>(l);
+    AttentionProbe* layer_probe = probe != nullptr && probe->layer == l ? probe : nullptr;
+    decoder_layer(ops, config, weights.layers[i], Ops::data(angles), rotary.allocation.layout, rows, x, &kv.keys[i],
+                  &kv.values[i], kv.length, &buffers, layer_probe);
+  }
+  kv.length += rows;
+}
+
+// logits (rows, V) = lm_head(RMSNorm_final(x)), on the host. x: (rows, H).
+template <class Ops>
+std::vector<float> output_logits(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
+                                 const float* x, std::int64_t rows) {
+  typename Ops::Buffer y = ops.buffer(static_cast<std::size_t>(rows * config.hidden_size));
+  typename Ops::Buffer logits = ops.buffer(static_cast<std::size_t>(rows * config.vocab_size));
+  ops.rms_norm(x, rows, config.hidden_size, Ops::data(weights.final_norm), config.rms_norm_eps,
+               Ops::data(y));                                                // RMSNorm_final(x)
+  ops.linear(Ops::data(y), rows, weights.lm_head, Ops::data(logits));     // lm_head(.)
+  return ops.to_host(std::move(logits));
+}
 
 }  // namespace hopelab

@@ -1,13 +1,16 @@
 #pragma once
-// Qwen2-VL's vision tower (docs/vlm.md "Vision tower"), one image or video grid at a time:
-// patch embedding, 2D rotary positions per temporal patch, `depth` pre-norm ViT blocks with
-// attention bidirectional within one temporal patch, and the merger (LayerNorm, m^2 rows
-// concatenated, mlp.2(GELU(mlp.0(.)))). float32.
+// Qwen2-VL's vision tower (docs/vlm.md "Vision tower") over any Ops (sim/vlm/vlm_graph.h), one
+// image or video grid at a time: patch embedding, 2D rotary positions per temporal patch,
+// `depth` pre-norm ViT blocks with attention bidirectional within one temporal patch, and the
+// merger (LayerNorm, m^2 rows concatenated, mlp.2(GELU(mlp.0(.)))). float32.
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
+#include "sim/vlm/attention.h"
 #include "sim/vlm/model_weights.h"
+#include "sim/vlm/vlm_config.h"
 #include "sim/vlm/vlm_input.h"
 #include "sim/vlm/vlm_rotary.h"
 #include "theory/position_design.h"
@@ -19,9 +22,72 @@ namespace hopelab {
 // hpos = (b / (w/m)) m + j / m, wpos = (b % (w/m)) m + j % m. Returns (t h w) positions.
 PositionIds vision_positions(const VisualGrid& grid, int merge);
 
-// The merger outputs of one grid: (t (h/m) (w/m), H), one row per LLM visual token.
-// pixels: (t h w, C T_p p p) in the processor's row order.
-std::vector<float> encode_grid(const VisionConfig& vision, const VisionWeights& weights, const RotaryTable& rotary,
-                               const float* pixels, const VisualGrid& grid);
+// Step 4: x <- x + proj(Attn(LN1(x))); x <- x + fc2(QuickGELU(fc1(LN2(x)))). x: (N, E);
+// angles: (N, D_v/2); attention within each run of patches_per_frame rows.
+template <class Ops>
+void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeights<Ops>& w, const float* angles,
+                  PairLayout pairs, std::int64_t patches_per_frame, std::int64_t n, float* x) {
+  const int e = v.embed_dim, d = v.head_dim(), hidden = w.fc1.out;
+  const auto size = [n](std::int64_t width) { return static_cast<std::size_t>(n * width); };
+  typename Ops::Buffer y = ops.buffer(size(e)), qkv = ops.buffer(size(3 * e)), attn = ops.buffer(size(e));
+  typename Ops::Buffer out = ops.buffer(size(e)), mlp = ops.buffer(size(hidden));
+
+  ops.layer_norm(x, n, e, Ops::data(w.norm1_weight), Ops::data(w.norm1_bias), v.layer_norm_eps,
+                 Ops::data(y));                                                          // LN1(x)
+  ops.linear(Ops::data(y), n, w.qkv, Ops::data(qkv));                                    // q | k | v = qkv(.)
+  ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv), 3 * e);                  // q rotated
+  ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv) + e, 3 * e);              // k rotated
+  const AttentionShape shape{v.num_heads, v.num_heads, d};
+  for (std::int64_t first = 0; first < n; first += patches_per_frame) {  // one temporal patch at a time
+    AttentionArgs a;
+    a.q = Ops::data(qkv) + first * 3 * e;
+    a.k = a.q + e;
+    a.v = a.q + 2 * e;
+    a.q_stride = a.kv_stride = 3 * e;
+    a.queries = a.keys = patches_per_frame;
+    a.mask = AttentionMask::full;  // bidirectional within the temporal patch
+    a.out = Ops::data(attn) + first * e;
+    a.out_stride = e;
+    ops.attention(shape, a);  // softmax(q k^T / sqrt(D_v)) v
+  }
+  ops.linear(Ops::data(attn), n, w.proj, Ops::data(out));
+  ops.add(x, Ops::data(out), n * e);  // x + proj(Attn(LN1(x)))
+
+  ops.layer_norm(x, n, e, Ops::data(w.norm2_weight), Ops::data(w.norm2_bias), v.layer_norm_eps,
+                 Ops::data(y));  // LN2(x)
+  ops.linear(Ops::data(y), n, w.fc1, Ops::data(mlp));
+  ops.quick_gelu(Ops::data(mlp), n * hidden);  // QuickGELU(fc1(.))
+  ops.linear(Ops::data(mlp), n, w.fc2, Ops::data(out));
+  ops.add(x, Ops::data(out), n * e);  // x + fc2(.)
+}
+
+// The merger outputs of one grid: (t (h/m) (w/m), H), one row per LLM visual token, in an Ops
+// buffer. host_pixels: (t h w, C T_p p p) in the processor's row order, on the host.
+template <class Ops>
+typename Ops::Buffer encode_grid(const Ops& ops, const VisionConfig& v, const VisionWeights<Ops>& w,
+                                 const RotaryTable& rotary, const float* host_pixels, const VisualGrid& grid) {
+  const std::int64_t n = grid.t * grid.h * grid.w;
+  const int e = v.embed_dim, m2 = v.spatial_merge_size * v.spatial_merge_size;
+  const typename Ops::Param pixels = ops.param(host_pixels, static_cast<std::size_t>(n * v.patch_dim()));
+  typename Ops::Buffer x = ops.buffer(static_cast<std::size_t>(n * e));
+  ops.linear(Ops::data(pixels), n, w.patch_embed, Ops::data(x));  // step 1: x_r = W_pe row_r
+  const std::vector<float> host_angles =
+      rotary_angle_rows(rotary, vision_positions(grid, v.spatial_merge_size), 0, n);  // steps 2-3: (N, D_v/2)
+  const typename Ops::Param angles = ops.param(host_angles.data(), host_angles.size());
+  for (const VisionBlockWeights<Ops>& block : w.blocks) {
+    vision_block(ops, v, block, Ops::data(angles), rotary.allocation.layout, grid.h * grid.w, n, Ops::data(x));
+  }
+  // Step 5: LN(ln_q) per row; m^2 consecutive rows are one (E m^2)-wide row of the row-major data.
+  ops.layer_norm(Ops::data(x), n, e, Ops::data(w.ln_q_weight), Ops::data(w.ln_q_bias), v.layer_norm_eps,
+                 Ops::data(x));
+  const std::int64_t tokens = n / m2;
+  const int merged = w.mlp0.out, out_width = w.mlp2.out;
+  typename Ops::Buffer hidden = ops.buffer(static_cast<std::size_t>(tokens * merged));
+  typename Ops::Buffer out = ops.buffer(static_cast<std::size_t>(tokens * out_width));
+  ops.linear(Ops::data(x), tokens, w.mlp0, Ops::data(hidden));
+  ops.gelu(Ops::data(hidden), tokens * merged);  // exact GELU x Phi(x)
+  ops.linear(Ops::data(hidden), tokens, w.mlp2, Ops::data(out));
+  return out;
+}
 
 }  // namespace hopelab

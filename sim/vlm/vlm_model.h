@@ -1,13 +1,16 @@
 #pragma once
 // A Qwen2-VL-architecture model (docs/vlm.md) with its rotary method chosen at build time:
-// vision tower -> merger rows replace the visual token embeddings -> decoder stack -> logits.
-// Host float32 on Eigen and OpenMP; bit-identical for any thread count. No process-wide state:
-// models with different methods coexist. The model owns its weights.
+// vision tower -> merger rows replace the visual token embeddings -> decoder stack -> logits,
+// the graph of sim/vlm/vlm_graph.h over the host's ops (host_ops.h). Host float32 on Eigen and
+// OpenMP; bit-identical for any thread count. No process-wide state: models with different
+// methods coexist. The model owns its weights, its input checks and its positions; other
+// backends run the same graph over them.
 
 #include <cstdint>
 #include <optional>
 #include <vector>
 
+#include "sim/vlm/host_ops.h"
 #include "sim/vlm/kv_cache.h"
 #include "sim/vlm/language_model.h"
 #include "sim/vlm/model_weights.h"
@@ -28,11 +31,10 @@ struct PrefillOptions {
   AttentionProbe* probe = nullptr;  // layer and query set by the caller; weights (n_h, L) filled
 };
 
-// A checked prompt ready for the decoder stack: its layout, LLM positions and input embeddings.
+// A checked prompt ready for the graph: its layout and LLM positions.
 struct PreparedPrompt {
   Layout layout;
-  PositionIds positions;        // (L) per axis
-  std::vector<float> embeddings;  // (L, H)
+  PositionIds positions;  // (L) per axis
 };
 
 class VlmModel {
@@ -40,7 +42,7 @@ class VlmModel {
   // Throws InputError naming a bad config value, a missing, misshapen, extra or non-finite
   // tensor (sim/vlm/model_weights.h), or a bad rotary method or option.
   VlmModel(VlmConfig config, TensorMap weights, VlmRotary rotary = {});
-  // The grouped weights point into weights_: a copy would dangle, a move keeps the map's nodes.
+  // The host weights point into weights_: a copy would dangle, a move keeps the map's nodes.
   VlmModel(const VlmModel&) = delete;
   VlmModel& operator=(const VlmModel&) = delete;
   VlmModel(VlmModel&&) = default;
@@ -65,17 +67,16 @@ class VlmModel {
   // outputs of the images, then of the videos, in order. Validates the input.
   std::vector<float> input_embeddings(const VlmInput& input) const;
 
-  // Everything prefill does before the decoder stack, with its checks: the layout, the positions
-  // (options' offset or replacement), the probe's range, the pixels and (with embed) the input
-  // embeddings. Throws InputError as prefill does.
-  PreparedPrompt prepare_prompt(const VlmInput& input, const PrefillOptions& options, bool embed = true) const;
+  // Everything prefill does before the graph, with its checks: the layout, the positions
+  // (options' offset or replacement), the probe's range and the pixels. Throws InputError as
+  // prefill does.
+  PreparedPrompt prepare_prompt(const VlmInput& input, const PrefillOptions& options) const;
   // Throws InputError unless 0 <= token_id < V.
   void check_token(std::int64_t token_id) const;
 
-  // The grouped weights and the rotary tables, for another backend of the same model.
-  const LanguageWeights& llm_weights() const { return language_; }
+  // The checked tensors and the rotary tables, for the graph and another backend's weights.
+  const TensorMap& tensors() const { return weights_; }
   const RotaryTable& llm_rotary() const { return rotary_; }
-  const VisionWeights& vision_tower_weights() const { return vision_; }
   const RotaryTable& vision_tower_rotary() const { return vision_rotary_; }
 
  private:
@@ -84,8 +85,7 @@ class VlmModel {
   Method method_;
   RotaryTable rotary_;         // LLM
   RotaryTable vision_rotary_;  // vision tower
-  VisionWeights vision_;
-  LanguageWeights language_;
+  ModelWeights<HostOps> host_weights_;
 };
 
 // The rows of input_ids that hold each grid's visual tokens (the runs of `token`, grids in

@@ -1,8 +1,8 @@
 #pragma once
-// The VLM's device backend (docs/vlm.md "Device backend"): the vision tower, the embeddings and
-// the language model (decoder stack, final norm, LM head) with their weights and the KV cache in
-// device memory, over a host VlmModel that keeps the input checks and the positions. One
-// source, two builds: hopelab_vlm_device_cuda (nvcc; GPU memory, cuBLAS, CUDA kernels) and
+// The VLM's device backend (docs/vlm.md "Device backend"): the graph of sim/vlm/vlm_graph.h
+// (vision tower, embeddings, decoder stack, final norm, LM head) over DeviceOps, with the weights
+// and the KV cache in device memory, over a host VlmModel that keeps the input checks and the
+// positions. One source, two builds: hopelab_vlm_device_cuda (nvcc; GPU memory, cuBLAS, CUDA kernels) and
 // hopelab_vlm_device (host compiler; Thrust's OpenMP system, the same GEMM plan through Eigen),
 // which CI runs against the host model so that every kernel body is checked without a GPU.
 
@@ -15,11 +15,11 @@
 
 namespace hopelab {
 
+class DeviceOps;
 struct DeviceWeights;
-struct DeviceKvState;
 
-// The device model's KV cache: keys (rotated) and values per layer in device memory, and what
-// the next token's position needs. Filled by DeviceVlmModel::prefill.
+// The device model's KV cache: the graph's KvCacheOf<DeviceOps> (sim/vlm/kv_cache.h), keys
+// (rotated) and values per layer in device memory. Filled by DeviceVlmModel::prefill.
 class DeviceKvCache {
  public:
   DeviceKvCache();
@@ -31,12 +31,12 @@ class DeviceKvCache {
 
  private:
   friend class DeviceVlmModel;
-  std::unique_ptr<DeviceKvState> state_;
+  std::unique_ptr<KvCacheOf<DeviceOps>> state_;
 };
 
 class DeviceVlmModel {
  public:
-  // Copies host's language-model weights to the device; host must outlive this model. Throws
+  // Copies host's weights to the device; host must outlive this model. Throws
   // InputError when the head dim exceeds kAttendRowMaxHeadDim (kernels/attention_row.h).
   explicit DeviceVlmModel(const VlmModel& host);
   ~DeviceVlmModel();
@@ -56,15 +56,6 @@ class DeviceVlmModel {
   std::vector<std::int64_t> generate(const VlmInput& input, int max_new_tokens) const;
 
  private:
-  void run_decoder(const PositionIds& positions, std::int64_t rows, float* x, DeviceKvState* kv,
-                   AttentionProbe* probe) const;
-  std::vector<float> logits(const float* x, std::int64_t rows) const;
-  // x (ids, H) <- the embed_tokens rows of ids.
-  void embed(const std::vector<std::int64_t>& ids, float* x) const;
-  // The vision tower's merger rows of each grid over the rows of its visual tokens. x: (L, H).
-  void place_visual_rows(const VlmInput& input, std::int64_t token, const Tensor& pixels,
-                         const std::vector<VisualGrid>& grids, float* x) const;
-
   const VlmModel& host_;
   std::unique_ptr<DeviceWeights> weights_;
 };

@@ -143,6 +143,23 @@ void attend(const AttentionShape& shape, const AttentionArgs& args) {
                  AttendRows<FixedD>{args, shape.heads / shape.kv_heads, shape.head_dim, scale});
 }
 
+// The attention kernel for any head dim up to kAttendRowMaxHeadDim; device pointers.
+void device_attention(const AttentionShape& shape, const AttentionArgs& args) {
+  if (shape.head_dim > kAttendRowMaxHeadDim) {
+    throw std::length_error("device attention: head_dim " + std::to_string(shape.head_dim) + " exceeds " +
+                            std::to_string(kAttendRowMaxHeadDim));
+  }
+  switch (shape.head_dim) {  // the common head dims keep the accumulator in registers
+    case 32: attend<32>(shape, args); break;
+    case 64: attend<64>(shape, args); break;
+    case 128: attend<128>(shape, args); break;
+    default: attend<0>(shape, args); break;
+  }
+}
+
+using DeviceIndices = thrust::device_vector<std::int64_t>;
+const std::int64_t* raw(const DeviceIndices& v) { return thrust::raw_pointer_cast(v.data()); }
+
 // The GEMM plan's sizes are int, as BLAS interfaces take them.
 int checked_rows(std::int64_t rows) {
   if (rows > INT_MAX) throw std::length_error("device GEMM: " + std::to_string(rows) + " rows exceed INT_MAX");
@@ -172,7 +189,7 @@ void column_major_gemm(const GemmPlan& p, const float* a, const float* b, float*
 
 }  // namespace
 
-DeviceLinear upload_linear(const LinearWeights& w) {
+DeviceLinear DeviceOps::linear_weights(const LinearWeights& w) const {
   DeviceLinear d;
   d.weight = upload(w.weight, static_cast<std::size_t>(w.out) * static_cast<std::size_t>(w.in));
   if (w.bias != nullptr) d.bias = upload(w.bias, static_cast<std::size_t>(w.out));
@@ -183,7 +200,7 @@ DeviceLinear upload_linear(const LinearWeights& w) {
 
 #if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
 
-DeviceGemm::DeviceGemm() {
+DeviceOps::DeviceOps() {
   cublasHandle_t handle = nullptr;
   check_cublas(cublasCreate(&handle), "cublasCreate");
   handle_ = handle;
@@ -191,9 +208,9 @@ DeviceGemm::DeviceGemm() {
   check_cublas(cublasSetMathMode(handle, CUBLAS_PEDANTIC_MATH), "cublasSetMathMode");
 }
 
-DeviceGemm::~DeviceGemm() { cublasDestroy(static_cast<cublasHandle_t>(handle_)); }
+DeviceOps::~DeviceOps() { cublasDestroy(static_cast<cublasHandle_t>(handle_)); }
 
-void DeviceGemm::linear(const float* x, std::int64_t rows, const DeviceLinear& w, float* y) const {
+void DeviceOps::linear(const float* x, std::int64_t rows, const DeviceLinear& w, float* y) const {
   if (rows <= 0) return;
   const GemmPlan p = linear_gemm_plan(checked_rows(rows), w.out, w.in);
   const float one = 1.0f, zero = 0.0f;
@@ -206,10 +223,10 @@ void DeviceGemm::linear(const float* x, std::int64_t rows, const DeviceLinear& w
 
 #else
 
-DeviceGemm::DeviceGemm() = default;
-DeviceGemm::~DeviceGemm() = default;
+DeviceOps::DeviceOps() = default;
+DeviceOps::~DeviceOps() = default;
 
-void DeviceGemm::linear(const float* x, std::int64_t rows, const DeviceLinear& w, float* y) const {
+void DeviceOps::linear(const float* x, std::int64_t rows, const DeviceLinear& w, float* y) const {
   if (rows <= 0) return;
   column_major_gemm(linear_gemm_plan(checked_rows(rows), w.out, w.in), raw(w.weight), x, y);  // y^T = W x^T
   if (!w.bias.empty()) for_each_index(rows * w.out, AddBias{y, raw(w.bias), w.out});
@@ -217,47 +234,49 @@ void DeviceGemm::linear(const float* x, std::int64_t rows, const DeviceLinear& w
 
 #endif
 
-void device_rms_norm(const float* x, std::int64_t rows, int width, const float* weight, double eps, float* y) {
+std::vector<float> DeviceOps::to_host(const float* x, std::size_t n) const {
+  std::vector<float> host(n);
+  thrust::copy(thrust::device_pointer_cast(x), thrust::device_pointer_cast(x) + static_cast<std::ptrdiff_t>(n),
+               host.begin());
+  return host;
+}
+
+void DeviceOps::rms_norm(const float* x, std::int64_t rows, int width, const float* weight, double eps,
+                         float* y) const {
   for_each_index(rows, RmsNormRows{x, y, weight, width, eps});
 }
 
-void device_layer_norm(const float* x, std::int64_t rows, int width, const float* weight, const float* bias,
-                       double eps, float* y) {
+void DeviceOps::layer_norm(const float* x, std::int64_t rows, int width, const float* weight, const float* bias,
+                           double eps, float* y) const {
   for_each_index(rows, LayerNormRows{x, y, weight, bias, width, eps});
 }
 
-void device_quick_gelu(float* x, std::int64_t n) { for_each_index(n, QuickGelu{x}); }
+void DeviceOps::quick_gelu(float* x, std::int64_t n) const { for_each_index(n, QuickGelu{x}); }
 
-void device_gelu(float* x, std::int64_t n) { for_each_index(n, Gelu{x}); }
+void DeviceOps::gelu(float* x, std::int64_t n) const { for_each_index(n, Gelu{x}); }
 
-void device_gather_rows(const float* table, const std::int64_t* ids, std::int64_t rows, int width, float* out) {
-  for_each_index(rows * width, CopyRows{table, ids, nullptr, width, out});
-}
+void DeviceOps::silu_mul(float* gate, const float* up, std::int64_t n) const { for_each_index(n, SiluMul{gate, up}); }
 
-void device_scatter_rows(const float* rows, const std::int64_t* targets, std::int64_t n, int width, float* out) {
-  for_each_index(n * width, CopyRows{rows, nullptr, targets, width, out});
-}
+void DeviceOps::add(float* x, const float* y, std::int64_t n) const { for_each_index(n, AddInPlace{x, y}); }
 
-void device_silu_mul(float* gate, const float* up, std::int64_t n) { for_each_index(n, SiluMul{gate, up}); }
-
-void device_add(float* x, const float* y, std::int64_t n) { for_each_index(n, AddInPlace{x, y}); }
-
-void device_rotate_rows(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* x,
-                        std::int64_t stride) {
+void DeviceOps::rotate(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* x,
+                       std::int64_t stride) const {
   for_each_index(rows * heads, RotateRows{angles, x, stride, heads, head_dim, layout});
 }
 
-void device_attention(const AttentionShape& shape, const AttentionArgs& args) {
-  if (shape.head_dim > kAttendRowMaxHeadDim) {
-    throw std::length_error("device attention: head_dim " + std::to_string(shape.head_dim) + " exceeds " +
-                            std::to_string(kAttendRowMaxHeadDim));
-  }
-  switch (shape.head_dim) {  // the common head dims keep the accumulator in registers
-    case 32: attend<32>(shape, args); break;
-    case 64: attend<64>(shape, args); break;
-    case 128: attend<128>(shape, args); break;
-    default: attend<0>(shape, args); break;
-  }
+void DeviceOps::attention(const AttentionShape& shape, const AttentionArgs& args) const {
+  device_attention(shape, args);
+}
+
+void DeviceOps::gather_rows(const float* table, const std::vector<std::int64_t>& ids, int width, float* out) const {
+  const DeviceIndices from(ids.begin(), ids.end());
+  for_each_index(static_cast<std::int64_t>(ids.size()) * width, CopyRows{table, raw(from), nullptr, width, out});
+}
+
+void DeviceOps::scatter_rows(const float* rows, const std::vector<std::int64_t>& targets, int width,
+                             float* out) const {
+  const DeviceIndices to(targets.begin(), targets.end());
+  for_each_index(static_cast<std::int64_t>(targets.size()) * width, CopyRows{rows, nullptr, raw(to), width, out});
 }
 
 void device_attention_of_host_arrays(const AttentionShape& shape, const AttentionArgs& host_args) {

@@ -1,7 +1,8 @@
 #pragma once
 // The device backend's attention kernel called with host arrays: copies q, k and v to the
-// device, runs device_attention and copies out back. For checks of the kernel against a
-// reference (tests/sim/vlm) and for timing it alone; the model keeps its arrays on the device.
+// device, runs the kernel of DeviceOps::attention and copies out back. For checks of the kernel
+// against a reference (tests/sim/vlm) and for timing it alone; the model keeps its arrays on
+// the device.
 
 #include "sim/vlm/attention.h"
 

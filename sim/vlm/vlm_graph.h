@@ -1,0 +1,103 @@
+#pragma once
+// The VLM's forward pass, written once over an Ops policy (docs/vlm.md "C++ model"): vision
+// tower -> merger rows replace the visual token embeddings -> decoder stack with the KV cache ->
+// logits. The host model runs it over HostOps (sim/vlm/host_ops.h), the device backend over
+// DeviceOps (sim/vlm/device/device_ops.h); the checks and the positions are the VlmModel's.
+//
+// An Ops supplies: Buffer (an array the graph owns), Param (a host array as the ops read it),
+// Linear (a Linear layer's weights); static data() (the raw pointer of a Buffer or Param);
+// buffer(n) (n zeros), param(host, n), linear_weights(LinearWeights), static grow_keeping,
+// to_host; and the operations linear, rms_norm, layer_norm, quick_gelu, gelu, silu_mul, add,
+// rotate, attention, gather_rows, scatter_rows. Each is named by the formula it computes.
+
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "sim/vlm/kv_cache.h"
+#include "sim/vlm/language_model.h"
+#include "sim/vlm/model_weights.h"
+#include "sim/vlm/vision_tower.h"
+#include "sim/vlm/vlm_model.h"
+#include "sim/vlm/vlm_positions.h"
+#include "theory/input_error.h"
+
+namespace hopelab {
+
+// The LLM input embeddings (L, H) of a checked input: embed_tokens rows of input_ids; the rows
+// of the image (video) tokens replaced, grids in order, by the merger outputs of the images
+// (videos) in order.
+template <class Ops>
+typename Ops::Buffer prompt_embeddings(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
+                                       const VlmInput& input) {
+  const VlmConfig& c = model.config();
+  typename Ops::Buffer x = ops.buffer(input.input_ids.size() * static_cast<std::size_t>(c.hidden_size));
+  ops.gather_rows(Ops::data(w.language.embed), input.input_ids, c.hidden_size, Ops::data(x));  // embed_tokens rows
+  const auto place = [&](std::int64_t token, const Tensor& pixels, const std::vector<VisualGrid>& grids) {
+    const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, input.input_ids, token, grids);
+    std::int64_t pixel_row = 0;  // first pixel row of the grid
+    for (std::size_t g = 0; g < grids.size(); ++g) {
+      const typename Ops::Buffer merged = encode_grid(ops, c.vision, w.vision, model.vision_tower_rotary(),
+                                                      pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[g]);
+      ops.scatter_rows(Ops::data(merged), rows[g], c.hidden_size, Ops::data(x));  // merger rows over the visual ids
+      pixel_row += grids[g].t * grids[g].h * grids[g].w;
+    }
+  };
+  place(c.image_token_id, input.pixel_values, input.image_grid_thw);
+  place(c.video_token_id, input.pixel_values_videos, input.video_grid_thw);
+  return x;
+}
+
+// VlmModel::prefill over ops: logits (L, V), or (1, V) with last_row_only; cache (may be null)
+// is reset and then holds the prompt. Every check runs before the cache changes.
+template <class Ops>
+std::vector<float> prefill_logits(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
+                                  const VlmInput& input, KvCacheOf<Ops>* cache, const PrefillOptions& options) {
+  const VlmConfig& c = model.config();
+  PreparedPrompt prompt = model.prepare_prompt(input, options);
+  const std::int64_t length = prompt.positions.size();
+  typename Ops::Buffer x = prompt_embeddings(ops, model, w, input);  // (L, H)
+  if (cache != nullptr) {
+    cache->reset(c.num_hidden_layers, static_cast<std::int64_t>(c.num_key_value_heads) * c.head_dim());
+    cache->layout = std::move(prompt.layout);
+    cache->position_offset = options.position_offset;
+  }
+  run_decoder(ops, c, w.language, model.llm_rotary(), prompt.positions, length, Ops::data(x), cache, options.probe);
+  const std::int64_t first = options.last_row_only ? length - 1 : 0;
+  return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first);
+}
+
+// VlmModel::decode over ops: logits (V) of one more token after the cached ones; its position
+// extends the last text run.
+template <class Ops>
+std::vector<float> decode_logits(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
+                                 std::int64_t token_id, KvCacheOf<Ops>* cache) {
+  if (cache == nullptr || cache->length == 0) throw InputError("decode needs a cache filled by prefill");
+  model.check_token(token_id);
+  const VlmConfig& c = model.config();
+  const Position3 p = next_decode_position(model.method(), cache->position_offset, cache->length, &cache->layout,
+                                           &cache->ahead);
+  PositionIds position;
+  position.t = {p.t};
+  position.h = {p.h};
+  position.w = {p.w};
+  typename Ops::Buffer x = ops.buffer(static_cast<std::size_t>(c.hidden_size));  // (1, H)
+  ops.gather_rows(Ops::data(w.language.embed), {token_id}, c.hidden_size, Ops::data(x));  // embed_tokens row
+  run_decoder(ops, c, w.language, model.llm_rotary(), position, 1, Ops::data(x), cache, nullptr);
+  return output_logits(ops, c, w.language, Ops::data(x), 1);
+}
+
+// VlmModel::generate over ops: greedy ids after the prompt, with the KV cache.
+template <class Ops>
+std::vector<std::int64_t> generate_tokens(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
+                                          const VlmInput& input, int max_new_tokens) {
+  if (max_new_tokens <= 0) return {};
+  KvCacheOf<Ops> cache;
+  PrefillOptions options;
+  options.last_row_only = true;
+  return greedy_tokens(prefill_logits(ops, model, w, input, &cache, options), max_new_tokens,
+                       model.config().eos_token_id,
+                       [&](std::int64_t token) { return decode_logits(ops, model, w, token, &cache); });
+}
+
+}  // namespace hopelab
