@@ -1,28 +1,16 @@
 #include "kinds/mc_preference.h"
 
-#include <algorithm>
 #include <cmath>
 
 #include "kinds/kind_support.h"
 #include "kinds/mc_preparation.h"
 #include "kinds/preference.h"
 #include "sim/preference_estimator.h"
+#include "theory/sidak.h"
 
 namespace hopelab::kinds {
 
 namespace {
-
-// Two-sided z bound of each of `count` tests so that all pass with probability 1 - level
-// (Sidak): erfc(z / sqrt 2) = 1 - (1 - level)^(1 / count), by bisection.
-double sidak_z(double level, std::size_t count) {
-  const double per_test = -std::expm1(std::log1p(-level) / static_cast<double>(std::max<std::size_t>(count, 1)));
-  double lo = 0.0, hi = 40.0;
-  for (int i = 0; i < 200; ++i) {
-    const double mid = 0.5 * (lo + hi);
-    (std::erfc(mid / std::sqrt(2.0)) > per_test ? lo : hi) = mid;
-  }
-  return hi;
-}
 
 void check(const McPreferenceSettings& s, std::uint64_t seed) { prepare_mc(s, seed); }
 
