@@ -7,6 +7,7 @@
 #include <string>
 
 #include "output/cli_output.h"
+#include "record_output.h"
 #include "results/results_file.h"
 
 namespace hopelab::cli {
@@ -15,7 +16,6 @@ namespace {
 
 using results::Attribute;
 using results::Dataset;
-using results::DatasetKind;
 using results::ResultsFile;
 
 struct InspectArgs {
@@ -23,14 +23,6 @@ struct InspectArgs {
   bool json = false;
   bool spec = false;
 };
-
-const char* kind_name(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::integers: return "int64";
-    case DatasetKind::strings: return "string";
-    default: return "float64";
-  }
-}
 
 std::string shape_text(const std::vector<std::int64_t>& shape) {
   std::string text;
@@ -66,24 +58,13 @@ size_t line_count(const std::string& text) {
 
 void print_json(const InspectArgs& a, const ResultsFile& file) {
   const results::Provenance& p = file.provenance;
-  Json provenance = {{"hopelab_version", p.hopelab_version}, {"git_commit", p.git_commit},
-                     {"git_dirty", p.git_dirty},             {"created_utc", p.created_utc},
-                     {"host", p.host},                       {"backend", p.backend},
-                     {"device", p.device},                   {"rng", p.rng},
-                     {"seed", p.seed},                       {"spec_name", p.spec_name}};
-  if (a.spec) provenance["spec_text"] = p.spec_text;
+  const Json provenance = provenance_json(p, a.spec);
   Json runs = Json::array();
   for (const results::RunRecord& record : file.records) {
     Json attributes = Json::object();
     for (const Attribute& attribute : record.attributes) attributes[attribute.name] = value_json(attribute.value);
     Json datasets = Json::array();
-    for (const Dataset& dataset : record.datasets) {
-      datasets.push_back({{"name", dataset.name},
-                          {"shape", dataset.shape},
-                          {"type", kind_name(results::resolved_kind(dataset))},
-                          {"unit", dataset.unit},
-                          {"description", dataset.description}});
-    }
+    for (const Dataset& dataset : record.datasets) datasets.push_back(dataset_json(dataset, false));
     runs.push_back({{"group", record.group}, {"unit_index", record.unit_index}, {"attributes", attributes},
                     {"datasets", datasets}});
   }
@@ -107,6 +88,7 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
   head.add_row({"created_utc", p.created_utc});
   head.add_row({"host", p.host});
   head.add_row({"backend", p.backend + " on " + p.device});
+  head.add_row({"instruction_set", p.instruction_set});
   head.add_row({"rng", p.rng + ", seed " + std::to_string(p.seed)});
   head.add_row({"spec", p.spec_name + " (" + std::to_string(line_count(p.spec_text)) + " lines of text" +
                             (a.spec ? ", below)" : "; --spec prints it)")});
@@ -123,7 +105,7 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
       }
       for (const Dataset& dataset : record.datasets) {
         datasets += (datasets.empty() ? "" : ", ") + dataset.name + "(" + shape_text(dataset.shape) + " " +
-                    kind_name(results::resolved_kind(dataset)) + " " + (dataset.unit.empty() ? "-" : dataset.unit) +
+                    dataset_type_name(dataset) + " " + (dataset.unit.empty() ? "-" : dataset.unit) +
                     ")";
       }
       runs.add_row({record.group, std::to_string(record.unit_index), attributes.empty() ? "-" : attributes,

@@ -16,6 +16,7 @@
 #include "theory/input_error.h"
 #include "theory_commands.h"
 #include "theory_report.h"
+#include "unit_command.h"
 #include "vlm_commands.h"
 
 namespace {
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_bench_commands(app);
   hopelab::cli::add_run_command(app);
   hopelab::cli::add_kinds_command(app);
+  hopelab::cli::add_unit_command(app);
   hopelab::cli::add_inspect_command(app);
   hopelab::cli::add_merge_command(app);
   hopelab::cli::add_plot_command(app);

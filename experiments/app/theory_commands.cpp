@@ -6,7 +6,11 @@
 #include "params/frame_grid.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
+#include "kinds/critical_length.h"
+#include "kinds/first_violation.h"
+#include "results/run_record.h"
 #include "theory/base_bound.h"
+#include "unit_command.h"
 #include "theory/critical_length.h"
 #include "theory/first_violation.h"
 #include "theory/input_error.h"
@@ -24,13 +28,6 @@ Offset3 parse_offset(const std::string& text) {
   if (parts.size() != 3) throw InputError("offset must be DT,DH,DW, got '" + text + "'");
   return {parse_finite_number(parts[0], "offset dt"), parse_finite_number(parts[1], "offset dh"),
           parse_finite_number(parts[2], "offset dw")};
-}
-
-Axis parse_axis(const std::string& text) {
-  for (Axis a : kAxes) {
-    if (text == axis_name(a)) return a;
-  }
-  throw InputError("axis must be t, h or w, got '" + text + "'");
 }
 
 Json by_axis_json(const std::array<double, 3>& by_axis) {
@@ -125,56 +122,27 @@ void add_preference(CLI::App& theory) {
   });
 }
 
-// ---- theory first-violation --------------------------------------------------------------
+// ---- theory first-violation: a one-unit run of kind first-violation ---------------------------
+
+void print_first_violation(const batch::WorkUnit&, const results::RunRecord& r, std::ostream& out) {
+  using namespace kinds::first_violation;
+  const std::string only = results::string_attribute(r, "only_axis");
+  out << results::string_attribute(r, "method") << " along " << results::string_attribute(r, "along")
+      << (only.empty() ? std::string() : ", axis " + only + " only") << ": ";
+  const std::vector<double> m = results::dataset_numbers(r, kFirstViolation.name);
+  if (!m.empty() && m.front() >= 1) {
+    const std::vector<double> offset = results::dataset_numbers(r, kOffset.name);
+    out << "first violation at distance " << number_text(m.front()) << " (offset " << number_text(offset[0]) << ","
+        << number_text(offset[1]) << "," << number_text(offset[2]) << "; preference "
+        << number_text(results::dataset_numbers(r, kValue.name).front()) << " at sigma = 1)\n";
+  } else {
+    out << results::string_attribute(r, "reason") << "\n";
+  }
+}
 
 void add_first_violation(CLI::App& theory) {
-  auto args = std::make_shared<MethodArgs>();
-  auto json = std::make_shared<bool>(false);
-  auto along = std::make_shared<std::string>("text");
-  auto only = std::make_shared<std::string>();
-  auto grid = std::make_shared<std::string>("12x12");
-  auto limit = std::make_shared<std::string>("10000000");
-  CLI::App* cmd = theory.add_subcommand("first-violation", "smallest distance with negative expected preference");
-  add_method_options(*cmd, *args);
-  cmd->add_option("--along", *along, "text (offset m,m,m) or frames (same cell, m frames apart)")->capture_default_str();
-  cmd->add_option("--only-axis", *only, "sum only the pairs of axis t, h or w");
-  cmd->add_option("--grid", *grid, "frame grid HxW in LLM tokens, for --along frames")->capture_default_str();
-  cmd->add_option("--limit", *limit, "largest distance scanned")->capture_default_str();
-  cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([=] {
-    const Method m = build_method(*args);
-    ViolationQuery q;
-    q.direction = parse_direction(*along);
-    if (!only->empty()) q.only_axis = parse_axis(*only);
-    const FrameGrid g = parse_frame_grid(*grid);
-    q.grid_height = g.height;
-    q.grid_width = g.width;
-    q.limit = parse_nonnegative_integer(*limit, "--limit");
-    const FirstViolation v = first_violation(m, q);
-    if (*json) {
-      Json out{{"method", m.name}, {"along", direction_name(q.direction)},
-               {"only_axis", q.only_axis ? Json(axis_name(*q.only_axis)) : Json(nullptr)},
-               {"first_violation", v.distance ? Json(*v.distance) : Json(nullptr)},
-               {"proven_never", v.proven_never}, {"reason", v.reason}, {"limit", q.limit},
-               {"zero_weight", v.zero_weight}, {"rotating_weight", v.rotating_weight}};
-      if (v.distance) {
-        out["offset"] = {number_json(v.offset.t), number_json(v.offset.h), number_json(v.offset.w)};
-        out["value"] = v.value;
-      }
-      std::cout << out.dump() << '\n';
-      return;
-    }
-    std::cout << m.name << " along " << direction_name(q.direction)
-              << (q.only_axis ? std::string(", axis ") + axis_name(*q.only_axis) + " only" : std::string())
-              << ": ";
-    if (v.distance) {
-      std::cout << "first violation at distance " << *v.distance << " (offset " << number_text(v.offset.t) << ","
-                << number_text(v.offset.h) << "," << number_text(v.offset.w) << "; preference "
-                << number_text(v.value) << " at sigma = 1)\n";
-    } else {
-      std::cout << v.reason << "\n";
-    }
-  });
+  add_unit_subcommand(theory, "first-violation", "smallest distance with negative expected preference",
+                      kinds::first_violation_kind(), print_first_violation);
 }
 
 // ---- theory base-bound -------------------------------------------------------------------
@@ -226,41 +194,26 @@ void add_base_bound(CLI::App& theory) {
   });
 }
 
-// ---- theory critical-length --------------------------------------------------------------
+// ---- theory critical-length: a one-unit run of kind critical-length ---------------------------
+
+void print_critical_length(const batch::WorkUnit&, const results::RunRecord& r, std::ostream& out) {
+  using namespace kinds::critical_length;
+  out << results::string_attribute(r, "method") << ": ";
+  const std::vector<double> length = results::dataset_numbers(r, kCriticalLength.name);
+  if (length.empty()) {
+    out << "no critical length (" << results::string_attribute(r, "reason") << ")\n";
+    return;
+  }
+  out << "critical length " << number_text(length.front()) << " temporal positions = "
+      << number_text(results::dataset_numbers(r, kCriticalFrames.name).front()) << " frames at "
+      << number_text(results::dataset_numbers(r, kFrameStep.name).front())
+      << " per frame (theta_min = " << number_text(results::dataset_numbers(r, kThetaMin.name).front()) << ", pair "
+      << number_text(results::dataset_numbers(r, kPair.name).front()) << ")\n";
+}
 
 void add_critical_length(CLI::App& theory) {
-  auto args = std::make_shared<MethodArgs>();
-  auto json = std::make_shared<bool>(false);
-  auto grid = std::make_shared<std::string>("12x12");
-  CLI::App* cmd = theory.add_subcommand("critical-length", "HoPE Theorem 3.1: 1 + pi / (2 theta_min) of the temporal pairs");
-  add_method_options(*cmd, *args);
-  cmd->add_option("--grid", *grid, "frame grid HxW, to express the length in frames")->capture_default_str();
-  cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([=] {
-    const Method m = build_method(*args);
-    const FrameGrid g = parse_frame_grid(*grid);
-    const CriticalLength c = critical_length(m, g.height, g.width);
-    if (*json) {
-      Json out{{"method", m.name}, {"critical_length", c.length ? Json(*c.length) : Json(nullptr)},
-               {"reason", c.reason}};
-      if (c.length) {
-        out["pair"] = c.pair;
-        out["theta_min"] = c.theta_min;
-        out["frame_step"] = c.frame_step;
-        out["critical_frames"] = *c.frames;
-      }
-      std::cout << out.dump() << '\n';
-      return;
-    }
-    std::cout << m.name << ": ";
-    if (!c.length) {
-      std::cout << "no critical length (" << c.reason << ")\n";
-      return;
-    }
-    std::cout << "critical length " << number_text(*c.length) << " temporal positions = "
-              << number_text(*c.frames) << " frames at " << number_text(c.frame_step)
-              << " per frame (theta_min = " << number_text(c.theta_min) << ", pair " << c.pair << ")\n";
-  });
+  add_unit_subcommand(theory, "critical-length", "HoPE Theorem 3.1: 1 + pi / (2 theta_min) of the temporal pairs",
+                      kinds::critical_length_kind(), print_critical_length);
 }
 
 }  // namespace

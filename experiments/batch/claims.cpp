@@ -24,7 +24,6 @@ namespace base_bound_data = kinds::base_bound;
 namespace first_violation = kinds::first_violation;
 namespace preference = kinds::preference;
 namespace sign_flip = kinds::sign_flip;
-using results::Dataset;
 using results::RunRecord;
 
 // ---- the rules: which kinds each reads, how many runs, which parameters ---------------------
@@ -98,38 +97,15 @@ void check_rule(const Experiment& ex, const ClaimFields& f, const RuleInfo& rule
 
 // ---- reading records ------------------------------------------------------------------------
 
-const Dataset* find_dataset(const RunRecord& r, const std::string& name) {
-  for (const Dataset& d : r.datasets) {
-    if (d.name == name) return &d;
-  }
-  return nullptr;
-}
-
 // A dataset's values as doubles (numbers or integers); nullopt when absent.
 std::optional<std::vector<double>> values(const RunRecord& r, const std::string& name) {
-  const Dataset* d = find_dataset(r, name);
-  if (d == nullptr) return std::nullopt;
-  if (!d->integers.empty()) return std::vector<double>(d->integers.begin(), d->integers.end());
-  return d->numbers;
+  if (results::find_dataset(r, name) == nullptr) return std::nullopt;
+  return results::dataset_numbers(r, name);
 }
 
-std::string text_attribute(const RunRecord& r, const std::string& name) {
-  for (const results::Attribute& a : r.attributes) {
-    if (a.name == name) {
-      if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
-    }
-  }
-  return "";
-}
+std::string text_attribute(const RunRecord& r, const std::string& name) { return results::string_attribute(r, name); }
 
-double number_attribute(const RunRecord& r, const std::string& name, double otherwise) {
-  for (const results::Attribute& a : r.attributes) {
-    if (a.name != name) continue;
-    if (const auto* d = std::get_if<double>(&a.value)) return *d;
-    if (const auto* i = std::get_if<std::int64_t>(&a.value)) return static_cast<double>(*i);
-  }
-  return otherwise;
-}
+using results::number_attribute;
 
 std::string num(double v) { return cli::compact_text(v); }
 
@@ -476,7 +452,7 @@ RunRecord claims_record(const std::vector<ClaimResult>& claims, std::int64_t uni
   r.unit_index = units_total;
   r.group = "/claims";
   const auto column = [&](const char* name, std::string ClaimResult::*member, const char* description) {
-    Dataset d;
+    results::Dataset d;
     d.name = name;
     d.unit = "1";
     d.kind = results::DatasetKind::strings;

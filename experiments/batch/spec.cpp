@@ -212,17 +212,6 @@ std::uint64_t checked_seed(const std::string& file, const Sources& sources, std:
   return static_cast<std::uint64_t>(seed);
 }
 
-// The run's own seed field when its kind has one and it is set.
-std::optional<std::int64_t> run_seed(const kinds::Settings& settings) {
-  std::optional<std::int64_t> seed;
-  kinds::for_each_field(settings, [&](const params::Field& f, auto& field) {
-    if constexpr (std::is_same_v<std::decay_t<decltype(field)>, std::optional<std::int64_t>>) {
-      if (std::string(f.name) == "seed") seed = field;
-    }
-  });
-  return seed;
-}
-
 void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, std::set<std::string>& run_names) {
   const std::string& file = ex.path;
   const std::string at = "run[" + std::to_string(run_index) + "]";
@@ -288,7 +277,7 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
     } catch (const InputError& e) {
       fail(file, at + ".samples", e.what());
     }
-    const std::optional<std::int64_t> seed = run_seed(*unit.settings);
+    const std::optional<std::int64_t> seed = kinds::seed_field(*unit.settings);
     unit.seed = seed ? checked_seed(file, sources, *seed) : static_cast<std::uint64_t>(ex.fields.seed);
     std::map<std::string, std::string> text;
     kinds::visit_settings(*unit.settings, Printer{text});
@@ -423,6 +412,20 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
     for (size_t i = 0; i < array->size(); ++i) read_claim(ex, *array->get(i), static_cast<std::int64_t>(i), ids);
   }
   return ex;
+}
+
+WorkUnit single_unit(kinds::UnitSettings settings) {
+  WorkUnit unit;
+  unit.kind = settings->kind().name();
+  unit.run = unit.kind;
+  unit.name = unit.kind;
+  unit.group = group_name(unit.name);
+  const std::optional<std::int64_t> seed = kinds::seed_field(*settings);
+  if (seed && *seed < 0) throw InputError("seed must be >= 0, got " + std::to_string(*seed));
+  unit.seed = seed ? static_cast<std::uint64_t>(*seed) : 0;
+  unit.settings = std::move(settings);
+  validate_unit(unit);
+  return unit;
 }
 
 std::vector<std::string> unit_settings(const WorkUnit& unit) {

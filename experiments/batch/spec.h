@@ -55,6 +55,10 @@ Experiment parse_spec(const std::string& path, std::int64_t samples_factor);
 // The same from the spec's text (e.g. a results file's spec_text); `path` names it in errors.
 Experiment parse_spec_text(const std::string& text, const std::string& path);
 
+// One unit outside a spec (a computing command): named after its kind, seeded by its own seed
+// field or 0 (a spec's default), checked as a spec's unit is. Throws InputError naming the value.
+WorkUnit single_unit(kinds::UnitSettings settings);
+
 // Each field of a unit as "key=value" (the printing visitor), in field order; unset optional
 // fields and empty strings left out.
 std::vector<std::string> unit_settings(const WorkUnit& unit);

@@ -92,6 +92,10 @@ class UnitSettings {
 template <class F>
 void for_each_field(const Settings& s, F&& f);
 
+// The settings' own "seed" field when the kind has one and it is set (it overrides the
+// experiment's seed).
+std::optional<std::int64_t> seed_field(const Settings& s);
+
 }  // namespace hopelab::kinds
 
 #include "kinds/kind_visit.h"

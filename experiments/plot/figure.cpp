@@ -154,43 +154,6 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
 
 // ---- reading a run record -----------------------------------------------------------------
 
-const results::Dataset* find_dataset(const results::RunRecord& run, const std::string& name) {
-  for (const results::Dataset& d : run.datasets) {
-    if (d.name == name) return &d;
-  }
-  return nullptr;
-}
-
-std::vector<double> dataset_numbers(const results::RunRecord& run, const std::string& name) {
-  const results::Dataset* d = find_dataset(run, name);
-  if (!d) return {};
-  if (!d->numbers.empty()) return d->numbers;
-  return std::vector<double>(d->integers.begin(), d->integers.end());
-}
-
-std::string dataset_unit(const results::RunRecord& run, const std::string& name) {
-  const results::Dataset* d = find_dataset(run, name);
-  return d ? d->unit : std::string();
-}
-
-std::string string_attribute(const results::RunRecord& run, const std::string& name, const std::string& fallback) {
-  for (const results::Attribute& a : run.attributes) {
-    if (a.name == name) {
-      if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
-    }
-  }
-  return fallback;
-}
-
-double number_attribute(const results::RunRecord& run, const std::string& name, double fallback) {
-  for (const results::Attribute& a : run.attributes) {
-    if (a.name != name) continue;
-    if (const auto* i = std::get_if<std::int64_t>(&a.value)) return static_cast<double>(*i);
-    if (const auto* x = std::get_if<double>(&a.value)) return *x;
-  }
-  return fallback;
-}
-
 std::string sweep_label(const results::RunRecord& run) {
   const std::string unit = string_attribute(run, "unit", run.group);
   const std::size_t slash = unit.find('/');

@@ -37,14 +37,11 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
 void prepare_directory(const std::string& directory);
 
 // ---- reading a run record -----------------------------------------------------------------
-const results::Dataset* find_dataset(const results::RunRecord& run, const std::string& name);
-// The numbers of dataset `name` (integers converted); empty when absent.
-std::vector<double> dataset_numbers(const results::RunRecord& run, const std::string& name);
-std::string dataset_unit(const results::RunRecord& run, const std::string& name);
-// A string attribute, or `fallback` when absent or not a string.
-std::string string_attribute(const results::RunRecord& run, const std::string& name, const std::string& fallback = "");
-// A number or integer attribute as double, or `fallback`.
-double number_attribute(const results::RunRecord& run, const std::string& name, double fallback);
+using results::dataset_numbers;
+using results::dataset_unit;
+using results::find_dataset;
+using results::number_attribute;
+using results::string_attribute;
 // The sweep part of a unit name ("pref/method=vanilla" -> "method=vanilla"), else the run name.
 std::string sweep_label(const results::RunRecord& run);
 

@@ -45,4 +45,41 @@ bool operator==(const RunRecord& a, const RunRecord& b) {
          a.datasets == b.datasets;
 }
 
+const Dataset* find_dataset(const RunRecord& run, const std::string& name) {
+  for (const Dataset& d : run.datasets) {
+    if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+std::vector<double> dataset_numbers(const RunRecord& run, const std::string& name) {
+  const Dataset* d = find_dataset(run, name);
+  if (!d) return {};
+  if (!d->numbers.empty()) return d->numbers;
+  return std::vector<double>(d->integers.begin(), d->integers.end());
+}
+
+std::string dataset_unit(const RunRecord& run, const std::string& name) {
+  const Dataset* d = find_dataset(run, name);
+  return d ? d->unit : std::string();
+}
+
+std::string string_attribute(const RunRecord& run, const std::string& name, const std::string& fallback) {
+  for (const Attribute& a : run.attributes) {
+    if (a.name == name) {
+      if (const auto* s = std::get_if<std::string>(&a.value)) return *s;
+    }
+  }
+  return fallback;
+}
+
+double number_attribute(const RunRecord& run, const std::string& name, double fallback) {
+  for (const Attribute& a : run.attributes) {
+    if (a.name != name) continue;
+    if (const auto* i = std::get_if<std::int64_t>(&a.value)) return static_cast<double>(*i);
+    if (const auto* x = std::get_if<double>(&a.value)) return *x;
+  }
+  return fallback;
+}
+
 }  // namespace hopelab::results

@@ -44,6 +44,17 @@ struct RunRecord {
   std::vector<Dataset> datasets;
 };
 
+// ---- reading a record (the claims, the figures and the commands use these) -----------------
+const Dataset* find_dataset(const RunRecord& run, const std::string& name);
+// The values of dataset `name` as doubles (integers converted); empty when absent.
+std::vector<double> dataset_numbers(const RunRecord& run, const std::string& name);
+// Its unit, "" when absent.
+std::string dataset_unit(const RunRecord& run, const std::string& name);
+// A string attribute, or `fallback` when absent or not a string.
+std::string string_attribute(const RunRecord& run, const std::string& name, const std::string& fallback = "");
+// A number or integer attribute as double, or `fallback`.
+double number_attribute(const RunRecord& run, const std::string& name, double fallback);
+
 // The kind a dataset is stored as (never `automatic`).
 DatasetKind resolved_kind(const Dataset& dataset);
 

@@ -64,16 +64,36 @@ def number_list(v):
     return isinstance(v, list) and all(is_number(x) for x in v)
 
 
+def unit_record(kind, datasets, attributes):
+    """The keys of a one-unit command's record (docs/usage.md, "One unit from the command line"):
+    its kind, every resolved setting, attributes, datasets with values, and the provenance."""
+    def datasets_ok(v):
+        return isinstance(v, dict) and all(name in v and pred(v[name]["values"]) for name, pred in datasets.items())
+
+    def attributes_ok(v):
+        return isinstance(v, dict) and all(name in v and pred(v[name]) for name, pred in attributes.items())
+
+    return {"kind": lambda v: v == kind,
+            "seed": is_int,
+            "settings": lambda v: isinstance(v, dict) and "method" in v and "head_dim" in v,
+            "attributes": attributes_ok,
+            "datasets": datasets_ok,
+            "provenance": lambda v: isinstance(v, dict) and all(
+                k in v for k in ("hopelab_version", "git_commit", "backend", "instruction_set"))}
+
+
 # Documented keys of each command's object and a predicate on each value.
 SHAPES = {
     "allocation": {"t": int_list, "h": int_list, "w": int_list, "zero": int_list},
     "preference": {"value": is_number,
                    "by_axis": lambda v: isinstance(v, dict) and set(v) == {"t", "h", "w"}
                    and all(is_number(x) for x in v.values())},
-    "first-violation": {"first_violation": lambda v: v is None or (is_int(v) and v >= 1),
-                        "reason": lambda v: isinstance(v, str) and v != ""},
+    "first-violation": unit_record("first-violation", {
+        "first_violation": lambda v: len(v) == 1 and is_int(v[0]) and (v[0] == -1 or v[0] >= 1),
+        "proven_never": lambda v: v in ([0], [1])}, {"reason": lambda v: isinstance(v, str) and v != ""}),
     "base-bound": {"base": lambda v: is_number(v) and v > 1},
-    "critical-length": {"critical_length": lambda v: v is None or (is_number(v) and v > 1)},
+    "critical-length": unit_record("critical-length", {
+        "critical_length": lambda v: v == [] or (len(v) == 1 and is_number(v[0]) and v[0] > 1)}, {}),
     "positions": {"t": number_list, "h": number_list, "w": number_list},
     "mc-win-prob": {"seed": is_int, "samples": is_int,
                     "points": lambda v: isinstance(v, list) and len(v) > 0 and all(

@@ -48,6 +48,23 @@ def expect_equal(case, expected, actual):
     log.check(case, ok, expected, actual)
 
 
+def flat_record(obj):
+    """A one-unit command's record ({kind, settings, attributes, datasets, provenance}) as the
+    flat view the checks below read: settings and attributes, and each dataset as its value
+    (one element), None (empty) or its list; first-violation's -1 (none) as None."""
+    if not (isinstance(obj, dict) and "kind" in obj and "datasets" in obj):
+        return obj
+    out = dict(obj["settings"])
+    out.update(obj["attributes"])
+    for name, d in obj["datasets"].items():
+        v = d["values"]
+        out[name] = v[0] if len(v) == 1 else (v or None)
+    if obj["kind"] == "first-violation":
+        out["first_violation"] = None if out["first_violation"] == -1 else out["first_violation"]
+        out["proven_never"] = bool(out["proven_never"])
+    return out
+
+
 def cli_json(case, *args):
     cmd = [CLI, *args, "--json"]
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
@@ -55,7 +72,7 @@ def cli_json(case, *args):
         log.fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
         return None
     try:
-        return json.loads(p.stdout)
+        return flat_record(json.loads(p.stdout))
     except ValueError as e:
         log.fail(case, "one JSON object", "%r (%s)" % (p.stdout[:200], e))
         return None

@@ -1,0 +1,26 @@
+#include "field_flags.h"
+
+#include "theory/input_error.h"
+
+namespace hopelab::cli {
+
+std::string FieldFlags::flag_name(const char* field) {
+  std::string name = std::string("--") + field;
+  for (char& c : name) c = c == '_' ? '-' : c;
+  return name;
+}
+
+void FieldFlags::require(const std::string& field) {
+  for (Entry& e : entries_) {
+    if (e.field == field) e.option->required();
+  }
+}
+
+void FieldFlags::apply() const {
+  for (const Entry& e : entries_) {
+    if (e.option->count() == 0) continue;
+    e.parse(e.flag ? std::string("true") : e.text);
+  }
+}
+
+}  // namespace hopelab::cli

@@ -1,0 +1,67 @@
+#pragma once
+// Command-line flags generated from a schema (params/field.h): every field of a params struct or
+// of a kind's settings becomes --kebab-case (bool fields: a flag without value), with the field's
+// description and default in the help. CLI11 only collects text; apply() parses the flags given,
+// with the same types as a spec's keys (params/field_text.h), into the bound members. Ranges are
+// checked where a spec's are: by the kind's check or params::build_method.
+
+#include <deque>
+#include <functional>
+#include <set>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "kinds/kind.h"
+#include "params/field_text.h"
+
+namespace hopelab::cli {
+
+class FieldFlags {
+ public:
+  // Flags for the fields of `p` (kept by reference: it must outlive apply()), except `skip`.
+  template <class P>
+  void add(CLI::App& cmd, P& p, const std::set<std::string>& skip = {}) {
+    visit_fields(p, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip); });
+  }
+  void add(CLI::App& cmd, kinds::Settings& s, const std::set<std::string>& skip = {}) {
+    kinds::visit_settings(s, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip); });
+  }
+  // Marks a bound field's flag as required.
+  void require(const std::string& field);
+  // Parses the flags that were given into their members. Throws InputError naming the field.
+  void apply() const;
+  // "--head-dim" for "head_dim".
+  static std::string flag_name(const char* field);
+
+ private:
+  struct Entry {
+    std::string field;
+    std::string text;
+    bool flag = false;
+    CLI::Option* option = nullptr;
+    std::function<void(const std::string&)> parse;
+  };
+
+  template <class T>
+  void bind(CLI::App& cmd, const params::Field& f, T& member, const std::set<std::string>& skip) {
+    if (skip.count(f.name) != 0) return;
+    Entry& e = entries_.emplace_back();
+    e.field = f.name;
+    e.parse = [f, &member](const std::string& text) { params::parse_field_text(f, text, member); };
+    std::string help = f.description;
+    if (f.range.words == nullptr && f.range.text() != "any") help += " (" + f.range.text() + ")";
+    const std::string shown = params::value_text(member);
+    if constexpr (std::is_same_v<T, bool>) {
+      e.flag = true;
+      e.option = cmd.add_flag(flag_name(f.name), help);
+    } else {
+      e.option = cmd.add_option(flag_name(f.name), e.text, help);
+      if (!shown.empty()) e.option->default_str(shown);
+    }
+  }
+
+  std::deque<Entry> entries_;  // stable addresses: CLI11 writes into Entry::text
+};
+
+}  // namespace hopelab::cli

@@ -1,0 +1,112 @@
+#include "unit_command.h"
+
+#include <iostream>
+#include <memory>
+#include <set>
+
+#include "batch/execute_unit.h"
+#include "batch/spec.h"
+#include "field_flags.h"
+#include "kinds/registry.h"
+#include "record_output.h"
+#include "results/results_file.h"
+
+namespace hopelab::cli {
+
+namespace {
+
+struct UnitArgs {
+  kinds::UnitSettings settings;
+  FieldFlags flags;
+  bool json = false;
+  UnitTextPrinter print;
+};
+
+Json setting_json(const std::string& v) { return v; }
+Json setting_json(std::int64_t v) { return v; }
+Json setting_json(double v) { return number_json(v); }
+Json setting_json(bool v) { return v; }
+Json setting_json(const std::vector<double>& v) { return numbers_json(v); }
+Json setting_json(const std::vector<std::string>& v) { return v; }
+template <class T>
+Json setting_json(const std::optional<T>& v) {
+  return v ? setting_json(*v) : Json(nullptr);
+}
+
+// Every field's resolved value (unset optional fields: null).
+Json settings_json(const kinds::Settings& s) {
+  Json out = Json::object();
+  kinds::for_each_field(s, [&](const params::Field& f, auto& member) { out[f.name] = setting_json(member); });
+  return out;
+}
+
+// The record's attributes that are not settings (result, reason, z_bound, seconds, ...).
+Json extra_attributes_json(const results::RunRecord& r, const Json& settings) {
+  static const std::set<std::string> bookkeeping = {"unit", "run", "kind", "seed"};
+  Json out = Json::object();
+  for (const results::Attribute& a : r.attributes) {
+    if (bookkeeping.count(a.name) || settings.contains(a.name)) continue;
+    out[a.name] = std::visit([](const auto& v) { return Json(v); }, a.value);
+  }
+  return out;
+}
+
+void run_unit(UnitArgs& a) {
+  a.flags.apply();
+  const batch::WorkUnit unit = batch::single_unit(a.settings);
+  const results::RunRecord record = batch::execute_unit(unit);
+  results::Provenance provenance = results::current_provenance();
+  provenance.seed = unit.seed;
+  const Json settings = settings_json(*unit.settings);
+  const Json attributes = extra_attributes_json(record, settings);
+  if (a.json) {
+    Json datasets = Json::object();
+    for (const results::Dataset& d : record.datasets) {
+      Json one = dataset_json(d, true);
+      one.erase("name");
+      datasets[d.name] = one;
+    }
+    const Json out = {{"kind", unit.kind},           {"seed", unit.seed},     {"settings", settings},
+                      {"attributes", attributes},    {"datasets", datasets},  {"provenance", provenance_json(provenance)}};
+    std::cout << out.dump() << '\n';
+    return;
+  }
+  if (a.print) {
+    a.print(unit, record, std::cout);
+    return;
+  }
+  std::cout << unit.kind << ", seed " << unit.seed << " (hopelab " << provenance.hopelab_version << ", git "
+            << provenance.git_commit << (provenance.git_dirty ? " dirty" : "") << ", " << provenance.backend << ")\n";
+  std::string line;
+  for (const std::string& s : batch::unit_settings(unit)) line += (line.empty() ? "" : " ") + s;
+  std::cout << "settings: " << line << "\n";
+  for (auto it = attributes.begin(); it != attributes.end(); ++it) {
+    std::cout << it.key() << ": " << (it->is_string() ? it->get<std::string>() : it->dump()) << "\n";
+  }
+  std::cout << "\n";
+  print_datasets(record, std::cout);
+}
+
+}  // namespace
+
+void add_unit_command(CLI::App& app) {
+  CLI::App* unit = app.add_subcommand(
+      "unit", "compute one unit of a kind from flags named as a spec's keys (hopelab kinds KIND lists them)");
+  unit->require_subcommand(1);
+  for (const kinds::Kind* kind : kinds::all_kinds()) add_unit_subcommand(*unit, kind->name(), kind->summary(), *kind);
+}
+
+CLI::App* add_unit_subcommand(CLI::App& parent, const std::string& name, const std::string& description,
+                              const kinds::Kind& kind, UnitTextPrinter print) {
+  auto a = std::make_shared<UnitArgs>();
+  a->settings = kinds::UnitSettings(kind.defaults());
+  a->print = std::move(print);
+  CLI::App* cmd = parent.add_subcommand(name, description);
+  a->flags.add(*cmd, *a->settings);
+  for (const std::string& key : kind.required()) a->flags.require(key);
+  cmd->add_flag("--json", a->json, "print one JSON object: settings, attributes, datasets with values, provenance");
+  cmd->callback([a] { run_unit(*a); });
+  return cmd;
+}
+
+}  // namespace hopelab::cli
