@@ -9,6 +9,7 @@
 #include "kinds/mc_retrieval.h"
 #include "kinds/mc_win_prob.h"
 #include "kinds/phase_error.h"
+#include "kinds/positions.h"
 #include "kinds/preference.h"
 #include "kinds/sign_flip.h"
 #include "kinds/vlm_frame_match.h"
@@ -17,9 +18,19 @@ namespace hopelab::kinds {
 
 const std::vector<const Kind*>& all_kinds() {
   static const std::vector<const Kind*> kinds = {
-      &preference_kind(),    &first_violation_kind(), &base_bound_kind(),  &critical_length_kind(),
-      &sign_flip_kind(),     &mc_preference_kind(),   &mc_win_prob_kind(), &mc_retrieval_kind(),
-      &flattening_kind(),    &cosine_map_kind(),      &phase_error_kind(), &vlm_frame_match_kind(),
+      &preference_kind(),
+      &first_violation_kind(),
+      &base_bound_kind(),
+      &critical_length_kind(),
+      &sign_flip_kind(),
+      &mc_preference_kind(),
+      &mc_win_prob_kind(),
+      &mc_retrieval_kind(),
+      &flattening_kind(),
+      &cosine_map_kind(),
+      &phase_error_kind(),
+      &vlm_frame_match_kind(),
+      &positions_kind(),
   };
   return kinds;
 }

@@ -94,7 +94,9 @@ SHAPES = {
     "base-bound": {"base": lambda v: is_number(v) and v > 1},
     "critical-length": unit_record("critical-length", {
         "critical_length": lambda v: v == [] or (len(v) == 1 and is_number(v[0]) and v[0] > 1)}, {}),
-    "positions": {"t": number_list, "h": number_list, "w": number_list},
+    "positions": unit_record("positions", {"t": number_list, "h": number_list, "w": number_list,
+                                           "segment": int_list, "rope_delta": lambda v: len(v) == 1},
+                             {"position_design": lambda v: isinstance(v, str) and v != ""}),
     "mc-win-prob": {"seed": is_int, "samples": is_int,
                     "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
                         isinstance(p, dict) and 0 <= p.get("probability", -1) <= 1 and all(
@@ -159,7 +161,7 @@ def check_good():
             check(case + " key " + key, key in obj and pred(obj[key]), "documented key '%s'" % key,
                   repr(obj.get(key, "<missing>"))[:200])
         if kind == "positions":
-            lengths = {len(obj.get(a, [])) for a in "thw"}
+            lengths = {len(obj["datasets"][a]["values"]) for a in ("t", "h", "w", "segment")}
             check(case + " equal lengths", len(lengths) == 1, "t, h, w of one length", lengths)
         rc, out, err = run(args)
         case = show(args)

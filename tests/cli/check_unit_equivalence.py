@@ -36,6 +36,7 @@ CASES = {
     "cosine-map": {"method": "hope", "axis": "t", "distances": "1:1000:5", "spacing": "log-integer"},
     "phase-error": {"method": "vanilla", "distances": "1:100000:20"},
     "vlm-frame-match": {"method": "hope", "frames": 3, "grid": "2x2", "seed": 2},
+    "positions": {"method": "videorope", "layout": "text:2,video:2x2x3,text:2", "delta": 3},
 }
 # The setting each twin changes, and its other value.
 TWINS = {"preference": ("sigma", 0.25), "mc-preference": ("seed", 12), "base-bound": ("context_length", 1024)}

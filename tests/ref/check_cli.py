@@ -51,14 +51,16 @@ def expect_equal(case, expected, actual):
 def flat_record(obj):
     """A one-unit command's record ({kind, settings, attributes, datasets, provenance}) as the
     flat view the checks below read: settings and attributes, and each dataset as its value
-    (one element), None (empty) or its list; first-violation's -1 (none) as None."""
+    (one element), None (empty) or its list (positions' per-token datasets always lists);
+    first-violation's -1 (none) as None."""
     if not (isinstance(obj, dict) and "kind" in obj and "datasets" in obj):
         return obj
     out = dict(obj["settings"])
     out.update(obj["attributes"])
     for name, d in obj["datasets"].items():
         v = d["values"]
-        out[name] = v[0] if len(v) == 1 else (v or None)
+        per_token = obj["kind"] == "positions" and name != "rope_delta"  # lists at any length
+        out[name] = v if per_token else v[0] if len(v) == 1 else (v or None)
     if obj["kind"] == "first-violation":
         out["first_violation"] = None if out["first_violation"] == -1 else out["first_violation"]
         out["proven_never"] = bool(out["proven_never"])

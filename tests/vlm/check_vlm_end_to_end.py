@@ -89,7 +89,7 @@ def main():
         flags = m.split()
         inside = json.loads(run([hopelab, "vlm", "positions", "--model", model, "--input", prompt, "--method"] + flags).stdout)
         outside = json.loads(run([hopelab, "positions", "--layout", inside["layout"], "--json", "--method"] + flags).stdout)
-        same = all(inside[a] == outside[a] for a in "thw")
+        same = all(inside[a] == outside["datasets"][a]["values"] for a in "thw")
         check("positions %s" % m, same, "layout %s, %d tokens" % (inside["layout"], len(inside["t"])))
 
     # The same weights written as shards with an index load to the same logits.
