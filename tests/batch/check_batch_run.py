@@ -4,6 +4,9 @@
 Usage: check_batch_run.py PATH/TO/hopelab PATH/TO/experiments/demo.toml
   * the demo spec expands to its units in the documented order, with the documented names and
     HDF5 groups (`--dry-run`), and a run writes them all (read back with h5py, not hopelab);
+  * every unit group holds only datasets its kind exports (`hopelab kinds --json`, through
+    tests/kind_names.py, which also gives every dataset name read here), and every exported
+    dataset but the conditional ones (CONDITIONAL below);
   * every class of bad spec (unknown key, wrong type, empty sweep, sweep over an unknown field,
     duplicate run name, impossible value, TOML syntax error, ...) exits 2 with one stderr line
     naming the file and the key, nothing on stdout, and writes nothing;
@@ -29,9 +32,11 @@ import time
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, os.pardir, "ref"))
+sys.path.insert(0, os.path.join(HERE, os.pardir))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from check_log import CheckLog  # noqa: E402
+from kind_names import kind_names  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1])
 DEMO = os.path.abspath(sys.argv[2])
@@ -119,6 +124,31 @@ def dry_run_units(stdout):
     return units
 
 
+# Exported datasets a unit may leave out (experiments/kinds/): first-violation's offset and value
+# (only when a violation is found), critical-length's pair, theta_min and frame_step (only when
+# the method has a temporal frequency). Every other exported dataset is in every unit.
+CONDITIONAL = {"first-violation": ("offset", "value"), "critical-length": ("pair", "theta_min", "frame_step")}
+
+
+def check_unit_datasets(f):
+    """Every unit group holds only its kind's exported datasets (hopelab kinds --json), and all of
+    them but the conditional ones."""
+    kinds = kind_names(CLI)
+    for name, g in f["runs"].items():
+        kind = attr_value(g.attrs.get("kind", "(no kind attribute)"))
+        if not log.check("/runs/%s kind" % name, kind in kinds, "a kind of hopelab kinds --json", kind):
+            continue
+        exported = kinds[kind]
+        optional = {exported[n] for n in CONDITIONAL.get(kind, ())}
+        held = list(g.keys())
+        log.check("/runs/%s datasets are %s's exported datasets" % (name, kind),
+                  all(n in exported for n in held), list(exported),
+                  "%s (not exported: %s)" % (held, [n for n in held if n not in exported]))
+        missing = [n for n in exported if n not in held and n not in optional]
+        log.check("/runs/%s holds every unconditional dataset of %s" % (name, kind), not missing,
+                  [n for n in exported if n not in optional], "%s (missing: %s)" % (held, missing))
+
+
 def check_demo(tmp):
     rc, out, err = run([DEMO, "--dry-run"], tmp)
     log.check("dry-run exit", rc == 0, 0, (rc, err))
@@ -155,15 +185,17 @@ def check_demo(tmp):
         groups = {"/runs/" + n: int(g.attrs["unit_index"]) for n, g in f["runs"].items()}
         log.check("groups and unit_index", groups == {g: i for i, (_, g) in enumerate(EXPECTED_DEMO)},
                   EXPECTED_DEMO, groups)
+        check_unit_datasets(f)
+        mc, fv = kind_names(CLI)["mc-preference"], kind_names(CLI)["first-violation"]
         g = f["runs/mcpref__method-vanilla"]
-        verdict = g["verdict"][()]
+        verdict = g[mc["verdict"]][()]
         log.check("mc-preference verdict 0/1", verdict.shape == (4,) and set(verdict.tolist()) <= {0, 1},
                   "(4,) of 0/1", verdict)
-        log.check("dataset unit attribute", attr_value(g["mean"].attrs.get("unit", b"?")) == "1", "1",
-                  attr_value(g["mean"].attrs.get("unit", b"?")))
+        log.check("dataset unit attribute", attr_value(g[mc["mean"]].attrs.get("unit", b"?")) == "1", "1",
+                  attr_value(g[mc["mean"]].attrs.get("unit", b"?")))
         log.check("seconds attribute", float(g.attrs["seconds"]) >= 0, ">= 0", g.attrs.get("seconds"))
         g = f["runs/fv__method-mrope__base-1e4"]
-        never = (int(g["first_violation"][0]), int(g["proven_never"][0]))
+        never = (int(g[fv["first_violation"]][0]), int(g[fv["proven_never"]][0]))
         log.check("mrope never violates along frames", never == (-1, 1), "first_violation -1, proven_never 1",
                   "first_violation %d, proven_never %d" % never)
 

@@ -2,8 +2,9 @@
 """hopelab plot on the demo results and on figures.toml (beside this script: the families demo.toml
 lacks): every figure's NAME.png, .svg, .gp and .dat exist and are well formed, `gnuplot NAME.gp`
 re-renders from the saved script and data alone (from another directory), each new family's .dat
-columns equal the results file's datasets (read with h5py), --only picks families, and bad input
-exits 2 with one stderr line.
+columns equal the results file's datasets (read with h5py; dataset names from `hopelab kinds
+--json` through tests/kind_names.py), --only picks families, and bad input exits 2 with one
+stderr line.
 
 usage: check_plot.py HOPELAB DEMO_TOML"""
 import os
@@ -16,9 +17,11 @@ import xml.etree.ElementTree as ET
 sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, os.pardir, "ref"))
+sys.path.insert(0, os.path.join(HERE, os.pardir))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from check_log import CheckLog  # noqa: E402
+from kind_names import kind_names  # noqa: E402
 
 HOPELAB, DEMO = sys.argv[1], sys.argv[2]
 FIGURES_SPEC = os.path.join(HERE, "figures.toml")
@@ -175,20 +178,24 @@ def block_check(case, rows, count):
 
 
 def check_columns(fig, h5):
-    """The .dat columns of each new family against the datasets they come from."""
+    """The .dat columns of each new family against the datasets they come from (dataset names as
+    `hopelab kinds --json` exports them)."""
+    kinds = kind_names(HOPELAB)
+    CM, FV, PREF = kinds["cosine-map"], kinds["first-violation"], kinds["preference"]
+    MC, PH, FM = kinds["mc-preference"], kinds["phase-error"], kinds["vlm-frame-match"]
     with h5py.File(h5, "r") as f:
         cos = read_blocks(os.path.join(fig, "cosine_map_cos.dat"))
         for unit, g in units_of(f, "cos").items():
             rows = np.array(cos.get(unit, []))
             if block_check(f"cosine_map_cos.dat has a block for {unit}", rows, None):
-                distance, pair = g["distance"][()], g["pair"][()]
-                same(rows[:, 4], g["cosine"][()].ravel(), f"cosine_map_cos {unit}: cosine column")
+                distance, pair = g[CM["distance"]][()], g[CM["pair"]][()]
+                same(rows[:, 4], g[CM["cosine"]][()].ravel(), f"cosine_map_cos {unit}: cosine column")
                 same(rows[:, 2], np.tile(distance, len(pair)), f"cosine_map_cos {unit}: distance column")
                 same(rows[:, 3], np.repeat(pair, len(distance)), f"cosine_map_cos {unit}: pair column")
                 same(rows[:, 0], np.log10(np.tile(distance, len(pair))), f"cosine_map_cos {unit}: x = log10(distance)")
 
         def first_violation(g):  # NaN when proven never, the limit when not found below it
-            v, never = g["first_violation"][0], g["proven_never"][0]
+            v, never = g[FV["first_violation"]][0], g[FV["proven_never"]][0]
             return v if v >= 1 else (np.nan if never == 1 else g.attrs["limit"])
 
         fv = read_blocks(os.path.join(fig, "first_violation_fvb.dat"))
@@ -199,7 +206,7 @@ def check_columns(fig, h5):
                       "4 rows, 4 units", f"{len(rows)} rows, {len(units)} units")
             if len(rows) == len(units):
                 same(rows[:, 0], [b for b, _ in units], f"first_violation_fvb {method}: base column")
-                want = [np.nan if g["proven_never"][0] == 1 else first_violation(g) for _, g in units]
+                want = [np.nan if g[FV["proven_never"]][0] == 1 else first_violation(g) for _, g in units]
                 same(rows[:, 1], want, f"first_violation_fvb {method}: first_violation column")
         gv = read_blocks(os.path.join(fig, "gamma_first_violation.dat"))
         rows = np.array(gv.get("fvg", []))
@@ -208,42 +215,42 @@ def check_columns(fig, h5):
             same(rows[:, 0], [x for x, _ in units], "gamma_first_violation: gamma column")
             same(rows[:, 1], [first_violation(g) for _, g in units], "gamma_first_violation: first_violation column")
         gp = read_blocks(os.path.join(fig, "gamma_preference.dat"))
-        for run, column in (("pg", "value"), ("mg", "theory")):
+        for run, names, column in (("pg", PREF, PREF["value"]), ("mg", MC, MC["theory"])):
             for unit, g in units_of(f, run).items():
                 rows = np.array(gp.get(unit, []))
                 if block_check(f"gamma_preference.dat has a block for {unit}", rows, None):
-                    same(rows[:, 0], g["distance"][()], f"gamma_preference {unit}: distance column")
+                    same(rows[:, 0], g[names["distance"]][()], f"gamma_preference {unit}: distance column")
                     same(rows[:, 1], g[column][()], f"gamma_preference {unit}: closed form column ({column})")
                     if run == "mg":
-                        same(rows[:, 2], g["mean"][()], f"gamma_preference {unit}: Monte Carlo mean column")
-                        same(rows[:, 3], g.attrs["z_bound"] * g["standard_error"][()],
+                        same(rows[:, 2], g[MC["mean"]][()], f"gamma_preference {unit}: Monte Carlo mean column")
+                        same(rows[:, 3], g.attrs["z_bound"] * g[MC["standard_error"]][()],
                              f"gamma_preference {unit}: half-width z_bound * SE")
         pz = read_blocks(os.path.join(fig, "precision_z.dat"))
         for run in ("prec", "mg"):
             for unit, g in units_of(f, run).items():
                 rows = np.array(pz.get(unit, []))
                 if block_check(f"precision_z.dat has a block for {unit}", rows, None):
-                    same(rows[:, 1], np.abs(g["z"][()]), f"precision_z {unit}: |z| column")
+                    same(rows[:, 1], np.abs(g[MC["z"]][()]), f"precision_z {unit}: |z| column")
         pe = read_blocks(os.path.join(fig, "phase_error_ph.dat"))
         for unit, g in units_of(f, "ph").items():
             rows = np.array(pe.get(unit, []))
             if block_check(f"phase_error_ph.dat has a block for {unit}", rows, None):
-                distance = g["distance"][()]
+                distance = g[PH["distance"]][()]
                 same(rows[:, 0], distance, f"phase_error_ph {unit}: distance column")
-                same(rows[:, 1], g["max_error"][()], f"phase_error_ph {unit}: max_error column")
+                same(rows[:, 1], g[PH["max_error"]][()], f"phase_error_ph {unit}: max_error column")
                 # reference 2^-24 Delta theta_max: theta_max = 1 (pair 0) for vanilla, exact in float64
-                same(rows[:, 2], distance * g["theta_max"][0] * 2.0 ** -24, f"phase_error_ph {unit}: reference")
+                same(rows[:, 2], distance * g[PH["theta_max"]][0] * 2.0 ** -24, f"phase_error_ph {unit}: reference")
         fm = read_blocks(os.path.join(fig, "vlm_frame_match_fm.dat"))
         log.check("vlm_frame_match_fm.dat: 2 units", len(units_of(f, "fm")) == 2 and len(fm) == 2,
                   "2 units, 2 blocks", f"{len(units_of(f, 'fm'))} units, blocks {sorted(fm)}")
         for unit, g in units_of(f, "fm").items():
             rows = np.array(fm.get(unit, []))
-            frames_apart = g["frames_apart"][()]
+            frames_apart = g[FM["frames_apart"]][()]
             if block_check(f"vlm_frame_match_fm.dat has a row per frame distance of {unit}", rows, len(frames_apart)):
                 same(rows[:, 0], frames_apart, f"vlm_frame_match_fm {unit}: frames_apart column")
                 # columns 1..5: tied head 0, i.e. column 0 of the (n, n_kv) datasets
-                for c, name in enumerate(("log_ratio", "log_ratio_closed", "tolerance",
-                                          "temporal_score", "spatial_score"), start=1):
+                for c, name in enumerate((FM["log_ratio"], FM["log_ratio_closed"], FM["tolerance"],
+                                          FM["temporal_score"], FM["spatial_score"]), start=1):
                     same(rows[:, c], g[name][:, 0], f"vlm_frame_match_fm {unit}: {name} column (tied head 0)")
 
 
