@@ -4,6 +4,9 @@
 Usage: check_batch_run.py PATH/TO/hopelab PATH/TO/experiments/demo.toml
   * the demo spec expands to its units in the documented order, with the documented names and
     HDF5 groups (`--dry-run`), and a run writes them all (read back with h5py, not hopelab);
+  * every unit group holds only datasets its kind exports (`hopelab kinds --json`, through
+    tests/kind_names.py, which also gives every dataset name read here), and every exported
+    dataset but the conditional ones (CONDITIONAL below);
   * every class of bad spec (unknown key, wrong type, empty sweep, sweep over an unknown field,
     duplicate run name, impossible value, TOML syntax error, ...) exits 2 with one stderr line
     naming the file and the key, nothing on stdout, and writes nothing;
@@ -27,17 +30,17 @@ import tempfile
 import time
 
 sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, os.pardir, "ref"))
+sys.path.insert(0, os.path.join(HERE, os.pardir))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
+from check_log import CheckLog  # noqa: E402
+from kind_names import kind_names  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1])
 DEMO = os.path.abspath(sys.argv[2])
-failures = []
-
-
-def check(ok, case, expected, actual):
-    if not ok:
-        failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
+log = CheckLog(tolerances=False)
 
 
 def run(args, cwd, timeout=120):
@@ -84,11 +87,11 @@ def compare(case, a, b):
     ra, ua = read_file(a)
     rb, ub = read_file(b)
     for k in sorted(set(ra) | set(rb)):
-        check(ra.get(k) == rb.get(k), case + " root attribute " + k, ra.get(k), rb.get(k))
-    check(sorted(ua) == sorted(ub), case + " groups", sorted(ua), sorted(ub))
+        log.check(case + " root attribute " + k, ra.get(k) == rb.get(k), ra.get(k), rb.get(k))
+    log.check(case + " groups", sorted(ua) == sorted(ub), sorted(ua), sorted(ub))
     for g in sorted(set(ua) & set(ub)):
-        check(ua[g][0] == ub[g][0], case + " attributes of " + g, ua[g][0], ub[g][0])
-        check(ua[g][1] == ub[g][1], case + " datasets of " + g, "equal", "different")
+        log.check(case + " attributes of " + g, ua[g][0] == ub[g][0], ua[g][0], ub[g][0])
+        log.check(case + " datasets of " + g, ua[g][1] == ub[g][1], "equal", "different")
 
 
 # ---------------------------------------------------------------- the demo spec's units
@@ -121,57 +124,87 @@ def dry_run_units(stdout):
     return units
 
 
+# Exported datasets a unit may leave out (experiments/kinds/): first-violation's offset and value
+# (only when a violation is found), critical-length's pair, theta_min and frame_step (only when
+# the method has a temporal frequency). Every other exported dataset is in every unit.
+CONDITIONAL = {"first-violation": ("offset", "value"), "critical-length": ("pair", "theta_min", "frame_step")}
+
+
+def check_unit_datasets(f):
+    """Every unit group holds only its kind's exported datasets (hopelab kinds --json), and all of
+    them but the conditional ones."""
+    kinds = kind_names(CLI)
+    for name, g in f["runs"].items():
+        kind = attr_value(g.attrs.get("kind", "(no kind attribute)"))
+        if not log.check("/runs/%s kind" % name, kind in kinds, "a kind of hopelab kinds --json", kind):
+            continue
+        exported = kinds[kind]
+        optional = {exported[n] for n in CONDITIONAL.get(kind, ())}
+        held = list(g.keys())
+        log.check("/runs/%s datasets are %s's exported datasets" % (name, kind),
+                  all(n in exported for n in held), list(exported),
+                  "%s (not exported: %s)" % (held, [n for n in held if n not in exported]))
+        missing = [n for n in exported if n not in held and n not in optional]
+        log.check("/runs/%s holds every unconditional dataset of %s" % (name, kind), not missing,
+                  [n for n in exported if n not in optional], "%s (missing: %s)" % (held, missing))
+
+
 def check_demo(tmp):
     rc, out, err = run([DEMO, "--dry-run"], tmp)
-    check(rc == 0, "dry-run exit", 0, (rc, err))
+    log.check("dry-run exit", rc == 0, 0, (rc, err))
     units = dry_run_units(out)
-    check([(i, n, g) for i, (n, g) in enumerate(EXPECTED_DEMO)] == units, "demo expansion order and names",
-          EXPECTED_DEMO, units)
-    check(not os.path.exists(os.path.join(tmp, "data")), "dry-run writes nothing", "no data/", os.listdir(tmp))
+    log.check("demo expansion order and names", [(i, n, g) for i, (n, g) in enumerate(EXPECTED_DEMO)] == units,
+              EXPECTED_DEMO, units)
+    log.check("dry-run writes nothing", not os.path.exists(os.path.join(tmp, "data")), "no data/", os.listdir(tmp))
 
     # The budget flag multiplies every Monte Carlo unit's samples, and only theirs.
     samples = lambda text: [int(w.split("=")[1]) for w in text.split() if w.startswith("samples=")]
     rc3, out3, err3 = run([DEMO, "--dry-run", "--samples-factor", "3"], tmp)
-    check(rc3 == 0 and samples(out3) == [3 * n for n in samples(out)] and samples(out),
-          "--samples-factor 3 triples the samples", [3 * n for n in samples(out)], (rc3, samples(out3), err3))
-    check(dry_run_units(out3) == units, "--samples-factor keeps the units", units, dry_run_units(out3))
+    log.check("--samples-factor 3 triples the samples",
+              rc3 == 0 and samples(out3) == [3 * n for n in samples(out)] and samples(out),
+              [3 * n for n in samples(out)], (rc3, samples(out3), err3))
+    log.check("--samples-factor keeps the units", dry_run_units(out3) == units, units, dry_run_units(out3))
     for bad in ("0", "-2", "x"):
         rc3, out3, err3 = run([DEMO, "--dry-run", "--samples-factor", bad], tmp)
-        check(rc3 == 2 and out3 == "" and err3.count("\n") == 1, "--samples-factor %s refused" % bad,
-              "exit 2, one line", (rc3, out3, err3))
+        log.check("--samples-factor %s refused" % bad, rc3 == 2 and out3 == "" and err3.count("\n") == 1,
+                  "exit 2, one line", (rc3, out3, err3))
 
     rc, out, err = run([DEMO], tmp)
     out_path = os.path.join(tmp, "data", "results", "demo.h5")
-    check(rc == 0, "demo run exit", 0, (rc, err))
-    check(out.count("\n") == 1 and "15 units" in out and "data/results/demo.h5" in out, "demo summary on stdout",
-          "one line naming 15 units and the output", out)
-    check(os.path.exists(out_path), "demo default output", out_path, os.listdir(tmp))
-    check(not os.path.exists(out_path + ".partial"), "work directory removed", "absent", "present")
+    log.check("demo run exit", rc == 0, 0, (rc, err))
+    log.check("demo summary on stdout", out.count("\n") == 1 and "15 units" in out and "data/results/demo.h5" in out,
+              "one line naming 15 units and the output", out)
+    log.check("demo default output", os.path.exists(out_path), out_path, os.listdir(tmp))
+    log.check("work directory removed", not os.path.exists(out_path + ".partial"), "absent", "present")
     if not os.path.exists(out_path):
         return None
     with h5py.File(out_path, "r") as f:
-        check(attr_value(f.attrs["spec_text"]) == open(DEMO).read(), "spec_text is the spec", "equal", "different")
-        check(attr_value(f.attrs["shard"]) == "all", "shard attribute", "all", attr_value(f.attrs["shard"]))
-        check(int(attr_value(f.attrs["units_total"])) == 15, "units_total", 15, attr_value(f.attrs["units_total"]))
+        log.check("spec_text is the spec", attr_value(f.attrs["spec_text"]) == open(DEMO).read(), "equal", "different")
+        log.check("shard attribute", attr_value(f.attrs["shard"]) == "all", "all", attr_value(f.attrs["shard"]))
+        log.check("units_total", int(attr_value(f.attrs["units_total"])) == 15, 15, attr_value(f.attrs["units_total"]))
         groups = {"/runs/" + n: int(g.attrs["unit_index"]) for n, g in f["runs"].items()}
-        check(groups == {g: i for i, (_, g) in enumerate(EXPECTED_DEMO)}, "groups and unit_index", EXPECTED_DEMO, groups)
+        log.check("groups and unit_index", groups == {g: i for i, (_, g) in enumerate(EXPECTED_DEMO)},
+                  EXPECTED_DEMO, groups)
+        check_unit_datasets(f)
+        mc, fv = kind_names(CLI)["mc-preference"], kind_names(CLI)["first-violation"]
         g = f["runs/mcpref__method-vanilla"]
-        verdict = g["verdict"][()]
-        check(verdict.shape == (4,) and set(verdict.tolist()) <= {0, 1}, "mc-preference verdict 0/1", "(4,) of 0/1",
-              verdict)
-        check(attr_value(g["mean"].attrs.get("unit", b"?")) == "1", "dataset unit attribute", "1",
-              attr_value(g["mean"].attrs.get("unit", b"?")))
-        check(float(g.attrs["seconds"]) >= 0, "seconds attribute", ">= 0", g.attrs.get("seconds"))
-        check(int(f["runs/fv__method-mrope__base-1e4/first_violation"][0]) == -1
-              and int(f["runs/fv__method-mrope__base-1e4/proven_never"][0]) == 1,
-              "mrope never violates along frames", "-1, proven", "other")
+        verdict = g[mc["verdict"]][()]
+        log.check("mc-preference verdict 0/1", verdict.shape == (4,) and set(verdict.tolist()) <= {0, 1},
+                  "(4,) of 0/1", verdict)
+        log.check("dataset unit attribute", attr_value(g[mc["mean"]].attrs.get("unit", b"?")) == "1", "1",
+                  attr_value(g[mc["mean"]].attrs.get("unit", b"?")))
+        log.check("seconds attribute", float(g.attrs["seconds"]) >= 0, ">= 0", g.attrs.get("seconds"))
+        g = f["runs/fv__method-mrope__base-1e4"]
+        never = (int(g[fv["first_violation"]][0]), int(g[fv["proven_never"]][0]))
+        log.check("mrope never violates along frames", never == (-1, 1), "first_violation -1, proven_never 1",
+                  "first_violation %d, proven_never %d" % never)
 
     # An existing output is refused without --force and left untouched.
     before = open(out_path, "rb").read()
     rc, out, err = run([DEMO], tmp)
-    check(rc == 2 and out == "" and err.count("\n") == 1 and "--force" in err, "existing output refused",
-          "exit 2, one line naming --force", (rc, out, err))
-    check(open(out_path, "rb").read() == before, "existing output untouched", "same bytes", "changed")
+    log.check("existing output refused", rc == 2 and out == "" and err.count("\n") == 1 and "--force" in err,
+              "exit 2, one line naming --force", (rc, out, err))
+    log.check("existing output untouched", open(out_path, "rb").read() == before, "same bytes", "changed")
     return out_path
 
 
@@ -226,16 +259,16 @@ def check_bad_specs(tmp):
         for extra in ([], ["-o", os.path.join(d, "out.h5")]):
             rc, out, err = run([spec, *extra], d)
             line = err.rstrip("\n")
-            check(rc == 2, "bad spec (%s) exit" % case, 2, (rc, err))
-            check(out == "" and "\n" not in line, "bad spec (%s) one stderr line, no stdout" % case,
-                  "one line", (out, err))
-            check(spec in line and key in line and what in line, "bad spec (%s) message" % case,
-                  "file, %s and %r" % (key, what), line)
-            check(sorted(os.listdir(d)) == ["bad.toml"], "bad spec (%s) writes nothing" % case, ["bad.toml"],
-                  sorted(os.listdir(d)))
+            log.check("bad spec (%s) exit" % case, rc == 2, 2, (rc, err))
+            log.check("bad spec (%s) one stderr line, no stdout" % case, out == "" and "\n" not in line,
+                      "one line", (out, err))
+            log.check("bad spec (%s) message" % case, spec in line and key in line and what in line,
+                      "file, %s and %r" % (key, what), line)
+            log.check("bad spec (%s) writes nothing" % case, sorted(os.listdir(d)) == ["bad.toml"], ["bad.toml"],
+                      sorted(os.listdir(d)))
     rc, out, err = run([DEMO, "--shard", "2/2", "-o", os.path.join(tmp, "never.h5")], tmp)
-    check(rc == 2 and "--shard" in err and not os.path.exists(os.path.join(tmp, "never.h5")), "bad shard refused",
-          "exit 2 naming --shard", (rc, err))
+    log.check("bad shard refused", rc == 2 and "--shard" in err and not os.path.exists(os.path.join(tmp, "never.h5")),
+              "exit 2 naming --shard", (rc, err))
 
 
 # ---------------------------------------------------------------- resume, shards, signals
@@ -243,18 +276,18 @@ def check_bad_specs(tmp):
 def check_resume(tmp, whole):
     out = os.path.join(tmp, "resumed.h5")
     rc, _, err = run([DEMO, "-o", out, "--stop-after", "6"], tmp)
-    check(rc == 130, "--stop-after exit", 130, (rc, err))
-    check(not os.path.exists(out), "no output after a stop", "absent", "present")
+    log.check("--stop-after exit", rc == 130, 130, (rc, err))
+    log.check("no output after a stop", not os.path.exists(out), "absent", "present")
     partial = sorted(os.listdir(out + ".partial")) if os.path.isdir(out + ".partial") else []
-    check(partial == ["unit-%d.h5" % i for i in range(6)], "checkpoints after 6 units",
-          ["unit-0.h5", "...", "unit-5.h5"], partial)
-    check("--resume" in err, "stop message names --resume", "--resume", err)
+    log.check("checkpoints after 6 units", partial == ["unit-%d.h5" % i for i in range(6)],
+              ["unit-0.h5", "...", "unit-5.h5"], partial)
+    log.check("stop message names --resume", "--resume" in err, "--resume", err)
     rc, _, err = run([DEMO, "-o", out], tmp)
-    check(rc == 2 and "--resume" in err, "stale work directory refused without --resume", "exit 2", (rc, err))
+    log.check("stale work directory refused without --resume", rc == 2 and "--resume" in err, "exit 2", (rc, err))
     rc, stdout, err = run([DEMO, "-o", out, "--resume"], tmp)
-    check(rc == 0 and "6 from checkpoints" in stdout, "resume exit and summary", "0, 6 from checkpoints",
-          (rc, stdout, err))
-    check(not os.path.exists(out + ".partial"), "resume removes the work directory", "absent", "present")
+    log.check("resume exit and summary", rc == 0 and "6 from checkpoints" in stdout, "0, 6 from checkpoints",
+              (rc, stdout, err))
+    log.check("resume removes the work directory", not os.path.exists(out + ".partial"), "absent", "present")
     if whole and os.path.exists(out):
         compare("resumed vs uninterrupted", whole, out)
 
@@ -266,10 +299,10 @@ def check_resume(tmp, whole):
     with open(other, "a") as f:
         f.write("# changed\n")
     rc, stdout, err = run([other, "-o", out2, "--resume"], tmp)
-    check(rc == 2 and "different spec" in err and not os.path.exists(out2), "resume with another spec refused",
-          "exit 2", (rc, err))
+    log.check("resume with another spec refused", rc == 2 and "different spec" in err and not os.path.exists(out2),
+              "exit 2", (rc, err))
     rc, stdout, err = run([other, "-o", out2, "--force"], tmp)
-    check(rc == 0 and os.path.exists(out2), "--force starts over", "exit 0", (rc, err))
+    log.check("--force starts over", rc == 0 and os.path.exists(out2), "exit 0", (rc, err))
 
 
 def check_shards(tmp, whole):
@@ -277,27 +310,27 @@ def check_shards(tmp, whole):
     for i in range(2):
         rc, out, err = run([DEMO, "--shard", "%d/2" % i, "--dry-run"], tmp)
         listed = [u[0] for u in dry_run_units(out)]
-        check(listed == list(range(i, 15, 2)), "shard %d/2 units" % i, list(range(i, 15, 2)), listed)
+        log.check("shard %d/2 units" % i, listed == list(range(i, 15, 2)), list(range(i, 15, 2)), listed)
         path = os.path.join(tmp, "shard%d.h5" % i)
         rc, out, err = run([DEMO, "--shard", "%d/2" % i, "-o", path], tmp)
-        check(rc == 0, "shard %d/2 exit" % i, 0, (rc, err))
+        log.check("shard %d/2 exit" % i, rc == 0, 0, (rc, err))
         if rc == 0:
             shards.append(path)
-            check(unit_indices(path) == list(range(i, 15, 2)), "shard %d/2 records" % i, list(range(i, 15, 2)),
-                  unit_indices(path))
+            log.check("shard %d/2 records" % i, unit_indices(path) == list(range(i, 15, 2)), list(range(i, 15, 2)),
+                      unit_indices(path))
             with h5py.File(path, "r") as f:
-                check(attr_value(f.attrs["shard"]) == "%d/2" % i, "shard attribute", "%d/2" % i,
-                      attr_value(f.attrs["shard"]))
+                log.check("shard attribute", attr_value(f.attrs["shard"]) == "%d/2" % i, "%d/2" % i,
+                          attr_value(f.attrs["shard"]))
     if len(shards) != 2 or not whole:
         return
     _, whole_runs = read_file(whole)
     for path in shards:
         _, runs = read_file(path)
         for g, content in runs.items():
-            check(content == whole_runs.get(g), "shard record %s equals the whole run's" % g, "equal", "different")
+            log.check("shard record %s equals the whole run's" % g, content == whole_runs.get(g), "equal", "different")
     merged = os.path.join(tmp, "merged.h5")
     rc, out, err = run(["merge", *shards, "-o", merged], tmp)
-    check(rc == 0, "hopelab merge of the shards", 0, (rc, err))
+    log.check("hopelab merge of the shards", rc == 0, 0, (rc, err))
     if rc == 0:
         compare("merged shards vs whole run", whole, merged)
 
@@ -328,8 +361,8 @@ def check_sigint(tmp):
     first = os.path.join(out + ".partial", "unit-0.h5")
     while time.time() < deadline and not os.path.exists(first) and p.poll() is None:
         time.sleep(0.02)
-    check(os.path.exists(first) and p.poll() is None, "slow run checkpoints its first unit", "unit-0.h5, running",
-          p.poll())
+    log.check("slow run checkpoints its first unit", os.path.exists(first) and p.poll() is None, "unit-0.h5, running",
+              p.poll())
     time.sleep(0.1)
     sent = time.time()
     p.send_signal(signal.SIGINT)
@@ -339,19 +372,19 @@ def check_sigint(tmp):
         p.kill()
         _, err = p.communicate()
     took = time.time() - sent
-    check(p.returncode == 130, "SIGINT exit status", 130, (p.returncode, err))
-    check(took <= 2.0, "SIGINT honoured within 2 s", "<= 2 s", "%.2f s" % took)
-    check(not os.path.exists(out), "no output after SIGINT", "absent", "present")
+    log.check("SIGINT exit status", p.returncode == 130, 130, (p.returncode, err))
+    log.check("SIGINT honoured within 2 s", took <= 2.0, "<= 2 s", "%.2f s" % took)
+    log.check("no output after SIGINT", not os.path.exists(out), "absent", "present")
     left = sorted(os.listdir(out + ".partial")) if os.path.isdir(out + ".partial") else []
-    check("unit-0.h5" in left and all(n.startswith("unit-") and n.endswith(".h5") for n in left),
-          "checkpoints left after SIGINT (no temporaries)", "unit-*.h5", left)
-    check("--resume" in err, "SIGINT message says how to resume", "--resume", err)
+    log.check("checkpoints left after SIGINT (no temporaries)",
+              "unit-0.h5" in left and all(n.startswith("unit-") and n.endswith(".h5") for n in left), "unit-*.h5", left)
+    log.check("SIGINT message says how to resume", "--resume" in err, "--resume", err)
     rc, stdout, err = run(["run", spec, "-o", out, "--resume"], tmp, timeout=300)
-    check(rc == 0 and os.path.exists(out) and "from checkpoints" in stdout, "resume after SIGINT", "exit 0",
-          (rc, stdout, err))
+    log.check("resume after SIGINT", rc == 0 and os.path.exists(out) and "from checkpoints" in stdout, "exit 0",
+              (rc, stdout, err))
     if os.path.exists(out):
-        check(unit_indices(out) == list(range(6)), "resumed slow run holds every unit", list(range(6)),
-              unit_indices(out))
+        log.check("resumed slow run holds every unit", unit_indices(out) == list(range(6)), list(range(6)),
+                  unit_indices(out))
 
 
 def main():
@@ -364,10 +397,7 @@ def main():
         check_sigint(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for line in failures:
-        print(line)
-    print("%d failed checks" % len(failures) if failures else "all batch checks passed")
-    return 1 if failures else 0
+    return log.finish()
 
 
 if __name__ == "__main__":

@@ -21,13 +21,15 @@ import sys
 import tempfile
 
 sys.dont_write_bytecode = True
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
 import h5py  # noqa: E402
+from check_log import CheckLog  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1])
 SPEC = os.path.abspath(sys.argv[2])
 PAPER = os.path.abspath(sys.argv[3])
 SHIPPED = [os.path.abspath(path) for path in sys.argv[4:]]
-failures = []
+log = CheckLog(tolerances=False)
 
 EXPECTED = {
     "mc-agrees": "holds",
@@ -43,11 +45,6 @@ EXPECTED = {
 COLUMNS = ["id", "source", "statement", "rule", "runs", "computed", "monte_carlo", "verdict", "assumption"]
 
 
-def check(ok, case, expected, actual):
-    if not ok:
-        failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
-
-
 def run(args, cwd):
     p = subprocess.run([CLI, "run", *args], capture_output=True, text=True, timeout=300, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
@@ -55,49 +52,49 @@ def run(args, cwd):
 
 def read_claims(path):
     with h5py.File(path, "r") as f:
-        check("claims" in f, "/claims group", "present", list(f.keys()))
+        log.check("/claims group", "claims" in f, "present", list(f.keys()))
         if "claims" not in f:
             return {}
         g = f["claims"]
-        check(list(g.keys()) == COLUMNS or sorted(g.keys()) == sorted(COLUMNS), "/claims columns", COLUMNS,
-              list(g.keys()))
-        check(int(g.attrs["unit_index"]) == int(f.attrs["units_total"]), "/claims unit_index", "units_total",
-              g.attrs["unit_index"])
+        log.check("/claims columns", list(g.keys()) == COLUMNS or sorted(g.keys()) == sorted(COLUMNS), COLUMNS,
+                  list(g.keys()))
+        log.check("/claims unit_index", int(g.attrs["unit_index"]) == int(f.attrs["units_total"]), "units_total",
+                  g.attrs["unit_index"])
         cols = {c: list(g[c].asstr()[()]) for c in COLUMNS if c in g}
         n = len(cols.get("id", []))
-        check(all(len(v) == n for v in cols.values()), "/claims columns of one length", n,
-              {c: len(v) for c, v in cols.items()})
+        log.check("/claims columns of one length", all(len(v) == n for v in cols.values()), n,
+                  {c: len(v) for c, v in cols.items()})
         return {cols["id"][i]: {c: cols[c][i] for c in cols} for i in range(n)}
 
 
 def check_verdicts(tmp):
     out = os.path.join(tmp, "claims.h5")
     rc, stdout, err = run([SPEC, "-o", out], tmp)
-    check(rc == 0, "claims spec exit", 0, (rc, err))
+    log.check("claims spec exit", rc == 0, 0, (rc, err))
     if rc != 0:
         return
     for cid, verdict in EXPECTED.items():
         rows = [line for line in stdout.splitlines() if line.startswith(cid + " ")]
-        check(len(rows) == 1 and rows[0].rstrip().endswith(verdict), "stdout row of " + cid,
-              "one row ending in " + verdict, rows)
+        log.check("stdout row of " + cid, len(rows) == 1 and rows[0].rstrip().endswith(verdict),
+                  "one row ending in " + verdict, rows)
     claims = read_claims(out)
-    check(list(claims) == list(EXPECTED), "claims in file order", list(EXPECTED), list(claims))
+    log.check("claims in file order", list(claims) == list(EXPECTED), list(EXPECTED), list(claims))
     for cid, verdict in EXPECTED.items():
         got = claims.get(cid, {}).get("verdict")
-        check(got == verdict, "verdict of " + cid + " in /claims", verdict, (got, claims.get(cid)))
+        log.check("verdict of " + cid + " in /claims", got == verdict, verdict, (got, claims.get(cid)))
     if "mc-agrees" in claims:
-        check(claims["mc-agrees"]["monte_carlo"] != "-", "Monte Carlo column of mc-agrees", "a value", "-")
-        check(claims["fv-equals"]["monte_carlo"] == "-", "Monte Carlo column without MC", "-",
-              claims["fv-equals"]["monte_carlo"])
-        check(claims["mrope-frames"]["assumption"] == "temporal pairs only", "assumption text",
-              "temporal pairs only", claims["mrope-frames"]["assumption"])
-        check("27115" in claims["vanilla-never"]["computed"], "computed value of vanilla-never", "27115",
-              claims["vanilla-never"]["computed"])
+        log.check("Monte Carlo column of mc-agrees", claims["mc-agrees"]["monte_carlo"] != "-", "a value", "-")
+        log.check("Monte Carlo column without MC", claims["fv-equals"]["monte_carlo"] == "-", "-",
+                  claims["fv-equals"]["monte_carlo"])
+        log.check("assumption text", claims["mrope-frames"]["assumption"] == "temporal pairs only",
+                  "temporal pairs only", claims["mrope-frames"]["assumption"])
+        log.check("computed value of vanilla-never", "27115" in claims["vanilla-never"]["computed"], "27115",
+                  claims["vanilla-never"]["computed"])
 
     # A shard: units 0, 2, 4, 6 (mc, fv-text, pref-hope, flip's absent... ) -> claims on absent units n/a.
     shard = os.path.join(tmp, "shard.h5")
     rc, stdout, err = run([SPEC, "--shard", "0/2", "-o", shard], tmp)
-    check(rc == 0, "shard exit", 0, (rc, err))
+    log.check("shard exit", rc == 0, 0, (rc, err))
     if rc == 0:
         claims = read_claims(shard)
         # units: 0 mc, 1 bound, 2 fv-text, 3 fv-frames, 4 fv-frames-t, 5 pref-hope, 6 pref-videorope, 7 flip
@@ -105,21 +102,21 @@ def check_verdicts(tmp):
                 "mrope-frames": "n/a", "dominates": "n/a", "lemma-a1": "n/a"}
         for cid, verdict in want.items():
             got = claims.get(cid, {}).get("verdict")
-            check(got == verdict, "shard verdict of " + cid, verdict, got)
+            log.check("shard verdict of " + cid, got == verdict, verdict, got)
 
     # `hopelab merge` evaluates the claims again on the merged units: the two shards' merge has the
     # whole run's /claims, and a merge of one shard has the shard's (n/a where units are absent).
     other = os.path.join(tmp, "shard1.h5")
     rc, _, err = run([SPEC, "--shard", "1/2", "-o", other], tmp)
-    check(rc == 0, "shard 1/2 exit", 0, (rc, err))
+    log.check("shard 1/2 exit", rc == 0, 0, (rc, err))
     merged, partial = os.path.join(tmp, "merged.h5"), os.path.join(tmp, "partial.h5")
     for inputs, output in (([shard, other], merged), ([shard], partial)):
         r = subprocess.run([CLI, "merge", *inputs, "-o", output], cwd=tmp, capture_output=True, text=True)
-        check(r.returncode == 0, "merge of %d shard(s) exit" % len(inputs), 0, (r.returncode, r.stderr))
+        log.check("merge of %d shard(s) exit" % len(inputs), r.returncode == 0, 0, (r.returncode, r.stderr))
     if os.path.exists(merged) and os.path.exists(out):
-        check(read_claims(merged) == read_claims(out), "merged shards' /claims", "the whole run's", "different")
+        log.check("merged shards' /claims", read_claims(merged) == read_claims(out), "the whole run's", "different")
     if os.path.exists(partial) and os.path.exists(shard):
-        check(read_claims(partial) == read_claims(shard), "one shard merged: /claims", "the shard's", "different")
+        log.check("one shard merged: /claims", read_claims(partial) == read_claims(shard), "the shard's", "different")
 
 
 HEAD = '[experiment]\nname = "bad"\n[[run]]\nname = "fv"\nkind = "first-violation"\nmethod = "mrope"\n' \
@@ -157,21 +154,21 @@ def check_bad_claims(tmp):
             f.write(HEAD + text)
         rc, out, err = run([spec, "-o", os.path.join(d, "out.h5")], d)
         line = err.rstrip("\n")
-        check(rc == 2, "bad claim (%s) exit" % case, 2, (rc, err))
-        check(out == "" and "\n" not in line, "bad claim (%s) one stderr line" % case, "one line", (out, err))
-        check(spec in line and key in line and what in line, "bad claim (%s) message" % case,
-              "file, %s and %r" % (key, what), line)
-        check(sorted(os.listdir(d)) == ["bad.toml"], "bad claim (%s) writes nothing" % case, ["bad.toml"],
-              sorted(os.listdir(d)))
+        log.check("bad claim (%s) exit" % case, rc == 2, 2, (rc, err))
+        log.check("bad claim (%s) one stderr line" % case, out == "" and "\n" not in line, "one line", (out, err))
+        log.check("bad claim (%s) message" % case, spec in line and key in line and what in line,
+                  "file, %s and %r" % (key, what), line)
+        log.check("bad claim (%s) writes nothing" % case, sorted(os.listdir(d)) == ["bad.toml"], ["bad.toml"],
+                  sorted(os.listdir(d)))
 
 
 def check_shipped_spec_parses(tmp, spec):
     name = os.path.basename(spec)
     rc, out, err = run([spec, "--dry-run"], tmp)
-    check(rc == 0, "%s --dry-run" % name, 0, (rc, err))
+    log.check("%s --dry-run" % name, rc == 0, 0, (rc, err))
     listed = [line for line in out.splitlines() if line.startswith("claim ")]
     count = sum(1 for line in open(spec) if line.strip() == "[[claim]]")
-    check(len(listed) == count and (count > 0 or spec != PAPER), "%s lists every claim" % name, count, len(listed))
+    log.check("%s lists every claim" % name, len(listed) == count and (count > 0 or spec != PAPER), count, len(listed))
 
 
 def main():
@@ -183,10 +180,7 @@ def main():
             check_shipped_spec_parses(tmp, spec)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    for line in failures:
-        print(line)
-    print("%d failed checks" % len(failures) if failures else "all claims checks passed")
-    return 1 if failures else 0
+    return log.finish()
 
 
 if __name__ == "__main__":

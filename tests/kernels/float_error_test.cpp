@@ -7,13 +7,14 @@
 #include <cmath>
 #include <cstddef>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "kernels/float_error.h"
+
+#include "../worst_element.h"
 
 namespace hopelab {
 namespace {
@@ -52,19 +53,11 @@ ChainResult evaluate(const std::vector<Matrix>& stages, const std::vector<double
   return {std::vector<double>(f.begin(), f.end()), d, m};
 }
 
-// The worst output's error against a bound; "" if all are within it.
-std::string first_excess(const ChainResult& r, double error_count, double extra_relative) {
-  for (std::size_t i = 0; i < r.in_float.size(); ++i) {
-    const double error = std::fabs(r.in_float[i] - r.in_double[i]);
-    const double bound = float32_error_bound(error_count, r.magnitude[i]) + extra_relative * r.magnitude[i];
-    if (error > bound) {
-      std::ostringstream s;
-      s << "output " << i << ": float " << r.in_float[i] << ", double " << r.in_double[i] << ", error " << error
-        << ", bound " << bound;
-      return s.str();
-    }
-  }
-  return "";
+// Every output: the float chain (actual) against the double chain (expected) within the bound.
+test::WorstElement output_errors(const ChainResult& r, double error_count, double extra_relative) {
+  return test::worst_element(r.in_double, r.in_float, [&](std::size_t i) {
+    return float32_error_bound(error_count, r.magnitude[i]) + extra_relative * r.magnitude[i];
+  });
 }
 
 // The double chain is itself within gamma_N(2^-53) M of exact (the same argument), so the float
@@ -105,7 +98,8 @@ TEST(Float32ErrorBound, CoversRandomChainsInFloat) {
       width = out;
     }
     const ChainResult r = evaluate(stages, x);
-    EXPECT_EQ(first_excess(r, error_count, double_term(error_count)), "") << "chain of " << shape.size() << " stages";
+    const test::WorstElement worst = output_errors(r, error_count, double_term(error_count));
+    EXPECT_TRUE(worst.ok()) << "chain of " << shape.size() << " stages: " << worst.message();
   }
 }
 
@@ -131,7 +125,7 @@ TEST(Float32ErrorBound, AdversarialChainNearlyAttainsItAndItsTwinsFail) {
   EXPECT_LE(error, bound) << "error " << error << ", bound " << bound;
   EXPECT_GT(error, 0.99 * bound) << "the bound is loose on its worst case: error " << error << ", bound " << bound;
   // Twins: the longest stage alone (n, not 2n) and half the bound must be exceeded.
-  EXPECT_NE(first_excess(r, static_cast<double>(n), 0.0), "") << "a bound counting one stage passed";
+  EXPECT_FALSE(output_errors(r, static_cast<double>(n), 0.0).ok()) << "a bound counting one stage passed";
   EXPECT_GT(error, 0.5 * bound) << "half the bound passed";
 }
 

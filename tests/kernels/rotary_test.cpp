@@ -11,13 +11,14 @@
 #include <cstddef>
 #include <limits>
 #include <random>
-#include <sstream>
 #include <string>
 #include <vector>
 
 #include "theory/method.h"
 #include "theory/preference.h"
 #include "theory/spectrum.h"
+
+#include "../worst_element.h"
 
 namespace {
 
@@ -93,25 +94,6 @@ std::vector<T> random_angles(std::mt19937_64& rng, int pairs) {
 
 std::string layout_label(PairLayout layout) { return hopelab::pair_layout_name(layout); }
 
-// The worst element of a comparison, by error / tolerance, for a message that says why.
-struct Worst {
-  int index = -1;
-  LD expected = 0, actual = 0, error = 0, tolerance = 0;
-
-  void consider(int i, LD want, LD got, LD tol) {
-    const LD err = std::fabs(got - want);
-    if (index < 0 || err * tolerance > error * tol) *this = Worst{i, want, got, err, tol};
-  }
-  bool ok() const { return index < 0 || error <= tolerance; }
-  std::string why() const {
-    std::ostringstream s;
-    s.precision(21);
-    s << "worst index " << index << ": expected " << expected << ", actual " << actual << ", error " << error
-      << ", tolerance " << tolerance;
-    return s.str();
-  }
-};
-
 template <typename T>
 class RotaryTest : public ::testing::Test {};
 using Precisions = ::testing::Types<float, double>;
@@ -126,7 +108,7 @@ TYPED_TEST(RotaryTest, MatchesLongDoubleReference) {
       const std::vector<T> angles = random_angles<T>(rng, d / 2);
       const std::vector<T> got = rotated(x, angles, layout);
       const std::vector<LD> want = reference_rotate(x, angles, layout);
-      Worst worst;
+      hopelab::test::WorstElement worst;
       for (int i = 0; i < d / 2; ++i) {
         const Dims p = reference_dims(i, d, layout);
         // |fl(x_a c - x_b s) - (x_a cos - x_b sin)| <= |x_a||dc| + |x_b||ds| + u(|x_a c| + |x_b s|)
@@ -137,7 +119,7 @@ TYPED_TEST(RotaryTest, MatchesLongDoubleReference) {
                         std::fabs(static_cast<LD>(x[static_cast<size_t>(p.b)])));
         for (int j : {p.a, p.b}) worst.consider(j, want[static_cast<size_t>(j)], got[static_cast<size_t>(j)], tol);
       }
-      EXPECT_TRUE(worst.ok()) << "d = " << d << ", layout " << layout_label(layout) << ": " << worst.why();
+      EXPECT_TRUE(worst.ok()) << "d = " << d << ", layout " << layout_label(layout) << ": " << worst.message(21);
     }
   }
 }

@@ -1,22 +1,34 @@
-"""Check bookkeeping shared by the Python test scripts (tests/ref/*.py, tests/cli/*.py).
+"""Check bookkeeping shared by every Python test script (tests/ref, tests/cli, tests/batch, tests/plot,
+tests/results, tests/vlm, tests/vlm_io): the one implementation of "count a check, say why it failed".
 
 A CheckLog counts checks, prints one "FAIL ..." line per failure as it happens, and at the end
 prints the summary line and gives the exit status:
 
     log = CheckLog()
     log.check("case", got == want, want, got)   # counts one check; prints a FAIL line if not ok
+    log.check("case", err <= tol, want, got, err, tol)
     log.fail("case", "exit 0", "exit 3")         # a failure outside any counted check
     sys.exit(log.finish())                       # "N of M checks FAILED" -> 1, else "all M ..." -> 0
+
+A FAIL line reads "FAIL case: expected E, actual A[, error R, tolerance T]".
+
+Scripts import it by a path relative to their own file:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
+    from check_log import CheckLog
 """
 
 import time
 
 
 class CheckLog:
-    def __init__(self, tolerances=True):
-        """tolerances=False drops the ", error E, tolerance T" tail of FAIL lines (for scripts whose
-        checks are pass/fail with no numeric error)."""
+    def __init__(self, tolerances=True, passes=False):
+        """tolerances=False drops the ", error E, tolerance T" tail of FAIL lines whose check gives
+        neither (for scripts whose checks are mostly pass/fail with no numeric error); a check that
+        gives an error or a tolerance always prints them.
+        passes=True also prints "ok   case: ACTUAL" for every check that passes (a record of the
+        values behind each verdict)."""
         self.tolerances = tolerances
+        self.passes = passes
         self.failures = []
         self.checks = 0
         self.start = time.time()
@@ -24,10 +36,10 @@ class CheckLog:
     def fail(self, case, expected, actual, error="-", tol="-"):
         """Record and print one failure; does not count a check."""
         line = "FAIL %s: expected %s, actual %s" % (case, expected, actual)
-        if self.tolerances:
+        if self.tolerances or error != "-" or tol != "-":
             line += ", error %s, tolerance %s" % (error, tol)
         self.failures.append(line)
-        print(line)
+        print(line, flush=True)
 
     def check(self, case, ok, expected, actual, error="-", tol="-"):
         """Count one check; record a failure unless ok. Returns whether it passed."""
@@ -35,6 +47,11 @@ class CheckLog:
         if not ok:
             self.fail(case, expected, actual, error, tol)
             return False
+        if self.passes:
+            line = "ok   %s: %s" % (case, actual)
+            if error != "-" or tol != "-":
+                line += ", error %s, tolerance %s" % (error, tol)
+            print(line, flush=True)
         return True
 
     def finish(self):

@@ -12,26 +12,23 @@
 #include "cosine_scan_tolerance.h"
 #include "theory/cosine_scan.h"
 
+#include "../worst_element.h"
+
 namespace hopelab {
 namespace {
 
-struct Worst {
-  double error = 0.0;
-  std::int64_t at = -1, visited = 0;
-};
-
-// Worst |scanned S(m) - sum_i w_i cosl(m reference_omega_i)| over m = first..last.
-Worst worst_error(const std::vector<double>& omega, const std::vector<long double>& reference_omega,
-                  const std::vector<double>& weight, std::int64_t first, std::int64_t last) {
-  Worst w;
+// Every m = first..last: scanned S(m) against sum_i w_i cosl(m reference_omega_i) within
+// `tolerance`; the index of the worst element is m.
+test::WorstElement worst_error(const std::vector<double>& omega, const std::vector<long double>& reference_omega,
+                               const std::vector<double>& weight, std::int64_t first, std::int64_t last,
+                               double tolerance) {
+  test::WorstElement w;
   scan_cosine_sums(omega, weight, first, last, [&](std::int64_t m, double scanned) {
     long double direct = 0;
     for (std::size_t i = 0; i < omega.size(); ++i) {
       direct += weight[i] * std::cos(static_cast<long double>(m) * reference_omega[i]);
     }
-    const double error = static_cast<double>(std::fabs(scanned - direct));
-    if (error > w.error) w = {error, m, w.visited};
-    ++w.visited;
+    w.consider(m, direct, scanned, tolerance);
     return true;
   });
   return w;
@@ -45,10 +42,10 @@ TEST(CosineScan, AgreesWithDirectCosinesWithinTheDerivedTolerance) {
   const std::vector<long double> same(omega.begin(), omega.end());
   for (const std::int64_t first : {std::int64_t{1}, std::int64_t{9999000}}) {
     const std::int64_t last = first + 20 * kResyncSteps - 1;
-    const Worst w = worst_error(omega, same, weight, first, last);
     const double tolerance = scan_test::scan_tolerance(omega, weight, last, kResyncSteps);  // derivation: cosine_scan_tolerance.h
-    EXPECT_EQ(w.visited, last - first + 1);
-    EXPECT_LE(w.error, tolerance) << "worst at m = " << w.at << ": error " << w.error << ", tolerance " << tolerance;
+    const test::WorstElement w = worst_error(omega, same, weight, first, last, tolerance);
+    EXPECT_EQ(static_cast<std::int64_t>(w.considered), last - first + 1);
+    EXPECT_TRUE(w.ok()) << "first = " << first << ", index = m: " << w.message();
   }
 }
 
@@ -60,8 +57,9 @@ TEST(CosineScan, TwinWithFrequenciesOffByOnePartInATrillionIsRejected) {
   std::vector<long double> shifted;
   for (double o : omega) shifted.push_back(static_cast<long double>(o) * (1 + 1e-12L));
   const std::int64_t last = 20 * kResyncSteps;
-  const Worst w = worst_error(omega, shifted, weight, 1, last);
-  EXPECT_GT(w.error, scan_test::scan_tolerance(omega, weight, last, kResyncSteps)) << "error " << w.error;
+  const double tolerance = scan_test::scan_tolerance(omega, weight, last, kResyncSteps);
+  const test::WorstElement w = worst_error(omega, shifted, weight, 1, last, tolerance);
+  EXPECT_GT(w.error, tolerance) << w.message();
 }
 
 TEST(CosineScan, ItsRoundingBoundIsNoSmallerThanTheDerivedOne) {

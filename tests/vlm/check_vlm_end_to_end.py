@@ -30,7 +30,7 @@ from vlm_ref_safetensors import read_safetensors  # noqa: E402
 REFERENCE = os.path.join(HERE, "..", "ref", "vlm_reference.py")
 GOLDEN = os.path.join(HERE, "..", "ref", "golden", "hopelab_tiny_seed1.json")
 METHODS = ["vanilla", "mrope", "mrope-interleave", "videorope", "hope"]
-log = CheckLog(tolerances=False)
+log = CheckLog(tolerances=False, passes=True)  # "ok   case: ..." lines record each comparison's numbers
 
 
 def run(cmd, expect=0):
@@ -38,11 +38,6 @@ def run(cmd, expect=0):
     if p.returncode != expect:
         log.fail(" ".join(cmd), "exit %d" % expect, "exit %d: %s" % (p.returncode, (p.stdout + p.stderr).strip()[-400:]))
     return p
-
-
-def check(name, ok, detail):
-    if log.check(name, ok, "pass", detail):
-        print("ok   %s: %s" % (name, detail))
 
 
 def main():
@@ -61,36 +56,38 @@ def main():
                  "--logits", out])
         r = json.loads(p.stdout.strip().splitlines()[-1]) if p.stdout.strip() else {}
         tolerances[m] = r.get("tolerance", 0.0)
-        check("numpy reference %s" % m, r.get("ok") is True,
-              "worst %s: hopelab %s, reference %s, error %.3g, tolerance %.3g"
-              % (r.get("worst_index"), r.get("actual"), r.get("expected"), r.get("error", -1), r.get("tolerance", -1)))
+        log.check("numpy reference %s, worst index %s" % (m, r.get("worst_index")), r.get("ok") is True,
+                  "reference %s" % r.get("expected"), "hopelab %s" % r.get("actual"), "%.3g" % r.get("error", -1),
+                  "%.3g" % r.get("tolerance", -1))
     # Twin: hopelab's hope logits against the reference's mrope must fail (exit 1).
     p = run([sys.executable, REFERENCE, "compare", "--model", model, "--input", prompt, "--method", "mrope",
              "--logits", os.path.join(tmp, "logits_hope.safetensors")], expect=1)
-    check("twin: hope logits fail the mrope reference", p.returncode == 1, "exit %d" % p.returncode)
+    log.check("twin: hope logits fail the mrope reference", p.returncode == 1, "exit 1", "exit %d" % p.returncode)
 
     golden = json.load(open(GOLDEN))
     logits = read_safetensors(os.path.join(tmp, "logits_mrope.safetensors"))[0]["logits"]
     c0, c1 = golden["columns"]
-    worst, where = 0.0, None
+    worst, where, golden_value, hopelab_value = 0.0, None, None, None
     for row, expected in zip(golden["rows"], golden["logits_float64"]):
         for j, e in enumerate(expected):
             err = abs(float(logits[row][c0 + j]) - e)
             if err > worst:
-                worst, where = err, (row, c0 + j)
+                worst, where, golden_value, hopelab_value = err, (row, c0 + j), e, float(logits[row][c0 + j])
     tol = 2 * tolerances["mrope"]
-    check("transformers golden (mrope)", worst <= tol and tol > 0,
-          "worst %s error %.3g, tolerance %.3g (transformers %s)" % (where, worst, tol, golden["provenance"]["transformers"]))
+    log.check("transformers golden (mrope; transformers %s), worst (row, column) %s"
+              % (golden["provenance"]["transformers"], where), worst <= tol and tol > 0,
+              "transformers %r" % (golden_value,), "hopelab %r" % (hopelab_value,), "%.3g" % worst, "%.3g (> 0)" % tol)
     argmax = [int(max(range(len(logits[r])), key=lambda j: logits[r][j])) for r in golden["rows"]]
-    check("transformers golden argmax", argmax == golden["full_row_argmax_float64"],
-          "hopelab %s, transformers %s" % (argmax, golden["full_row_argmax_float64"]))
+    log.check("transformers golden argmax", argmax == golden["full_row_argmax_float64"],
+              "transformers %s" % golden["full_row_argmax_float64"], "hopelab %s" % argmax)
 
     for m in METHODS + ["hope --gamma 0.5"]:
         flags = m.split()
         inside = json.loads(run([hopelab, "vlm", "positions", "--model", model, "--input", prompt, "--method"] + flags).stdout)
         outside = json.loads(run([hopelab, "positions", "--layout", inside["layout"], "--json", "--method"] + flags).stdout)
-        same = all(inside[a] == outside["datasets"][a]["values"] for a in "thw")
-        check("positions %s" % m, same, "layout %s, %d tokens" % (inside["layout"], len(inside["t"])))
+        differ = [a for a in "thw" if inside[a] != outside["datasets"][a]["values"]]
+        log.check("positions %s (layout %s, %d tokens)" % (m, inside["layout"], len(inside["t"])), not differ,
+                  "hopelab positions --layout's t, h, w", "equal" if not differ else "axes %s differ" % differ)
 
     # The same weights written as shards with an index load to the same logits.
     sharded = os.path.join(tmp, "tiny_sharded")
@@ -99,25 +96,29 @@ def main():
     out = os.path.join(tmp, "logits_sharded.safetensors")
     run([hopelab, "vlm", "logits", "--model", sharded, "--input", prompt, "--method", "mrope", "-o", out])
     same = os.path.exists(out) and (read_safetensors(out)[0]["logits"] == logits).all()
-    check("sharded checkpoint", len(shards) > 1 and os.path.exists(os.path.join(sharded, "model.safetensors.index.json"))
-          and same, "%d shards, logits identical: %s" % (len(shards), same))
+    index = os.path.exists(os.path.join(sharded, "model.safetensors.index.json"))
+    log.check("sharded checkpoint", len(shards) > 1 and index and same, "> 1 shards, an index, identical logits",
+              "%d shards, index %s, logits identical: %s" % (len(shards), index, same))
 
     p = run([hopelab, "vlm", "check", "--model", model, "--all-methods", "--json"])
     report = json.loads(p.stdout) if p.stdout else {"passed": False, "checks": []}
     verdicts = sorted({c["verdict"] for c in report["checks"]})
-    check("vlm check --all-methods", report["passed"] and len(report["checks"]) == 20 and verdicts == ["pass"],
-          "%d checks, verdicts %s" % (len(report["checks"]), verdicts))
+    log.check("vlm check --all-methods", report["passed"] and len(report["checks"]) == 20 and verdicts == ["pass"],
+              "passed, 20 checks, verdicts ['pass']",
+              "passed %s, %d checks, verdicts %s" % (report["passed"], len(report["checks"]), verdicts))
     a = run([hopelab, "vlm", "generate", "--model", model, "--input", prompt, "--method", "hope", "--json"]).stdout
     b = run([hopelab, "vlm", "generate", "--model", model, "--input", prompt, "--method", "hope", "--json"]).stdout
-    check("generate is deterministic", a == b and len(json.loads(a)["tokens"]) >= 1, a.strip())
+    log.check("generate is deterministic", a == b and len(json.loads(a)["tokens"]) >= 1,
+              "the same >= 1 tokens twice", a.strip() if a == b else "%s, then %s" % (a.strip(), b.strip()))
 
     for args, needle in [(["--method", "rope-9d"], "rope-9d"), (["--gamma", "-1", "--method", "hope"], "-1"),
                          (["--sections", "1,2"], "1,2")]:
         p = run([hopelab, "vlm", "logits", "--model", model, "--input", prompt, "-o", os.path.join(tmp, "bad.st")] + args,
                 expect=2)
         lines = p.stderr.strip().splitlines()
-        check("bad %s" % " ".join(args), len(lines) == 1 and needle in lines[0] and not os.path.exists(os.path.join(tmp, "bad.st")),
-              p.stderr.strip())
+        written = os.path.exists(os.path.join(tmp, "bad.st"))
+        log.check("bad %s" % " ".join(args), len(lines) == 1 and needle in lines[0] and not written,
+                  "one stderr line naming %r, no output" % needle, "%r, output %s" % (p.stderr.strip(), written))
 
     return log.finish()
 

@@ -27,14 +27,12 @@ import tempfile
 
 import numpy as np
 
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
+from check_log import CheckLog  # noqa: E402
+
 CLI = sys.argv[1]
-failures = []
-
-
-def check(ok, what):
-    if not ok:
-        failures.append(what)
-        print("FAIL " + what)
+log = CheckLog(tolerances=False)
 
 
 def run(*args):
@@ -134,11 +132,11 @@ def bf16_reference(f32):
 def expect_refused(args, needles, what):
     code, out, err = run(*args)
     lines = err.strip().splitlines()
-    check(code == 2, "%s: exit %d, expected 2 (stderr %r)" % (what, code, err.strip()))
-    check(out == "", "%s: stdout not empty: %r" % (what, out[:200]))
-    check(len(lines) == 1, "%s: expected one stderr line, got %d: %r" % (what, len(lines), err[:300]))
+    log.check("%s: exit status" % what, code == 2, 2, "%d (stderr %r)" % (code, err.strip()))
+    log.check("%s: stdout" % what, out == "", "empty", repr(out[:200]))
+    log.check("%s: stderr lines" % what, len(lines) == 1, 1, "%d: %r" % (len(lines), err[:300]))
     for n in needles:
-        check(n in err, "%s: %r not in %r" % (what, n, err.strip()))
+        log.check("%s: stderr names %r" % (what, n), n in err, "a line with %r" % n, repr(err.strip()))
 
 
 def check_init(work):
@@ -147,23 +145,31 @@ def check_init(work):
     for dtype in ("f32", "bf16", "f16"):
         d = os.path.join(work, "tiny_" + dtype)
         code, out, err = run("vlm", "init", "--preset", "tiny", "-o", d, "--seed", "5", "--dtype", dtype)
-        check(code == 0 and err == "", "vlm init %s: exit %d, stderr %r" % (dtype, code, err))
+        log.check("vlm init %s" % dtype, code == 0 and err == "", "exit 0, empty stderr",
+                  "exit %d, stderr %r" % (code, err))
         dirs[dtype] = d
         with open(os.path.join(d, "config.json")) as f:
             cfg = json.load(f)
-        check(cfg.get("torch_dtype") == {"f32": "float32", "bf16": "bfloat16", "f16": "float16"}[dtype],
-              "torch_dtype of %s: %r" % (dtype, cfg.get("torch_dtype")))
+        want = {"f32": "float32", "bf16": "bfloat16", "f16": "float16"}[dtype]
+        log.check("torch_dtype of %s" % dtype, cfg.get("torch_dtype") == want, want, repr(cfg.get("torch_dtype")))
         for key, value in (("model_type", "qwen2_vl"), ("architectures", ["Qwen2VLForConditionalGeneration"]),
                            ("hidden_act", "silu"), ("hidden_size", 128), ("vocab_size", 1024)):
-            check(cfg.get(key) == value, "config.json %s = %r, expected %r" % (key, cfg.get(key), value))
-        check(cfg["rope_scaling"] == {"type": "mrope", "mrope_section": [4, 6, 6]}, "rope_scaling %r" % cfg["rope_scaling"])
-        check(cfg["vision_config"].get("hidden_act") == "quick_gelu", "vision hidden_act")
+            log.check("%s config.json %s" % (dtype, key), cfg.get(key) == value, repr(value), repr(cfg.get(key)))
+        want = {"type": "mrope", "mrope_section": [4, 6, 6]}
+        log.check("%s config.json rope_scaling" % dtype, cfg["rope_scaling"] == want, want, cfg["rope_scaling"])
+        log.check("%s config.json vision_config.hidden_act" % dtype,
+                  cfg["vision_config"].get("hidden_act") == "quick_gelu", "quick_gelu",
+                  repr(cfg["vision_config"].get("hidden_act")))
     _, f32 = read_safetensors(os.path.join(dirs["f32"], "model.safetensors"))
-    check({k: v["shape"] for k, v in f32.items()} == params, "tensor names / shapes differ from docs/vlm.md's table")
+    shapes = {k: v["shape"] for k, v in f32.items()}
+    log.check("tensor names and shapes", shapes == params, "docs/vlm.md's table",
+              "missing %s, unexpected %s, other shapes %s"
+              % (sorted(set(params) - set(shapes)), sorted(set(shapes) - set(params)),
+                 {k: (params[k], shapes[k]) for k in set(params) & set(shapes) if params[k] != shapes[k]}))
     for dtype, stored in (("bf16", "BF16"), ("f16", "F16")):
         _, t = read_safetensors(os.path.join(dirs[dtype], "model.safetensors"))
         for name, ref in f32.items():
-            check(t[name]["dtype"] == stored, "%s %s stored as %s" % (dtype, name, t[name]["dtype"]))
+            log.check("%s %s stored dtype" % (dtype, name), t[name]["dtype"] == stored, stored, t[name]["dtype"])
             x = ref["values"].reshape(-1).astype(np.float32)
             if stored == "F16":
                 expected = x.astype(np.float16).view(np.uint16)
@@ -171,10 +177,10 @@ def check_init(work):
                 expected = bf16_reference(x)
             actual = np.frombuffer(t[name]["raw"], "<u2")
             bad = np.nonzero(expected != actual)[0]
-            check(bad.size == 0, "%s %s: %d values differ from the reference rounding, first index %s: x %r expected "
-                  "0x%04x actual 0x%04x (tolerance 0)" % (dtype, name, bad.size, bad[:1], x[bad[0]] if bad.size else 0,
-                                                         expected[bad[0]] if bad.size else 0,
-                                                         actual[bad[0]] if bad.size else 0))
+            k = int(bad[0]) if bad.size else int(np.argmax(np.abs(x)))  # the first miss, else the largest x
+            log.check("%s %s: reference rounding of every value (%d differ), first index %d, x %r"
+                      % (dtype, name, bad.size, k, float(x[k])), bad.size == 0,
+                      "0x%04x" % expected[k], "0x%04x" % actual[k], "-", "0 (bit for bit)")
     # Determinism.
     again = os.path.join(work, "tiny_f32_again")
     other = os.path.join(work, "tiny_f32_seed6")
@@ -182,21 +188,24 @@ def check_init(work):
     run("vlm", "init", "--preset", "tiny", "-o", other, "--seed", "6")
     for f in ("config.json", "model.safetensors"):
         same = open(os.path.join(dirs["f32"], f), "rb").read() == open(os.path.join(again, f), "rb").read()
-        check(same, "vlm init --seed 5 twice: %s differs" % f)
-    check(open(os.path.join(dirs["f32"], "model.safetensors"), "rb").read() !=
-          open(os.path.join(other, "model.safetensors"), "rb").read(), "seeds 5 and 6 gave the same weights")
+        log.check("vlm init --seed 5 twice: %s" % f, same, "the same bytes", "different bytes")
+    log.check("vlm init --seed 5 and 6: model.safetensors",
+              open(os.path.join(dirs["f32"], "model.safetensors"), "rb").read() !=
+              open(os.path.join(other, "model.safetensors"), "rb").read(), "different weights", "the same bytes")
     # inspect.
     code, out, err = run("vlm", "inspect", dirs["bf16"], "--json")
-    check(code == 0, "vlm inspect --json: exit %d %r" % (code, err))
+    log.check("vlm inspect --json", code == 0, "exit 0", "exit %d %r" % (code, err))
     info = json.loads(out) if code == 0 else {}
     total = sum(math.prod(s) for s in params.values())
-    check(info.get("parameters") == total, "inspect parameters %r, expected %d" % (info.get("parameters"), total))
-    check(info.get("stored_dtypes") == "BF16", "inspect stored_dtypes %r" % info.get("stored_dtypes"))
+    log.check("inspect parameters", info.get("parameters") == total, total, repr(info.get("parameters")))
+    log.check("inspect stored_dtypes", info.get("stored_dtypes") == "BF16", "BF16", repr(info.get("stored_dtypes")))
     code, out, _ = run("vlm", "inspect", dirs["f32"])
-    check(code == 0 and str(total) in out, "vlm inspect table lacks the parameter count")
+    log.check("vlm inspect table", code == 0 and str(total) in out, "exit 0, the parameter count %d" % total,
+              "exit %d, %r" % (code, out[:300]))
     expect_refused(["vlm", "init", "--preset", "huge", "-o", os.path.join(work, "x")], ["huge"], "unknown preset")
     expect_refused(["vlm", "init", "--preset", "tiny", "-o", os.path.join(work, "x"), "--dtype", "f64"], ["f64"], "bad dtype")
-    check(not os.path.exists(os.path.join(work, "x")), "a refused init left a directory behind")
+    log.check("a refused init writes nothing", not os.path.exists(os.path.join(work, "x")), "no directory x",
+              "x exists")
     return dirs["f32"], f32
 
 
@@ -298,8 +307,8 @@ def check_bad_files(work, good_dir, tensors):
         json.dump({"metadata": {"total_size": len(data)}, "weight_map": weight_map}, f)
     code, out, err = run("vlm", "inspect", d, "--json")
     info = json.loads(out) if code == 0 else {}
-    check(code == 0 and info.get("shards") == 2 and info.get("tensors") == len(names),
-          "sharded checkpoint: exit %d, %r %r" % (code, info, err))
+    log.check("sharded checkpoint", code == 0 and info.get("shards") == 2 and info.get("tensors") == len(names),
+              "exit 0, 2 shards, %d tensors" % len(names), "exit %d, %r %r" % (code, info, err))
     os.remove(os.path.join(d, "model-00002-of-00002.safetensors"))
     expect_refused(["vlm", "inspect", d], ["model-00002-of-00002.safetensors"], "missing shard")
 
@@ -309,46 +318,58 @@ def check_input(work, model_dir):
     args = ["vlm", "input", "--model", model_dir, "-o", path, "--seed", "3", "--text-before", "3", "--frames", "3",
             "--grid-height", "2", "--grid-width", "3", "--text-after", "2", "--repeat-frame", "0:2"]
     code, out, err = run(*args)
-    check(code == 0 and err == "", "vlm input: exit %d %r" % (code, err))
+    log.check("vlm input", code == 0 and err == "", "exit 0, empty stderr", "exit %d %r" % (code, err))
     meta, t = read_safetensors(path)
-    check(set(t) == {"input_ids", "video_grid_thw", "pixel_values_videos"}, "input tensors %r" % sorted(t))
-    check(t["input_ids"]["dtype"] == "I64" and t["video_grid_thw"]["dtype"] == "I64" and
-          t["pixel_values_videos"]["dtype"] == "F32", "input dtypes")
+    want = ["input_ids", "pixel_values_videos", "video_grid_thw"]
+    log.check("input tensors", sorted(t) == want, want, sorted(t))
+    dtypes = {k: v["dtype"] for k, v in t.items()}
+    want = {"input_ids": "I64", "video_grid_thw": "I64", "pixel_values_videos": "F32"}
+    log.check("input dtypes", all(dtypes.get(k) == v for k, v in want.items()), want, dtypes)
     ids = t["input_ids"]["values"]
     V = 1024
     expected_len = 3 + 1 + 3 * 2 * 3 + 1 + 2
-    check(ids.shape == (expected_len,), "input_ids shape %r, expected (%d,)" % (ids.shape, expected_len))
-    check(all(0 <= i < V - 6 for i in list(ids[:3]) + list(ids[-2:])), "text ids outside [0, vocab - 6)")
-    check(ids[3] == V - 6 and ids[4 + 18] == V - 5, "vision_start / vision_end ids")
-    check(all(ids[4:4 + 18] == V - 3), "the video run is not 18 video_token_id")
-    check(t["video_grid_thw"]["values"].tolist() == [[3, 4, 6]], "video_grid_thw %r" % t["video_grid_thw"]["values"])
+    log.check("input_ids shape", ids.shape == (expected_len,), (expected_len,), ids.shape)
+    text = [int(i) for i in list(ids[:3]) + list(ids[-2:])]
+    log.check("text ids", all(0 <= i < V - 6 for i in text), "in [0, vocab - 6)", text)
+    log.check("vision_start / vision_end ids", ids[3] == V - 6 and ids[4 + 18] == V - 5, (V - 6, V - 5),
+              (int(ids[3]), int(ids[4 + 18])))
+    log.check("the video run", all(ids[4:4 + 18] == V - 3), "18 video_token_id (%d)" % (V - 3), ids[4:4 + 18].tolist())
+    grid = t["video_grid_thw"]["values"].tolist()
+    log.check("video_grid_thw", grid == [[3, 4, 6]], [[3, 4, 6]], grid)
     px = t["pixel_values_videos"]["values"]
-    check(px.shape == (3 * 4 * 6, 3 * 2 * 14 * 14), "pixel shape %r" % (px.shape,))
+    log.check("pixel shape", px.shape == (3 * 4 * 6, 3 * 2 * 14 * 14), (3 * 4 * 6, 3 * 2 * 14 * 14), px.shape)
     frame = 4 * 6
-    check(np.array_equal(px[2 * frame:3 * frame].view(np.uint32), px[:frame].view(np.uint32)),
-          "--repeat-frame 0:2: temporal patch 2 is not temporal patch 0")
-    check(not np.array_equal(px[frame:2 * frame], px[:frame]), "temporal patch 1 equals 0")
+    log.check("--repeat-frame 0:2: temporal patch 2",
+              np.array_equal(px[2 * frame:3 * frame].view(np.uint32), px[:frame].view(np.uint32)),
+              "temporal patch 0, bit for bit", "different")
+    log.check("temporal patch 1", not np.array_equal(px[frame:2 * frame], px[:frame]), "not temporal patch 0",
+              "equal")
     x = px[:2 * frame].astype(np.float64).reshape(-1)  # the independent draws
     n = x.size
     # z = 5 per check (two checks: family error below 1.2e-6): SE of the mean 1/sqrt(n), of the
     # variance of N(0, 1) sqrt(2 / (n - 1)).
-    check(abs(x.mean()) <= 5 / math.sqrt(n), "pixel mean %g beyond 5 SE" % x.mean())
-    check(abs(x.var(ddof=1) - 1) <= 5 * math.sqrt(2 / (n - 1)), "pixel variance %g beyond 5 SE" % x.var(ddof=1))
-    check(meta.get("seed") == "3" and meta.get("repeat_frame") == "0:2" and meta.get("frames") == "3",
-          "input __metadata__ %r" % meta)
+    log.check("pixel mean", abs(x.mean()) <= 5 / math.sqrt(n), 0, "%g" % x.mean(), "%g" % abs(x.mean()),
+              "%g (5 SE)" % (5 / math.sqrt(n)))
+    log.check("pixel variance", abs(x.var(ddof=1) - 1) <= 5 * math.sqrt(2 / (n - 1)), 1, "%g" % x.var(ddof=1),
+              "%g" % abs(x.var(ddof=1) - 1), "%g (5 SE)" % (5 * math.sqrt(2 / (n - 1))))
+    log.check("input __metadata__", meta.get("seed") == "3" and meta.get("repeat_frame") == "0:2" and
+              meta.get("frames") == "3", "seed 3, repeat_frame 0:2, frames 3", meta)
     again = os.path.join(work, "input_again.safetensors")
     run(*[again if a == path else a for a in args])
-    check(open(path, "rb").read() == open(again, "rb").read(), "vlm input twice: files differ")
+    log.check("vlm input twice", open(path, "rb").read() == open(again, "rb").read(), "the same bytes",
+              "different files")
     other = os.path.join(work, "input_other.safetensors")
     run(*[other if a == path else ("4" if a == "3" and i == args.index("--seed") + 1 else a) for i, a in enumerate(args)])
-    check(open(path, "rb").read() != open(other, "rb").read(), "vlm input with another seed: same file")
+    log.check("vlm input with another seed", open(path, "rb").read() != open(other, "rb").read(), "another file",
+              "the same bytes")
     base = ["vlm", "input", "--model", model_dir, "-o", os.path.join(work, "bad_input.safetensors")]
     for extra, needles in ((["--frames", "0"], ["--frames", "0"]), (["--grid-height", "-1"], ["--grid-height"]),
                            (["--frames", "3", "--repeat-frame", "5:0"], ["--repeat-frame", "5"]),
                            (["--repeat-frame", "1-2"], ["1-2"]), (["--text-before", "x"], ["--text-before"]),
                            (["--repeat-frame", "a:1"], ["'a'"])):
         expect_refused(base + extra, needles, "vlm input " + " ".join(extra))
-    check(not os.path.exists(os.path.join(work, "bad_input.safetensors")), "a refused input left a file")
+    log.check("a refused input writes nothing", not os.path.exists(os.path.join(work, "bad_input.safetensors")),
+              "no bad_input.safetensors", "the file exists")
     expect_refused(["vlm", "input", "--model", os.path.join(work, "nowhere"), "-o", os.path.join(work, "y")],
                    ["nowhere"], "vlm input without a model")
 
@@ -361,8 +382,7 @@ def main():
         check_input(work, good_dir)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print("vlm files: %d failed checks" % len(failures))
-    return 1 if failures else 0
+    return log.finish()
 
 
 if __name__ == "__main__":

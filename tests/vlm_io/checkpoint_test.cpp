@@ -16,6 +16,8 @@
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 
+#include "../worst_element.h"
+
 namespace hopelab {
 namespace {
 
@@ -63,15 +65,9 @@ void expect_close(const TensorMap& expected, const TensorMap& actual, Dtype dtyp
   for (const auto& [name, tensor] : expected) {
     const Tensor& back = actual.at(name);
     ASSERT_EQ(back.shape, tensor.shape) << name;
-    size_t worst = 0;
-    double worst_excess = -1.0;
-    for (size_t i = 0; i < tensor.data.size(); ++i) {
-      const double excess = std::fabs(double(tensor.data[i]) - back.data[i]) - rounding_bound(dtype, tensor.data[i]);
-      if (excess > worst_excess) worst_excess = excess, worst = i;
-    }
-    EXPECT_LE(worst_excess, 0.0) << name << "[" << worst << "] in " << dtype_name(dtype) << ": expected "
-                                 << tensor.data[worst] << ", actual " << back.data[worst] << ", tolerance "
-                                 << rounding_bound(dtype, tensor.data[worst]);
+    const test::WorstElement worst = test::worst_element(
+        tensor.data, back.data, [&](size_t i) { return rounding_bound(dtype, tensor.data[i]); });
+    EXPECT_TRUE(worst.ok()) << name << " in " << dtype_name(dtype) << ": " << worst.message(9);
   }
 }
 

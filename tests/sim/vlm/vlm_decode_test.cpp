@@ -27,9 +27,9 @@ void check_decode(const VlmInput& prompt, const std::string& method) {
     // them (model_tolerance.h; checked against long double by vlm_prefill_test): 2x.
     const std::int64_t length = static_cast<std::int64_t>(whole.input_ids.size());
     const double tol = 2.0 * vlm_test::logit_tolerance(config, 24, length, vlm_test::max_abs(recomputed));
-    const vlm_test::WorstDifference worst = vlm_test::worst_difference(recomputed, decoded);
+    const test::WorstElement worst = test::worst_element(recomputed, decoded, tol);
     ASSERT_EQ(decoded.size(), recomputed.size());
-    ASSERT_LE(worst.error, tol) << method << ", token " << length - 1 << ": " << worst.describe(tol);
+    ASSERT_TRUE(worst.ok()) << method << ", token " << length - 1 << ": " << worst.message(9);
   }
   EXPECT_EQ(cache.length, static_cast<std::int64_t>(whole.input_ids.size()));
 }

@@ -1,12 +1,12 @@
 #pragma once
 // Test fixtures for the VLM: the tiny preset, unit-gain random weights drawn with Philox (so that
 // scores are O(1) and the rotary matters; not sim/vlm/random_weights' laws), a multimodal prompt
-// (text, one image, text, one two-frame video, text) with random pixels, and a loud comparison.
+// (text, one image, text, one two-frame video, text) with random pixels. Comparisons report their
+// worst element through tests/worst_element.h (included here for the VLM tests).
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -16,6 +16,8 @@
 #include "sim/vlm/tensor.h"
 #include "sim/vlm/vlm_input.h"
 #include "sim/vlm/vlm_rotary.h"
+
+#include "../../worst_element.h"
 
 namespace hopelab::vlm_test {
 
@@ -88,32 +90,6 @@ inline VlmInput fixture_input(const VlmConfig& c, std::uint64_t seed) {
 
 // A rotary choice for the tiny preset, with the model's own sections (sim/vlm/vlm_rotary.h).
 inline VlmRotary fixture_rotary(const std::string& method) { return VlmRotary{method, {}}; }
-
-// Largest |a_i - b_i| with its index; a description for a failing assertion.
-struct WorstDifference {
-  double error = 0.0;
-  std::size_t index = 0;
-  double expected = 0.0, actual = 0.0;
-
-  std::string describe(double tolerance) const {
-    std::ostringstream s;
-    s.precision(9);
-    s << "worst index " << index << ": expected " << expected << ", actual " << actual << ", |error| " << error
-      << ", tolerance " << tolerance;
-    return s.str();
-  }
-};
-
-template <typename A, typename B>
-WorstDifference worst_difference(const std::vector<A>& expected, const std::vector<B>& actual) {
-  WorstDifference w;
-  for (std::size_t i = 0; i < expected.size() && i < actual.size(); ++i) {
-    const double e = static_cast<double>(expected[i]), a = static_cast<double>(actual[i]);
-    const double err = std::fabs(e - a);
-    if (!(err <= w.error)) w = {err, i, e, a};  // NaN counts as worst
-  }
-  return w;
-}
 
 template <typename T>
 double max_abs(const std::vector<T>& v) {

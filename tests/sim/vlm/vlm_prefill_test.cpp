@@ -28,16 +28,16 @@ void check_prefill(const VlmRotary& rotary) {
   ASSERT_EQ(logits.size(), expected.size());
   const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size());
   const double tol = vlm_test::logit_tolerance(config, 24, length, vlm_test::max_abs(expected));  // derivation: model_tolerance.h
-  const vlm_test::WorstDifference worst = vlm_test::worst_difference(expected, logits);
-  EXPECT_LE(worst.error, tol) << rotary.method << ": " << worst.describe(tol);
+  const test::WorstElement worst = test::worst_element(expected, logits, tol);
+  EXPECT_TRUE(worst.ok()) << rotary.method << ": " << worst.message(9);
 
   PrefillOptions last;
   last.last_row_only = true;
   const std::vector<float> last_row = model.prefill(input, nullptr, last);
   const vlm_test::Rows expected_last(expected.end() - config.vocab_size, expected.end());
-  const vlm_test::WorstDifference worst_last = vlm_test::worst_difference(expected_last, last_row);
+  const test::WorstElement worst_last = test::worst_element(expected_last, last_row, tol);
   ASSERT_EQ(last_row.size(), static_cast<std::size_t>(config.vocab_size));
-  EXPECT_LE(worst_last.error, tol) << rotary.method << " (last row only): " << worst_last.describe(tol);
+  EXPECT_TRUE(worst_last.ok()) << rotary.method << " (last row only): " << worst_last.message(9);
 }
 
 TEST(VlmPrefill, MropeMatchesLongDoubleReimplementation) {

@@ -40,8 +40,8 @@ ShiftCheck compare_positions(const std::string& method, bool constant_shift) {
   const std::vector<float> shifted = model.prefill(input, nullptr, options);
   const double tol = 2.0 * vlm_test::logit_tolerance(config, 24, static_cast<std::int64_t>(input.input_ids.size()),
                                                      vlm_test::max_abs(base));
-  const vlm_test::WorstDifference worst = vlm_test::worst_difference(base, shifted);
-  return {worst.error <= tol, method + ": " + worst.describe(tol)};
+  const test::WorstElement worst = test::worst_element(base, shifted, tol);
+  return {worst.ok(), method + ": " + worst.message(9)};
 }
 
 TEST(VlmRotary, ConstantPositionShiftLeavesLogitsUnchanged) {
