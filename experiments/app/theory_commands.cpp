@@ -6,6 +6,7 @@
 #include "params/frame_grid.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
+#include "kinds/base_bound.h"
 #include "kinds/critical_length.h"
 #include "kinds/first_violation.h"
 #include "results/run_record.h"
@@ -145,53 +146,33 @@ void add_first_violation(CLI::App& theory) {
                       kinds::first_violation_kind(), print_first_violation);
 }
 
-// ---- theory base-bound -------------------------------------------------------------------
+// ---- theory base-bound: a one-unit run of kind base-bound ------------------------------------
+
+void print_base_bound(const batch::WorkUnit&, const results::RunRecord& r, std::ostream& out) {
+  using namespace kinds::base_bound;
+  const auto first = [&](const kinds::DatasetName& d) { return results::dataset_numbers(r, d.name).front(); };
+  const std::string length = number_text(results::number_attribute(r, "context_length", 0));
+  const double base = first(kBase), max_distance = first(kMaxDistance);
+  if (first(kFeasibleAtSearchStart) == 1) {
+    out << "every base searched is feasible for L = " << length << " (m in [0, " << number_text(max_distance)
+        << "]): the minimal base is at most " << number_text(base) << "\n";
+    return;
+  }
+  out << "minimal base for L = " << length << " (m in [0, " << number_text(max_distance)
+      << "], d = " << number_text(results::number_attribute(r, "head_dim", 0)) << "): " << number_text(base)
+      << "\n  (bases on the grid of ratio " << number_text(results::number_attribute(r, "grid_ratio", 0))
+      << " below it are infeasible; refined bracket [" << number_text(first(kInfeasibleBelow)) << ", "
+      << number_text(base) << "])\n";
+  const std::vector<double> windows = results::dataset_numbers(r, kInfeasibleAbove.name);  // (K, 2)
+  for (size_t k = 0; k + 1 < windows.size(); k += 2) {
+    out << "  infeasible again above it: [" << number_text(windows[k]) << ", " << number_text(windows[k + 1])
+        << "]\n";
+  }
+}
 
 void add_base_bound(CLI::App& theory) {
-  auto json = std::make_shared<bool>(false);
-  auto length = std::make_shared<std::string>();
-  auto query = std::make_shared<BaseBoundQuery>();
-  auto exclusive = std::make_shared<bool>(false);
-  CLI::App* cmd = theory.add_subcommand("base-bound", "smallest RoPE base keeping sum_i cos(m theta_i) >= 0 for m <= L");
-  cmd->add_option("--context-length", *length, "L (suffix k = 1024, M = 1048576)")->required();
-  cmd->add_option("--head-dim", query->head_dim, "head dimension d")->capture_default_str();
-  cmd->add_flag("--exclusive", *exclusive, "check m in [0, L-1] instead of [0, L]");
-  cmd->add_option("--grid-ratio", query->grid_ratio, "ratio of consecutive bases searched")->capture_default_str();
-  cmd->add_option("--recheck-above", query->recheck_above,
-                  "also list infeasible bases in (b*, F b*] (shows non-monotonicity)")
-      ->capture_default_str();
-  cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([=] {
-    query->context_length = parse_length(*length, "context length");
-    query->include_endpoint = !*exclusive;
-    const BaseBound b = minimal_base(*query);
-    if (!b.found) throw InputError("no feasible base up to " + number_text(query->search_to));
-    if (*json) {
-      Json windows = Json::array();
-      for (const BaseInterval& w : b.infeasible_above) windows.push_back({w.from, w.to});
-      std::cout << Json{{"base", b.base},
-                        {"infeasible_below", b.feasible_at_search_start ? Json(nullptr) : Json(b.infeasible_below)},
-                        {"feasible_at_search_start", b.feasible_at_search_start},
-                        {"context_length", query->context_length}, {"max_distance", b.max_distance},
-                        {"head_dim", query->head_dim}, {"grid_ratio", query->grid_ratio},
-                        {"bases_evaluated", b.grid_points}, {"infeasible_above", windows}}
-                       .dump()
-                << '\n';
-      return;
-    }
-    if (b.feasible_at_search_start) {
-      std::cout << "every base searched is feasible for L = " << query->context_length << " (m in [0, "
-                << b.max_distance << "]): the minimal base is at most " << number_text(b.base) << "\n";
-      return;
-    }
-    std::cout << "minimal base for L = " << query->context_length << " (m in [0, " << b.max_distance
-              << "], d = " << query->head_dim << "): " << number_text(b.base) << "\n  (bases on the grid of ratio "
-              << number_text(query->grid_ratio) << " below it are infeasible; refined bracket ["
-              << number_text(b.infeasible_below) << ", " << number_text(b.base) << "])\n";
-    for (const BaseInterval& w : b.infeasible_above) {
-      std::cout << "  infeasible again above it: [" << number_text(w.from) << ", " << number_text(w.to) << "]\n";
-    }
-  });
+  add_unit_subcommand(theory, "base-bound", "smallest RoPE base keeping sum_i cos(m theta_i) >= 0 for m <= L",
+                      kinds::base_bound_kind(), print_base_bound);
 }
 
 // ---- theory critical-length: a one-unit run of kind critical-length ---------------------------

@@ -20,6 +20,11 @@ namespace {
 void parse_field_text(const Field&, const std::string& text, std::string& member) { member = text; }
 
 void parse_field_text(const Field& f, const std::string& text, std::int64_t& member) {
+  const char last = text.empty() ? '\0' : text.back();
+  if (last == 'k' || last == 'K' || last == 'm' || last == 'M') {  // a length: 2k = 2048, 1M = 2^20
+    member = parse_length(text, f.name);
+    return;
+  }
   // Digits with an optional sign, within int64: "1e3", "0x10", " 3" and "3.0" are refused.
   const size_t digits = text.size() - (text.size() > 0 && (text[0] == '-' || text[0] == '+') ? 1 : 0);
   if (digits == 0 || digits > 19 || text.find_first_not_of("0123456789", text.size() - digits) != std::string::npos) {

@@ -1,6 +1,7 @@
 #pragma once
 // A field's value from text, as the command line gives it: the same types and checks as a spec's
-// TOML value (integers strict, numbers finite, bool true/false, arrays comma-separated). Errors
+// TOML value (integers strict, numbers finite, bool true/false, arrays comma-separated), except
+// that an integer may end in k (x 1024) or M (x 1048576), as lengths are written. Errors
 // name the field by its schema name: "head_dim: expected an integer, got 'x'".
 
 #include <cstdint>

@@ -75,7 +75,7 @@ def unit_record(kind, datasets, attributes):
 
     return {"kind": lambda v: v == kind,
             "seed": is_int,
-            "settings": lambda v: isinstance(v, dict) and "method" in v and "head_dim" in v,
+            "settings": lambda v: isinstance(v, dict) and "head_dim" in v,
             "attributes": attributes_ok,
             "datasets": datasets_ok,
             "provenance": lambda v: isinstance(v, dict) and all(
@@ -91,7 +91,7 @@ SHAPES = {
     "first-violation": unit_record("first-violation", {
         "first_violation": lambda v: len(v) == 1 and is_int(v[0]) and (v[0] == -1 or v[0] >= 1),
         "proven_never": lambda v: v in ([0], [1])}, {"reason": lambda v: isinstance(v, str) and v != ""}),
-    "base-bound": {"base": lambda v: is_number(v) and v > 1},
+    "base-bound": unit_record("base-bound", {"base": lambda v: len(v) == 1 and is_number(v[0]) and v[0] > 1}, {}),
     "critical-length": unit_record("critical-length", {
         "critical_length": lambda v: v == [] or (len(v) == 1 and is_number(v[0]) and v[0] > 1)}, {}),
     "positions": unit_record("positions", {"t": number_list, "h": number_list, "w": number_list,

@@ -31,6 +31,7 @@ import numpy as np
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
+from unit_record import flat_record  # noqa: E402
 from check_log import CheckLog  # noqa: E402
 
 EPS = ref.EPS
@@ -117,7 +118,7 @@ def run_cli(case, args):
     if p.returncode != 0:
         log.fail(case, "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
         return None
-    return json.loads(p.stdout)
+    return flat_record(json.loads(p.stdout))
 
 
 def check_case(L, d, exclusive=False, upper=1e5):

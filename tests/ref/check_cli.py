@@ -24,6 +24,7 @@ import mpmath
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rope_reference as ref  # noqa: E402
+from unit_record import flat_record  # noqa: E402
 from check_log import CheckLog  # noqa: E402
 
 EPS = ref.EPS
@@ -46,25 +47,6 @@ def expect_equal(case, expected, actual):
         case = case + " (first difference at index %d; lengths %d, %d)" % (k, len(expected), len(actual))
         expected, actual = expected[k:k + 8], actual[k:k + 8]
     log.check(case, ok, expected, actual)
-
-
-def flat_record(obj):
-    """A one-unit command's record ({kind, settings, attributes, datasets, provenance}) as the
-    flat view the checks below read: settings and attributes, and each dataset as its value
-    (one element), None (empty) or its list (positions' per-token datasets always lists);
-    first-violation's -1 (none) as None."""
-    if not (isinstance(obj, dict) and "kind" in obj and "datasets" in obj):
-        return obj
-    out = dict(obj["settings"])
-    out.update(obj["attributes"])
-    for name, d in obj["datasets"].items():
-        v = d["values"]
-        per_token = obj["kind"] == "positions" and name != "rope_delta"  # lists at any length
-        out[name] = v if per_token else v[0] if len(v) == 1 else (v or None)
-    if obj["kind"] == "first-violation":
-        out["first_violation"] = None if out["first_violation"] == -1 else out["first_violation"]
-        out["proven_never"] = bool(out["proven_never"])
-    return out
 
 
 def cli_json(case, *args):
