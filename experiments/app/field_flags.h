@@ -54,7 +54,8 @@ class FieldFlags {
     const std::string shown = params::value_text(member);
     if constexpr (std::is_same_v<T, bool>) {
       e.flag = true;
-      e.option = cmd.add_flag(flag_name(f.name), help);
+      e.option = cmd.add_flag(flag_name(f.name));  // (add_flag(name, text) would bind to `text`)
+      e.option->description(help);
     } else {
       e.option = cmd.add_option(flag_name(f.name), e.text, help);
       if (!shown.empty()) e.option->default_str(shown);

@@ -6,6 +6,7 @@
 #include "params/frame_grid.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
+#include "kinds/allocation.h"
 #include "kinds/base_bound.h"
 #include "kinds/critical_length.h"
 #include "kinds/first_violation.h"
@@ -35,47 +36,44 @@ Json by_axis_json(const std::array<double, 3>& by_axis) {
   return Json{{"t", by_axis[0]}, {"h", by_axis[1]}, {"w", by_axis[2]}};
 }
 
-// ---- theory allocation -------------------------------------------------------------------
+// ---- theory allocation: a one-unit run of kind allocation -------------------------------------
+
+void print_allocation(const batch::WorkUnit&, const results::RunRecord& r, std::ostream& out) {
+  using namespace kinds::allocation;
+  const std::vector<double> axis = results::dataset_numbers(r, kAxis.name);
+  const std::vector<double> zero = results::dataset_numbers(r, kZeroFrequency.name);
+  const std::vector<double> theta = results::dataset_numbers(r, kTheta.name);
+  out << results::string_attribute(r, "method") << ": d = " << number_text(results::number_attribute(r, "head_dim", 0))
+      << ", base = " << number_text(results::number_attribute(r, "base", 0)) << ", " << axis.size() << " pairs ("
+      << results::string_attribute(r, "pair_layout") << " layout), design "
+      << results::string_attribute(r, "position_design") << "\n";
+  Table table({"axis", "pairs", "count", "rotating", "theta range"});
+  std::vector<int> zero_pairs;
+  for (size_t i = 0; i < zero.size(); ++i) {
+    if (zero[i] == 1) zero_pairs.push_back(static_cast<int>(i));
+  }
+  for (Axis a : kAxes) {
+    std::vector<int> on;
+    int rotating = 0;
+    double hi = 0, lo = 0;
+    for (size_t i = 0; i < axis.size(); ++i) {
+      if (axis[i] != static_cast<double>(a)) continue;
+      on.push_back(static_cast<int>(i));
+      if (zero[i] == 1) continue;
+      hi = rotating ? std::max(hi, theta[i]) : theta[i];
+      lo = rotating ? std::min(lo, theta[i]) : theta[i];
+      ++rotating;
+    }
+    table.add_row({axis_name(a), index_ranges_text(on), std::to_string(on.size()), std::to_string(rotating),
+                   rotating ? number_text(lo) + " .. " + number_text(hi) : "-"});
+  }
+  table.add_row({"zero", index_ranges_text(zero_pairs), std::to_string(zero_pairs.size()), "0", "0"});
+  table.print(out);
+}
 
 void add_allocation(CLI::App& theory) {
-  auto args = std::make_shared<MethodArgs>();
-  auto json = std::make_shared<bool>(false);
-  CLI::App* cmd = theory.add_subcommand("allocation", "which axis each rotary pair reads, and its zero pairs");
-  add_method_options(*cmd, *args);
-  cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([args, json] {
-    const Method m = build_method(*args);
-    const FrequencyAllocation& a = m.allocation;
-    const std::vector<double> theta = rope_frequencies(m.spectrum);
-    if (*json) {
-      Json out{{"method", m.name}, {"head_dim", m.spectrum.head_dim}, {"base", m.spectrum.base},
-               {"pair_layout", pair_layout_name(a.layout)}, {"design", design_name(m.design.kind)}};
-      for (Axis axis : kAxes) out[axis_name(axis)] = a.pairs_on(axis);
-      out["zero"] = a.zero_pairs();
-      std::cout << out.dump() << '\n';
-      return;
-    }
-    std::cout << m.name << ": d = " << m.spectrum.head_dim << ", base = " << number_text(m.spectrum.base)
-              << ", " << a.pairs() << " pairs (" << pair_layout_name(a.layout) << " layout), design "
-              << design_name(m.design.kind) << "\n";
-    Table table({"axis", "pairs", "count", "rotating", "theta range"});
-    for (Axis axis : kAxes) {
-      const std::vector<int> on = a.pairs_on(axis);
-      int rotating = 0;
-      double hi = 0, lo = 0;
-      for (int i : on) {
-        if (a.zero[static_cast<size_t>(i)]) continue;
-        const double th = theta[static_cast<size_t>(i)];
-        hi = rotating ? std::max(hi, th) : th;
-        lo = rotating ? std::min(lo, th) : th;
-        ++rotating;
-      }
-      table.add_row({axis_name(axis), index_ranges_text(on), std::to_string(on.size()), std::to_string(rotating),
-                     rotating ? number_text(lo) + " .. " + number_text(hi) : "-"});
-    }
-    table.add_row({"zero", index_ranges_text(a.zero_pairs()), std::to_string(a.zero_pairs().size()), "0", "0"});
-    table.print(std::cout);
-  });
+  add_unit_subcommand(theory, "allocation", "which axis each rotary pair reads, and its zero pairs",
+                      kinds::allocation_kind(), print_allocation);
 }
 
 // ---- theory preference -------------------------------------------------------------------

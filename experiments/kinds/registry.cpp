@@ -1,5 +1,6 @@
 #include "kinds/registry.h"
 
+#include "kinds/allocation.h"
 #include "kinds/base_bound.h"
 #include "kinds/cosine_map.h"
 #include "kinds/critical_length.h"
@@ -31,6 +32,7 @@ const std::vector<const Kind*>& all_kinds() {
       &phase_error_kind(),
       &vlm_frame_match_kind(),
       &positions_kind(),
+      &allocation_kind(),
   };
   return kinds;
 }

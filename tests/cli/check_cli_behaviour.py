@@ -84,7 +84,10 @@ def unit_record(kind, datasets, attributes):
 
 # Documented keys of each command's object and a predicate on each value.
 SHAPES = {
-    "allocation": {"t": int_list, "h": int_list, "w": int_list, "zero": int_list},
+    "allocation": unit_record("allocation", {"axis": lambda v: int_list(v) and set(v) <= {0, 1, 2},
+                                             "zero_frequency": lambda v: int_list(v) and set(v) <= {0, 1},
+                                             "theta": number_list},
+                              {"position_design": lambda v: isinstance(v, str) and v != ""}),
     "preference": {"value": is_number,
                    "by_axis": lambda v: isinstance(v, dict) and set(v) == {"t", "h", "w"}
                    and all(is_number(x) for x in v.values())},

@@ -25,7 +25,7 @@ failures = []
 CASES = {
     "preference": {"method": "mrope", "offsets": "0:5000:1000", "sigma": 0.5},
     "first-violation": {"method": "videorope", "along": "frames", "grid": "4x6", "limit": 100000},
-    "base-bound": {"context_length": 512, "head_dim": 32},
+    "base-bound": {"context_length": 512, "head_dim": 32, "exclusive": True},
     "critical-length": {"method": "mrope", "grid": "8x8"},
     "sign-flip": {"method": "videorope", "context_length": 4096},
     "mc-preference": {"method": "hope", "along": "frames", "frames": "0:20:5", "samples": 2000, "seed": 11},
@@ -37,6 +37,7 @@ CASES = {
     "phase-error": {"method": "vanilla", "distances": "1:100000:20"},
     "vlm-frame-match": {"method": "hope", "frames": 3, "grid": "2x2", "seed": 2},
     "positions": {"method": "videorope", "layout": "text:2,video:2x2x3,text:2", "delta": 3},
+    "allocation": {"method": "custom", "allocation": "t:0-3;h:4-9;w:10-15;zero:2-3", "head_dim": 32},
 }
 # The setting each twin changes, and its other value.
 TWINS = {"preference": ("sigma", 0.25), "mc-preference": ("seed", 12), "base-bound": ("context_length", 1024)}
@@ -63,7 +64,8 @@ def flag_value(v):
 def from_command(kind, keys):
     args = [CLI, "unit", kind, "--json"]
     for k, v in keys.items():
-        args += ["--" + k.replace("_", "-"), flag_value(v)]
+        flag = "--" + k.replace("_", "-")
+        args += ([flag] if v else []) if isinstance(v, bool) else [flag, flag_value(v)]  # bool: a bare flag
     p = subprocess.run(args, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         fail(" ".join(args[1:]), "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))

@@ -3,7 +3,8 @@ provenance}) as the flat view the reference checks read: settings and attributes
 dataset as its value (one element), None (empty) or its list. Per kind, the readings the
 checks were written against: first-violation's -1 (none) as None and proven_never as a bool;
 positions' per-token datasets always lists; base-bound's infeasible_below None when every base
-is feasible, feasible_at_search_start a bool, infeasible_above as [from, to] pairs."""
+is feasible, feasible_at_search_start a bool, infeasible_above as [from, to] pairs; allocation's
+per-pair datasets as the pair lists of each axis (t, h, w) and of the zero pairs."""
 
 
 def flat_record(obj):
@@ -19,6 +20,11 @@ def flat_record(obj):
     if kind == "first-violation":
         out["first_violation"] = None if out["first_violation"] == -1 else out["first_violation"]
         out["proven_never"] = bool(out["proven_never"])
+    if kind == "allocation":
+        axis, zero = obj["datasets"]["axis"]["values"], obj["datasets"]["zero_frequency"]["values"]
+        for code, name in enumerate("thw"):
+            out[name] = [i for i, a in enumerate(axis) if a == code]
+        out["zero"] = [i for i, z in enumerate(zero) if z == 1]
     if kind == "base-bound":
         flat = obj["datasets"]["infeasible_above"]["values"]
         out["infeasible_above"] = [flat[k:k + 2] for k in range(0, len(flat), 2)]
