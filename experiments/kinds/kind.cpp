@@ -5,11 +5,7 @@ namespace hopelab::kinds {
 std::vector<params::FieldInfo> Kind::schema() const {
   std::vector<params::FieldInfo> rows;
   const std::unique_ptr<Settings> s = defaults();
-  visit_settings(*s, [&](const Field& f, auto& member) {
-    using T = std::decay_t<decltype(member)>;
-    rows.push_back({f.name, params::FieldType<T>::name, params::value_text(member), f.unit, f.range.text(),
-                    f.description});
-  });
+  visit_settings(*s, [&](const Field& f, const auto& member) { rows.push_back(params::field_info(f, member)); });
   return rows;
 }
 

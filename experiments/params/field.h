@@ -97,14 +97,17 @@ struct FieldInfo {
   std::string name, type, default_text, unit, range, description;
 };
 
+// The schema row of a field whose member holds its default.
+template <class T>
+FieldInfo field_info(const Field& f, const T& member) {
+  return {f.name, FieldType<T>::name, value_text(member), f.unit, f.range.text(), f.description};
+}
+
 // The schema of a params struct P (default-constructed for the defaults), in field order.
 template <class P>
 std::vector<FieldInfo> schema_of(P defaults = P{}) {
   std::vector<FieldInfo> rows;
-  visit_fields(defaults, [&](const Field& f, auto& member) {
-    using T = std::decay_t<decltype(member)>;
-    rows.push_back({f.name, FieldType<T>::name, value_text(member), f.unit, f.range.text(), f.description});
-  });
+  visit_fields(defaults, [&](const Field& f, const auto& member) { rows.push_back(field_info(f, member)); });
   return rows;
 }
 
