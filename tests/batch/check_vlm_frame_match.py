@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The `vlm-frame-match` unit kind of hopelab run (experiments/batch/vlm_frame_match_unit.h).
+"""The `vlm-frame-match` unit kind of hopelab run (experiments/kinds/vlm_frame_match.h).
 
 Usage: check_vlm_frame_match.py PATH/TO/hopelab
   * a spec of mrope and hope units runs; read back with h5py (not hopelab; dataset names from

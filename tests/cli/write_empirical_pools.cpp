@@ -5,7 +5,7 @@
 //     /int (10, 16) int32, /rank3 (2, 3, 16), /narrow (10, 8), /one_row (1, 16),
 //     /nan (5, 16) float32 with a NaN at row 2, column 3, and a group /group.
 // Values are m_j + s_j g with g N(0, 1) from Philox (kernels/normal.h), the same on every machine.
-// It exits 1 unless the pools read back as written (through experiments/empirical_pool.h).
+// It exits 1 unless the pools read back as written (through experiments/results/empirical_pool.h).
 #include <cmath>
 #include <cstdint>
 #include <exception>

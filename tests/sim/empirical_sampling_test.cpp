@@ -1,5 +1,5 @@
 // The empirical law of the Monte Carlo engines (sim/sampling.h) and its HDF5 reader
-// (experiments/empirical_pool.h), host-side checks (the engine's draws and its agreement with
+// (experiments/results/empirical_pool.h), host-side checks (the engine's draws and its agreement with
 // an oracle are in empirical_parity.inc, run on both backends):
 //   - the reader round-trips float64 and float32 pools and refuses every bad file with an
 //     InputError naming the file, the dataset and the bad value;
