@@ -144,7 +144,12 @@ std::string catalogue_markdown() {
     std::vector<params::FieldInfo> own;
     split_schema(*k, groups, own);
     out << "\n#### kind " << k->name() << "\n\n" << k->summary() << ".";
-    if (!groups.empty()) out << " Fields: the " << joined(groups, ", the ") << " fields, and:";
+    if (!groups.empty()) {  // "the method, offsets and sampling fields"
+      const std::string last = groups.back();
+      groups.pop_back();
+      out << " Fields: the " << (groups.empty() ? last : joined(groups, ", ") + " and " + last) << " fields"
+          << (own.empty() ? "." : ", and:");
+    }
     out << "\n\n";
     if (own.empty()) {
       out << "(no fields of its own)\n";
