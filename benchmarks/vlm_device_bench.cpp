@@ -16,7 +16,7 @@
 // The bound. Both backends compute the same logits in float32 along the same stages; only the
 // order of the sums inside a GEMM and the attention's fold differ. Each stage's sums of n
 // products err by at most n u sum |terms| (Higham 3.1, u = 2^-24), so each backend is within
-// logit_tolerance (tests/sim/vlm/model_tolerance.h: 4 u times the sum of the stages' n along
+// logit_tolerance (sim/vlm/logit_tolerance.h: 4 u times the sum of the stages' n along
 // the longest path, times max |logit|) of the exact logits, and the two agree to twice that. The
 // text prompt has no vision stages; counting them (as logit_tolerance does) only loosens it.
 
@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "bench_timing.h"
-#include "model_tolerance.h"
+#include "sim/vlm/logit_tolerance.h"
 #include "sim/vlm/device/device_model.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -184,7 +184,7 @@ int run(const Args& a) {
       for (float& logit : host_logits) logit *= static_cast<float>(1.0 + a.perturb_host_logits);
       const Worst worst = worst_difference(host_logits, device_logits);
       diff = worst.error;
-      tolerance = 2.0 * hopelab::vlm_test::logit_tolerance(config, 0, length, max_abs(host_logits));  // see the header
+      tolerance = 2.0 * hopelab::logit_tolerance(config, 0, length, max_abs(host_logits));  // see the header
       if (!(diff <= tolerance)) {
         std::ostringstream s;
         s.precision(9);

@@ -4,7 +4,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model_tolerance.h"
+#include "sim/vlm/logit_tolerance.h"
 #include "sim/vlm/vlm_model.h"
 #include "vlm_fixture.h"
 
@@ -24,9 +24,9 @@ void check_decode(const VlmInput& prompt, const std::string& method) {
     last.last_row_only = true;
     const std::vector<float> recomputed = model.prefill(whole, nullptr, last);
     // Both are float computations of the same exact logits, each within logit_tolerance of
-    // them (model_tolerance.h; checked against long double by vlm_prefill_test): 2x.
+    // them (sim/vlm/logit_tolerance.h; checked against long double by vlm_prefill_test): 2x.
     const std::int64_t length = static_cast<std::int64_t>(whole.input_ids.size());
-    const double tol = 2.0 * vlm_test::logit_tolerance(config, 24, length, vlm_test::max_abs(recomputed));
+    const double tol = 2.0 * logit_tolerance(config, 24, length, vlm_test::max_abs(recomputed));
     const test::WorstElement worst = test::worst_element(recomputed, decoded, tol);
     ASSERT_EQ(decoded.size(), recomputed.size());
     ASSERT_TRUE(worst.ok()) << method << ", token " << length - 1 << ": " << worst.message(9);

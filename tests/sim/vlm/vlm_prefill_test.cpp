@@ -7,7 +7,7 @@
 #include <cmath>
 #include <limits>
 
-#include "model_tolerance.h"
+#include "sim/vlm/logit_tolerance.h"
 #include "reference_model.h"
 #include "sim/vlm/vlm_model.h"
 #include "sim/vlm/vlm_positions.h"
@@ -27,7 +27,7 @@ void check_prefill(const VlmRotary& rotary) {
   const vlm_test::Rows expected = vlm_test::ref_logits(config, weights, input, positions, model.method().allocation);
   ASSERT_EQ(logits.size(), expected.size());
   const std::int64_t length = static_cast<std::int64_t>(input.input_ids.size());
-  const double tol = vlm_test::logit_tolerance(config, 24, length, vlm_test::max_abs(expected));  // derivation: model_tolerance.h
+  const double tol = logit_tolerance(config, 24, length, vlm_test::max_abs(expected));  // derivation: sim/vlm/logit_tolerance.h
   const test::WorstElement worst = test::worst_element(expected, logits, tol);
   EXPECT_TRUE(worst.ok()) << rotary.method << ": " << worst.message(9);
 

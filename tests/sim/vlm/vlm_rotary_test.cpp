@@ -7,7 +7,7 @@
 
 #include <cmath>
 
-#include "model_tolerance.h"
+#include "sim/vlm/logit_tolerance.h"
 #include "sim/vlm/vlm_model.h"
 #include "sim/vlm/vlm_positions.h"
 #include "vlm_fixture.h"
@@ -23,7 +23,7 @@ struct ShiftCheck {
 };
 
 // Logits at positions p and p' for the fixture prompt; invariant when they agree within twice
-// logit_tolerance (model_tolerance.h): both runs are within it of the same exact logits when the
+// logit_tolerance (sim/vlm/logit_tolerance.h): both runs are within it of the same exact logits when the
 // shift is a constant, the angle rounding being part of that bound.
 ShiftCheck compare_positions(const std::string& method, bool constant_shift) {
   const VlmConfig config = vlm_preset("tiny");
@@ -38,7 +38,7 @@ ShiftCheck compare_positions(const std::string& method, bool constant_shift) {
   }
   options.positions = moved;
   const std::vector<float> shifted = model.prefill(input, nullptr, options);
-  const double tol = 2.0 * vlm_test::logit_tolerance(config, 24, static_cast<std::int64_t>(input.input_ids.size()),
+  const double tol = 2.0 * logit_tolerance(config, 24, static_cast<std::int64_t>(input.input_ids.size()),
                                                      vlm_test::max_abs(base));
   const test::WorstElement worst = test::worst_element(base, shifted, tol);
   return {worst.ok(), method + ": " + worst.message(9)};

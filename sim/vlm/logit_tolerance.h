@@ -1,5 +1,6 @@
 #pragma once
-// The forward error bound of the float32 model against exact arithmetic, used by the model tests.
+// The forward error bound of the float32 model's logits against exact arithmetic: the tolerance
+// of the model tests, the device-parity tests and vlm_device_bench.
 //
 // Each stage of the network (a Linear, a score or p v product, a norm, a rotation) computes
 // values as sums of n products in float, and errors of successive stages add:
@@ -15,7 +16,7 @@
 #include "kernels/float_error.h"
 #include "sim/vlm/vlm_config.h"
 
-namespace hopelab::vlm_test {
+namespace hopelab {
 
 // sum of inner lengths n along the longest path from pixels to a logit, with `vision_keys` and
 // `keys` the largest attention spans (a temporal patch's patches; the prompt length).
@@ -35,4 +36,4 @@ inline double logit_tolerance(const VlmConfig& c, std::int64_t vision_keys, std:
   return float32_error_bound(stage_length_sum(c, vision_keys, keys), 4.0 * logit_scale);
 }
 
-}  // namespace hopelab::vlm_test
+}  // namespace hopelab
