@@ -103,9 +103,8 @@ std::optional<std::vector<double>> values(const RunRecord& r, const std::string&
   return results::dataset_numbers(r, name);
 }
 
-std::string text_attribute(const RunRecord& r, const std::string& name) { return results::string_attribute(r, name); }
-
 using results::number_attribute;
+using results::string_attribute;
 
 std::string num(double v) { return cli::compact_text(v); }
 
@@ -122,7 +121,7 @@ using RunRecords = std::vector<std::vector<const RunRecord*>>;
 
 // A unit's short label for per-unit lists: its sweep point ("vanilla", "gamma=0.5").
 std::string label(const RunRecord& r) {
-  const std::string unit = text_attribute(r, "unit");
+  const std::string unit = string_attribute(r, "unit");
   const size_t slash = unit.find('/');
   std::string point = slash == std::string::npos ? unit : unit.substr(slash + 1);
   for (size_t at; (at = point.find("method=")) != std::string::npos;) point.erase(at, 7);
@@ -150,7 +149,7 @@ Outcome monte_carlo_agrees(const ClaimFields&, const RunRecords& runs) {
     for (const RunRecord* r : run) {
       const auto verdict = values(*r, mc_preference::kVerdict.name), z = values(*r, mc_preference::kZ.name),
                  theory = values(*r, mc_preference::kTheory.name), mean = values(*r, mc_preference::kMean.name);
-      if (!verdict || !z || !theory || !mean) return not_available("unit " + text_attribute(*r, "unit") + " lacks datasets");
+      if (!verdict || !z || !theory || !mean) return not_available("unit " + string_attribute(*r, "unit") + " lacks datasets");
       z_bound = std::max(z_bound, number_attribute(*r, "z_bound", 0.0));
       for (size_t j = 0; j < verdict->size(); ++j) {
         ++total;
@@ -184,7 +183,7 @@ Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
       const auto v = values(*r, f.dataset);
-      if (!v || v->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no " + f.dataset);
+      if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
       std::vector<std::string> texts;
       for (double x : *v) {
         o.holds = *o.holds && within(x, *f.expected, f.tolerance);
@@ -210,7 +209,7 @@ Outcome base_bound(const ClaimFields& f, const RunRecords& runs, bool minimal) {
     for (const RunRecord* r : run) {
       const auto base = values(*r, base_bound_data::kBase.name);
       const auto max_distance = values(*r, base_bound_data::kMaxDistance.name);
-      if (!base || !max_distance || base->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no base");
+      if (!base || !max_distance || base->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no base");
       const auto head_dim = static_cast<int>(number_attribute(*r, "head_dim", 128));
       const auto m = static_cast<std::int64_t>(max_distance->front());
       const std::string range = "m<=" + std::to_string(m);
@@ -248,7 +247,7 @@ Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
     for (const RunRecord* r : run) {
       const auto fv = values(*r, first_violation::kFirstViolation.name);
       const auto proven = values(*r, first_violation::kProvenNever.name);
-      if (!fv || fv->empty()) return not_available("unit " + text_attribute(*r, "unit") + " has no first_violation");
+      if (!fv || fv->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no first_violation");
       const double m = fv->front();
       const bool ok = never ? m < 0 : (m >= 1 && m <= *f.expected);
       o.holds = *o.holds && ok;

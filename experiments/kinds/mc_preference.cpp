@@ -31,8 +31,7 @@ void compute(const McPreferenceSettings& s, std::uint64_t seed, results::RunReco
     verdict.push_back(std::fabs(z.back()) <= z_bound ? 1 : 0);
   }
   r.attributes.push_back({"z_bound", z_bound});
-  r.datasets.push_back(offsets_dataset(p.grid.offsets));
-  r.datasets.push_back(numbers(kDistance, p.grid.distance, {}, p.grid.distance_unit.c_str()));
+  append_offset_datasets(p.grid, r);
   r.datasets.push_back(numbers(kMean, mean));
   r.datasets.push_back(numbers(kStandardError, se));
   r.datasets.push_back(numbers(kN, n));
@@ -49,7 +48,8 @@ const Kind& mc_preference_kind() {
   using namespace mc_preference;
   static const KindOf<McPreferenceSettings> kind(
       "mc-preference", "Monte Carlo semantic preference at each offset beside the closed form", {"method"},
-      {preference::kOffsets, kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict}, check, compute, samples);
+      {preference::kOffsets, preference::kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict}, check, compute,
+      samples);
   return kind;
 }
 

@@ -3,6 +3,7 @@
 // (sim/preference_estimator.h) beside the closed form, with a Sidak-corrected z verdict.
 
 #include "kinds/kind.h"
+#include "kinds/preference.h"
 #include "params/method.h"
 #include "params/offsets.h"
 #include "params/sampling.h"
@@ -26,7 +27,7 @@ void visit_fields(McPreferenceSettings& s, V&& v) {
 }
 
 namespace mc_preference {
-inline constexpr DatasetName kDistance{"distance", "token|frame", "distance m of each offset"};
+inline constexpr DatasetName kDistance = preference::kDistance;  // with preference::kOffsets, as it writes them
 inline constexpr DatasetName kMean{"mean", "1", "Monte Carlo mean of q R k* - q R k"};
 inline constexpr DatasetName kStandardError{"standard_error", "1", "its standard error s / sqrt(n)"};
 inline constexpr DatasetName kN{"n", "1", "samples"};

@@ -22,8 +22,7 @@ void compute(const McWinProbSettings& s, std::uint64_t seed, results::RunRecord&
     se.push_back(e.standard_error);
     n.push_back(e.n);
   }
-  r.datasets.push_back(offsets_dataset(p.grid.offsets));
-  r.datasets.push_back(numbers(kDistance, p.grid.distance, {}, p.grid.distance_unit.c_str()));
+  append_offset_datasets(p.grid, r);
   r.datasets.push_back(numbers(kProbability, probability));
   r.datasets.push_back(numbers(kStandardError, se));
   r.datasets.push_back(numbers(kN, n));
@@ -38,7 +37,7 @@ const Kind& mc_win_prob_kind() {
   using namespace mc_win_prob;
   static const KindOf<McWinProbSettings> kind(
       "mc-win-prob", "Monte Carlo probability that the similar key outscores a random one", {"method"},
-      {preference::kOffsets, kDistance, kProbability, kStandardError, kN, kExpectedPreference}, check, compute,
+      {preference::kOffsets, preference::kDistance, kProbability, kStandardError, kN, kExpectedPreference}, check, compute,
       samples);
   return kind;
 }

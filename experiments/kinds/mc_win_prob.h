@@ -3,6 +3,7 @@
 // with the closed-form expected preference beside it.
 
 #include "kinds/kind.h"
+#include "kinds/preference.h"
 #include "params/method.h"
 #include "params/offsets.h"
 #include "params/sampling.h"
@@ -23,7 +24,7 @@ void visit_fields(McWinProbSettings& s, V&& v) {
 }
 
 namespace mc_win_prob {
-inline constexpr DatasetName kDistance{"distance", "token|frame", "distance m of each offset"};
+inline constexpr DatasetName kDistance = preference::kDistance;  // with preference::kOffsets, as it writes them
 inline constexpr DatasetName kProbability{"probability", "1", "P[q R k* > q R k], Monte Carlo"};
 inline constexpr DatasetName kStandardError{"standard_error", "1", "sqrt(p (1 - p) / n)"};
 inline constexpr DatasetName kN{"n", "1", "samples"};

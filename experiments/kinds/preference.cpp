@@ -23,18 +23,18 @@ void compute(const PreferenceSettings& s, std::uint64_t, results::RunRecord& r) 
     by_axis.insert(by_axis.end(), p.by_axis.begin(), p.by_axis.end());
   }
   const auto rows = static_cast<std::int64_t>(grid.offsets.size());
-  r.datasets.push_back(offsets_dataset(grid.offsets));
-  r.datasets.push_back(numbers(kDistance, grid.distance, {}, grid.distance_unit.c_str()));
+  append_offset_datasets(grid, r);
   r.datasets.push_back(numbers(kValue, value));
   r.datasets.push_back(numbers(kByAxis, by_axis, {rows, 3}));
 }
 
 }  // namespace
 
-results::Dataset offsets_dataset(const std::vector<Offset3>& offsets) {
-  std::vector<double> flat;
-  for (const Offset3& o : offsets) flat.insert(flat.end(), {o.t, o.h, o.w});
-  return numbers(preference::kOffsets, flat, {static_cast<std::int64_t>(offsets.size()), 3});
+void append_offset_datasets(const params::OffsetGrid& grid, results::RunRecord& r) {
+  std::vector<double> flat;  // (M, 3)
+  for (const Offset3& o : grid.offsets) flat.insert(flat.end(), {o.t, o.h, o.w});
+  r.datasets.push_back(numbers(preference::kOffsets, flat, {static_cast<std::int64_t>(grid.offsets.size()), 3}));
+  r.datasets.push_back(numbers(preference::kDistance, grid.distance, {}, grid.distance_unit.c_str()));
 }
 
 const Kind& preference_kind() {

@@ -30,7 +30,8 @@ inline constexpr DatasetName kByAxis{"by_axis", "1", "contributions of the pairs
 
 const Kind& preference_kind();
 
-// The (M, 3) offsets dataset of the kinds that evaluate offsets.
-results::Dataset offsets_dataset(const std::vector<Offset3>& offsets);
+// The offsets (M, 3) and distance (M) datasets of every kind that evaluates an offset grid
+// (preference, mc-preference, mc-win-prob), in that order.
+void append_offset_datasets(const params::OffsetGrid& grid, results::RunRecord& r);
 
 }  // namespace hopelab::kinds
