@@ -8,7 +8,7 @@
 #include <utility>
 #include <vector>
 
-#include "params/frame_grid.h"
+#include "params/offsets.h"
 #include "cli_mc_options.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
@@ -20,9 +20,6 @@
 #include "theory/text_parse.h"
 
 namespace hopelab::cli {
-
-using params::FrameGrid;
-using params::parse_frame_grid;
 
 namespace {
 
@@ -65,35 +62,25 @@ void parse_distribution(const std::string& text, PreferenceSampling& cfg) {
 }
 
 // The offsets a run asks for, and the distance label of each (m, or frames apart).
-struct OffsetGrid {
-  std::vector<Offset3> offsets;
-  std::vector<double> distance;
-};
+using params::OffsetGrid;
 
+// The offsets of a run: one explicit 3D offset (--offset3, distance NaN), else the grid a spec's
+// offsets fields give (params/offsets.h), up to 10^7 offsets.
 OffsetGrid offset_grid(const McPreferenceArgs& a, const Method& method) {
+  if (a.offset3.empty()) {
+    params::OffsetParams p;
+    p.along = a.along;
+    p.offsets = a.offsets;
+    p.frames = a.frames;
+    p.grid = a.grid;
+    return params::offset_grid(p, method, 10'000'000);
+  }
+  const std::vector<std::string> parts = split(a.offset3, ',');
+  if (parts.size() != 3) throw InputError("--offset3 must be DT,DH,DW, got '" + a.offset3 + "'");
   OffsetGrid grid;
-  if (!a.offset3.empty()) {
-    const std::vector<std::string> parts = split(a.offset3, ',');
-    if (parts.size() != 3) throw InputError("--offset3 must be DT,DH,DW, got '" + a.offset3 + "'");
-    grid.offsets.push_back({parse_finite_number(parts[0], "--offset3 dt"), parse_finite_number(parts[1], "--offset3 dh"),
-                            parse_finite_number(parts[2], "--offset3 dw")});
-    grid.distance.push_back(std::nan(""));
-    return grid;
-  }
-  if (a.along == "text") {
-    for (std::int64_t m : parse_stepped_range(a.offsets, "--offsets")) {
-      const auto d = static_cast<double>(m);
-      grid.offsets.push_back({d, d, d});
-      grid.distance.push_back(d);
-    }
-    return grid;
-  }
-  if (a.along != "frames") throw InputError("--along must be 'text' or 'frames', got '" + a.along + "'");
-  const FrameGrid hw = parse_frame_grid(a.grid, "--grid");
-  for (std::int64_t m : parse_stepped_range(a.frames, "--frames")) {
-    grid.offsets.push_back(frame_offset(method.design, m, hw.height, hw.width));
-    grid.distance.push_back(static_cast<double>(m));
-  }
+  grid.offsets.push_back({parse_finite_number(parts[0], "--offset3 dt"), parse_finite_number(parts[1], "--offset3 dh"),
+                          parse_finite_number(parts[2], "--offset3 dw")});
+  grid.distance.push_back(std::nan(""));
   return grid;
 }
 

@@ -1,8 +1,8 @@
 #pragma once
-// One work unit of an experiment, computed by its kind (kinds/registry.h) with the theory/ and
-// sim/ functions the CLI commands call (no new math), as a RunRecord: its settings as attributes (the spec fields'
-// visitor), the kind, unit name, seed and `seconds`, and its results as datasets with units.
-// docs/usage.md ("Batch experiments") lists the datasets of each kind.
+// One work unit of an experiment, computed by its kind (kinds/registry.h) with theory/ and sim/
+// functions (no new math), as a RunRecord: its settings as attributes (every field of the kind's
+// schema), the kind, unit name, seed and `seconds`, and its results as datasets with units.
+// `hopelab kinds KIND` and docs/usage.md list the datasets of each kind.
 
 #include "batch/spec.h"
 #include "results/run_record.h"

@@ -7,11 +7,11 @@
 
 namespace hopelab::params {
 
-OffsetGrid offset_grid(const OffsetParams& p, const Method& method) {
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method, std::int64_t max_points) {
   OffsetGrid grid;
   if (p.along == "text") {
     grid.distance_unit = "token";
-    for (std::int64_t m : parse_stepped_range(p.offsets, "offsets", 1'000'000)) {
+    for (std::int64_t m : parse_stepped_range(p.offsets, "offsets", max_points)) {
       const auto d = static_cast<double>(m);
       grid.offsets.push_back({d, d, d});
       grid.distance.push_back(d);
@@ -21,7 +21,7 @@ OffsetGrid offset_grid(const OffsetParams& p, const Method& method) {
   if (p.along != "frames") throw InputError("along must be 'text' or 'frames', got '" + p.along + "'");
   grid.distance_unit = "frame";
   const FrameGrid g = parse_frame_grid(p.grid);
-  for (std::int64_t m : parse_stepped_range(p.frames, "frames", 1'000'000)) {
+  for (std::int64_t m : parse_stepped_range(p.frames, "frames", max_points)) {
     grid.offsets.push_back(frame_offset(method.design, m, g.height, g.width));
     grid.distance.push_back(static_cast<double>(m));
   }

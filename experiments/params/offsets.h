@@ -2,6 +2,7 @@
 // Offsets a kind evaluates: along text (m, m, m) or between frames (the same cell m frames
 // apart, positioned by the method's design), and the distance m of each.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -32,7 +33,7 @@ struct OffsetGrid {
   std::string distance_unit;      // "token" or "frame"
 };
 
-// At most 1e6 offsets. Throws InputError naming a bad value.
-OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
+// At most `max_points` offsets. Throws InputError naming a bad value.
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method, std::int64_t max_points = 1'000'000);
 
 }  // namespace hopelab::params
