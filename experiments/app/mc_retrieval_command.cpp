@@ -70,12 +70,9 @@ RetrievalRun prepare_run(const McRetrievalArgs& a) {
       throw InputError("--similar-distractor-period must be >= 1, got '" + a.similar_period + "'");
     }
   }
-  if (a.needle_cell != "centre" && a.needle_cell != "center") {
-    const std::vector<std::string> yx = split(a.needle_cell, ',');
-    if (yx.size() != 2) throw InputError("--needle-cell must be 'centre' or ROW,COL, got '" + a.needle_cell + "'");
-    base.needle_row = parse_nonnegative_integer(yx[0], "needle row");
-    base.needle_col = parse_nonnegative_integer(yx[1], "needle column");
-  }
+  const params::GridCell cell = params::parse_grid_cell(a.needle_cell, "--needle-cell");
+  base.needle_row = cell.row;
+  base.needle_col = cell.col;
   std::vector<double> depths;
   for (const std::string& d : split(a.depth, ',')) depths.push_back(parse_finite_number(d, "--depth"));
   for (std::int64_t frames : parse_stepped_range(a.frames, "--frames", 100'000, true)) {

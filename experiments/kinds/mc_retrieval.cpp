@@ -4,7 +4,6 @@
 #include "params/distances.h"
 #include "params/frame_grid.h"
 #include "sim/retrieval.h"
-#include "theory/text_parse.h"
 
 namespace hopelab::kinds {
 
@@ -32,12 +31,9 @@ RetrievalPrepared prepare_retrieval(const McRetrievalSettings& s, std::uint64_t 
   base.text_before = s.text_before;
   base.text_after = s.text_after;
   if (s.similar_period) base.similar_period = *s.similar_period;
-  if (s.needle_cell != "centre" && s.needle_cell != "center") {
-    const std::vector<std::string> yx = split(s.needle_cell, ',');
-    if (yx.size() != 2) throw InputError("needle_cell must be 'centre' or ROW,COL, got '" + s.needle_cell + "'");
-    base.needle_row = parse_nonnegative_integer(yx[0], "needle row");
-    base.needle_col = parse_nonnegative_integer(yx[1], "needle column");
-  }
+  const params::GridCell cell = params::parse_grid_cell(s.needle_cell, "needle_cell");
+  base.needle_row = cell.row;
+  base.needle_col = cell.col;
   for (double depth : s.depth) {
     RetrievalSetup setup = base;
     setup.depth = depth;

@@ -16,4 +16,11 @@ FrameGrid parse_frame_grid(const std::string& text, const std::string& what) {
   return g;
 }
 
+GridCell parse_grid_cell(const std::string& text, const std::string& what) {
+  if (text == "centre" || text == "center") return {};
+  const std::vector<std::string> yx = split(text, ',');
+  if (yx.size() != 2) throw InputError(what + " must be 'centre' or ROW,COL, got '" + text + "'");
+  return {parse_nonnegative_integer(yx[0], what + " row"), parse_nonnegative_integer(yx[1], what + " column")};
+}
+
 }  // namespace hopelab::params

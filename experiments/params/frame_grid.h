@@ -1,5 +1,6 @@
 #pragma once
-// A frame grid "HxW" (LLM-grid tokens per frame), as every command and spec field spells it.
+// A frame grid "HxW" (LLM-grid tokens per frame) and a cell of it, as every command and spec
+// field spells them.
 
 #include <cstdint>
 #include <string>
@@ -12,5 +13,12 @@ struct FrameGrid {
 
 // "HxW" with H, W >= 1. Throws InputError naming `what` (the flag or key) and the text.
 FrameGrid parse_frame_grid(const std::string& text, const std::string& what = "grid");
+
+// A cell of a frame "ROW,COL" (non-negative), or {-1, -1} for "centre" / "center" (H / 2, W / 2,
+// sim/retrieval.h's convention). Throws InputError naming `what` and the text.
+struct GridCell {
+  std::int64_t row = -1, col = -1;
+};
+GridCell parse_grid_cell(const std::string& text, const std::string& what);
 
 }  // namespace hopelab::params
