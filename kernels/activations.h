@@ -1,6 +1,7 @@
 #pragma once
 // The activations of the Qwen2-VL architecture (docs/vlm.md), float32, host and device:
-// SiLU (the LLM's SwiGLU), QuickGELU (the vision blocks) and the exact GELU (the merger).
+// SiLU (the LLM's SwiGLU), QuickGELU (the vision blocks) and the exact GELU (the merger), and
+// their derivatives.
 
 #include <cmath>
 
@@ -14,5 +15,18 @@ HOPELAB_HD inline float silu(float x) { return x / (1.0f + ::expf(-x)); }
 HOPELAB_HD inline float quick_gelu(float x) { return x / (1.0f + ::expf(-1.702f * x)); }
 // GELU(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2.
 HOPELAB_HD inline float gelu(float x) { return 0.5f * x * (1.0f + ::erff(x * 0.70710678118654752f)); }
+
+// Derivatives, for the backward pass (sim/train). With s = sigma(a x):
+// d/dx x sigma(a x) = s (1 + a x (1 - s)): SiLU (a = 1) and QuickGELU (a = 1.702).
+HOPELAB_HD inline float scaled_silu_derivative(float x, float a) {
+  const float s = 1.0f / (1.0f + ::expf(-a * x));
+  return s * (1.0f + a * x * (1.0f - s));
+}
+HOPELAB_HD inline float silu_derivative(float x) { return scaled_silu_derivative(x, 1.0f); }
+HOPELAB_HD inline float quick_gelu_derivative(float x) { return scaled_silu_derivative(x, 1.702f); }
+// d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
+HOPELAB_HD inline float gelu_derivative(float x) {
+  return 0.5f * (1.0f + ::erff(x * 0.70710678118654752f)) + x * 0.39894228040143268f * ::expf(-0.5f * x * x);
+}
 
 }  // namespace hopelab

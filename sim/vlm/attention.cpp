@@ -19,11 +19,6 @@ using StridedMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
 constexpr std::int64_t kQueryBlock = 64;
 constexpr std::int64_t kKeyBlock = 256;
 
-// Keys visible to query i: [0, key_end(i)).
-std::int64_t key_end(const AttentionArgs& a, std::int64_t query) {
-  return a.mask == AttentionMask::causal ? std::min(a.keys, a.query_offset + query + 1) : a.keys;
-}
-
 // One head, queries q0 .. q0 + nq - 1: the online-softmax fold over key blocks in ascending order.
 // scores, weights: (nq, kKeyBlock); acc: (nq, d); row_max, row_sum: (nq). Scratch of the thread.
 struct BlockScratch {
@@ -40,7 +35,7 @@ void attend_block(const AttentionShape& shape, const AttentionArgs& a, int head,
   s->acc.setZero(nq, d);
   s->row_max.assign(static_cast<std::size_t>(nq), -std::numeric_limits<float>::infinity());
   s->row_sum.assign(static_cast<std::size_t>(nq), 0.0f);
-  const std::int64_t keys_end = key_end(a, q0 + nq - 1);  // the last row sees the most keys
+  const std::int64_t keys_end = visible_keys(a, q0 + nq - 1);  // the last row sees the most keys
   for (std::int64_t k0 = 0; k0 < keys_end; k0 += kKeyBlock) {
     const std::int64_t nk = std::min(kKeyBlock, keys_end - k0);
     const std::int64_t kv_column = static_cast<std::int64_t>(kv_head) * d;
@@ -50,7 +45,7 @@ void attend_block(const AttentionShape& shape, const AttentionArgs& a, int head,
     s->weights.resize(nq, nk);
     s->scores.noalias() = q * k.transpose();  // q k^T
     for (std::int64_t r = 0; r < nq; ++r) {
-      const std::int64_t visible = std::clamp<std::int64_t>(key_end(a, q0 + r) - k0, 0, nk);
+      const std::int64_t visible = std::clamp<std::int64_t>(visible_keys(a, q0 + r) - k0, 0, nk);
       auto w = s->weights.row(r);
       if (visible == 0) {
         w.setZero();
@@ -76,6 +71,10 @@ void attend_block(const AttentionShape& shape, const AttentionArgs& a, int head,
 
 }  // namespace
 
+std::int64_t visible_keys(const AttentionArgs& a, std::int64_t query) {
+  return a.mask == AttentionMask::causal ? std::min(a.keys, a.query_offset + query + 1) : a.keys;
+}
+
 void attention(const AttentionShape& shape, const AttentionArgs& args) {
   const std::int64_t query_blocks = (args.queries + kQueryBlock - 1) / kQueryBlock;
   const std::int64_t tasks = query_blocks * shape.heads;
@@ -97,7 +96,7 @@ void attention(const AttentionShape& shape, const AttentionArgs& args) {
 
 void attention_weights(const AttentionShape& shape, const AttentionArgs& a, std::int64_t query, float* weights) {
   const int d = shape.head_dim;
-  const std::int64_t visible = key_end(a, query);
+  const std::int64_t visible = visible_keys(a, query);
   const double scale = 1.0 / std::sqrt(static_cast<double>(d));
   std::vector<double> scores(static_cast<std::size_t>(visible));
   for (int head = 0; head < shape.heads; ++head) {

@@ -33,6 +33,10 @@ struct AttentionArgs {
   std::int64_t out_stride = 0;
 };
 
+// The keys query i sees: [0, visible_keys(args, i)). Causal: min(keys, query_offset + i + 1);
+// full: keys.
+std::int64_t visible_keys(const AttentionArgs& args, std::int64_t query);
+
 // out = softmax(q k^T / sqrt(d) + mask) v for every head. OpenMP over heads x query blocks.
 void attention(const AttentionShape& shape, const AttentionArgs& args);
 

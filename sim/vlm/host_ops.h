@@ -30,6 +30,8 @@ struct HostOps {
   // host: (n), which must outlive the returned view.
   Param param(const float* host, std::size_t /*n*/) const { return host; }
   Linear linear_weights(const LinearWeights& host) const { return host; }
+  // A buffer holding a copy of x (n).
+  Buffer copy_of(const float* x, std::size_t n) const { return Buffer(x, x + n); }
   // Grows *b to at least n floats, keeping its contents (geometrically: appends are amortised).
   static void grow_keeping(Buffer* b, std::size_t n);
   // Copies of x (n) and of a buffer on the host.

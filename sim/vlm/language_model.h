@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "sim/vlm/attention.h"
+#include "sim/vlm/forward_tape.h"
 #include "sim/vlm/kv_cache.h"
 #include "sim/vlm/model_weights.h"
 #include "sim/vlm/vlm_config.h"
@@ -65,11 +66,13 @@ void fill_probe_weights(const Ops& ops, const AttentionShape& shape, const Atten
 }
 
 // One decoder layer over the new rows x (rows, H), in place. Its keys and values go to rows
-// [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2).
+// [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2). tape
+// (may be null) keeps what the backward reads.
 template <class Ops>
 void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights<Ops>& w, const float* angles,
                    PairLayout pairs, std::int64_t rows, float* x, typename Ops::Buffer* keys,
-                   typename Ops::Buffer* values, std::int64_t cached, DecoderBuffers<Ops>* b, AttentionProbe* probe) {
+                   typename Ops::Buffer* values, std::int64_t cached, DecoderBuffers<Ops>* b, AttentionProbe* probe,
+                   DecoderLayerTape<Ops>* tape = nullptr) {
   const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
   const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
@@ -81,6 +84,8 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   float* up = Ops::data(b->up);
   float* k = Ops::data(*keys) + cached * kv_width;
   float* v = Ops::data(*values) + cached * kv_width;
+  const auto size = [rows](std::int64_t width) { return static_cast<std::size_t>(rows * width); };
+  if (tape != nullptr) tape->input = ops.copy_of(x, size(hidden));
 
   ops.rms_norm(x, rows, hidden, Ops::data(w.input_norm), c.rms_norm_eps, y);  // RMSNorm1(x)
   ops.linear(y, rows, w.q, q);                                                 // q_proj(.)
@@ -113,6 +118,13 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   ops.rms_norm(x, rows, hidden, Ops::data(w.post_norm), c.rms_norm_eps, y);    // RMSNorm2(h)
   ops.linear(y, rows, w.gate, gate);
   ops.linear(y, rows, w.up, up);
+  if (tape != nullptr) {
+    tape->mid = ops.copy_of(x, size(hidden));
+    tape->q = ops.copy_of(q, size(q_width));
+    tape->attn = ops.copy_of(attn, size(q_width));
+    tape->gate = ops.copy_of(gate, size(inter));
+    tape->up = ops.copy_of(up, size(inter));
+  }
   ops.silu_mul(gate, up, rows * inter);                                          // SiLU(gate(.)) * up(.)
   ops.linear(gate, rows, w.down, out);
   ops.add(x, out, rows * hidden);                                                // x' = h + down(.)
@@ -120,11 +132,13 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
 
 // Runs the decoder stack over `rows` new tokens whose hidden states are x (rows, H), in place.
 // Token r sits at positions.at(r); cache (may be null) holds the earlier tokens (length of them)
-// and receives the new keys and values. probe (may be null) is filled when its layer runs.
+// and receives the new keys and values. probe (may be null) is filled when its layer runs. tape
+// (may be null; then cache must be null) keeps what the backward reads, keys and values
+// included.
 template <class Ops>
 void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
                  const RotaryTable& rotary, const PositionIds& positions, std::int64_t rows, float* x,
-                 KvCacheOf<Ops>* cache, AttentionProbe* probe) {
+                 KvCacheOf<Ops>* cache, AttentionProbe* probe, ForwardTape<Ops>* tape = nullptr) {
   const int layers = config.num_hidden_layers;
   KvCacheOf<Ops> local;
   KvCacheOf<Ops>& kv = cache != nullptr ? *cache : local;
@@ -133,13 +147,19 @@ void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<
   const std::vector<float> host_angles = rotary_angle_rows(rotary, positions, 0, rows);  // phi mod 2 pi: (rows, d/2)
   const typename Ops::Param angles = ops.param(host_angles.data(), host_angles.size());
   DecoderBuffers<Ops> buffers(ops, config, rows);
+  if (tape != nullptr) tape->layers.resize(static_cast<std::size_t>(layers));
   for (int l = 0; l < layers; ++l) {
     const auto i = static_cast<std::size_t>(l);
     AttentionProbe* layer_probe = probe != nullptr && probe->layer == l ? probe : nullptr;
     decoder_layer(ops, config, weights.layers[i], Ops::data(angles), rotary.allocation.layout, rows, x, &kv.keys[i],
-                  &kv.values[i], kv.length, &buffers, layer_probe);
+                  &kv.values[i], kv.length, &buffers, layer_probe, tape != nullptr ? &tape->layers[i] : nullptr);
   }
   kv.length += rows;
+  if (tape != nullptr) {
+    tape->angles = host_angles;
+    tape->keys = std::move(local.keys);  // the local cache: its capacity may exceed rows
+    tape->values = std::move(local.values);
+  }
 }
 
 // logits (rows, V) = lm_head(RMSNorm_final(x)), on the host. x: (rows, H).

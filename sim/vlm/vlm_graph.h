@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "sim/vlm/forward_tape.h"
 #include "sim/vlm/kv_cache.h"
 #include "sim/vlm/language_model.h"
 #include "sim/vlm/model_weights.h"
@@ -26,43 +27,54 @@ namespace hopelab {
 
 // The LLM input embeddings (L, H) of a checked input: embed_tokens rows of input_ids; the rows
 // of the image (video) tokens replaced, grids in order, by the merger outputs of the images
-// (videos) in order.
+// (videos) in order. tape (may be null) keeps each grid's activations for the backward.
 template <class Ops>
 typename Ops::Buffer prompt_embeddings(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
-                                       const VlmInput& input) {
+                                       const VlmInput& input, ForwardTape<Ops>* tape = nullptr) {
   const VlmConfig& c = model.config();
   typename Ops::Buffer x = ops.buffer(input.input_ids.size() * static_cast<std::size_t>(c.hidden_size));
   ops.gather_rows(Ops::data(w.language.embed), input.input_ids, c.hidden_size, Ops::data(x));  // embed_tokens rows
-  const auto place = [&](std::int64_t token, const Tensor& pixels, const std::vector<VisualGrid>& grids) {
+  const auto place = [&](std::int64_t token, const Tensor& pixels, const std::vector<VisualGrid>& grids,
+                         std::vector<GridTape<Ops>>* grid_tapes) {
     const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, input.input_ids, token, grids);
+    if (grid_tapes != nullptr) grid_tapes->resize(grids.size());
     std::int64_t pixel_row = 0;  // first pixel row of the grid
     for (std::size_t g = 0; g < grids.size(); ++g) {
-      const typename Ops::Buffer merged = encode_grid(ops, c.vision, w.vision, model.vision_tower_rotary(),
-                                                      pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[g]);
+      const typename Ops::Buffer merged =
+          encode_grid(ops, c.vision, w.vision, model.vision_tower_rotary(),
+                      pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[g],
+                      grid_tapes != nullptr ? &(*grid_tapes)[g] : nullptr);
       ops.scatter_rows(Ops::data(merged), rows[g], c.hidden_size, Ops::data(x));  // merger rows over the visual ids
       pixel_row += grids[g].t * grids[g].h * grids[g].w;
     }
   };
-  place(c.image_token_id, input.pixel_values, input.image_grid_thw);
-  place(c.video_token_id, input.pixel_values_videos, input.video_grid_thw);
+  place(c.image_token_id, input.pixel_values, input.image_grid_thw, tape != nullptr ? &tape->image_grids : nullptr);
+  place(c.video_token_id, input.pixel_values_videos, input.video_grid_thw,
+        tape != nullptr ? &tape->video_grids : nullptr);
   return x;
 }
 
 // VlmModel::prefill over ops: logits (L, V), or (1, V) with last_row_only; cache (may be null)
-// is reset and then holds the prompt. Every check runs before the cache changes.
+// is reset and then holds the prompt. Every check runs before the cache changes. tape (may be
+// null; then cache must be null) keeps every activation the backward (sim/train) reads: the
+// training forward is this one.
 template <class Ops>
 std::vector<float> prefill_logits(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
-                                  const VlmInput& input, KvCacheOf<Ops>* cache, const PrefillOptions& options) {
+                                  const VlmInput& input, KvCacheOf<Ops>* cache, const PrefillOptions& options,
+                                  ForwardTape<Ops>* tape = nullptr) {
   const VlmConfig& c = model.config();
   PreparedPrompt prompt = model.prepare_prompt(input, options);
   const std::int64_t length = prompt.positions.size();
-  typename Ops::Buffer x = prompt_embeddings(ops, model, w, input);  // (L, H)
+  if (tape != nullptr && cache != nullptr) throw InputError("a training forward keeps its keys in its tape, not a cache");
+  typename Ops::Buffer x = prompt_embeddings(ops, model, w, input, tape);  // (L, H)
   if (cache != nullptr) {
     cache->reset(c.num_hidden_layers, static_cast<std::int64_t>(c.num_key_value_heads) * c.head_dim());
     cache->layout = std::move(prompt.layout);
     cache->position_offset = options.position_offset;
   }
-  run_decoder(ops, c, w.language, model.llm_rotary(), prompt.positions, length, Ops::data(x), cache, options.probe);
+  run_decoder(ops, c, w.language, model.llm_rotary(), prompt.positions, length, Ops::data(x), cache, options.probe,
+              tape);
+  if (tape != nullptr) tape->final_input = ops.copy_of(Ops::data(x), static_cast<std::size_t>(length * c.hidden_size));
   const std::int64_t first = options.last_row_only ? length - 1 : 0;
   return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first);
 }

@@ -78,6 +78,11 @@ class VlmModel {
   const TensorMap& tensors() const { return weights_; }
   const RotaryTable& llm_rotary() const { return rotary_; }
   const RotaryTable& vision_tower_rotary() const { return vision_rotary_; }
+  // The host graph's views of the weights (they point into tensors()).
+  const ModelWeights<HostOps>& host_weights() const { return host_weights_; }
+  // The weights for an in-place update (an optimiser step): values may change, shapes and the
+  // map's entries must not (the views point into them).
+  TensorMap& weights_for_update() { return weights_; }
 
  private:
   VlmConfig config_;

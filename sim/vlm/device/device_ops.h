@@ -47,6 +47,10 @@ class DeviceOps {
   // A device copy of host (n).
   Param param(const float* host, std::size_t n) const { return upload(host, n); }
   Linear linear_weights(const LinearWeights& host) const;
+  // A buffer holding a copy of x (n floats on the device).
+  Buffer copy_of(const float* x, std::size_t n) const {
+    return Buffer(thrust::device_pointer_cast(x), thrust::device_pointer_cast(x) + static_cast<std::ptrdiff_t>(n));
+  }
   // Grows *b to at least n floats, keeping its contents (device_buffer.h).
   static void grow_keeping(Buffer* b, std::size_t n) { hopelab::grow_keeping(b, n); }
   // Host copies of x (n floats on the device) and of a buffer; they wait for the kernels before.

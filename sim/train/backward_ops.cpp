@@ -1,0 +1,138 @@
+#include "sim/train/backward_ops.h"
+
+#include <algorithm>
+
+#include <Eigen/Core>
+
+#include "kernels/activations.h"
+#include "kernels/row_norms.h"
+#include "sim/vlm/host_ops.h"
+
+namespace hopelab {
+namespace {
+
+using RowMatrix = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+using ConstMap = Eigen::Map<const RowMatrix, 0, Eigen::OuterStride<>>;
+using Map = Eigen::Map<RowMatrix, 0, Eigen::OuterStride<>>;
+
+// Tiles of fixed size, as the forward's linear: each output value is one product's.
+constexpr std::int64_t kTile = 64;
+constexpr std::int64_t kParallelMacs = std::int64_t{1} << 18;
+constexpr std::int64_t kParallelValues = std::int64_t{1} << 14;
+
+std::int64_t tiles(std::int64_t n) { return (n + kTile - 1) / kTile; }
+
+}  // namespace
+
+void linear_backward(const float* x, const float* dy, std::int64_t rows, const LinearWeights& w,
+                     const LinearGradient& g, float* dx) {
+  const std::int64_t in = w.in, out = w.out;
+  const bool parallel = rows * in * out >= kParallelMacs;
+  if (dx != nullptr) {
+    // dx (rows, in) += dy (rows, out) W (out, in), tiles of rows x input columns.
+    const std::int64_t col_tiles = tiles(in);
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+    for (std::int64_t t = 0; t < tiles(rows) * col_tiles; ++t) {
+      const std::int64_t r0 = (t / col_tiles) * kTile, c0 = (t % col_tiles) * kTile;
+      const std::int64_t nr = std::min(kTile, rows - r0), nc = std::min(kTile, in - c0);
+      const ConstMap dys(dy + r0 * out, nr, out, Eigen::OuterStride<>(out));
+      const ConstMap ws(w.weight + c0, out, nc, Eigen::OuterStride<>(in));
+      Map dxs(dx + r0 * in + c0, nr, nc, Eigen::OuterStride<>(in));
+      dxs.noalias() += dys * ws;
+    }
+  }
+  // dW (out, in) += dy^T (out, rows) x (rows, in), tiles of outputs x inputs, each summed over
+  // all rows by one product.
+  const std::int64_t col_tiles = tiles(in);
+#pragma omp parallel for schedule(dynamic, 1) if (parallel)
+  for (std::int64_t t = 0; t < tiles(out) * col_tiles; ++t) {
+    const std::int64_t o0 = (t / col_tiles) * kTile, c0 = (t % col_tiles) * kTile;
+    const std::int64_t no = std::min(kTile, out - o0), nc = std::min(kTile, in - c0);
+    const ConstMap dys(dy + o0, rows, no, Eigen::OuterStride<>(out));
+    const ConstMap xs(x + c0, rows, nc, Eigen::OuterStride<>(in));
+    Map dws(g.weight + o0 * in + c0, no, nc, Eigen::OuterStride<>(in));
+    dws.noalias() += dys.transpose() * xs;
+  }
+  if (g.bias != nullptr) {
+    for (std::int64_t o = 0; o < out; ++o) {
+      double sum = 0.0;
+      for (std::int64_t r = 0; r < rows; ++r) sum += dy[r * out + o];
+      g.bias[o] += static_cast<float>(sum);
+    }
+  }
+}
+
+void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
+                       double eps, float* dx, float* dweight) {
+  std::vector<double> r(static_cast<std::size_t>(rows));
+  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
+#pragma omp parallel for schedule(static) if (rows >= 32)
+  for (std::int64_t i = 0; i < rows; ++i) {
+    r[static_cast<std::size_t>(i)] =
+        rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width);
+  }
+  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
+  for (int j = 0; j < width; ++j) {  // dweight_j = sum_rows dy x r
+    double sum = 0.0;
+    for (std::int64_t i = 0; i < rows; ++i) sum += static_cast<double>(dy[i * width + j]) * x[i * width + j] * r[i];
+    dweight[j] += static_cast<float>(sum);
+  }
+}
+
+void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
+                         double eps, float* dx, float* dweight, float* dbias) {
+  std::vector<double> mean(static_cast<std::size_t>(rows)), r(static_cast<std::size_t>(rows));
+  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
+#pragma omp parallel for schedule(static) if (rows >= 32)
+  for (std::int64_t i = 0; i < rows; ++i) {
+    layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width, &mean[i],
+                            &r[i]);
+  }
+  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
+  for (int j = 0; j < width; ++j) {  // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy
+    double w_sum = 0.0, b_sum = 0.0;
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const double g = dy[i * width + j];
+      w_sum += g * (x[i * width + j] - mean[i]) * r[i];
+      b_sum += g;
+    }
+    dweight[j] += static_cast<float>(w_sum);
+    dbias[j] += static_cast<float>(b_sum);
+  }
+}
+
+void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
+#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+  for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * quick_gelu_derivative(x[i]);
+}
+
+void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
+#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+  for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * gelu_derivative(x[i]);
+}
+
+void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
+                       float* dup) {
+#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+  for (std::int64_t i = 0; i < n; ++i) {
+    dgate[i] += dy[i] * up[i] * silu_derivative(gate[i]);
+    dup[i] += dy[i] * silu(gate[i]);
+  }
+}
+
+void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
+                     std::int64_t stride) {
+  std::vector<float> negated(angles, angles + rows * (head_dim / 2));
+  for (float& a : negated) a = -a;  // R(phi)^T = R(-phi)
+  HostOps{}.rotate(negated.data(), rows, heads, head_dim, layout, dy, stride);
+}
+
+void gather_rows_backward(const float* dout, const std::vector<std::int64_t>& ids, int width, float* dtable) {
+  for (std::size_t r = 0; r < ids.size(); ++r) {
+    const float* src = dout + static_cast<std::int64_t>(r) * width;
+    float* dst = dtable + ids[r] * width;
+    for (int j = 0; j < width; ++j) dst[j] += src[j];
+  }
+}
+
+}  // namespace hopelab

@@ -1,0 +1,53 @@
+#pragma once
+// The backward pass of each host operation of the VLM graph (sim/vlm/host_ops.h), float32 on
+// Eigen and OpenMP, for reverse-mode gradients (docs/vlm.md "Training"). Every function ADDS
+// into its gradient outputs (callers zero them): a tensor read by several steps collects each
+// step's share. Weight gradients are sums over rows; each value is computed by one fixed-order
+// product or loop, so the result is the same for any thread count. Row-major float32.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/vlm/layer_ops.h"
+#include "theory/allocation.h"
+
+namespace hopelab {
+
+// The gradient of a Linear layer's parameters, same shapes as LinearWeights. bias may be null.
+struct LinearGradient {
+  float* weight = nullptr;  // (out, in)
+  float* bias = nullptr;    // (out)
+  int out = 0;
+  int in = 0;
+};
+
+// y = x W^T + b:  dx += dy W;  dW += dy^T x;  db += sum over rows of dy.
+// x: (rows, in); dy: (rows, out); dx: (rows, in) or null (no input gradient wanted).
+void linear_backward(const float* x, const float* dy, std::int64_t rows, const LinearWeights& w,
+                     const LinearGradient& g, float* dx);
+
+// y = RMSNorm(x) * weight: dx += (kernels/row_norms.h), dweight += sum_rows dy x r.
+// x, dy, dx: (rows, width), dx not aliasing x or dy; weight, dweight: (width).
+void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
+                       double eps, float* dx, float* dweight);
+// y = LayerNorm(x) * weight + bias: dx +=, dweight += sum_rows dy xhat, dbias += sum_rows dy.
+void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
+                         double eps, float* dx, float* dweight, float* dbias);
+
+// y = f(x) elementwise: dx += dy f'(x). x: the activation's input; x, dy, dx: (n).
+void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx);
+void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx);
+// y = SiLU(gate) up: dgate += dy up SiLU'(gate), dup += dy SiLU(gate). All (n).
+void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
+                       float* dup);
+
+// y = R(phi) x per pair: the gradient dx = R(phi)^T dy = R(-phi) dy, in place on dy (the same
+// rotate_pairs, angles negated, which is exact). angles: (rows, head_dim / 2); dy: (rows, stride).
+void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
+                     std::int64_t stride);
+
+// out row r = table row ids[r]:  dtable row ids[r] += dout row r, rows in order.
+// dout: (ids, width); dtable: (entries, width).
+void gather_rows_backward(const float* dout, const std::vector<std::int64_t>& ids, int width, float* dtable);
+
+}  // namespace hopelab

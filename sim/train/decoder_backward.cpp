@@ -1,0 +1,85 @@
+#include "sim/train/decoder_backward.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "sim/train/attention_backward.h"
+#include "sim/train/backward_ops.h"
+
+namespace hopelab {
+namespace {
+
+using Buffer = std::vector<float>;
+
+Buffer zeros(std::int64_t n) { return Buffer(static_cast<std::size_t>(n)); }
+
+// One layer: dx (rows, H) holds the gradient of the layer's output and receives that of its
+// input. Forward: h = x + o(Attn(R q, R k, v)), q | k | v = proj(RMSNorm1(x));
+// out = h + down(SiLU(gate) up), gate | up = proj(RMSNorm2(h)).
+void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, const DecoderLayerTape<HostOps>& t,
+                    const float* keys, const float* values, const float* angles, PairLayout pairs, std::int64_t rows,
+                    float* dx, DecoderLayerWeights<GradientViewOps>* g) {
+  const HostOps ops;
+  const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
+  const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
+  const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
+  // MLP.
+  Buffer act = t.gate;
+  ops.silu_mul(act.data(), t.up.data(), rows * inter);  // SiLU(gate) up
+  Buffer dact = zeros(rows * inter), dgate = zeros(rows * inter), dup = zeros(rows * inter);
+  linear_backward(act.data(), dx, rows, w.down, g->down, dact.data());
+  silu_mul_backward(t.gate.data(), t.up.data(), dact.data(), rows * inter, dgate.data(), dup.data());
+  Buffer y = zeros(rows * hidden), dy = zeros(rows * hidden);
+  ops.rms_norm(t.mid.data(), rows, hidden, w.post_norm, c.rms_norm_eps, y.data());  // RMSNorm2(h)
+  linear_backward(y.data(), dgate.data(), rows, w.gate, g->gate, dy.data());
+  linear_backward(y.data(), dup.data(), rows, w.up, g->up, dy.data());
+  rms_norm_backward(t.mid.data(), dy.data(), rows, hidden, w.post_norm, c.rms_norm_eps, dx, g->post_norm);  // d h
+
+  // Attention.
+  Buffer dattn = zeros(rows * q_width), dq = zeros(rows * q_width);
+  Buffer dk = zeros(rows * kv_width), dv = zeros(rows * kv_width);
+  linear_backward(t.attn.data(), dx, rows, w.o, g->o, dattn.data());
+  AttentionArgs f;
+  f.q = t.q.data();
+  f.q_stride = q_width;
+  f.k = keys;
+  f.v = values;
+  f.kv_stride = kv_width;
+  f.queries = f.keys = rows;
+  f.mask = AttentionMask::causal;
+  f.out_stride = q_width;
+  AttentionGradients ag;
+  ag.dout = dattn.data();
+  ag.dq = dq.data();
+  ag.dk = dk.data();
+  ag.dv = dv.data();
+  attention_backward(AttentionShape{heads, kv_heads, d}, f, ag);
+  rotate_backward(angles, rows, heads, d, pairs, dq.data(), q_width);
+  rotate_backward(angles, rows, kv_heads, d, pairs, dk.data(), kv_width);
+  std::fill(dy.begin(), dy.end(), 0.0f);
+  ops.rms_norm(t.input.data(), rows, hidden, w.input_norm, c.rms_norm_eps, y.data());  // RMSNorm1(x)
+  linear_backward(y.data(), dq.data(), rows, w.q, g->q, dy.data());
+  linear_backward(y.data(), dk.data(), rows, w.k, g->k, dy.data());
+  linear_backward(y.data(), dv.data(), rows, w.v, g->v, dy.data());
+  rms_norm_backward(t.input.data(), dy.data(), rows, hidden, w.input_norm, c.rms_norm_eps, dx, g->input_norm);  // d x
+}
+
+}  // namespace
+
+void language_backward(const VlmConfig& c, const LanguageWeights<HostOps>& w, const RotaryTable& rotary,
+                       const ForwardTape<HostOps>& tape, std::int64_t rows, const float* dlogits, float* dx,
+                       LanguageWeights<GradientViewOps>* g) {
+  const HostOps ops;
+  const int hidden = c.hidden_size;
+  // logits = lm_head(RMSNorm_final(x)).
+  Buffer y = zeros(rows * hidden), dy = zeros(rows * hidden);
+  ops.rms_norm(tape.final_input.data(), rows, hidden, w.final_norm, c.rms_norm_eps, y.data());
+  linear_backward(y.data(), dlogits, rows, w.lm_head, g->lm_head, dy.data());
+  rms_norm_backward(tape.final_input.data(), dy.data(), rows, hidden, w.final_norm, c.rms_norm_eps, dx, g->final_norm);
+  for (std::size_t l = w.layers.size(); l-- > 0;) {
+    layer_backward(c, w.layers[l], tape.layers[l], tape.keys[l].data(), tape.values[l].data(), tape.angles.data(),
+                   rotary.allocation.layout, rows, dx, &g->layers[l]);
+  }
+}
+
+}  // namespace hopelab

@@ -1,0 +1,54 @@
+#pragma once
+// What the training forward keeps for the backward pass (sim/train/model_gradients.h): per
+// vision block, decoder layer and grid, the activations the backward of each step reads,
+// copied at the point the forward graph (vlm_graph.h) computes them. Whatever is cheap to
+// recompute (the norms' outputs, SiLU(gate) up) is not kept. Shapes beside each field:
+// N patch rows of a grid, E vision width, L tokens, H hidden, I intermediate, n_h d query width.
+
+#include <vector>
+
+namespace hopelab {
+
+// One vision block (vision_tower.h vision_block), over a grid's N patch rows.
+template <class Ops>
+struct VisionBlockTape {
+  typename Ops::Buffer input;  // (N, E) x entering the block
+  typename Ops::Buffer mid;    // (N, E) x + proj(Attn(LN1(x)))
+  typename Ops::Buffer qkv;    // (N, 3E) q | k | v, q and k rotated
+  typename Ops::Buffer attn;   // (N, E) Attn(.) before proj
+  typename Ops::Buffer fc1;    // (N, 4E) fc1(LN2(.)) before QuickGELU
+};
+
+// One image or video grid through the vision tower and the merger (encode_grid).
+template <class Ops>
+struct GridTape {
+  std::vector<float> angles;                    // (N, D_v/2) the 2D rotary phases
+  std::vector<VisionBlockTape<Ops>> blocks;     // per block
+  typename Ops::Buffer merger_input;            // (N, E) last block's output, before ln_q
+  typename Ops::Buffer merger_hidden;           // (N/m^2, 4E) mlp.0(.) before GELU
+};
+
+// One decoder layer (language_model.h decoder_layer), over L rows.
+template <class Ops>
+struct DecoderLayerTape {
+  typename Ops::Buffer input;  // (L, H) x entering the layer
+  typename Ops::Buffer mid;    // (L, H) h = x + o_proj(Attn(RMSNorm1(x)))
+  typename Ops::Buffer q;      // (L, n_h d) rotated queries (keys and values stay in the cache)
+  typename Ops::Buffer attn;   // (L, n_h d) Attn(.) before o_proj
+  typename Ops::Buffer gate;   // (L, I) gate_proj(RMSNorm2(h)) before SiLU
+  typename Ops::Buffer up;     // (L, I) up_proj(RMSNorm2(h))
+};
+
+// A whole prompt: its grids (images, then videos, in order), the decoder layers with their
+// keys and values, and the input of the final norm.
+template <class Ops>
+struct ForwardTape {
+  std::vector<GridTape<Ops>> image_grids;
+  std::vector<GridTape<Ops>> video_grids;
+  std::vector<float> angles;                      // (L, d/2) the LLM's rotary phases
+  std::vector<DecoderLayerTape<Ops>> layers;      // per layer
+  std::vector<typename Ops::Buffer> keys, values; // per layer: (L, n_kv d), keys rotated
+  typename Ops::Buffer final_input;               // (L, H) x before RMSNorm_final
+};
+
+}  // namespace hopelab
