@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "sim/train/model_gradients.h"
 #include "theory/input_error.h"
 #include "vlm/safetensors.h"
 
@@ -89,6 +90,13 @@ void validate_input(const VlmInput& input, const VlmConfig& config, const std::s
   validate_visual(input, config, input.image_grid_thw, input.pixel_values, config.image_token_id, "image", source);
   validate_visual(input, config, input.video_grid_thw, input.pixel_values_videos, config.video_token_id, "video",
                   source);
+  if (!input.labels.empty()) {
+    try {
+      validate_labels(config, input.labels, input.input_ids.size());
+    } catch (const InputError& e) {
+      fail(source, e.what());
+    }
+  }
 }
 
 VlmInput read_input_file(const std::string& path, const VlmConfig& config) {
@@ -97,7 +105,8 @@ VlmInput read_input_file(const std::string& path, const VlmConfig& config) {
                                                 {"pixel_values", Dtype::f32},
                                                 {"image_grid_thw", Dtype::i64},
                                                 {"pixel_values_videos", Dtype::f32},
-                                                {"video_grid_thw", Dtype::i64}};
+                                                {"video_grid_thw", Dtype::i64},
+                                                {"labels", Dtype::i64}};
   for (const auto& [name, dtype] : file.stored_dtypes) {
     const auto it = allowed.find(name);
     if (it == allowed.end()) fail(path, "unexpected tensor '" + name + "'");
@@ -123,6 +132,11 @@ VlmInput read_input_file(const std::string& path, const VlmConfig& config) {
     input.video_grid_thw = grids_of(file.integers["video_grid_thw"], "video_grid_thw", path);
     input.pixel_values_videos = std::move(file.floats["pixel_values_videos"]);
   }
+  if (file.integers.count("labels")) {
+    const IntTensor& labels = file.integers["labels"];
+    if (labels.shape.size() != 1) fail(path, "tensor 'labels' is not one-dimensional (L)");
+    input.labels = labels.data;
+  }
   validate_input(input, config, path);
   return input;
 }
@@ -132,6 +146,7 @@ void write_input_file(const std::string& path, const VlmInput& input,
   SafetensorsContents file;
   file.metadata = metadata;
   file.integers["input_ids"] = {{static_cast<std::int64_t>(input.input_ids.size())}, input.input_ids};
+  if (!input.labels.empty()) file.integers["labels"] = {{static_cast<std::int64_t>(input.labels.size())}, input.labels};
   auto add_grids = [&](const std::vector<VisualGrid>& grids, const Tensor& pixels, const char* grid_name,
                        const char* pixel_name) {
     if (grids.empty()) return;

@@ -1,7 +1,8 @@
 #pragma once
 // input.safetensors (docs/vlm.md "Input"): input_ids I64 (L); optional pixel_values F32
 // (N_i, C T_p p p) with image_grid_thw I64 (n_images, 3); optional pixel_values_videos F32
-// (N_v, C T_p p p) with video_grid_thw I64 (n_videos, 3). Grids count patches (t, h, w).
+// (N_v, C T_p p p) with video_grid_thw I64 (n_videos, 3); optional labels I64 (L), training
+// targets (-100 ignored; sim/train/cross_entropy.h). Grids count patches (t, h, w).
 
 #include <map>
 #include <string>

@@ -24,6 +24,8 @@ struct VlmInput {
   std::vector<VisualGrid> image_grid_thw; // one per image run, in order
   Tensor pixel_values_videos;             // (sum over videos of t h w, patch_dim)
   std::vector<VisualGrid> video_grid_thw; // one per video run, in order
+  std::vector<std::int64_t> labels;       // (L) training targets (-100: ignored), or empty; the
+                                          // forward ignores them (sim/train reads them)
 };
 
 }  // namespace hopelab
