@@ -34,7 +34,7 @@ struct BenchArgs {
 void add_vlm_bench_command(CLI::App& bench) {
   auto args = std::make_shared<BenchArgs>();
   CLI::App* cmd = bench.add_subcommand("vlm", "VLM prefill and decode tokens per second on a text prompt");
-  cmd->add_option("--preset", args->preset, "tiny or base100m (random weights)")->capture_default_str();
+  cmd->add_option("--preset", args->preset, "tiny, needle or base100m (random weights)")->capture_default_str();
   cmd->add_option("--tokens", args->tokens, "prompt lengths, comma-separated")->capture_default_str();
   cmd->add_option("--decode-steps", args->decode_steps, "cached decode steps timed after each prefill")
       ->capture_default_str();

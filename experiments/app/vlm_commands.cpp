@@ -10,6 +10,7 @@ void add_vlm_command(CLI::App& app) {
   add_vlm_inspect_command(*vlm);
   add_vlm_logits_command(*vlm);
   add_vlm_grad_command(*vlm);
+  add_vlm_train_command(*vlm);
   add_vlm_generate_command(*vlm);
   add_vlm_positions_command(*vlm);
   add_vlm_check_command(*vlm);

@@ -13,6 +13,7 @@ void add_vlm_input_command(CLI::App& vlm);    // vlm/vlm_input_command.cpp
 void add_vlm_inspect_command(CLI::App& vlm);  // vlm/vlm_inspect_command.cpp
 void add_vlm_logits_command(CLI::App& vlm);     // vlm/vlm_logits_command.cpp
 void add_vlm_grad_command(CLI::App& vlm);       // vlm/vlm_grad_command.cpp
+void add_vlm_train_command(CLI::App& vlm);      // vlm/vlm_train_command.cpp
 void add_vlm_generate_command(CLI::App& vlm);   // vlm/vlm_generate_command.cpp
 void add_vlm_positions_command(CLI::App& vlm);  // vlm/vlm_positions_command.cpp
 void add_vlm_check_command(CLI::App& vlm);      // vlm/vlm_check_command.cpp

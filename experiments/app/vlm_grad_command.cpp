@@ -3,7 +3,6 @@
 // the counted labels and the method in its __metadata__. Labels: the input's `labels` tensor, or
 // input_ids with the visual placeholder ids ignored.
 
-#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <iostream>
@@ -11,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "sim/train/adamw.h"
 #include "sim/train/model_gradients.h"
 #include "sim/vlm/vlm_model.h"
 #include "theory/input_error.h"
@@ -36,14 +36,6 @@ std::string exact_text(double x) {
   char text[32];
   std::snprintf(text, sizeof text, "%.17g", x);
   return text;
-}
-
-double global_norm(const TensorMap& gradients) {
-  double squares = 0.0;
-  for (const auto& [name, t] : gradients) {
-    for (float g : t.data) squares += static_cast<double>(g) * g;
-  }
-  return std::sqrt(squares);
 }
 
 }  // namespace

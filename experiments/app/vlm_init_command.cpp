@@ -25,7 +25,7 @@ struct InitArgs {
 void add_vlm_init_command(CLI::App& vlm) {
   auto args = std::make_shared<InitArgs>();
   CLI::App* cmd = vlm.add_subcommand("init", "write a checkpoint of random weights for a preset");
-  cmd->add_option("--preset", args->preset, "tiny or base100m")->required();
+  cmd->add_option("--preset", args->preset, "tiny, needle or base100m")->required();
   cmd->add_option("-o,--output", args->output, "checkpoint directory (created)")->required();
   cmd->add_option("--seed", args->seed, "Philox key of the weights (default 0)");
   cmd->add_option("--dtype", args->dtype, "stored precision: f32, bf16 or f16 (default f32)");

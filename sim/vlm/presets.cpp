@@ -35,6 +35,28 @@ VlmConfig tiny() {
   return c;
 }
 
+// The prototype's size for training on the needle task (sim/train/needle_task.h): hidden 64,
+// 2 layers, base 10^4; patches of 2 x 2 pixels keep the vision tower small.
+VlmConfig needle() {
+  VlmConfig c;
+  c.vocab_size = 32;
+  c.hidden_size = 64;
+  c.intermediate_size = 128;
+  c.num_hidden_layers = 2;
+  c.num_attention_heads = 4;
+  c.num_key_value_heads = 2;
+  c.rope_theta = 1e4;
+  c.mrope_section = {2, 3, 3};  // Qwen2-VL's [16, 24, 24] at head_dim 16
+  c.tie_word_embeddings = false;
+  c.vision.depth = 1;
+  c.vision.embed_dim = 32;
+  c.vision.num_heads = 2;
+  c.vision.patch_size = 2;
+  c.vision.hidden_size = c.hidden_size;
+  set_special_tokens(&c);
+  return c;
+}
+
 VlmConfig base100m() {
   VlmConfig c;
   c.vocab_size = 32000;
@@ -57,14 +79,15 @@ VlmConfig base100m() {
 }  // namespace
 
 const std::vector<std::string>& vlm_preset_names() {
-  static const std::vector<std::string> names = {"tiny", "base100m"};
+  static const std::vector<std::string> names = {"tiny", "needle", "base100m"};
   return names;
 }
 
 VlmConfig vlm_preset(const std::string& name) {
   if (name == "tiny") return tiny();
+  if (name == "needle") return needle();
   if (name == "base100m") return base100m();
-  throw InputError("unknown model preset '" + name + "' (expected tiny or base100m)");
+  throw InputError("unknown model preset '" + name + "' (expected tiny, needle or base100m)");
 }
 
 }  // namespace hopelab

@@ -1,0 +1,98 @@
+#include "sim/train/needle_task.h"
+
+#include <string>
+
+#include "kernels/normal.h"
+#include "kernels/uniform_index.h"
+#include "sim/train/cross_entropy.h"
+#include "theory/input_error.h"
+
+namespace hopelab {
+namespace {
+
+// Philox streams of the task.
+constexpr std::uint32_t kFramesStream = 0;    // F of example i
+constexpr std::uint32_t kNeedleStream = 1;    // needle frame and class of example i
+constexpr std::uint32_t kNoiseStream = 2;     // haystack pixels of example i
+constexpr std::uint32_t kPatternStream = 3;   // class patterns: sample = class
+
+// N(0, 1) value e of a (stream, sample) sequence.
+float normal_value(std::uint64_t seed, std::uint32_t stream, std::uint64_t sample, std::uint64_t e) {
+  const VariatePair<double> pair = normal_pair(seed, stream, sample, static_cast<std::uint32_t>(e / 2));
+  return static_cast<float>(e % 2 == 0 ? pair.first : pair.second);
+}
+
+void require(bool ok, const std::string& what) {
+  if (!ok) throw InputError(what);
+}
+
+}  // namespace
+
+void check_needle_task(const NeedleTask& t, const VlmConfig& c) {
+  require(t.min_frames >= 1 && t.min_frames <= (1 << 16),
+          "needle task: min_frames = " + std::to_string(t.min_frames) + " is outside [1, 65536]");
+  require(t.max_frames >= t.min_frames && t.max_frames <= (1 << 16),
+          "needle task: max_frames = " + std::to_string(t.max_frames) + " is outside [min_frames, 65536]");
+  require(t.grid_height >= 1 && t.grid_height <= 256,
+          "needle task: grid_height = " + std::to_string(t.grid_height) + " is outside [1, 256]");
+  require(t.grid_width >= 1 && t.grid_width <= 256,
+          "needle task: grid_width = " + std::to_string(t.grid_width) + " is outside [1, 256]");
+  require(t.classes >= 2 && t.classes <= c.vocab_size - 7,
+          "needle task: classes = " + std::to_string(t.classes) + " is outside [2, vocab_size - 7 = " +
+              std::to_string(c.vocab_size - 7) + "]");
+}
+
+NeedleExample needle_example(const VlmConfig& config, const NeedleTask& task, std::uint64_t index) {
+  const auto span = static_cast<std::uint64_t>(task.max_frames - task.min_frames + 1);
+  const std::int64_t frames = task.min_frames + static_cast<std::int64_t>(
+                                                    uniform_index(span, task.seed, kFramesStream, index, 0));
+  const auto needle = static_cast<std::int64_t>(
+      uniform_index(static_cast<std::uint64_t>(frames), task.seed, kNeedleStream, index, 0));
+  return needle_example_at(config, task, index, frames, needle);
+}
+
+NeedleExample needle_example_at(const VlmConfig& config, const NeedleTask& task, std::uint64_t index,
+                                std::int64_t frames, std::int64_t needle_frame) {
+  check_needle_task(task, config);
+  require(frames >= 1 && frames <= (1 << 16), "needle task: frames = " + std::to_string(frames) +
+                                                  " is outside [1, 65536]");
+  require(needle_frame >= 0 && needle_frame < frames, "needle task: needle frame " + std::to_string(needle_frame) +
+                                                          " is outside [0, " + std::to_string(frames) + ")");
+  const VisionConfig& v = config.vision;
+  const std::int64_t m = v.spatial_merge_size;
+  const std::int64_t tokens_per_frame = task.grid_height * task.grid_width;
+  const std::int64_t rows_per_frame = tokens_per_frame * m * m;  // patch rows of one temporal patch
+  const std::int64_t width = v.patch_dim();
+  require(frames * rows_per_frame * width <= (std::int64_t{1} << 28),
+          "needle task: a video of " + std::to_string(frames) + " frames holds more than 2^28 pixel values");
+  NeedleExample ex;
+  ex.frames = frames;
+  ex.needle_frame = needle_frame;
+  ex.needle_class = static_cast<int>(
+      uniform_index(static_cast<std::uint64_t>(task.classes), task.seed, kNeedleStream, index, 4));
+
+  VlmInput& in = ex.input;
+  in.input_ids = {config.bos_token_id, config.vision_start_token_id};
+  in.input_ids.insert(in.input_ids.end(), static_cast<std::size_t>(frames * tokens_per_frame), config.video_token_id);
+  in.input_ids.insert(in.input_ids.end(), {config.vision_end_token_id, static_cast<std::int64_t>(task.classes),
+                                           static_cast<std::int64_t>(ex.needle_class)});
+  in.labels.assign(in.input_ids.size(), kIgnoreLabel);
+  in.labels.back() = ex.needle_class;  // the question's logits predict the answer
+  in.video_grid_thw = {VisualGrid{frames, task.grid_height * m, task.grid_width * m}};
+  Tensor& pixels = in.pixel_values_videos;
+  pixels.shape = {frames * rows_per_frame, width};
+  pixels.data.resize(static_cast<std::size_t>(frames * rows_per_frame * width));
+  for (std::int64_t f = 0; f < frames; ++f) {
+    float* frame = pixels.data.data() + f * rows_per_frame * width;
+    for (std::int64_t e = 0; e < rows_per_frame * width; ++e) {
+      frame[e] = f == needle_frame
+                     ? normal_value(task.seed, kPatternStream, static_cast<std::uint64_t>(ex.needle_class),
+                                    static_cast<std::uint64_t>(e))  // the class's pattern
+                     : normal_value(task.seed, kNoiseStream, index,
+                                    static_cast<std::uint64_t>(f * rows_per_frame * width + e));  // noise
+    }
+  }
+  return ex;
+}
+
+}  // namespace hopelab

@@ -1,0 +1,55 @@
+#pragma once
+// One optimiser step of the VLM on the needle task (docs/vlm.md "Training"): the batch of step s
+// is the task's examples s B .. s B + B - 1; each example's gradient is computed on its own (in
+// parallel over examples) and the gradients are summed in example order, so a step is
+// bit-identical for any thread count; the loss is the mean cross-entropy over the batch's
+// counted labels; then global-norm clipping and AdamW at the schedule's rate. With DTS (HoPE's
+// dynamic temporal scaling), example i's video is placed with a temporal step gamma drawn from
+// the set (counter-based: seed, example i), in training only.
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "sim/train/adamw.h"
+#include "sim/train/lr_schedule.h"
+#include "sim/train/needle_task.h"
+#include "sim/vlm/vlm_model.h"
+
+namespace hopelab {
+
+struct TrainSettings {
+  std::int64_t steps = 600;          // S
+  std::int64_t batch = 16;           // B, examples per step
+  LearningRateSchedule schedule;     // its total is S
+  AdamWSettings adamw;
+  double clip_norm = 1.0;            // <= 0: no clipping
+  std::vector<double> dts_gammas;    // DTS set; empty: no DTS
+  std::uint64_t dts_seed = 0;        // the gamma draws
+  NeedleTask task;
+};
+
+// Throws InputError naming the first bad setting: steps or batch < 1 (or above 10^9 / 2^16),
+// peak rate not in (0, 1], min_ratio outside [0, 1], warm-up outside [0, S), betas outside
+// [0, 1), eps <= 0, weight decay < 0, a gamma <= 0 or not finite, DTS with a method whose design
+// has no temporal step (only diagonal designs: videorope, hope), or a bad task.
+void check_train_settings(const TrainSettings& settings, const VlmModel& model);
+
+struct StepLog {
+  std::int64_t step = 0;        // 0-based, the step just taken
+  double loss = 0.0;            // mean cross-entropy of the batch (before the update)
+  double accuracy = 0.0;        // argmax hits over counted labels
+  double learning_rate = 0.0;
+  double grad_norm = 0.0;       // before clipping
+  std::int64_t tokens = 0;      // LLM tokens of the batch
+};
+
+// The positions of example `index`'s prompt under DTS (the model's method with temporal step
+// gamma), or none without DTS.
+std::optional<PositionIds> training_positions(const VlmModel& model, const TrainSettings& settings,
+                                              const VlmInput& input, std::uint64_t index);
+
+// Step state->step of the run: updates the model's weights and *state in place.
+StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state);
+
+}  // namespace hopelab
