@@ -5,9 +5,15 @@
 
 namespace hopelab {
 
-std::vector<std::int64_t> shifted_targets(const std::vector<std::int64_t>& labels) {
+std::vector<std::int64_t> shifted_targets(const std::vector<std::int64_t>& labels,
+                                          const std::vector<std::int64_t>& segments) {
   std::vector<std::int64_t> targets(labels.size(), kIgnoreLabel);
   for (std::size_t i = 0; i + 1 < labels.size(); ++i) targets[i] = labels[i + 1];
+  std::size_t end = 0;
+  for (std::int64_t n : segments) {  // a sequence's last row predicts nothing
+    end += static_cast<std::size_t>(n);
+    if (end >= 1 && end <= targets.size()) targets[end - 1] = kIgnoreLabel;
+  }
   return targets;
 }
 

@@ -12,9 +12,11 @@ namespace hopelab {
 
 constexpr std::int64_t kIgnoreLabel = -100;
 
-// The predicted label of every logit row: labels[i + 1], and kIgnoreLabel for the last row.
+// The predicted label of every logit row: labels[i + 1], and kIgnoreLabel for the last row of
+// each sequence (segments: a packed batch's lengths, summing to L; empty: one sequence).
 // labels: (L); returns (L).
-std::vector<std::int64_t> shifted_targets(const std::vector<std::int64_t>& labels);
+std::vector<std::int64_t> shifted_targets(const std::vector<std::int64_t>& labels,
+                                          const std::vector<std::int64_t>& segments = {});
 
 // Rows whose target is not ignored.
 std::int64_t counted_targets(const std::vector<std::int64_t>& targets);

@@ -5,6 +5,7 @@
 
 #include "sim/train/attention_backward.h"
 #include "sim/train/backward_ops.h"
+#include "sim/vlm/language_model.h"
 
 namespace hopelab {
 namespace {
@@ -18,7 +19,7 @@ Buffer zeros(std::int64_t n) { return Buffer(static_cast<std::size_t>(n)); }
 // out = h + down(SiLU(gate) up), gate | up = proj(RMSNorm2(h)).
 void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, const DecoderLayerTape<HostOps>& t,
                     const float* keys, const float* values, const float* angles, PairLayout pairs, std::int64_t rows,
-                    float* dx, DecoderLayerWeights<GradientViewOps>* g) {
+                    const std::vector<std::int64_t>& segments, float* dx, DecoderLayerWeights<GradientViewOps>* g) {
   const HostOps ops;
   const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
@@ -39,21 +40,15 @@ void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, c
   Buffer dattn = zeros(rows * q_width), dq = zeros(rows * q_width);
   Buffer dk = zeros(rows * kv_width), dv = zeros(rows * kv_width);
   linear_backward(t.attn.data(), dx, rows, w.o, g->o, dattn.data());
-  AttentionArgs f;
-  f.q = t.q.data();
-  f.q_stride = q_width;
-  f.k = keys;
-  f.v = values;
-  f.kv_stride = kv_width;
-  f.queries = f.keys = rows;
-  f.mask = AttentionMask::causal;
-  f.out_stride = q_width;
-  AttentionGradients ag;
-  ag.dout = dattn.data();
-  ag.dq = dq.data();
-  ag.dk = dk.data();
-  ag.dv = dv.data();
-  attention_backward(AttentionShape{heads, kv_heads, d}, f, ag);
+  for (const RowSegment& s : row_segments(rows, &segments)) {  // the forward's sequences
+    const AttentionArgs f = causal_segment_args(t.q.data(), q_width, keys, values, kv_width, 0, s, nullptr);
+    AttentionGradients ag;
+    ag.dout = dattn.data() + s.first * q_width;
+    ag.dq = dq.data() + s.first * q_width;
+    ag.dk = dk.data() + s.first * kv_width;
+    ag.dv = dv.data() + s.first * kv_width;
+    attention_backward(AttentionShape{heads, kv_heads, d}, f, ag);
+  }
   rotate_backward(angles, rows, heads, d, pairs, dq.data(), q_width);
   rotate_backward(angles, rows, kv_heads, d, pairs, dk.data(), kv_width);
   std::fill(dy.begin(), dy.end(), 0.0f);
@@ -78,7 +73,7 @@ void language_backward(const VlmConfig& c, const LanguageWeights<HostOps>& w, co
   rms_norm_backward(tape.final_input.data(), dy.data(), rows, hidden, w.final_norm, c.rms_norm_eps, dx, g->final_norm);
   for (std::size_t l = w.layers.size(); l-- > 0;) {
     layer_backward(c, w.layers[l], tape.layers[l], tape.keys[l].data(), tape.values[l].data(), tape.angles.data(),
-                   rotary.allocation.layout, rows, dx, &g->layers[l]);
+                   rotary.allocation.layout, rows, tape.segments, dx, &g->layers[l]);
   }
 }
 

@@ -17,14 +17,20 @@ void grids_backward(const VlmModel& model, const VlmInput& input, std::int64_t t
                     const std::vector<VisualGrid>& grids, const std::vector<GridTape<HostOps>>& tapes,
                     const float* dx, VisionWeights<GradientViewOps>* g) {
   const VlmConfig& c = model.config();
-  const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, input.input_ids, token, grids);
-  std::int64_t pixel_row = 0;
-  for (std::size_t i = 0; i < grids.size(); ++i) {
-    std::vector<float> dmerged(rows[i].size() * static_cast<std::size_t>(c.hidden_size));
-    HostOps{}.gather_rows(dx, rows[i], c.hidden_size, dmerged.data());  // the merger rows' gradient
+  const std::vector<std::int64_t> rows = group_token_rows(visual_token_rows(c, input.input_ids, token, grids));
+  const std::vector<GridGroup> groups = grid_groups(grids);  // as the forward encoded them
+  const std::int64_t m2 = static_cast<std::int64_t>(c.vision.spatial_merge_size) * c.vision.spatial_merge_size;
+  std::int64_t pixel_row = 0, token_row = 0;
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const VisualGrid& grid = groups[i].merged;
+    const std::int64_t tokens = grid.t * grid.h * grid.w / m2;
+    const std::vector<std::int64_t> group_rows(rows.begin() + token_row, rows.begin() + token_row + tokens);
+    std::vector<float> dmerged(group_rows.size() * static_cast<std::size_t>(c.hidden_size));
+    HostOps{}.gather_rows(dx, group_rows, c.hidden_size, dmerged.data());  // the merger rows' gradient
     grid_backward(c.vision, model.host_weights().vision, model.vision_tower_rotary(), tapes[i],
-                  pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[i], dmerged.data(), g);
-    pixel_row += grids[i].t * grids[i].h * grids[i].w;
+                  pixels.data.data() + pixel_row * c.vision.patch_dim(), grid, dmerged.data(), g);
+    pixel_row += grid.t * grid.h * grid.w;
+    token_row += tokens;
   }
 }
 
@@ -61,7 +67,8 @@ CrossEntropy add_prompt_gradients(const VlmModel& model, const VlmInput& input, 
   const auto rows = static_cast<std::int64_t>(input.input_ids.size());
   std::vector<float> dlogits(logits.size());
   const CrossEntropy ce =
-      cross_entropy(logits.data(), rows, c.vocab_size, shifted_targets(labels), normaliser, dlogits.data());
+      cross_entropy(logits.data(), rows, c.vocab_size, shifted_targets(labels, options.segments), normaliser,
+                    dlogits.data());
 
   GradientViews g = gradient_views(c, gradients);
   std::vector<float> dx(static_cast<std::size_t>(rows) * c.hidden_size);  // d input embeddings (L, H)
@@ -87,7 +94,7 @@ CrossEntropy add_prompt_gradients(const VlmModel& model, const VlmInput& input, 
 LossAndGradients loss_and_gradients(const VlmModel& model, const VlmInput& input,
                                     const std::vector<std::int64_t>& labels, const PrefillOptions& options) {
   validate_labels(model.config(), labels, input.input_ids.size());
-  const std::int64_t counted = counted_targets(shifted_targets(labels));
+  const std::int64_t counted = counted_targets(shifted_targets(labels, options.segments));
   if (counted == 0) throw InputError("labels count no position (every shifted label is -100)");
   LossAndGradients out;
   out.gradients = zero_gradients(model.tensors());

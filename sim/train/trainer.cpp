@@ -2,12 +2,12 @@
 
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <string>
 
 #include "kernels/uniform_index.h"
 #include "sim/train/gradient_views.h"
 #include "sim/train/model_gradients.h"
+#include "sim/train/packed_batch.h"
 #include "sim/vlm/vlm_positions.h"
 #include "theory/input_error.h"
 
@@ -65,53 +65,32 @@ std::optional<PositionIds> training_positions(const VlmModel& model, const Train
 StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state) {
   const std::int64_t step = state->step, batch = settings.batch;
   std::vector<NeedleExample> examples(static_cast<std::size_t>(batch));
-  std::vector<TensorMap> gradients(static_cast<std::size_t>(batch));
-  std::vector<CrossEntropy> losses(static_cast<std::size_t>(batch));
-  std::int64_t counted = 0, tokens = 0;
+  std::vector<const VlmInput*> prompts;
+  std::vector<PositionIds> positions;
   for (std::int64_t e = 0; e < batch; ++e) {
-    const auto i = static_cast<std::size_t>(e);
-    examples[i] = needle_example(model->config(), settings.task, static_cast<std::uint64_t>(step * batch + e));
-    counted += counted_targets(shifted_targets(examples[i].input.labels));
-    tokens += static_cast<std::int64_t>(examples[i].input.input_ids.size());
+    const auto index = static_cast<std::uint64_t>(step * batch + e);
+    NeedleExample& ex = examples[static_cast<std::size_t>(e)];
+    ex = needle_example(model->config(), settings.task, index);
+    const std::optional<PositionIds> scaled = training_positions(*model, settings, ex.input, index);
+    positions.push_back(scaled ? *scaled : vlm_positions(model->method(), vlm_layout(model->config(), ex.input)));
+    prompts.push_back(&ex.input);
   }
-  const VlmModel& m = *model;
-  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(batch));  // none leaves the parallel loop
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t e = 0; e < batch; ++e) {  // each example's gradient on its own
-    const auto i = static_cast<std::size_t>(e);
-    try {
-      PrefillOptions options;
-      options.positions =
-          training_positions(m, settings, examples[i].input, static_cast<std::uint64_t>(step * batch + e));
-      gradients[i] = zero_gradients(m.tensors());
-      losses[i] = add_prompt_gradients(m, examples[i].input, examples[i].input.labels, static_cast<double>(counted),
-                                       &gradients[i], options);
-    } catch (...) {
-      errors[i] = std::current_exception();
-    }
-  }
-  for (const std::exception_ptr& error : errors) {
-    if (error) std::rethrow_exception(error);
-  }
-  TensorMap& sum = gradients.front();  // summed in example order
-  double loss_sum = losses.front().loss_sum;
-  std::int64_t correct = losses.front().correct;
-  for (std::size_t i = 1; i < gradients.size(); ++i) {
-    for (auto& [name, t] : sum) {
-      const std::vector<float>& add = gradients[i].at(name).data;
-      for (std::size_t k = 0; k < t.data.size(); ++k) t.data[k] += add[k];
-    }
-    loss_sum += losses[i].loss_sum;
-    correct += losses[i].correct;
-  }
+  const PackedBatch packed = pack_batch(prompts, positions);  // one forward and backward for the batch
+  PrefillOptions options;
+  options.positions = packed.positions;
+  options.segments = packed.segments;
+  const std::int64_t counted = counted_targets(shifted_targets(packed.input.labels, packed.segments));
+  TensorMap gradients = zero_gradients(model->tensors());
+  const CrossEntropy ce = add_prompt_gradients(*model, packed.input, packed.input.labels,
+                                               static_cast<double>(counted), &gradients, options);
   StepLog log;
   log.step = step;
-  log.loss = loss_sum / static_cast<double>(counted);
-  log.accuracy = static_cast<double>(correct) / static_cast<double>(counted);
+  log.loss = ce.loss_sum / static_cast<double>(counted);
+  log.accuracy = static_cast<double>(ce.correct) / static_cast<double>(counted);
   log.learning_rate = learning_rate(settings.schedule, step);
-  log.grad_norm = clip_gradient_norm(settings.clip_norm, &sum);
-  log.tokens = tokens;
-  adamw_step(settings.adamw, log.learning_rate, sum, &model->weights_for_update(), state);
+  log.grad_norm = clip_gradient_norm(settings.clip_norm, &gradients);
+  log.tokens = static_cast<std::int64_t>(packed.input.input_ids.size());
+  adamw_step(settings.adamw, log.learning_rate, gradients, &model->weights_for_update(), state);
   return log;
 }
 

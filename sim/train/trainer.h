@@ -1,9 +1,9 @@
 #pragma once
 // One optimiser step of the VLM on the needle task (docs/vlm.md "Training"): the batch of step s
-// is the task's examples s B .. s B + B - 1; each example's gradient is computed on its own (in
-// parallel over examples) and the gradients are summed in example order, so a step is
-// bit-identical for any thread count; the loss is the mean cross-entropy over the batch's
-// counted labels; then global-norm clipping and AdamW at the schedule's rate. With DTS (HoPE's
+// is the task's examples s B .. s B + B - 1, packed into one prompt (packed_batch.h) whose
+// forward and backward run once, bit-identical for any thread count; the loss is the mean
+// cross-entropy over the batch's counted labels; then global-norm clipping and AdamW at the
+// schedule's rate. With DTS (HoPE's
 // dynamic temporal scaling), example i's video is placed with a temporal step gamma drawn from
 // the set (counter-based: seed, example i), in training only.
 

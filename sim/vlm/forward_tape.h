@@ -5,6 +5,7 @@
 // recompute (the norms' outputs, SiLU(gate) up) is not kept. Shapes beside each field:
 // N patch rows of a grid, E vision width, L tokens, H hidden, I intermediate, n_h d query width.
 
+#include <cstdint>
 #include <vector>
 
 namespace hopelab {
@@ -19,7 +20,8 @@ struct VisionBlockTape {
   typename Ops::Buffer fc1;    // (N, 4E) fc1(LN2(.)) before QuickGELU
 };
 
-// One image or video grid through the vision tower and the merger (encode_grid).
+// One image or video grid group (vision_tower.h grid_groups) through the vision tower and the
+// merger (encode_grid).
 template <class Ops>
 struct GridTape {
   std::vector<float> angles;                    // (N, D_v/2) the 2D rotary phases
@@ -39,13 +41,14 @@ struct DecoderLayerTape {
   typename Ops::Buffer up;     // (L, I) up_proj(RMSNorm2(h))
 };
 
-// A whole prompt: its grids (images, then videos, in order), the decoder layers with their
+// A whole prompt: its grid groups (images, then videos, in order), the decoder layers with their
 // keys and values, and the input of the final norm.
 template <class Ops>
 struct ForwardTape {
   std::vector<GridTape<Ops>> image_grids;
   std::vector<GridTape<Ops>> video_grids;
   std::vector<float> angles;                      // (L, d/2) the LLM's rotary phases
+  std::vector<std::int64_t> segments;             // a packed batch's sequence lengths, or empty
   std::vector<DecoderLayerTape<Ops>> layers;      // per layer
   std::vector<typename Ops::Buffer> keys, values; // per layer: (L, n_kv d), keys rotated
   typename Ops::Buffer final_input;               // (L, H) x before RMSNorm_final

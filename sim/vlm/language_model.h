@@ -65,14 +65,51 @@ void fill_probe_weights(const Ops& ops, const AttentionShape& shape, const Atten
   attention_weights(shape, h, 0, probe->weights.data());
 }
 
+// The row ranges attended within: one causal sequence after `cached` cached tokens, or, for a
+// packed batch (cached 0), one per entry of segments (lengths summing to rows).
+struct RowSegment {
+  std::int64_t first = 0, rows = 0;
+};
+inline std::vector<RowSegment> row_segments(std::int64_t rows, const std::vector<std::int64_t>* segments) {
+  if (segments == nullptr || segments->empty()) return {RowSegment{0, rows}};
+  std::vector<RowSegment> out;
+  std::int64_t first = 0;
+  for (std::int64_t n : *segments) {
+    out.push_back({first, n});
+    first += n;
+  }
+  return out;
+}
+
+// The causal attention arguments of one segment of a layer: q (rows, q_width) and the layer's
+// keys and values (cached + rows, kv_width); out (rows, q_width).
+inline AttentionArgs causal_segment_args(const float* q, std::int64_t q_width, const float* keys,
+                                         const float* values, std::int64_t kv_width, std::int64_t cached,
+                                         const RowSegment& s, float* out) {
+  AttentionArgs a;
+  a.q = q + s.first * q_width;
+  a.q_stride = q_width;
+  a.k = keys + s.first * kv_width;  // a segment after the first starts at its own row (cached = 0)
+  a.v = values + s.first * kv_width;
+  a.kv_stride = kv_width;
+  a.queries = s.rows;
+  a.keys = cached + s.rows;
+  a.query_offset = cached;
+  a.mask = AttentionMask::causal;
+  a.out = out != nullptr ? out + s.first * q_width : nullptr;  // null: a backward, which reads no out
+  a.out_stride = q_width;
+  return a;
+}
+
 // One decoder layer over the new rows x (rows, H), in place. Its keys and values go to rows
-// [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2). tape
-// (may be null) keeps what the backward reads.
+// [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2).
+// segments (may be null): the packed sequences' lengths (then cached is 0). tape (may be null)
+// keeps what the backward reads.
 template <class Ops>
 void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights<Ops>& w, const float* angles,
                    PairLayout pairs, std::int64_t rows, float* x, typename Ops::Buffer* keys,
                    typename Ops::Buffer* values, std::int64_t cached, DecoderBuffers<Ops>* b, AttentionProbe* probe,
-                   DecoderLayerTape<Ops>* tape = nullptr) {
+                   DecoderLayerTape<Ops>* tape = nullptr, const std::vector<std::int64_t>* segments = nullptr) {
   const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
   const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
@@ -98,20 +135,12 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   ops.rotate(angles, rows, kv_heads, d, pairs, k, kv_width);    // k, cached rotated
 
   const AttentionShape shape{heads, kv_heads, d};
-  AttentionArgs a;
-  a.q = q;
-  a.q_stride = q_width;
-  a.k = Ops::data(*keys);
-  a.v = Ops::data(*values);
-  a.kv_stride = kv_width;
-  a.queries = rows;
-  a.keys = cached + rows;
-  a.query_offset = cached;
-  a.mask = AttentionMask::causal;
-  a.out = attn;
-  a.out_stride = q_width;
-  ops.attention(shape, a);  // causal softmax(q k^T / sqrt(d)) v, GQA
-  if (probe != nullptr) fill_probe_weights(ops, shape, a, probe);
+  for (const RowSegment& segment : row_segments(rows, segments)) {
+    const AttentionArgs a =
+        causal_segment_args(q, q_width, Ops::data(*keys), Ops::data(*values), kv_width, cached, segment, attn);
+    ops.attention(shape, a);  // causal softmax(q k^T / sqrt(d)) v, GQA
+    if (probe != nullptr) fill_probe_weights(ops, shape, a, probe);
+  }
 
   ops.linear(attn, rows, w.o, out);
   ops.add(x, out, rows * hidden);                                                // h = x + o_proj(Attn(.))
@@ -134,11 +163,12 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
 // Token r sits at positions.at(r); cache (may be null) holds the earlier tokens (length of them)
 // and receives the new keys and values. probe (may be null) is filled when its layer runs. tape
 // (may be null; then cache must be null) keeps what the backward reads, keys and values
-// included.
+// included. segments (may be null): a packed batch's sequence lengths (no cache, no probe).
 template <class Ops>
 void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
                  const RotaryTable& rotary, const PositionIds& positions, std::int64_t rows, float* x,
-                 KvCacheOf<Ops>* cache, AttentionProbe* probe, ForwardTape<Ops>* tape = nullptr) {
+                 KvCacheOf<Ops>* cache, AttentionProbe* probe, ForwardTape<Ops>* tape = nullptr,
+                 const std::vector<std::int64_t>* segments = nullptr) {
   const int layers = config.num_hidden_layers;
   KvCacheOf<Ops> local;
   KvCacheOf<Ops>& kv = cache != nullptr ? *cache : local;
@@ -152,11 +182,13 @@ void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<
     const auto i = static_cast<std::size_t>(l);
     AttentionProbe* layer_probe = probe != nullptr && probe->layer == l ? probe : nullptr;
     decoder_layer(ops, config, weights.layers[i], Ops::data(angles), rotary.allocation.layout, rows, x, &kv.keys[i],
-                  &kv.values[i], kv.length, &buffers, layer_probe, tape != nullptr ? &tape->layers[i] : nullptr);
+                  &kv.values[i], kv.length, &buffers, layer_probe, tape != nullptr ? &tape->layers[i] : nullptr,
+                  segments);
   }
   kv.length += rows;
   if (tape != nullptr) {
     tape->angles = host_angles;
+    if (segments != nullptr) tape->segments = *segments;
     tape->keys = std::move(local.keys);  // the local cache: its capacity may exceed rows
     tape->values = std::move(local.values);
   }

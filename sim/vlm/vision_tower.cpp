@@ -16,4 +16,17 @@ PositionIds vision_positions(const VisualGrid& grid, int merge) {
   return ids;
 }
 
+std::vector<GridGroup> grid_groups(const std::vector<VisualGrid>& grids) {
+  std::vector<GridGroup> groups;
+  for (std::size_t g = 0; g < grids.size(); ++g) {
+    if (!groups.empty() && groups.back().merged.h == grids[g].h && groups.back().merged.w == grids[g].w) {
+      ++groups.back().count;
+      groups.back().merged.t += grids[g].t;
+    } else {
+      groups.push_back({g, 1, grids[g]});
+    }
+  }
+  return groups;
+}
+
 }  // namespace hopelab

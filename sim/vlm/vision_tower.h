@@ -23,6 +23,15 @@ namespace hopelab {
 // hpos = (b / (w/m)) m + j / m, wpos = (b % (w/m)) m + j % m. Returns (t h w) positions.
 PositionIds vision_positions(const VisualGrid& grid, int merge);
 
+// Consecutive grids of equal (h, w) encode as one grid of their summed t: the tower's attention
+// and positions never cross a temporal patch, so the merged grid's rows are the grids' rows in
+// order. A group: grids first .. first + count - 1, and their merged grid.
+struct GridGroup {
+  std::size_t first = 0, count = 0;
+  VisualGrid merged;
+};
+std::vector<GridGroup> grid_groups(const std::vector<VisualGrid>& grids);
+
 // Step 4: x <- x + proj(Attn(LN1(x))); x <- x + fc2(QuickGELU(fc1(LN2(x)))). x: (N, E);
 // angles: (N, D_v/2); attention within each run of patches_per_frame rows. tape (may be null)
 // keeps what the backward reads.

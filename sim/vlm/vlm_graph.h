@@ -25,9 +25,17 @@
 
 namespace hopelab {
 
+// Per-grid rows of the visual tokens laid end to end: the rows of a grid group in order.
+inline std::vector<std::int64_t> group_token_rows(const std::vector<std::vector<std::int64_t>>& per_grid) {
+  std::vector<std::int64_t> rows;
+  for (const std::vector<std::int64_t>& r : per_grid) rows.insert(rows.end(), r.begin(), r.end());
+  return rows;
+}
+
 // The LLM input embeddings (L, H) of a checked input: embed_tokens rows of input_ids; the rows
 // of the image (video) tokens replaced, grids in order, by the merger outputs of the images
-// (videos) in order. tape (may be null) keeps each grid's activations for the backward.
+// (videos) in order; consecutive grids of one size are encoded together (grid_groups). tape (may
+// be null) keeps each grid group's activations for the backward.
 template <class Ops>
 typename Ops::Buffer prompt_embeddings(const Ops& ops, const VlmModel& model, const ModelWeights<Ops>& w,
                                        const VlmInput& input, ForwardTape<Ops>* tape = nullptr) {
@@ -36,16 +44,21 @@ typename Ops::Buffer prompt_embeddings(const Ops& ops, const VlmModel& model, co
   ops.gather_rows(Ops::data(w.language.embed), input.input_ids, c.hidden_size, Ops::data(x));  // embed_tokens rows
   const auto place = [&](std::int64_t token, const Tensor& pixels, const std::vector<VisualGrid>& grids,
                          std::vector<GridTape<Ops>>* grid_tapes) {
-    const std::vector<std::vector<std::int64_t>> rows = visual_token_rows(c, input.input_ids, token, grids);
-    if (grid_tapes != nullptr) grid_tapes->resize(grids.size());
-    std::int64_t pixel_row = 0;  // first pixel row of the grid
-    for (std::size_t g = 0; g < grids.size(); ++g) {
+    const std::vector<std::int64_t> rows = group_token_rows(visual_token_rows(c, input.input_ids, token, grids));
+    const std::vector<GridGroup> groups = grid_groups(grids);
+    if (grid_tapes != nullptr) grid_tapes->resize(groups.size());
+    std::int64_t pixel_row = 0, token_row = 0;  // first pixel row and visual token of the group
+    for (std::size_t g = 0; g < groups.size(); ++g) {
+      const VisualGrid& grid = groups[g].merged;
       const typename Ops::Buffer merged =
           encode_grid(ops, c.vision, w.vision, model.vision_tower_rotary(),
-                      pixels.data.data() + pixel_row * c.vision.patch_dim(), grids[g],
+                      pixels.data.data() + pixel_row * c.vision.patch_dim(), grid,
                       grid_tapes != nullptr ? &(*grid_tapes)[g] : nullptr);
-      ops.scatter_rows(Ops::data(merged), rows[g], c.hidden_size, Ops::data(x));  // merger rows over the visual ids
-      pixel_row += grids[g].t * grids[g].h * grids[g].w;
+      const std::int64_t tokens = grid.t * grid.h * grid.w / (c.vision.spatial_merge_size * c.vision.spatial_merge_size);
+      const std::vector<std::int64_t> targets(rows.begin() + token_row, rows.begin() + token_row + tokens);
+      ops.scatter_rows(Ops::data(merged), targets, c.hidden_size, Ops::data(x));  // merger rows over the visual ids
+      pixel_row += grid.t * grid.h * grid.w;
+      token_row += tokens;
     }
   };
   place(c.image_token_id, input.pixel_values, input.image_grid_thw, tape != nullptr ? &tape->image_grids : nullptr);
@@ -72,8 +85,9 @@ std::vector<float> prefill_logits(const Ops& ops, const VlmModel& model, const M
     cache->layout = std::move(prompt.layout);
     cache->position_offset = options.position_offset;
   }
+  if (!options.segments.empty() && cache != nullptr) throw InputError("a packed batch takes no cache");
   run_decoder(ops, c, w.language, model.llm_rotary(), prompt.positions, length, Ops::data(x), cache, options.probe,
-              tape);
+              tape, options.segments.empty() ? nullptr : &options.segments);
   if (tape != nullptr) tape->final_input = ops.copy_of(Ops::data(x), static_cast<std::size_t>(length * c.hidden_size));
   const std::int64_t first = options.last_row_only ? length - 1 : 0;
   return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first);

@@ -59,6 +59,19 @@ PreparedPrompt VlmModel::prepare_prompt(const VlmInput& input, const PrefillOpti
                      std::to_string(options.probe->query) + ") is outside the model's " +
                      std::to_string(config_.num_hidden_layers) + " layers and " + std::to_string(length) + " tokens");
   }
+  if (!options.segments.empty()) {
+    std::int64_t sum = 0;
+    for (std::int64_t n : options.segments) {
+      if (n < 1) throw InputError("a packed segment of " + std::to_string(n) + " tokens");
+      sum += n;
+    }
+    if (sum != length) {
+      throw InputError("packed segments hold " + std::to_string(sum) + " tokens, input_ids " + std::to_string(length));
+    }
+    if (!options.positions || options.probe != nullptr) {
+      throw InputError("a packed batch needs its sequences' own positions and takes no probe");
+    }
+  }
   validate_pixels(config_, input);
   return p;
 }

@@ -29,6 +29,9 @@ struct PrefillOptions {
   // later positions still follow the layout.
   std::optional<PositionIds> positions;
   AttentionProbe* probe = nullptr;  // layer and query set by the caller; weights (n_h, L) filled
+  // A packed batch: the lengths of independent sequences laid end to end in the prompt (sum L),
+  // each attending only within itself; needs positions (each sequence's own), no cache, no probe.
+  std::vector<std::int64_t> segments;
 };
 
 // A checked prompt ready for the graph: its layout and LLM positions.

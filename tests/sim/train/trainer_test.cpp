@@ -8,13 +8,19 @@
 #include <gtest/gtest.h>
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 
+#include "sim/train/cross_entropy.h"
 #include "sim/train/needle_score.h"
+#include "sim/train/packed_batch.h"
+#include "sim/vlm/logit_tolerance.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
 #include "sim/vlm/vlm_positions.h"
+
+#include "../../worst_element.h"
 
 namespace hopelab {
 namespace {
@@ -65,6 +71,59 @@ TEST(NeedleTask, ExamplesAreReproducibleAndWellFormed) {
     return;
   }
   ADD_FAILURE() << "no second example of class " << a.needle_class << " in 64 draws";
+}
+
+// A packed batch's logits are each prompt's own: every row within twice the float32 bound of
+// sim/vlm/logit_tolerance.h of the prompt's separate prefill (each is within one bound of exact).
+TEST(PackedBatch, EachSequenceSeesOnlyItselfAtItsOwnPositions) {
+  const VlmModel model = needle_model("hope", 4);
+  const VlmConfig& c = model.config();
+  NeedleTask task;
+  task.min_frames = 2;
+  task.max_frames = 6;
+  std::vector<NeedleExample> examples;
+  std::vector<const VlmInput*> prompts;
+  std::vector<PositionIds> positions;
+  for (std::uint64_t i = 0; i < 3; ++i) examples.push_back(needle_example(c, task, i));
+  for (const NeedleExample& e : examples) {
+    prompts.push_back(&e.input);
+    positions.push_back(vlm_positions(model.method(), vlm_layout(c, e.input)));
+  }
+  const PackedBatch packed = pack_batch(prompts, positions);
+  PrefillOptions options;
+  options.positions = packed.positions;
+  options.segments = packed.segments;
+  const std::vector<float> all = model.prefill(packed.input, nullptr, options);
+  std::int64_t row = 0;
+  test::WorstElement worst;
+  for (const NeedleExample& e : examples) {
+    const std::vector<float> own = model.prefill(e.input);
+    double scale = 0.0;
+    for (float z : own) scale = std::max(scale, static_cast<double>(std::fabs(z)));
+    const auto length = static_cast<std::int64_t>(e.input.input_ids.size());
+    const std::int64_t patches = e.input.video_grid_thw[0].h * e.input.video_grid_thw[0].w;
+    const double tol = 2 * logit_tolerance(c, patches, length, scale);
+    for (std::int64_t k = 0; k < length * c.vocab_size; ++k) {
+      worst.consider(row * c.vocab_size + k, own[static_cast<std::size_t>(k)],
+                     all[static_cast<std::size_t>(row * c.vocab_size + k)], tol);
+    }
+    row += length;
+  }
+  EXPECT_TRUE(worst.ok()) << worst.message();
+  // Twin: the same rows packed without segments attend across prompts and must differ.
+  options.segments.clear();
+  const std::vector<float> leaky = model.prefill(packed.input, nullptr, options);
+  test::WorstElement twin;
+  const std::vector<float> last = model.prefill(examples.back().input);
+  const std::int64_t first_row = row - static_cast<std::int64_t>(examples.back().input.input_ids.size());
+  for (std::size_t k = 0; k < last.size(); ++k) {
+    twin.consider(static_cast<std::int64_t>(k), last[k], leaky[static_cast<std::size_t>(first_row * c.vocab_size) + k],
+                  2 * logit_tolerance(c, 16, row, 10.0));
+  }
+  EXPECT_FALSE(twin.ok()) << "unsegmented packing must change the last prompt's logits";
+  // The loss shifts labels within each sequence: the row before a prompt's start predicts nothing.
+  const std::vector<std::int64_t> targets = shifted_targets(packed.input.labels, packed.segments);
+  EXPECT_EQ(counted_targets(targets), 3);
 }
 
 TEST(Trainer, StepsAreBitIdenticalForOneAndTwoThreads) {
