@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build cli run report test test-long bench bench-vlm bench-vlm-device clean
+.PHONY: all bootstrap configure build cli run report test test-long bench bench-vlm bench-vlm-device bench-train clean
 
 all: build
 
@@ -53,6 +53,12 @@ bench: build
 BENCH_FLAGS ?=
 bench-vlm: build
 	@/usr/bin/python3 benchmarks/bench_vlm.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
+
+# VLM training tokens/s against the same model in PyTorch, and a 600-step run (docs/perf.md).
+# TORCH_PYTHON: a Python with torch and transformers (default python3; without them, hopelab alone).
+TORCH_PYTHON ?= python3
+bench-train: cli
+	@/usr/bin/python3 benchmarks/bench_train.py --hopelab $(BUILD_DIR)/hopelab --torch-python $(TORCH_PYTHON) $(BENCH_FLAGS)
 
 # The VLM host model beside its device backend: the CUDA build where it finds a GPU, else the
 # CPU build (docs/perf.md).

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_plot_command(app);
   hopelab::cli::add_vlm_command(app);
   hopelab::cli::add_vlm_bench_command(*app.get_subcommand("bench"));
+  hopelab::cli::add_train_bench_command(*app.get_subcommand("bench"));
   refuse_empty_values(app);
   try {
     app.parse(argc, argv);

@@ -19,5 +19,7 @@ void add_vlm_positions_command(CLI::App& vlm);  // vlm/vlm_positions_command.cpp
 void add_vlm_check_command(CLI::App& vlm);      // vlm/vlm_check_command.cpp
 // `hopelab bench vlm`, under the bench group.
 void add_vlm_bench_command(CLI::App& bench);    // vlm/vlm_bench_command.cpp
+// `hopelab bench train`, under the bench group.
+void add_train_bench_command(CLI::App& bench);  // train_bench_command.cpp
 
 }  // namespace hopelab::cli
