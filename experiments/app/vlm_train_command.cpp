@@ -21,6 +21,7 @@
 #include "theory/input_error.h"
 #include "train_state.h"
 #include "vlm/checkpoint.h"
+#include "vlm/input_file.h"
 #include "vlm_commands.h"
 #include "vlm_method_options.h"
 
@@ -29,7 +30,7 @@ namespace hopelab::cli {
 namespace {
 
 struct TrainArgs {
-  std::string model, preset, output, dts;
+  std::string model, preset, output, dts, data;
   std::uint64_t seed = 0;
   VlmMethodArgs method;
   TrainSettings settings;
@@ -83,6 +84,7 @@ std::string settings_json(const TrainArgs& a, const VlmModel& model) {
   j["task"] = {{"min_frames", s.task.min_frames}, {"max_frames", s.task.max_frames},
                {"grid_height", s.task.grid_height}, {"grid_width", s.task.grid_width},
                {"classes", s.task.classes}};
+  j["data"] = a.data;
   return j.dump(2) + "\n";
 }
 
@@ -113,6 +115,7 @@ void run_training(const TrainArgs& a) {
   }
   Checkpoint start = initial_checkpoint(a);
   const VlmConfig config = start.config;
+  if (!a.data.empty()) settings.fixed_prompt = read_input_file(a.data, config);
   VlmModel model(config, std::move(start.weights), vlm_rotary(a.method));
   check_train_settings(settings, model);
   TrainArgs resolved = a;
@@ -209,6 +212,8 @@ void add_vlm_train_command(CLI::App& vlm) {
   cmd->add_option("--grid-height", s.task.grid_height, "LLM tokens per frame, vertically")->capture_default_str();
   cmd->add_option("--grid-width", s.task.grid_width, "LLM tokens per frame, horizontally")->capture_default_str();
   cmd->add_option("--classes", s.task.classes, "needle classes (answers are text ids 0 .. K-1)")->capture_default_str();
+  cmd->add_option("--data", a->data, "train on this input.safetensors (its labels) instead of the needle task; "
+                                     "each of the batch's examples is a copy");
   cmd->add_option("--checkpoint-every", a->checkpoint_every, "steps between checkpoints under DIR/state")
       ->capture_default_str();
   cmd->add_flag("--resume", a->resume, "continue from DIR's newest checkpoint (same settings)");

@@ -51,6 +51,13 @@ void check_train_settings(const TrainSettings& s, const VlmModel& model) {
           "DTS scales a temporal step, which method " + model.method().name +
               " does not have (diagonal designs: videorope, hope)");
   check_needle_task(s.task, model.config());
+  if (s.fixed_prompt) {
+    const VlmInput& p = *s.fixed_prompt;
+    vlm_layout(model.config(), p);
+    const std::vector<std::int64_t> labels = p.labels.empty() ? default_labels(model.config(), p.input_ids) : p.labels;
+    validate_labels(model.config(), labels, p.input_ids.size());
+    require(counted_targets(shifted_targets(labels)) > 0, "the training prompt's labels count no position");
+  }
 }
 
 std::optional<PositionIds> training_positions(const VlmModel& model, const TrainSettings& settings,
@@ -70,7 +77,12 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
   for (std::int64_t e = 0; e < batch; ++e) {
     const auto index = static_cast<std::uint64_t>(step * batch + e);
     NeedleExample& ex = examples[static_cast<std::size_t>(e)];
-    ex = needle_example(model->config(), settings.task, index);
+    if (settings.fixed_prompt) {
+      ex.input = *settings.fixed_prompt;
+      if (ex.input.labels.empty()) ex.input.labels = default_labels(model->config(), ex.input.input_ids);
+    } else {
+      ex = needle_example(model->config(), settings.task, index);
+    }
     const std::optional<PositionIds> scaled = training_positions(*model, settings, ex.input, index);
     positions.push_back(scaled ? *scaled : vlm_positions(model->method(), vlm_layout(model->config(), ex.input)));
     prompts.push_back(&ex.input);

@@ -27,6 +27,9 @@ struct TrainSettings {
   std::vector<double> dts_gammas;    // DTS set; empty: no DTS
   std::uint64_t dts_seed = 0;        // the gamma draws
   NeedleTask task;
+  // A fixed prompt instead of the task (with its labels, or input_ids with the visual ids
+  // ignored): every example of every batch is this prompt.
+  std::optional<VlmInput> fixed_prompt;
 };
 
 // Throws InputError naming the first bad setting: steps or batch < 1 (or above 10^9 / 2^16),
