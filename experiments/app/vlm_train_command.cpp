@@ -81,6 +81,7 @@ std::string settings_json(const TrainArgs& a, const VlmModel& model) {
   j["weight_decay"] = s.adamw.weight_decay;
   j["clip_norm"] = s.clip_norm;
   j["dts_gammas"] = s.dts_gammas;
+  j["max_frame_stride"] = s.max_frame_stride;
   j["task"] = {{"min_frames", s.task.min_frames}, {"max_frames", s.task.max_frames},
                {"grid_height", s.task.grid_height}, {"grid_width", s.task.grid_width},
                {"classes", s.task.classes}};
@@ -195,6 +196,9 @@ void add_vlm_train_command(CLI::App& vlm) {
   add_vlm_method_options(*cmd, a->method);
   cmd->add_option("--dts", a->dts, "DTS: temporal scales drawn per video in training, e.g. 0.5,1,1.5, or 'hope' "
                                    "(0.5,0.75,1,1.25,1.5); diagonal designs only (default: none)");
+  cmd->add_option("--frame-stride", s.max_frame_stride,
+                  "the control: each training video at the positions of one sampled every s-th frame, "
+                  "s uniform in [1, this]")->capture_default_str();
   cmd->add_option("--steps", s.steps, "optimiser steps")->capture_default_str();
   cmd->add_option("--batch", s.batch, "examples per step")->capture_default_str();
   cmd->add_option("--lr", s.schedule.peak, "peak learning rate")->capture_default_str();

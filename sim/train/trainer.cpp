@@ -5,6 +5,7 @@
 #include <string>
 
 #include "kernels/uniform_index.h"
+#include "sim/train/frame_stride.h"
 #include "sim/train/gradient_views.h"
 #include "sim/train/model_gradients.h"
 #include "sim/train/packed_batch.h"
@@ -15,6 +16,7 @@ namespace hopelab {
 namespace {
 
 constexpr std::uint32_t kGammaStream = 0;
+constexpr std::uint32_t kStrideStream = 1;
 
 void require(bool ok, const std::string& what) {
   if (!ok) throw InputError(what);
@@ -47,6 +49,8 @@ void check_train_settings(const TrainSettings& s, const VlmModel& model) {
   for (double g : s.dts_gammas) {
     require(std::isfinite(g) && g > 0, "DTS gamma = " + text(g) + " is not positive");
   }
+  require(s.max_frame_stride >= 1 && s.max_frame_stride <= 1024,
+          "max frame stride = " + std::to_string(s.max_frame_stride) + " is outside [1, 1024]");
   require(s.dts_gammas.empty() || model.method().design.kind == DesignKind::diagonal,
           "DTS scales a temporal step, which method " + model.method().name +
               " does not have (diagonal designs: videorope, hope)");
@@ -62,11 +66,16 @@ void check_train_settings(const TrainSettings& s, const VlmModel& model) {
 
 std::optional<PositionIds> training_positions(const VlmModel& model, const TrainSettings& settings,
                                               const VlmInput& input, std::uint64_t index) {
-  if (settings.dts_gammas.empty()) return std::nullopt;
-  const std::uint64_t pick = uniform_index(settings.dts_gammas.size(), settings.dts_seed, kGammaStream, index, 0);
+  if (settings.dts_gammas.empty() && settings.max_frame_stride <= 1) return std::nullopt;
   Method scaled = model.method();
-  scaled.design.temporal_step = settings.dts_gammas[pick];  // gamma for this video
-  return vlm_positions(scaled, vlm_layout(model.config(), input));
+  if (!settings.dts_gammas.empty()) {
+    const std::uint64_t pick = uniform_index(settings.dts_gammas.size(), settings.dts_seed, kGammaStream, index, 0);
+    scaled.design.temporal_step = settings.dts_gammas[pick];  // gamma for this video
+  }
+  const auto stride = 1 + static_cast<std::int64_t>(uniform_index(
+                              static_cast<std::uint64_t>(settings.max_frame_stride), settings.dts_seed, kStrideStream,
+                              index, 0));
+  return strided_positions(scaled, vlm_layout(model.config(), input), stride);
 }
 
 StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state) {

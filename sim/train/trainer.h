@@ -5,7 +5,8 @@
 // cross-entropy over the batch's counted labels; then global-norm clipping and AdamW at the
 // schedule's rate. With DTS (HoPE's
 // dynamic temporal scaling), example i's video is placed with a temporal step gamma drawn from
-// the set (counter-based: seed, example i), in training only.
+// the set (counter-based: seed, example i), in training only; with a frame stride above 1, at
+// the positions of a video sampled every s-th frame (the control: long distances in training).
 
 #include <cstdint>
 #include <optional>
@@ -25,7 +26,8 @@ struct TrainSettings {
   AdamWSettings adamw;
   double clip_norm = 1.0;            // <= 0: no clipping
   std::vector<double> dts_gammas;    // DTS set; empty: no DTS
-  std::uint64_t dts_seed = 0;        // the gamma draws
+  std::uint64_t dts_seed = 0;        // the gamma and stride draws
+  std::int64_t max_frame_stride = 1; // the control: each video strided by s uniform in [1, max]
   NeedleTask task;
   // A fixed prompt instead of the task (with its labels, or input_ids with the visual ids
   // ignored): every example of every batch is this prompt.
@@ -35,7 +37,8 @@ struct TrainSettings {
 // Throws InputError naming the first bad setting: steps or batch < 1 (or above 10^9 / 2^16),
 // peak rate not in (0, 1], min_ratio outside [0, 1], warm-up outside [0, S), betas outside
 // [0, 1), eps <= 0, weight decay < 0, a gamma <= 0 or not finite, DTS with a method whose design
-// has no temporal step (only diagonal designs: videorope, hope), or a bad task.
+// has no temporal step (only diagonal designs: videorope, hope), a frame stride outside
+// [1, 1024], or a bad task.
 void check_train_settings(const TrainSettings& settings, const VlmModel& model);
 
 struct StepLog {
@@ -48,7 +51,7 @@ struct StepLog {
 };
 
 // The positions of example `index`'s prompt under DTS (the model's method with temporal step
-// gamma), or none without DTS.
+// gamma) and the frame stride (frame_stride.h), or none when neither applies.
 std::optional<PositionIds> training_positions(const VlmModel& model, const TrainSettings& settings,
                                               const VlmInput& input, std::uint64_t index);
 

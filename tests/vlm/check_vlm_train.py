@@ -52,6 +52,8 @@ def check_refusals(log, hopelab, tmp):
         "warm-up as long as the run": ["--steps", "5", "--warmup", "5"],
         "beta2 of one": ["--beta2", "1"],
         "unknown preset": ["--preset", "huge"],
+        "zero frame stride": ["--frame-stride", "0"],
+        "a data file that does not exist": ["--data", "/nonexistent/input.safetensors"],
     }
     for case, extra in bad.items():
         out = os.path.join(tmp, "refused")

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "sim/train/cross_entropy.h"
+#include "sim/train/frame_stride.h"
 #include "sim/train/needle_score.h"
 #include "sim/train/packed_batch.h"
 #include "sim/vlm/logit_tolerance.h"
@@ -155,6 +156,33 @@ TEST(Trainer, DtsPlacesEachVideoWithItsGamma) {
   EXPECT_TRUE(saw[0] && saw[1]);
   s.dts_gammas.clear();
   EXPECT_FALSE(training_positions(model, s, ex.input, 0).has_value());
+}
+
+// Frame strides: positions written out by hand for a 1D design (vanilla: tokens in order, the
+// skipped frames' tokens leave gaps) and Qwen2-VL's (mrope: frame f at t = start + s f; the text
+// after resumes at the longer video's largest coordinate + 1).
+TEST(FrameStride, PlacesFramesAsEverySthFrameOfALongerVideo) {
+  const Layout layout = parse_layout("text:2,video:3x1x2,text:2");
+  const VlmConfig c = vlm_preset("needle");
+  VlmRotary vanilla;
+  vanilla.method = "vanilla";
+  const Method flat = language_method(c, vanilla);
+  const PositionIds p = strided_positions(flat, layout, 3);
+  // text 0 1 | frame 0 at 2 3, frame 1 at 2 + 3*2 = 8 9, frame 2 at 14 15 | text at 2 + 7*2 = 16 17
+  const std::vector<double> want = {0, 1, 2, 3, 8, 9, 14, 15, 16, 17};
+  EXPECT_EQ(p.t, want);
+  EXPECT_EQ(p.h, want);
+  VlmRotary mrope;
+  mrope.method = "mrope";
+  const PositionIds q = strided_positions(language_method(c, mrope), layout, 3);
+  // Qwen2-VL: text 0 1; frames t = 2 + 3 f, h = 2, w = 2, 3; the longer video spans t 2..8, so
+  // the text after resumes at 9.
+  const std::vector<double> t = {0, 1, 2, 2, 5, 5, 8, 8, 9, 10};
+  const std::vector<double> w = {0, 1, 2, 3, 2, 3, 2, 3, 9, 10};
+  EXPECT_EQ(q.t, t);
+  EXPECT_EQ(q.w, w);
+  const PositionIds same = strided_positions(flat, layout, 1);  // stride 1: the layout's own
+  EXPECT_EQ(same.t, vlm_positions(flat, layout).t);
 }
 
 TEST(Trainer, RefusesBadSettings) {
