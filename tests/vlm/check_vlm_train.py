@@ -75,7 +75,7 @@ def file_bytes(path):
 
 
 def check_resume(log, hopelab, tmp):
-    steps = 60
+    steps = 200  # long enough that the kill lands mid-run even on a loaded machine
     whole = os.path.join(tmp, "whole")
     r = train(hopelab, whole, steps)
     log.check("uninterrupted run: exit 0", r.returncode == 0, 0, r.returncode, r.stderr.strip())
