@@ -8,6 +8,7 @@
 #include <iostream>
 #include <memory>
 
+#include "allocator_tuning.h"
 #include "bench_timing.h"
 #include "output/cli_output.h"
 #include "sim/train/trainer.h"
@@ -48,6 +49,7 @@ void add_train_bench_command(CLI::App& bench) {
   cmd->add_flag("--json", a->json, "print one JSON object");
   add_vlm_method_options(*cmd, a->method);
   cmd->callback([a] {
+    reuse_freed_memory();
     if (a->repeats < 1 || a->repeats > 1000) throw InputError("--repeats must be 1..1000, got " + std::to_string(a->repeats));
     std::vector<int> thread_counts;
     for (const std::string& t : split(a->threads, ',')) {

@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "allocator_tuning.h"
 #include "sim/train/trainer.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -106,6 +107,7 @@ void print_progress(const StepLog& s, std::int64_t steps, double tokens_per_seco
 }
 
 void run_training(const TrainArgs& a) {
+  reuse_freed_memory();
   TrainSettings settings = a.settings;
   settings.dts_gammas = parse_gammas(a.dts);
   settings.schedule.total = settings.steps;
