@@ -20,7 +20,6 @@ expected, actual, error and tolerance, and exits 1 if any failed.
 
 import contextlib
 import glob
-import hashlib
 import json
 import math
 import os
@@ -39,7 +38,8 @@ import vlm_reference as ref  # noqa: E402
 from vlm_ref_fixtures import make_checkpoint, make_input, patchify  # noqa: E402
 from vlm_ref_ops import ExactStages, Float32Rounding, rotate_half_split  # noqa: E402
 from vlm_ref_rotary import METHODS, allocation, method_sections, positions, split_layout  # noqa: E402
-from vlm_ref_safetensors import read_safetensors, write_safetensors  # noqa: E402
+from vlm_ref_safetensors import (read_safetensors, tensors_sha256,  # noqa: E402
+                                 write_safetensors)
 from vlm_ref_vision import patch_positions, vision_forward  # noqa: E402
 
 U64 = 2.0 ** -53
@@ -303,18 +303,6 @@ def run_hopelab(hopelab, command, model_dir, input_path):
     args = [a.replace("DIR", model_dir).replace("FILE", input_path) for a in shlex.split(command)]
     assert args[0] == "hopelab", command
     subprocess.run([hopelab] + args[1:], check=True, stdout=subprocess.DEVNULL)
-
-
-def tensors_sha256(path):
-    """SHA-256 over the tensors (sorted names; name, dtype, shape, little-endian bytes), as
-    make_transformers_golden.py computes it: file metadata (paths) does not enter."""
-    h = hashlib.sha256()
-    tensors, _ = read_safetensors(path)
-    for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
-        h.update(("%s|%s|%s|" % (name, a.dtype.str, list(a.shape))).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
 
 
 def test_goldens(tmp, hopelab):

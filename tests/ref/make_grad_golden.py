@@ -44,7 +44,6 @@ before each of the S updates and after the last.
 """
 
 import datetime
-import hashlib
 import json
 import math
 import os
@@ -63,7 +62,7 @@ import vlm_reference as ref  # noqa: E402
 from vlm_ref_fixtures import make_checkpoint, make_input  # noqa: E402
 from vlm_ref_hf_grad import hf_gradients  # noqa: E402
 from vlm_ref_rotary import METHODS  # noqa: E402
-from vlm_ref_safetensors import read_safetensors  # noqa: E402
+from vlm_ref_safetensors import tensors_sha256  # noqa: E402
 from vlm_ref_torch_rounding import TorchRounding  # noqa: E402
 
 FIXTURES = {"checkpoint_seed": 1, "input_seed": 1, "labels": "prompt-masked"}
@@ -76,17 +75,6 @@ TWIN_TENSORS = ["model.layers.1.self_attn.q_proj.weight", "model.layers.1.self_a
 TRAIN = {"method": "hope", "checkpoint": "untied", "steps": 10, "warmup_steps": 2,
          "lr_max": 1e-3, "min_lr_ratio": 0.1, "betas": [0.9, 0.95], "eps": 1e-8,
          "weight_decay": 0.1, "clip_max_norm": 1.0}
-
-
-def tensors_sha256(path):
-    """As check_vlm_reference.tensors_sha256 (name, dtype, shape, bytes; metadata excluded)."""
-    h = hashlib.sha256()
-    tensors, _ = read_safetensors(path)
-    for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
-        h.update(("%s|%s|%s|" % (name, a.dtype.str, list(a.shape))).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
 
 
 def sample_indices(grad, k):
@@ -282,6 +270,7 @@ def compact_json(obj, indent=0, fmt=repr):
     if isinstance(obj, list):
         return pad + "[" + ", ".join(compact_json(v, 0, fmt) for v in obj) + "]"
     if isinstance(obj, float):
+        obj = float(obj)  # NumPy's float64 reprs as np.float64(...)
         if fmt == "up2":
             return pad + repr(up2(obj))
         return pad + (repr(obj) if fmt is repr else fmt % obj)
