@@ -11,7 +11,8 @@
               permuting rows of a grid changes the vision output beyond a permutation
   safetensors round trip in F32, BF16, F16, I64, I32, and a file laid out by hand
   tolerance   a float32 NumPy forward passes compare; another method's logits fail it
-  golden      agreement with transformers' Qwen2VLForConditionalGeneration (golden/*.json);
+  golden      agreement with transformers' Qwen2VLForConditionalGeneration (golden/*.json but
+              the gradient goldens grad_*.json);
               checkpoints rebuilt from their provenance (vlm_ref_fixtures, or the hopelab CLI
               given as argv[1]) and the SHA-256 of their tensors checked first
 Usage: check_vlm_reference.py [HOPELAB]. Runs every check, prints each with its worst index,
@@ -306,7 +307,9 @@ def run_hopelab(hopelab, command, model_dir, input_path):
 
 
 def test_goldens(tmp, hopelab):
-    files = sorted(glob.glob(os.path.join(HERE, "golden", "*.json")))
+    # golden/grad_*.json are gradient goldens (check_vlm_grad.py), not logits.
+    files = sorted(p for p in glob.glob(os.path.join(HERE, "golden", "*.json"))
+                   if not os.path.basename(p).startswith("grad_"))
     if not files:
         print("skip transformers golden: no golden/*.json")
     for path in files:
