@@ -26,7 +26,9 @@ tolerance 3 max_k |value_k - value| over 8 draws (make_grad_golden.py "Tolerance
 the golden. c = lam = 7 makes a per-entry bound that a real rounding error exceeds with
 probability ~5e-11 (2 exp(-lam^2/2)); the factor 3 covers taking the max of only 8 draws. A
 real float32 autograd of the same network uses at most 0.18 of it (golden
-float32_port_worst_ratio). (b) adds the finite difference's own bound (vlm_ref_loss (FDB)).
+float32_port_worst_ratio). An element no term reaches (an unused id's embedding row, untied)
+gets tolerance 0: it must be exactly 0. (b) adds the finite difference's own bound
+(vlm_ref_loss (FDB)).
 Loss-only checks (default labels, gamma, delta) use the NumPy forward's model at u = 2^-24
 (vlm_ref_loss.loss_rounding).
 
@@ -234,6 +236,7 @@ def hopelab_grad(log, hopelab, model_dir, input_path, method, out, extra=()):
     log.check(case + " metadata method", meta.get("method") == method, method, meta.get("method"))
     for key in ("loss", "label_tokens", "grad_norm", "method"):
         log.check(case + " JSON " + key, key in js, key, sorted(js))
+    log.check(case + " JSON method", js.get("method") == method, method, js.get("method"))
     try:
         meta_loss = float(meta.get("loss", "nan"))
     except ValueError:

@@ -37,10 +37,9 @@ uses until hopelab's command exists.
 Twin: the untied mrope run with the rotation's backward turned the wrong way (R(phi) g instead
 of R(-phi) g, vlm_ref_torch.rotate_half_split), on TWIN_TENSORS.
 
-Training (TRAIN): hope on the untied checkpoint, the same input each step, torch.optim.AdamW
-(decoupled weight decay on every parameter), torch.nn.utils.clip_grad_norm_, learning rate
-lr_max (s+1)/W for s < W, else lr_min + (lr_max - lr_min)(1 + cos(pi (s-W)/(S-W)))/2; the loss
-before each of the S updates and after the last.
+Training (TRAIN): hope on the untied checkpoint, the same input each step (vlm_ref_torch_train:
+torch.optim.AdamW, clip_grad_norm_, warm-up and cosine learning rate); the loss before each of
+the S updates and after the last, float64, and for information the float32 port's.
 """
 
 import datetime
@@ -64,6 +63,7 @@ from vlm_ref_hf_grad import hf_gradients  # noqa: E402
 from vlm_ref_rotary import METHODS  # noqa: E402
 from vlm_ref_safetensors import tensors_sha256  # noqa: E402
 from vlm_ref_torch_rounding import TorchRounding  # noqa: E402
+from vlm_ref_torch_train import train_losses  # noqa: E402
 
 FIXTURES = {"checkpoint_seed": 1, "input_seed": 1, "labels": "prompt-masked"}
 RUNS = [(m, "untied") for m in METHODS] + [("mrope", "tied")]
@@ -140,37 +140,6 @@ def twin_gradients(cfg, w, inp, method):
         return vt.port_gradients(cfg, w, inp, method)[2]
     finally:
         vt.rotate_half_split = _RIGHT_ROTATION
-
-
-def learning_rate(s, t):
-    """Step s (0-based) of t["steps"]: linear warm-up, then cosine to min_lr_ratio lr_max."""
-    top, warm, steps = t["lr_max"], t["warmup_steps"], t["steps"]
-    low = top * t["min_lr_ratio"]
-    if s < warm:
-        return top * (s + 1) / warm
-    return low + 0.5 * (top - low) * (1.0 + math.cos(math.pi * (s - warm) / (steps - warm)))
-
-
-def train_losses(cfg, w, inp, t, dtype=torch.float64):
-    """-> (losses (steps + 1), learning rates, gradient norms before clipping)."""
-    wt = vt.leaf_weights(w, dtype)
-    params = list(wt.values())
-    opt = torch.optim.AdamW(params, lr=t["lr_max"], betas=tuple(t["betas"]), eps=t["eps"],
-                            weight_decay=t["weight_decay"], foreach=False)
-    losses, rates, norms = [], [], []
-    for s in range(t["steps"] + 1):
-        opt.zero_grad()
-        loss, _ = vt.port_loss(cfg, wt, inp, t["method"])
-        losses.append(loss.item())
-        if s == t["steps"]:
-            break
-        loss.backward()
-        norms.append(float(torch.nn.utils.clip_grad_norm_(params, t["clip_max_norm"])))
-        rates.append(learning_rate(s, t))
-        for group in opt.param_groups:
-            group["lr"] = rates[-1]
-        opt.step()
-    return losses, rates, norms
 
 
 def worst_ratio(entries):

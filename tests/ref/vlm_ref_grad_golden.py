@@ -100,6 +100,9 @@ def worst_check(case, entries):
 def compare_with_golden(golden, key, got):
     """(a): loss, label count, global norm, and per tensor its norm and sampled elements."""
     run = golden["by_key"][key]
+    # Every tolerance is the golden's: float32 rounding of every forward and backward stage
+    # (lam = 7 Hoeffding bound of each sum), 3 x the largest response of 8 draws
+    # (make_grad_golden.py "Tolerance"); (1 + 2^-29) adds the golden's own float64 error.
     own = 1.0 + GOLDEN_OWN
     checks = [scalar_check(key + " loss", run["loss"], got["loss"], run["loss_tol"] * own),
               scalar_check(key + " label_tokens", run["label_tokens"], got["label_tokens"], 0),
@@ -125,6 +128,8 @@ def compare_with_differences(golden, key, fd, got, unit_scale=1.0):
     is a float64 gradient)."""
     run = golden["by_key"][key]
     checks = []
+    # |got - E| <= (FDB) bound of E + got's rounding (the golden's float32 tolerance, scaled
+    # to u = 2^-53 when got is float64).
     for name, elems in fd.items():
         entry = golden_entry(golden, run, name)
         values = got["tensors"].get(name, {"values": {}})["values"]
