@@ -11,7 +11,8 @@
               permuting rows of a grid changes the vision output beyond a permutation
   safetensors round trip in F32, BF16, F16, I64, I32, and a file laid out by hand
   tolerance   a float32 NumPy forward passes compare; another method's logits fail it
-  golden      agreement with transformers' Qwen2VLForConditionalGeneration (golden/*.json);
+  golden      agreement with transformers' Qwen2VLForConditionalGeneration (golden/*.json but
+              the gradient goldens grad_*.json);
               checkpoints rebuilt from their provenance (vlm_ref_fixtures, or the hopelab CLI
               given as argv[1]) and the SHA-256 of their tensors checked first
 Usage: check_vlm_reference.py [HOPELAB]. Runs every check, prints each with its worst index,
@@ -20,7 +21,6 @@ expected, actual, error and tolerance, and exits 1 if any failed.
 
 import contextlib
 import glob
-import hashlib
 import json
 import math
 import os
@@ -39,7 +39,8 @@ import vlm_reference as ref  # noqa: E402
 from vlm_ref_fixtures import make_checkpoint, make_input, patchify  # noqa: E402
 from vlm_ref_ops import ExactStages, Float32Rounding, rotate_half_split  # noqa: E402
 from vlm_ref_rotary import METHODS, allocation, method_sections, positions, split_layout  # noqa: E402
-from vlm_ref_safetensors import read_safetensors, write_safetensors  # noqa: E402
+from vlm_ref_safetensors import (read_safetensors, tensors_sha256,  # noqa: E402
+                                 write_safetensors)
 from vlm_ref_vision import patch_positions, vision_forward  # noqa: E402
 
 U64 = 2.0 ** -53
@@ -305,20 +306,10 @@ def run_hopelab(hopelab, command, model_dir, input_path):
     subprocess.run([hopelab] + args[1:], check=True, stdout=subprocess.DEVNULL)
 
 
-def tensors_sha256(path):
-    """SHA-256 over the tensors (sorted names; name, dtype, shape, little-endian bytes), as
-    make_transformers_golden.py computes it: file metadata (paths) does not enter."""
-    h = hashlib.sha256()
-    tensors, _ = read_safetensors(path)
-    for name in sorted(tensors):
-        a = np.ascontiguousarray(tensors[name])
-        h.update(("%s|%s|%s|" % (name, a.dtype.str, list(a.shape))).encode())
-        h.update(a.tobytes())
-    return h.hexdigest()
-
-
 def test_goldens(tmp, hopelab):
-    files = sorted(glob.glob(os.path.join(HERE, "golden", "*.json")))
+    # golden/grad_*.json are gradient goldens (check_vlm_grad.py), not logits.
+    files = sorted(p for p in glob.glob(os.path.join(HERE, "golden", "*.json"))
+                   if not os.path.basename(p).startswith("grad_"))
     if not files:
         print("skip transformers golden: no golden/*.json")
     for path in files:

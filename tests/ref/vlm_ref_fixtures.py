@@ -122,9 +122,12 @@ def patchify(frames, patch, temporal, merge):
     return x.reshape(t * h * w, C * temporal * patch * patch), (t, h, w)
 
 
-def make_input(path, cfg, seed=1, video=(2, 4, 6), image=(1, 4, 4), texts=(5, 3, 4)):
+def make_input(path, cfg, seed=1, video=(2, 4, 6), image=(1, 4, 4), texts=(5, 3, 4), labels=None):
     """input.safetensors: text, vision_start, video run, vision_end, text, image run, text.
-    video/image: grids (t, h, w) in patches; pixels N(0, 1) per channel value."""
+    video/image: grids (t, h, w) in patches; pixels N(0, 1) per channel value.
+    labels: None (no `labels` tensor: the loss then uses its default, vlm_ref_loss.py) or
+    "prompt-masked": a `labels` I64 (L) tensor, input_ids with the first text run (the prompt)
+    and the image and video placeholders set to -100. The other tensors do not depend on it."""
     rng = np.random.default_rng(seed)
     V, m = cfg["vocab_size"], 2
     vc = cfg["vision_config"]
@@ -149,6 +152,13 @@ def make_input(path, cfg, seed=1, video=(2, 4, 6), image=(1, 4, 4), texts=(5, 3,
             grid[1] * grid[2] // (m * m)) + [cfg["vision_end_token_id"]]
     ids += list(rng.integers(0, V - 6, texts[2]))
     tensors["input_ids"] = np.array(ids, dtype=np.int64)
+    if labels == "prompt-masked":
+        lab = tensors["input_ids"].copy()
+        lab[:texts[0]] = -100
+        lab[(lab == cfg["image_token_id"]) | (lab == cfg["video_token_id"])] = -100
+        tensors["labels"] = lab
+    elif labels is not None:
+        raise ValueError("labels must be None or 'prompt-masked', not %r" % (labels,))
     write_safetensors(path, tensors, metadata={"generator": "tests/ref/vlm_ref_fixtures.py",
                                                "seed": str(seed)})
     return tensors

@@ -6,6 +6,7 @@ then the raw data; offsets count from the first byte after the header.
 BF16 is the top 16 bits of an IEEE float32; writing rounds to nearest, ties to even.
 """
 
+import hashlib
 import json
 import struct
 
@@ -93,3 +94,16 @@ def write_safetensors(path, tensors, dtypes=None, metadata=None):
         f.write(text)
         for c in chunks:
             f.write(c)
+
+
+def tensors_sha256(path):
+    """SHA-256 over a file's tensors (sorted names; name, dtype, shape, little-endian bytes), so
+    that file metadata (paths, dates) does not change it; make_transformers_golden.py computes
+    the same with the safetensors package."""
+    h = hashlib.sha256()
+    tensors, _ = read_safetensors(path)
+    for name in sorted(tensors):
+        a = np.ascontiguousarray(tensors[name])
+        h.update(("%s|%s|%s|" % (name, a.dtype.str, list(a.shape))).encode())
+        h.update(a.tobytes())
+    return h.hexdigest()

@@ -79,11 +79,17 @@ def load_model(model_dir, dtype=np.float64):
 
 
 def load_input(path):
-    """-> dict with input_ids (L) and optional pixel_values / pixel_values_videos and grids."""
+    """-> dict with input_ids (L), optional labels (L) (the loss's targets, vlm_ref_loss.py)
+    and optional pixel_values / pixel_values_videos and grids."""
     t, _ = read_safetensors(path)
     if "input_ids" not in t or t["input_ids"].ndim != 1:
         raise InputError("%s: needs input_ids (L)" % path)
     out = {"input_ids": t["input_ids"].astype(np.int64)}
+    if "labels" in t:
+        if t["labels"].shape != t["input_ids"].shape:
+            raise InputError("%s: labels %s must have input_ids' shape %s"
+                             % (path, t["labels"].shape, t["input_ids"].shape))
+        out["labels"] = t["labels"].astype(np.int64)
     for pix, grid in (("pixel_values", "image_grid_thw"),
                       ("pixel_values_videos", "video_grid_thw")):
         if (pix in t) != (grid in t):
