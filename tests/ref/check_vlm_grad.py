@@ -45,6 +45,7 @@ import subprocess
 import sys
 import tempfile
 
+import h5py
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -58,6 +59,7 @@ from vlm_ref_loss import (IGNORE, U64, cross_entropy, finite_difference,  # noqa
                           loss_labels, loss_rounding, parameter_loss, reference_loss)
 from vlm_ref_safetensors import read_safetensors, tensors_sha256, write_safetensors  # noqa: E402
 
+TRAIN_SAFETY = 3.0  # as the gradients' TOLERANCE_SAFETY: a maximum sampled from one real float32 run
 GOLDEN = os.path.join(HERE, "golden", "grad_fixtures_seed1.json")
 FD_PER_TENSOR, FD_SEED = 3, 2028
 SCALE_TWIN = 1.01
@@ -214,7 +216,7 @@ def header_dtypes(path):
 def hopelab_grad(log, hopelab, model_dir, input_path, method, out, extra=()):
     """Runs `vlm grad`; checks the file and the JSON. -> (arrays, JSON) or None."""
     cmd = [hopelab, "vlm", "grad", "--model", model_dir, "--input", input_path,
-           "--method", method, "-o", out, "--json"] + list(extra)
+           "--method", method, "-o", out, "--json", "--force"] + list(extra)
     p = subprocess.run(cmd, capture_output=True, text=True)
     case = "vlm grad %s %s" % (method, " ".join(extra))
     if not log.check(case + " exit status", p.returncode == 0, 0,
@@ -278,6 +280,67 @@ def option_loss_checks(log, hopelab, model_dir, input_path, tmp):
 
 # ---------------------------------------------------------------- main
 
+def training_check(log, hopelab, golden, fixtures, tmp):
+    """The trajectory check, then its twin: the same run without gradient clipping (active at
+    every step of this run) must be rejected."""
+    worst = trajectory_check(log, hopelab, golden, fixtures, tmp, golden["train"]["clip_max_norm"], "hopelab")
+    if worst is not None:
+        print("ok   hopelab's 10 AdamW steps: worst error/tolerance %.3g at step %d" % worst)
+    twin = trajectory_check(None, hopelab, golden, fixtures, tmp, 0.0, "twin")
+    if twin is not None:
+        print("     twin: the run without clipping, worst error/tolerance %.3g at step %d" % twin)
+    log.check("twin: training without clipping is rejected", twin is not None and twin[0] > 1,
+              "worst error/tolerance > 1", twin)
+
+
+def trajectory_check(log, hopelab, golden, fixtures, tmp, clip, name):
+    """`hopelab vlm train --data` for the golden's 10 AdamW steps: the loss before each update
+    (the log) and after the last (`vlm grad` on the result) against the float64 trajectory.
+
+    Training carries each step's rounding into the next (the first AdamW steps move every weight
+    by about lr sign(g), so the signs of tiny gradients decide), so float32 trajectories stray from
+    the float64 one by more than one step's rounding. How far is measured on this fixture by
+    float32 runs of the torch port from weights perturbed by one rounding (float32_spread_losses,
+    vlm_ref_torch_train.float32_spread). Tolerance of step k: TRAIN_SAFETY times the largest
+    deviation of any such run at any step j <= k (a trajectory's divergence does not shrink back),
+    plus the float64 loss's own tolerance."""
+    t = golden["train"]
+    d, inp = fixtures[t["checkpoint"]]
+    out = os.path.join(tmp, "trained")
+    cmd = [hopelab, "vlm", "train", "--model", d, "--data", inp, "--method", t["method"], "--batch", "1",
+           "--steps", str(t["steps"]), "--warmup", str(t["warmup_steps"]), "--lr", repr(t["lr_max"]),
+           "--min-lr-ratio", repr(t["min_lr_ratio"]), "--beta1", repr(t["betas"][0]),
+           "--beta2", repr(t["betas"][1]), "--eps", repr(t["eps"]), "--weight-decay", repr(t["weight_decay"]),
+           "--clip", repr(clip), "--quiet", "--force", "-o", out]
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        (log or CheckLog()).fail(name + ": vlm train --data exit status", 0, "%d (%s)" % (p.returncode, p.stderr.strip()))
+        return None
+    with h5py.File(os.path.join(out, "train_log.h5"), "r") as f:
+        losses = [float(x) for x in f["runs/train/loss"][()]]
+        rates = [float(x) for x in f["runs/train/learning_rate"][()]]
+    g = subprocess.run([hopelab, "vlm", "grad", "--model", out, "--input", inp, "--method", t["method"],
+                        "-o", os.path.join(tmp, "g_final.safetensors"), "--json", "--force"],
+                       capture_output=True, text=True)
+    if g.returncode != 0:
+        (log or CheckLog()).fail(name + ": vlm grad after training exit status", 0, g.returncode)
+        return None
+    losses.append(json.loads(g.stdout)["loss"])
+    want = t["losses"]
+    base = golden["by_key"]["%s %s" % (t["method"], t["checkpoint"])]["loss_tol"]
+    worst, spread = (0.0, 0), 0.0
+    for k, (w, got) in enumerate(zip(want, losses)):
+        spread = max([spread] + [abs(run[k] - w) for run in t["float32_spread_losses"]])
+        tol = TRAIN_SAFETY * spread + base
+        if log is not None:
+            log.check("training loss after %d AdamW steps" % k, abs(got - w) <= tol, w, got, abs(got - w), tol)
+        worst = max(worst, (abs(got - w) / tol, k))
+    if log is not None:
+        for k, (w, got) in enumerate(zip(t["learning_rates"], rates)):
+            log.check("learning rate of step %d" % k, abs(got - w) <= 1e-15 * w, w, got)
+    return worst
+
+
 def main():
     if len(sys.argv) != 2:
         print(__doc__.splitlines()[2].strip(), file=sys.stderr)
@@ -332,6 +395,7 @@ def main():
             print("twins on hopelab's gradient:")
             check_twins(log, golden, skey, got[skey], fixtures)
         option_loss_checks(log, hopelab, *fixtures["untied"], tmp)
+        training_check(log, hopelab, golden, fixtures, tmp)
     return log.finish()
 
 

@@ -39,7 +39,9 @@ of R(-phi) g, vlm_ref_torch.rotate_half_split), on TWIN_TENSORS.
 
 Training (TRAIN): hope on the untied checkpoint, the same input each step (vlm_ref_torch_train:
 torch.optim.AdamW, clip_grad_norm_, warm-up and cosine learning rate); the loss before each of
-the S updates and after the last, float64, and for information the float32 port's.
+the S updates and after the last, float64, and for information the float32 port's; then
+TRAIN_DRAWS float32 runs from the weights perturbed by one rounding each, whose spread around
+the float64 trajectory sets the training check's tolerance (check_vlm_grad.py).
 """
 
 import datetime
@@ -63,7 +65,7 @@ from vlm_ref_hf_grad import hf_gradients  # noqa: E402
 from vlm_ref_rotary import METHODS  # noqa: E402
 from vlm_ref_safetensors import tensors_sha256  # noqa: E402
 from vlm_ref_torch_rounding import TorchRounding  # noqa: E402
-from vlm_ref_torch_train import train_losses  # noqa: E402
+from vlm_ref_torch_train import float32_spread, train_losses  # noqa: E402
 
 FIXTURES = {"checkpoint_seed": 1, "input_seed": 1, "labels": "prompt-masked"}
 RUNS = [(m, "untied") for m in METHODS] + [("mrope", "tied")]
@@ -72,6 +74,7 @@ TOLERANCE_DRAWS, TOLERANCE_SAFETY = 8, 3.0
 PORT_AGREEMENT = 1e-10
 TWIN_TENSORS = ["model.layers.1.self_attn.q_proj.weight", "model.layers.1.self_attn.k_proj.weight",
                 "visual.blocks.1.attn.qkv.weight"]
+TRAIN_DRAWS = 8  # float32 runs from perturbed weights (vlm_ref_torch_train.float32_spread)
 TRAIN = {"method": "hope", "checkpoint": "untied", "steps": 10, "warmup_steps": 2,
          "lr_max": 1e-3, "min_lr_ratio": 0.1, "betas": [0.9, 0.95], "eps": 1e-8,
          "weight_decay": 0.1, "clip_max_norm": 1.0}
@@ -268,6 +271,7 @@ def main():
     notes.append(unpatched_gap(fixtures["untied"]))
     losses, rates, norms = train_losses(cfg, w, inp, TRAIN)
     losses32 = train_losses(cfg, w, inp, TRAIN, torch.float32)[0]
+    spread = float32_spread(cfg, w, inp, TRAIN, TRAIN_DRAWS)
     golden = {
         "format": "hopelab-grad-golden", "version": [1, 0],
         "fixtures": dict(FIXTURES, checkpoints={
@@ -284,7 +288,7 @@ def main():
         "twins": {"rotation_backward_sign": {"method": "mrope", "checkpoint": "untied",
                                              "tensors": twins}},
         "train": dict(TRAIN, losses=losses, learning_rates=rates, grad_norms_before_clip=norms,
-                      float32_port_losses=losses32),
+                      float32_port_losses=losses32, float32_spread_losses=spread),
         "notes": notes,
         "provenance": {
             "producer": "tests/ref/make_grad_golden.py",

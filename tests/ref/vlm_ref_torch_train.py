@@ -11,6 +11,7 @@ lr_min = min_lr_ratio lr_max; weight decay on every parameter.
 
 import math
 
+import numpy as np
 import torch
 
 import vlm_ref_torch as vt
@@ -45,3 +46,16 @@ def train_losses(cfg, w, inp, t, dtype=torch.float64):
             group["lr"] = rates[-1]
         opt.step()
     return losses, rates, norms
+
+
+def perturbed_weights(w, draw, unit=2.0 ** -24):
+    """Every weight times (1 + unit r), r uniform in [-1, 1] (NumPy PCG64, seed [2027, draw]): the
+    size of one float32 rounding, standing in for another float32 implementation's."""
+    rng = np.random.default_rng([2027, draw])
+    return {k: np.asarray(v) * (1.0 + unit * rng.uniform(-1.0, 1.0, np.shape(v))) for k, v in sorted(w.items())}
+
+
+def float32_spread(cfg, w, inp, t, draws):
+    """-> [losses (steps + 1)] of `draws` float32 runs from perturbed_weights: how far float32
+    trajectories of this run stray from the float64 one (the training check's tolerance)."""
+    return [train_losses(cfg, perturbed_weights(w, k), inp, t, torch.float32)[0] for k in range(draws)]
