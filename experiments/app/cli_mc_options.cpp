@@ -5,8 +5,6 @@
 #include <iostream>
 
 #include "output/cli_output.h"
-#include "theory/input_error.h"
-#include "theory/text_parse.h"
 
 namespace hopelab::cli {
 

@@ -10,6 +10,15 @@ std::string FieldFlags::flag_name(const char* field) {
   return name;
 }
 
+CLI::Option* FieldFlags::add_text(CLI::App& cmd, const std::string& flag, const std::string& help,
+                                  std::function<void(const std::string&)> parse) {
+  Entry& e = entries_.emplace_back();
+  e.field = flag;
+  e.parse = std::move(parse);
+  e.option = cmd.add_option(flag, e.text, help);
+  return e.option;
+}
+
 void FieldFlags::require(const std::string& field) {
   for (Entry& e : entries_) {
     if (e.field == field) e.option->required();

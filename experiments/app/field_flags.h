@@ -3,10 +3,13 @@
 // of a kind's settings becomes --kebab-case (bool fields: a flag without value), with the field's
 // description and default in the help. CLI11 only collects text; apply() parses the flags given,
 // with the same types as a spec's keys (params/field_text.h), into the bound members. Ranges are
-// checked where a spec's are: by the kind's check or params::build_method.
+// checked where a spec's are: by the kind's check or params::build_method. A command whose flag
+// predates the schema keeps its name (`names`), and a flag of a command's own syntax can parse
+// into several fields (add_text).
 
 #include <deque>
 #include <functional>
+#include <map>
 #include <set>
 #include <string>
 
@@ -19,14 +22,21 @@ namespace hopelab::cli {
 
 class FieldFlags {
  public:
+  // Field name -> flag name, for the flags named otherwise than --kebab-case of the field.
+  using FlagNames = std::map<std::string, std::string>;
+
   // Flags for the fields of `p` (kept by reference: it must outlive apply()), except `skip`.
   template <class P>
   void add(CLI::App& cmd, P& p, const std::set<std::string>& skip = {}) {
-    visit_fields(p, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip); });
+    visit_fields(p, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip, {}); });
   }
-  void add(CLI::App& cmd, kinds::Settings& s, const std::set<std::string>& skip = {}) {
-    kinds::visit_settings(s, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip); });
+  void add(CLI::App& cmd, kinds::Settings& s, const std::set<std::string>& skip = {}, const FlagNames& names = {}) {
+    kinds::visit_settings(s, [&](const params::Field& f, auto& member) { bind(cmd, f, member, skip, names); });
   }
+  // A flag `flag` taking a value that `parse` reads (into fields of the caller's choosing), parsed
+  // by apply() in the order flags were added. Returns the option (to mark it required).
+  CLI::Option* add_text(CLI::App& cmd, const std::string& flag, const std::string& help,
+                        std::function<void(const std::string&)> parse);
   // Marks a bound field's flag as required.
   void require(const std::string& field);
   // Parses the flags that were given into their members. Throws InputError naming the field.
@@ -44,8 +54,11 @@ class FieldFlags {
   };
 
   template <class T>
-  void bind(CLI::App& cmd, const params::Field& f, T& member, const std::set<std::string>& skip) {
+  void bind(CLI::App& cmd, const params::Field& f, T& member, const std::set<std::string>& skip,
+            const FlagNames& names) {
     if (skip.count(f.name) != 0) return;
+    const auto renamed = names.find(f.name);
+    const std::string flag = renamed != names.end() ? renamed->second : flag_name(f.name);
     Entry& e = entries_.emplace_back();
     e.field = f.name;
     e.parse = [f, &member](const std::string& text) { params::parse_field_text(f, text, member); };
@@ -54,10 +67,10 @@ class FieldFlags {
     const std::string shown = params::value_text(member);
     if constexpr (std::is_same_v<T, bool>) {
       e.flag = true;
-      e.option = cmd.add_flag(flag_name(f.name));  // (add_flag(name, text) would bind to `text`)
+      e.option = cmd.add_flag(flag);  // (add_flag(name, text) would bind to `text`)
       e.option->description(help);
     } else {
-      e.option = cmd.add_option(flag_name(f.name), e.text, help);
+      e.option = cmd.add_option(flag, e.text, help);
       if (!shown.empty()) e.option->default_str(shown);
     }
   }

@@ -1,5 +1,6 @@
 #pragma once
-// `hopelab mc ...`: Monte Carlo estimates from sim/, printed beside the closed form.
+// `hopelab mc preference` and `mc win-prob`: one-unit runs of the kinds mc-preference and
+// mc-win-prob, Monte Carlo estimates printed beside the closed form.
 
 #include <CLI/CLI.hpp>
 

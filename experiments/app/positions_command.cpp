@@ -41,7 +41,7 @@ void print_positions(const batch::WorkUnit&, const results::RunRecord& r, std::o
 
 void add_positions_command(CLI::App& app) {
   add_unit_subcommand(app, "positions", "(t, h, w) position of every token of a layout", kinds::positions_kind(),
-                      print_positions);
+                      {print_positions});
 }
 
 }  // namespace hopelab::cli

@@ -1,40 +1,21 @@
 #include "theory_commands.h"
 
+#include <algorithm>
 #include <iostream>
-#include <memory>
 
-#include "params/frame_grid.h"
-#include "cli_method_options.h"
-#include "output/cli_output.h"
 #include "kinds/allocation.h"
 #include "kinds/base_bound.h"
 #include "kinds/critical_length.h"
 #include "kinds/first_violation.h"
+#include "kinds/preference.h"
+#include "output/cli_output.h"
+#include "params/method.h"
 #include "results/run_record.h"
-#include "theory/base_bound.h"
 #include "unit_command.h"
-#include "theory/critical_length.h"
-#include "theory/first_violation.h"
-#include "theory/input_error.h"
-#include "theory/text_parse.h"
 
 namespace hopelab::cli {
 
-using params::FrameGrid;
-using params::parse_frame_grid;
-
 namespace {
-
-Offset3 parse_offset(const std::string& text) {
-  const auto parts = split(text, ',');
-  if (parts.size() != 3) throw InputError("offset must be DT,DH,DW, got '" + text + "'");
-  return {parse_finite_number(parts[0], "offset dt"), parse_finite_number(parts[1], "offset dh"),
-          parse_finite_number(parts[2], "offset dw")};
-}
-
-Json by_axis_json(const std::array<double, 3>& by_axis) {
-  return Json{{"t", by_axis[0]}, {"h", by_axis[1]}, {"w", by_axis[2]}};
-}
 
 // ---- theory allocation: a one-unit run of kind allocation -------------------------------------
 
@@ -73,52 +54,34 @@ void print_allocation(const batch::WorkUnit&, const results::RunRecord& r, std::
 
 void add_allocation(CLI::App& theory) {
   add_unit_subcommand(theory, "allocation", "which axis each rotary pair reads, and its zero pairs",
-                      kinds::allocation_kind(), print_allocation);
+                      kinds::allocation_kind(), {print_allocation});
 }
 
-// ---- theory preference -------------------------------------------------------------------
+// ---- theory preference: a one-unit run of kind preference at one offset (offset3) ---------------
+
+void print_preference(const batch::WorkUnit& unit, const results::RunRecord& r, std::ostream& out) {
+  using namespace kinds::preference;
+  const auto s = kinds::settings_as<kinds::PreferenceSettings>(*unit.settings);
+  const std::vector<double> offset = results::dataset_numbers(r, kOffsets.name);  // (1, 3)
+  const std::vector<double> by_axis = results::dataset_numbers(r, kByAxis.name);  // (1, 3)
+  out << params::build_method(s.method).name << " at offset (" << number_text(offset[0]) << ", "
+      << number_text(offset[1]) << ", " << number_text(offset[2]) << ")"
+      << (s.scale.variances.empty() ? ", sigma = " + number_text(s.scale.sigma) : ", per-dimension variances")
+      << "\n";
+  Table table({"axis", "contribution"});
+  for (Axis a : kAxes) table.add_row({axis_name(a), number_text(by_axis[static_cast<size_t>(a)])});
+  table.add_row({"total", number_text(results::dataset_numbers(r, kValue.name).front())});
+  table.print(out);
+}
 
 void add_preference(CLI::App& theory) {
-  auto args = std::make_shared<MethodArgs>();
-  auto json = std::make_shared<bool>(false);
-  auto offset = std::make_shared<std::string>();
-  auto sigma = std::make_shared<double>(1.0);
-  auto variances = std::make_shared<std::string>();
-  CLI::App* cmd = theory.add_subcommand("preference", "closed-form expected preference 2 sigma^2 sum cos(phi_i) at an offset");
-  add_method_options(*cmd, *args);
-  cmd->add_option("--offset", *offset, "position offset DT,DH,DW")->required();
-  cmd->add_option("--sigma", *sigma, "standard deviation of q and k components")->capture_default_str();
-  cmd->add_option("--variances", *variances,
-                  "per-dimension variances of q, d comma-separated values (replaces --sigma)");
-  cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([args, json, offset, sigma, variances] {
-    const Method m = build_method(*args);
-    const Offset3 off = parse_offset(*offset);
-    std::vector<double> s2;
-    for (const std::string& v : variances->empty() ? std::vector<std::string>{} : split(*variances, ',')) {
-      s2.push_back(parse_finite_number(v, "variance"));
-    }
-    if (!s2.empty() && static_cast<int>(s2.size()) != m.spectrum.head_dim) {
-      throw InputError("--variances needs d = " + std::to_string(m.spectrum.head_dim) + " values, got " +
-                       std::to_string(s2.size()) + " in '" + *variances + "'");
-    }
-    const Preference p = expected_preference(m, off, s2.empty() ? pair_weights(m, *sigma) : pair_weights(m, s2));
-    if (*json) {
-      Json out{{"method", m.name}, {"offset", {off.t, off.h, off.w}}};
-      out[s2.empty() ? "sigma" : "variances"] = s2.empty() ? Json(*sigma) : Json(s2);
-      out["value"] = p.total;
-      out["by_axis"] = by_axis_json(p.by_axis);
-      std::cout << out.dump() << '\n';
-      return;
-    }
-    Table table({"axis", "contribution"});
-    for (Axis a : kAxes) table.add_row({axis_name(a), number_text(p.by_axis[static_cast<size_t>(a)])});
-    table.add_row({"total", number_text(p.total)});
-    std::cout << m.name << " at offset (" << number_text(off.t) << ", " << number_text(off.h) << ", "
-              << number_text(off.w) << ")"
-              << (s2.empty() ? ", sigma = " + number_text(*sigma) : ", per-dimension variances") << "\n";
-    table.print(std::cout);
-  });
+  UnitCommandOptions options;
+  options.print = print_preference;
+  options.flag_names = {{"offset3", "--offset"}};
+  options.skip = {"along", "offsets", "frames", "grid"};
+  options.required = {"offset3"};
+  add_unit_subcommand(theory, "preference", "closed-form expected preference 2 sigma^2 sum cos(phi_i) at an offset",
+                      kinds::preference_kind(), options);
 }
 
 // ---- theory first-violation: a one-unit run of kind first-violation ---------------------------
@@ -141,7 +104,7 @@ void print_first_violation(const batch::WorkUnit&, const results::RunRecord& r, 
 
 void add_first_violation(CLI::App& theory) {
   add_unit_subcommand(theory, "first-violation", "smallest distance with negative expected preference",
-                      kinds::first_violation_kind(), print_first_violation);
+                      kinds::first_violation_kind(), {print_first_violation});
 }
 
 // ---- theory base-bound: a one-unit run of kind base-bound ------------------------------------
@@ -170,7 +133,7 @@ void print_base_bound(const batch::WorkUnit&, const results::RunRecord& r, std::
 
 void add_base_bound(CLI::App& theory) {
   add_unit_subcommand(theory, "base-bound", "smallest RoPE base keeping sum_i cos(m theta_i) >= 0 for m <= L",
-                      kinds::base_bound_kind(), print_base_bound);
+                      kinds::base_bound_kind(), {print_base_bound});
 }
 
 // ---- theory critical-length: a one-unit run of kind critical-length ---------------------------
@@ -192,7 +155,7 @@ void print_critical_length(const batch::WorkUnit&, const results::RunRecord& r, 
 
 void add_critical_length(CLI::App& theory) {
   add_unit_subcommand(theory, "critical-length", "HoPE Theorem 3.1: 1 + pi / (2 theta_min) of the temporal pairs",
-                      kinds::critical_length_kind(), print_critical_length);
+                      kinds::critical_length_kind(), {print_critical_length});
 }
 
 }  // namespace

@@ -19,21 +19,21 @@ struct UnitArgs {
   kinds::UnitSettings settings;
   FieldFlags flags;
   bool json = false;
-  UnitTextPrinter print;
+  UnitCommandOptions options;
 };
 
 Json setting_json(const std::string& v) { return v; }
 Json setting_json(std::int64_t v) { return v; }
 Json setting_json(double v) { return number_json(v); }
 Json setting_json(bool v) { return v; }
-Json setting_json(const std::vector<double>& v) { return numbers_json(v); }
-Json setting_json(const std::vector<std::string>& v) { return v; }
+Json setting_json(const std::vector<double>& v) { return v.empty() ? Json(nullptr) : numbers_json(v); }
+Json setting_json(const std::vector<std::string>& v) { return v.empty() ? Json(nullptr) : Json(v); }
 template <class T>
 Json setting_json(const std::optional<T>& v) {
   return v ? setting_json(*v) : Json(nullptr);
 }
 
-// Every field's resolved value (unset optional fields: null).
+// Every field's resolved value (absent fields, unset or empty: null).
 Json settings_json(const kinds::Settings& s) {
   Json out = Json::object();
   kinds::for_each_field(s, [&](const params::Field& f, auto& member) { out[f.name] = setting_json(member); });
@@ -55,6 +55,7 @@ void run_unit(UnitArgs& a) {
   a.flags.apply();
   const batch::WorkUnit unit = batch::single_unit(a.settings);
   const results::RunRecord record = batch::execute_unit(unit);
+  if (a.options.after_compute) a.options.after_compute(unit, record);
   results::Provenance provenance = results::current_provenance();
   provenance.seed = unit.seed;
   const Json settings = settings_json(*unit.settings);
@@ -71,8 +72,8 @@ void run_unit(UnitArgs& a) {
     std::cout << out.dump() << '\n';
     return;
   }
-  if (a.print) {
-    a.print(unit, record, std::cout);
+  if (a.options.print) {
+    a.options.print(unit, record, std::cout);
     return;
   }
   std::cout << unit.kind << ", seed " << unit.seed << " (hopelab " << provenance.hopelab_version << ", git "
@@ -97,13 +98,15 @@ void add_unit_command(CLI::App& app) {
 }
 
 CLI::App* add_unit_subcommand(CLI::App& parent, const std::string& name, const std::string& description,
-                              const kinds::Kind& kind, UnitTextPrinter print) {
+                              const kinds::Kind& kind, UnitCommandOptions options) {
   auto a = std::make_shared<UnitArgs>();
   a->settings = kinds::UnitSettings(kind.defaults());
-  a->print = std::move(print);
+  a->options = std::move(options);
   CLI::App* cmd = parent.add_subcommand(name, description);
-  a->flags.add(*cmd, *a->settings);
+  if (a->options.add_flags) a->options.add_flags(*cmd, a->flags, *a->settings);
+  a->flags.add(*cmd, *a->settings, a->options.skip, a->options.flag_names);
   for (const std::string& key : kind.required()) a->flags.require(key);
+  for (const std::string& key : a->options.required) a->flags.require(key);
   cmd->add_flag("--json", a->json, "print one JSON object: settings, attributes, datasets with values, provenance");
   cmd->callback([a] { run_unit(*a); });
   return cmd;

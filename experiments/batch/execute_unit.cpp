@@ -11,16 +11,18 @@ namespace {
 using results::Attribute;
 
 // Writes a unit's fields as attributes. "seed" is written once per record, as the unit's
-// effective seed (execute_unit); unset optional fields are left out.
+// effective seed (execute_unit); absent fields (unset optional, empty array) are left out.
 struct AttributeWriter {
   std::vector<Attribute>& out;
   void operator()(const params::Field& f, const std::string& v) { out.push_back({f.name, v}); }
   void operator()(const params::Field& f, std::int64_t v) { out.push_back({f.name, v}); }
   void operator()(const params::Field& f, double v) { out.push_back({f.name, v}); }
   void operator()(const params::Field& f, bool v) { out.push_back({f.name, std::int64_t{v ? 1 : 0}}); }
-  void operator()(const params::Field& f, const std::vector<double>& v) { out.push_back({f.name, v}); }
+  void operator()(const params::Field& f, const std::vector<double>& v) {
+    if (!v.empty()) out.push_back({f.name, v});
+  }
   void operator()(const params::Field& f, const std::vector<std::string>& v) {
-    out.push_back({f.name, params::value_text(v)});
+    if (!v.empty()) out.push_back({f.name, params::value_text(v)});
   }
   template <class T>
   void operator()(const params::Field& f, const std::optional<T>& v) {

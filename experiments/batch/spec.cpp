@@ -127,6 +127,10 @@ struct Printer {
   void operator()(const params::Field& f, T& field) {
     put(f.name, params::value_text(field));
   }
+  template <class T>
+  void operator()(const params::Field& f, std::vector<T>& field) {
+    if (!field.empty()) put(f.name, params::value_text(field));
+  }
   void operator()(const params::Field& f, std::string& field) {
     text[f.name] = field;
     if (ordered && !field.empty()) ordered->push_back(std::string(f.name) + "=" + field);

@@ -1,5 +1,9 @@
 #include "kinds/kind.h"
 
+#include <stdexcept>
+
+#include "params/field_text.h"
+
 namespace hopelab::kinds {
 
 std::vector<params::FieldInfo> Kind::schema() const {
@@ -17,6 +21,16 @@ std::optional<std::int64_t> seed_field(const Settings& s) {
     }
   });
   return seed;
+}
+
+void set_field_text(Settings& s, const std::string& name, const std::string& text) {
+  bool found = false;
+  visit_settings(s, [&](const Field& f, auto& member) {
+    if (name != f.name) return;
+    params::parse_field_text(f, text, member);
+    found = true;
+  });
+  if (!found) throw std::logic_error("settings of kind " + std::string(s.kind().name()) + " have no field " + name);
 }
 
 }  // namespace hopelab::kinds

@@ -96,6 +96,16 @@ void for_each_field(const Settings& s, F&& f);
 // experiment's seed).
 std::optional<std::int64_t> seed_field(const Settings& s);
 
+// A params struct, or a kind's settings struct, P with every field copied from the field of `s`
+// of the same name (std::logic_error when `s` has none of that name and type): how code outside
+// a kind reads its settings (e.g. settings_as<params::MethodParams>).
+template <class P>
+P settings_as(const Settings& s);
+
+// Parses `text` into the field `name` of `s` as the command line gives it (params/field_text.h).
+// Throws InputError naming the field; std::logic_error when `s` has no field `name`.
+void set_field_text(Settings& s, const std::string& name, const std::string& text);
+
 }  // namespace hopelab::kinds
 
 #include "kinds/kind_visit.h"

@@ -1,5 +1,9 @@
 #pragma once
-// for_each_field (kinds/kind.h): a generic lambda as a FieldVisitor.
+// for_each_field and settings_as (kinds/kind.h): a generic lambda as a FieldVisitor.
+
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
 
 namespace hopelab::kinds {
 
@@ -31,6 +35,26 @@ template <class F>
 void for_each_field(const Settings& s, F&& f) {
   const std::unique_ptr<Settings> copy = s.clone();
   visit_settings(*copy, f);
+}
+
+template <class P>
+P settings_as(const Settings& s) {
+  const std::unique_ptr<Settings> copy = s.clone();
+  P p{};
+  visit_fields(p, [&](const Field& f, auto& member) {
+    using T = std::decay_t<decltype(member)>;
+    bool found = false;
+    visit_settings(*copy, [&](const Field& g, auto& other) {
+      if constexpr (std::is_same_v<T, std::decay_t<decltype(other)>>) {
+        if (!found && std::strcmp(f.name, g.name) == 0) {
+          member = other;
+          found = true;
+        }
+      }
+    });
+    if (!found) throw std::logic_error(std::string("settings of kind ") + s.kind().name() + " have no field " + f.name);
+  });
+  return p;
 }
 
 }  // namespace hopelab::kinds

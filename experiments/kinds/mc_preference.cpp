@@ -31,6 +31,7 @@ void compute(const McPreferenceSettings& s, std::uint64_t seed, results::RunReco
     verdict.push_back(std::fabs(z.back()) <= z_bound ? 1 : 0);
   }
   r.attributes.push_back({"z_bound", z_bound});
+  append_pool_attributes(p, r);
   append_offset_datasets(p.grid, r);
   r.datasets.push_back(numbers(kMean, mean));
   r.datasets.push_back(numbers(kStandardError, se));

@@ -1,15 +1,18 @@
 #pragma once
 // kind "mc-retrieval": Monte Carlo of a needle frame among a video's keys (sim/retrieval.h):
-// the needle's softmax mass and top-1 rate at each depth, optionally against similar distractors.
+// the needle's softmax mass and top-1 rate at each depth (and frame count, over a range of
+// them), optionally against similar distractors.
 
 #include "kinds/kind.h"
 #include "params/method.h"
+#include "sim/retrieval.h"
 
 namespace hopelab::kinds {
 
 struct McRetrievalSettings {
   params::MethodParams method;
   std::int64_t frames = 0;  // required
+  std::optional<std::int64_t> frames_end, frames_step;
   std::string grid = "12x12";
   std::vector<double> depth = {0.5};
   std::string needle_cell = "centre";
@@ -25,7 +28,12 @@ template <class V>
 void visit_fields(McRetrievalSettings& s, V&& v) {
   using namespace params;
   visit_fields(s.method, v);
-  v(Field{"frames", "frame", at_least(1), "video frames F (required)"}, s.frames);
+  v(Field{"frames", "frame", at_least(1), "video frames F (required); with frames_end, the first of a range"},
+    s.frames);
+  v(Field{"frames_end", "frame", at_least(2),
+          "a range of frame counts frames, frames + frames_step, ... < frames_end: a row per count and depth"},
+    s.frames_end);
+  v(Field{"frames_step", "frame", at_least(1), "step of that range (default 1)"}, s.frames_step);
   v(Field{"grid", "token", words("\"HxW\""), "frame grid in LLM tokens"}, s.grid);
   v(Field{"depth", "1", closed(0, 1), "needle depths: frame round(depth (F - 1))"}, s.depth);
   v(Field{"needle_cell", "", words("\"ROW,COL\" or centre"), "the needle's cell"}, s.needle_cell);
@@ -41,6 +49,8 @@ void visit_fields(McRetrievalSettings& s, V&& v) {
 }
 
 namespace mc_retrieval {
+// Rows: one per depth, or per (frame count, depth), counts slowest, over a range of counts.
+inline constexpr DatasetName kFrameCount{"frame_count", "frame", "frames F of each row (only with frames_end)"};
 inline constexpr DatasetName kDepth{"depth", "1", "needle depth in [0, 1]"};
 inline constexpr DatasetName kKeys{"keys", "token", "keys L of the layout"};
 inline constexpr DatasetName kNeedleFrame{"needle_frame", "frame", "frame of the needle"};
@@ -57,5 +67,9 @@ inline constexpr DatasetName kN{"n", "1", "samples"};
 }  // namespace mc_retrieval
 
 const Kind& mc_retrieval_kind();
+
+// The setup of each row, in row order, checked (validate_retrieval). Throws InputError naming a
+// bad value.
+std::vector<RetrievalSetup> retrieval_setups(const McRetrievalSettings& s);
 
 }  // namespace hopelab::kinds

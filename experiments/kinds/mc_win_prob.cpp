@@ -22,6 +22,7 @@ void compute(const McWinProbSettings& s, std::uint64_t seed, results::RunRecord&
     se.push_back(e.standard_error);
     n.push_back(e.n);
   }
+  append_pool_attributes(p, r);
   append_offset_datasets(p.grid, r);
   r.datasets.push_back(numbers(kProbability, probability));
   r.datasets.push_back(numbers(kStandardError, se));

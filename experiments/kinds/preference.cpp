@@ -7,18 +7,26 @@ namespace hopelab::kinds {
 
 namespace {
 
+// w_i = 2 sigma^2, or s2[a_i] + s2[b_i] with the given variances. Throws InputError.
+std::vector<double> weights(const PreferenceSettings& s, const Method& m) {
+  params::check_variance_count(s.scale, m.spectrum.head_dim);
+  return s.scale.variances.empty() ? pair_weights(m, s.scale.sigma) : pair_weights(m, s.scale.variances);
+}
+
 void check(const PreferenceSettings& s, std::uint64_t) {
   const Method m = params::build_method(s.method);
   params::offset_grid(s.offsets, m);
+  weights(s, m);
 }
 
 void compute(const PreferenceSettings& s, std::uint64_t, results::RunRecord& r) {
   using namespace preference;
   const Method m = params::build_method(s.method);
   const params::OffsetGrid grid = params::offset_grid(s.offsets, m);
+  const std::vector<double> w = weights(s, m);
   std::vector<double> value, by_axis;
   for (const Offset3& o : grid.offsets) {
-    const Preference p = expected_preference(m, o, s.sigma);
+    const Preference p = expected_preference(m, o, w);
     value.push_back(p.total);
     by_axis.insert(by_axis.end(), p.by_axis.begin(), p.by_axis.end());
   }

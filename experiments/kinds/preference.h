@@ -5,20 +5,21 @@
 #include "kinds/kind.h"
 #include "params/method.h"
 #include "params/offsets.h"
+#include "params/sampling.h"
 
 namespace hopelab::kinds {
 
 struct PreferenceSettings {
   params::MethodParams method;
   params::OffsetParams offsets;
-  double sigma = 1.0;
+  params::ScaleParams scale;
 };
 
 template <class V>
 void visit_fields(PreferenceSettings& s, V&& v) {
   visit_fields(s.method, v);
   visit_fields(s.offsets, v);
-  v(Field{"sigma", "1", params::above(0), "standard deviation of q and k components"}, s.sigma);
+  visit_fields(s.scale, v);
 }
 
 namespace preference {

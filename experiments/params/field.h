@@ -5,7 +5,9 @@
 // That one list drives the TOML keys of a spec, the CLI flags (name with '-' for '_'), the HDF5
 // attributes of a unit, unit names and the field tables of docs/usage.md (hopelab kinds).
 // Field types: std::string, std::int64_t, double, bool, std::optional<double>,
-// std::optional<std::int64_t>, std::vector<double>, std::vector<std::string>.
+// std::optional<std::int64_t>, std::vector<double>, std::vector<std::string>. An unset optional
+// and an empty array are absent: a spec and the command line cannot give an empty array, a
+// results file has no attribute for them and --json prints null.
 
 #include <cstdint>
 #include <limits>
@@ -105,7 +107,8 @@ FieldInfo field_info(const Field& f, const T& member) {
 
 // The schema of a params struct P (default-constructed for the defaults), in field order.
 template <class P>
-std::vector<FieldInfo> schema_of(P defaults = P{}) {
+std::vector<FieldInfo> schema_of() {
+  P defaults{};
   std::vector<FieldInfo> rows;
   visit_fields(defaults, [&](const Field& f, const auto& member) { rows.push_back(field_info(f, member)); });
   return rows;

@@ -1,5 +1,7 @@
 #include "params/offsets.h"
 
+#include <cmath>
+
 #include "params/distances.h"
 #include "params/frame_grid.h"
 #include "theory/input_error.h"
@@ -7,8 +9,19 @@
 
 namespace hopelab::params {
 
-OffsetGrid offset_grid(const OffsetParams& p, const Method& method, std::int64_t max_points) {
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method) {
+  constexpr std::int64_t max_points = 10'000'000;
   OffsetGrid grid;
+  if (!p.offset3.empty()) {
+    if (p.offset3.size() != 3) {
+      std::string given;
+      for (size_t k = 0; k < p.offset3.size(); ++k) given += (k ? "," : "") + number_name(p.offset3[k]);
+      throw InputError("offset3 must be three numbers t,h,w, got " + given);
+    }
+    grid.offsets.push_back({p.offset3[0], p.offset3[1], p.offset3[2]});
+    grid.distance.push_back(std::nan(""));
+    return grid;
+  }
   if (p.along == "text") {
     grid.distance_unit = "token";
     for (std::int64_t m : parse_stepped_range(p.offsets, "offsets", max_points)) {

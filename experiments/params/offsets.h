@@ -1,6 +1,7 @@
 #pragma once
 // Offsets a kind evaluates: along text (m, m, m) or between frames (the same cell m frames
-// apart, positioned by the method's design), and the distance m of each.
+// apart, positioned by the method's design), and the distance m of each; or one explicit offset
+// (t, h, w), whose distance is NaN.
 
 #include <cstdint>
 #include <string>
@@ -17,6 +18,7 @@ struct OffsetParams {
   std::string offsets = "0:100000:1000";
   std::string frames = "0:1000:10";
   std::string grid = "12x12";
+  std::vector<double> offset3;  // (3) or empty (absent): the distances of `along`
 };
 
 template <class V>
@@ -25,15 +27,17 @@ void visit_fields(OffsetParams& p, V&& v) {
   v(Field{"offsets", "token", words("\"a:b:s\""), "text distances (along = text)"}, p.offsets);
   v(Field{"frames", "frame", words("\"a:b:s\""), "frame distances (along = frames)"}, p.frames);
   v(Field{"grid", "token", words("\"HxW\""), "frame grid in LLM tokens"}, p.grid);
+  v(Field{"offset3", "position", any(), "one offset t,h,w (then along, offsets, frames and grid are unused)"},
+    p.offset3);
 }
 
 struct OffsetGrid {
   std::vector<Offset3> offsets;   // (M)
-  std::vector<double> distance;   // (M) m of each offset
-  std::string distance_unit;      // "token" or "frame"
+  std::vector<double> distance;   // (M) m of each offset; NaN for offset3
+  std::string distance_unit;      // "token" or "frame"; "" for offset3
 };
 
-// At most `max_points` offsets. Throws InputError naming a bad value.
-OffsetGrid offset_grid(const OffsetParams& p, const Method& method, std::int64_t max_points = 1'000'000);
+// At most 10^7 offsets. Throws InputError naming a bad value.
+OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
 
 }  // namespace hopelab::params

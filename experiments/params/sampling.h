@@ -1,20 +1,39 @@
 #pragma once
-// How a Monte Carlo kind draws q, k and k* (sim/sampling.h): samples, seed, the component law
-// and the phase precision. sampling_of builds sim's PreferenceSampling from it.
+// How a Monte Carlo kind draws q, k and k* (sim/sampling.h): samples, seed, the components'
+// scale (sigma, or per-dimension variances), the component law (gaussian, Student-t, or rows of
+// empirical pools) and the phase precision. sampling_of builds sim's PreferenceSampling from it.
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "params/field.h"
 #include "sim/sampling.h"
 
 namespace hopelab::params {
 
+// The scale of q's and k's components: sigma for every one, or one variance per dimension.
+struct ScaleParams {
+  double sigma = 1.0;
+  std::vector<double> variances;  // (d), or empty (absent): sigma^2 for every component
+};
+
+template <class V>
+void visit_fields(ScaleParams& p, V&& v) {
+  v(Field{"sigma", "1", above(0), "standard deviation of q and k components"}, p.sigma);
+  v(Field{"variances", "1", at_least(0), "per-dimension variances of q and k, d values (replaces sigma)"},
+    p.variances);
+}
+
+// Throws InputError unless the variances, when given, are `head_dim` values (the error lists them).
+void check_variance_count(const ScaleParams& p, int head_dim);
+
 struct SamplingParams {
   std::int64_t samples = 100000;
   std::optional<std::int64_t> seed;  // default: the experiment's seed
-  double sigma = 1.0, mu = 0.0, eps = 1.0;
+  ScaleParams scale;
+  double mu = 0.0, eps = 1.0;
   std::string dist = "gaussian";
   std::string precision = "fp64";
 };
@@ -23,10 +42,12 @@ template <class V>
 void visit_fields(SamplingParams& p, V&& v) {
   v(Field{"samples", "1", at_least(2), "samples N"}, p.samples);
   v(Field{"seed", "1", at_least(0), "Philox seed of this run (default: [experiment] seed)"}, p.seed);
-  v(Field{"sigma", "1", above(0), "standard deviation of q and k components"}, p.sigma);
+  visit_fields(p.scale, v);
   v(Field{"mu", "1", any(), "common mean of q and k components"}, p.mu);
   v(Field{"eps", "1", any(), "k* - q in units of each component's scale"}, p.eps);
-  v(Field{"dist", "", words("gaussian, student-t:NU"), "component law"}, p.dist);
+  v(Field{"dist", "", words("gaussian, student-t:NU, empirical:FILE.h5:/queries[:/keys]"),
+          "component law (empirical: q, k uniform rows of (n, d) pools; sigma, mu, variances unset)"},
+    p.dist);
   v(Field{"precision", "", words("fp64, fp32"), "rotation phases in float64 or float32 (theory stays exact)"},
     p.precision);
 }
@@ -37,7 +58,24 @@ inline SamplingParams sampling_with(std::int64_t samples) {
   return p;
 }
 
-// sim's sampling settings with the unit's effective seed. Throws InputError naming a bad law.
-PreferenceSampling sampling_of(const SamplingParams& p, std::uint64_t seed);
+// The empirical law's pools as `dist` names them: `empirical:FILE:/queries` or
+// `empirical:FILE:/queries:/keys`. FILE is the text up to the first ":/"; each dataset path starts
+// with '/'. results/empirical_pool.h reads them.
+struct EmpiricalSpec {
+  std::string file;
+  std::vector<std::string> datasets;  // 1 or 2: queries, then keys
+};
+
+// Whether `dist` asks for the empirical law (starts with "empirical:").
+bool is_empirical_spec(const std::string& dist);
+
+// Throws InputError for a malformed spec, naming it.
+EmpiricalSpec parse_empirical_spec(const std::string& dist);
+
+// sim's sampling settings with the unit's effective seed: the law of `dist`, sigma or the scales
+// sqrt(variances). The empirical law's pools are left for the caller to read (cfg.query_pool and
+// key_pool empty). Throws InputError naming a bad law, variances that are not head_dim values, or
+// sigma, mu or variances set beside the empirical law (its pools set the means and scales).
+PreferenceSampling sampling_of(const SamplingParams& p, std::uint64_t seed, int head_dim);
 
 }  // namespace hopelab::params

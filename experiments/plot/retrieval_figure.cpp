@@ -25,13 +25,16 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   std::map<std::string, std::map<std::pair<double, double>, Cell>> cells;  // method -> (F, depth)
   for (const results::RunRecord* r : runs) {
     const std::string method = string_attribute(*r, "method", "?");
-    const double f = number_attribute(*r, "frames", std::nan(""));
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
-    if (std::find(frames.begin(), frames.end(), f) == frames.end()) frames.push_back(f);
+    // Each row's F: the frame_count dataset of a unit over a range of counts, else its frames.
+    const std::vector<double> counts = dataset_numbers(*r, kinds::mc_retrieval::kFrameCount.name);
+    const double unit_frames = number_attribute(*r, "frames", std::nan(""));
     const std::vector<double> depth = dataset_numbers(*r, kinds::mc_retrieval::kDepth.name);
     const std::vector<double> hit = dataset_numbers(*r, kinds::mc_retrieval::kHitRate.name);
     const std::vector<double> se = dataset_numbers(*r, kinds::mc_retrieval::kHitStandardError.name);
     for (std::size_t k = 0; k < depth.size() && k < hit.size() && k < se.size(); ++k) {
+      const double f = k < counts.size() ? counts[k] : unit_frames;
+      if (std::find(frames.begin(), frames.end(), f) == frames.end()) frames.push_back(f);
       if (std::find(depths.begin(), depths.end(), depth[k]) == depths.end()) depths.push_back(depth[k]);
       cells[method][{f, depth[k]}] = Cell{hit[k], se[k]};
     }

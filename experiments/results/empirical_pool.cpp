@@ -15,8 +15,6 @@ namespace hopelab {
 
 namespace {
 
-const char* const kSpecPrefix = "empirical:";
-
 using hdf5::Handle;
 using hdf5::QuietHdf5;
 
@@ -43,27 +41,6 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
 }
 
 }  // namespace
-
-bool is_empirical_spec(const std::string& text) { return text.rfind(kSpecPrefix, 0) == 0; }
-
-EmpiricalSpec parse_empirical_spec(const std::string& text) {
-  const std::string usage =
-      "--dist empirical needs empirical:FILE.h5:/dataset or empirical:FILE.h5:/queries:/keys, got '" + text + "'";
-  if (!is_empirical_spec(text)) throw InputError(usage);
-  const std::string rest = text.substr(std::strlen(kSpecPrefix));
-  const size_t split = rest.find(":/");
-  if (split == std::string::npos || split == 0) throw InputError(usage);
-  EmpiricalSpec spec{rest.substr(0, split), {}};
-  size_t start = split + 1;  // at the '/' of the first dataset
-  while (true) {
-    const size_t next = rest.find(":/", start);
-    spec.datasets.push_back(rest.substr(start, next == std::string::npos ? std::string::npos : next - start));
-    if (next == std::string::npos) break;
-    start = next + 1;
-  }
-  if (spec.datasets.size() > 2) throw InputError(usage + " (at most two datasets: queries, keys)");
-  return spec;
-}
 
 EmpiricalPool read_empirical_pool(const std::string& file, const std::string& dataset, int head_dim) {
   const QuietHdf5 quiet;

@@ -1,26 +1,14 @@
 #pragma once
 // Pools of query/key vectors dumped from a real model, for the Monte Carlo empirical law
-// (`--dist empirical:FILE.h5:/dataset[:/keys]`, sim/sampling.h): each pool is one 2-D HDF5
-// dataset (n, d) of float32 or float64, read into doubles, row-major. Host only (HDF5 C API).
+// (`dist = "empirical:FILE.h5:/dataset[:/keys]"`, parsed by params/sampling.h; sim/sampling.h):
+// each pool is one 2-D HDF5 dataset (n, d) of float32 or float64, read into doubles, row-major.
+// Host only (HDF5 C API).
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace hopelab {
-
-// `empirical:FILE:/queries` or `empirical:FILE:/queries:/keys`. FILE is the text up to the first
-// ":/"; each dataset path starts with '/'.
-struct EmpiricalSpec {
-  std::string file;
-  std::vector<std::string> datasets;  // 1 or 2: queries, then keys
-};
-
-// Whether `text` asks for the empirical law (starts with "empirical:").
-bool is_empirical_spec(const std::string& text);
-
-// Throws InputError for a malformed spec, naming it.
-EmpiricalSpec parse_empirical_spec(const std::string& text);
 
 struct EmpiricalPool {
   std::string file, dataset;

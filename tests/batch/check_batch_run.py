@@ -126,8 +126,10 @@ def dry_run_units(stdout):
 
 # Exported datasets a unit may leave out (experiments/kinds/): first-violation's offset and value
 # (only when a violation is found), critical-length's pair, theta_min and frame_step (only when
-# the method has a temporal frequency). Every other exported dataset is in every unit.
-CONDITIONAL = {"first-violation": ("offset", "value"), "critical-length": ("pair", "theta_min", "frame_step")}
+# the method has a temporal frequency), mc-retrieval's frame_count (only over a range of frame
+# counts, frames_end). Every other exported dataset is in every unit.
+CONDITIONAL = {"first-violation": ("offset", "value"), "critical-length": ("pair", "theta_min", "frame_step"),
+               "mc-retrieval": ("frame_count",)}
 
 
 def check_unit_datasets(f):

@@ -11,9 +11,9 @@ Usage: check_cli_behaviour.py PATH/TO/hopelab [PATH/TO/write_empirical_pools]
     and exactly one line on stderr naming the bad value, never a crash or stack trace; checked
     with and without --json;
   * the Monte Carlo empirical law (--dist empirical:FILE.h5:/dataset[:/keys]) on HDF5 pools
-    written by write_empirical_pools (tests/cli/write_empirical_pools.cpp): JSON provenance
-    (file, datasets, rows, checksum), |z| within a Sidak bound, and every bad file, dataset or
-    flag combination refused as above.
+    written by write_empirical_pools (tests/cli/write_empirical_pools.cpp): the record names its
+    input (dist: file and datasets; attributes: each pool's rows and checksum), |z| within a Sidak
+    bound, and every bad file, dataset or flag combination refused as above.
 Prints one line per failed check and exits 1 if any failed.
 """
 
@@ -88,9 +88,8 @@ SHAPES = {
                                              "zero_frequency": lambda v: int_list(v) and set(v) <= {0, 1},
                                              "theta": number_list},
                               {"position_design": lambda v: isinstance(v, str) and v != ""}),
-    "preference": {"value": is_number,
-                   "by_axis": lambda v: isinstance(v, dict) and set(v) == {"t", "h", "w"}
-                   and all(is_number(x) for x in v.values())},
+    "preference": unit_record("preference", {"value": lambda v: len(v) == 1 and number_list(v),
+                                             "by_axis": lambda v: len(v) == 3 and number_list(v)}, {}),
     "first-violation": unit_record("first-violation", {
         "first_violation": lambda v: len(v) == 1 and is_int(v[0]) and (v[0] == -1 or v[0] >= 1),
         "proven_never": lambda v: v in ([0], [1])}, {"reason": lambda v: isinstance(v, str) and v != ""}),
@@ -100,16 +99,12 @@ SHAPES = {
     "positions": unit_record("positions", {"t": number_list, "h": number_list, "w": number_list,
                                            "segment": int_list, "rope_delta": lambda v: len(v) == 1},
                              {"position_design": lambda v: isinstance(v, str) and v != ""}),
-    "mc-win-prob": {"seed": is_int, "samples": is_int,
-                    "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
-                        isinstance(p, dict) and 0 <= p.get("probability", -1) <= 1 and all(
-                            is_number(p.get(k)) for k in ("standard_error", "n", "expected_preference"))
-                        for p in v)},
-    "mc-preference": {"seed": is_int, "samples": is_int,
-                      "points": lambda v: isinstance(v, list) and len(v) > 0 and all(
-                          isinstance(p, dict) and all(is_number(p.get(k)) for k in
-                                                      ("mean", "standard_error", "n", "theory", "z"))
-                          for p in v)},
+    "mc-win-prob": unit_record("mc-win-prob", {
+        "probability": lambda v: len(v) > 0 and number_list(v) and all(0 <= p <= 1 for p in v),
+        **{k: lambda v: len(v) > 0 and number_list(v) for k in ("standard_error", "n", "expected_preference")}}, {}),
+    "mc-preference": unit_record("mc-preference", {
+        k: lambda v: len(v) > 0 and number_list(v) for k in ("mean", "standard_error", "n", "theory", "z")},
+        {"z_bound": is_number}),
 }
 
 GOOD = [
@@ -179,7 +174,8 @@ def check_good():
 def check_help():
     for args in ([], ["theory"], ["theory", "allocation"], ["theory", "preference"],
                  ["theory", "first-violation"], ["theory", "base-bound"], ["theory", "critical-length"],
-                 ["theory", "report"], ["positions"], ["mc"], ["mc", "preference"], ["mc", "win-prob"]):
+                 ["theory", "report"], ["positions"], ["mc"], ["mc", "preference"], ["mc", "win-prob"],
+                 ["mc", "retrieval"]):
         rc, out, err = run(args + ["--help"])
         check(show(args + ["--help"]), rc == 0 and "Usage" in out, "exit 0 with a usage text",
               "exit %d, stdout %r" % (rc, out[:80]))
@@ -322,7 +318,7 @@ def check_no_null_numbers():
             check(show(args), out == "" and len(err.splitlines()) == 1, "a one-line refusal", repr(err))
             continue
         obj = json.loads(out) if rc == 0 else {}
-        ok = rc == 0 and SHAPES["preference"]["value"](obj.get("value")) and SHAPES["preference"]["by_axis"](obj.get("by_axis"))
+        ok = rc == 0 and SHAPES["preference"]["datasets"](obj.get("datasets"))
         check(show(args), ok, "finite value and by_axis, or exit 2", "exit %d: %s" % (rc, out.strip()[:200]))
 
 
@@ -373,21 +369,20 @@ def check_empirical(directory):
         for key, pred in SHAPES["mc-preference"].items():
             check(case + " key " + key, key in obj and pred(obj[key]), "documented key '%s'" % key,
                   repr(obj.get(key, "<missing>"))[:200])
-        emp = obj.get("empirical") or {}
-        check(case + " empirical.file", emp.get("file") == pools, pools, repr(emp.get("file")))
-        for role, dataset, n in zip(("queries", "keys"), datasets, rows):
-            entry = emp.get(role) or {}
-            checksums.append(entry.get("checksum"))
-            check(case + " empirical." + role, entry.get("dataset") == dataset and entry.get("rows") == n
-                  and re.fullmatch(r"fnv1a64:[0-9a-f]{16}", str(entry.get("checksum"))) is not None,
-                  "dataset %s, %d rows, fnv1a64 checksum" % (dataset, n), repr(entry))
+        dist = obj["settings"].get("dist")
+        check(case + " settings.dist", dist == "empirical:%s:%s" % (pools, ":".join(datasets)),
+              "the pools' file and datasets", repr(dist))
+        attrs = obj["attributes"]
+        for role, n in zip(("query", "key"), rows):
+            entry = {k: attrs.get(role + "_pool_" + k) for k in ("rows", "checksum")}
+            checksums.append(entry["checksum"])
+            check(case + " " + role + " pool", entry["rows"] == n
+                  and re.fullmatch(r"fnv1a64:[0-9a-f]{16}", str(entry["checksum"])) is not None,
+                  "%d rows, fnv1a64 checksum" % n, repr(entry))
         if len(datasets) == 1:
-            check(case + " empirical.keys", emp.get("keys", "<missing>") is None, "null", repr(emp.get("keys")))
-        check(case + " sigma, mu", obj.get("sigma", 0) is None and obj.get("mu", 0) is None,
-              "null (the pool sets them)", repr((obj.get("sigma"), obj.get("mu"))))
-        for p in obj.get("points", []):
-            check(case + " |z| at %s" % p.get("offset"), abs(p.get("z", 1e9)) <= z_bound,
-                  "|z| <= %.2f (Sidak, family 1e-6)" % z_bound, p.get("z"))
+            check(case + " no key pool", "key_pool_rows" not in attrs, "no key_pool_rows", repr(attrs))
+        for k, z in enumerate(obj["datasets"]["z"]["values"]):
+            check(case + " |z| at offset %d" % k, abs(z) <= z_bound, "|z| <= %.2f (Sidak, family 1e-6)" % z_bound, z)
         rc, out, err = run(base + extra)
         check(show(base + extra) + " text", rc == 0 and "queries %d rows (fnv1a64:" % rows[0] in out and err == "",
               "exit 0 and a header naming the pool", "exit %d, %r" % (rc, out[:200]))
@@ -400,7 +395,7 @@ def check_empirical(directory):
     obj = json.loads(out) if ok else {}
     for key, pred in SHAPES["mc-win-prob"].items():
         ok = ok and key in obj and pred(obj[key])
-    ok = ok and ((obj.get("empirical") or {}).get("keys") or {}).get("rows") == 300
+    ok = ok and obj["attributes"].get("key_pool_rows") == 300
     check(show(args), ok, "exit 0, win-prob JSON naming both pools", "exit %d (%s) %r" % (rc, err.strip(), out[:200]))
     # win-prob reads the same flags; its engine is checked in tests/sim.
     spec = "empirical:%s:/queries" % pools
@@ -420,13 +415,13 @@ def check_empirical(directory):
         (P + ["--dist", "empirical:" + pools], "empirical:" + pools),
         (P + ["--dist", "empirical:%s:/a:/b:/c" % pools], "/a:/b:/c"),
         (P + ["--dist", "empirical:"], "empirical:"),
-        (P + ["--dist", spec, "--sigma", "2"], "--sigma"),
-        (P + ["--dist", spec, "--mu", "0.5"], "--mu"),
-        (P + ["--dist", spec, "--variances", ",".join(["1"] * 16)], "--variances"),
+        (P + ["--dist", spec, "--sigma", "2"], "sigma"),
+        (P + ["--dist", spec, "--mu", "0.5"], "mu"),
+        (P + ["--dist", spec, "--variances", ",".join(["1"] * 16)], "variances"),
         (["mc", "preference", "--method", "mrope", "--samples", "200", "--dist", spec], "16 columns"),
         (P[:-1] + ["1", "--dist", spec], "samples must be >= 2"),
         (W + ["--dist", "empirical:%s:/absent" % pools], "/absent"),
-        (W + ["--dist", spec, "--sigma", "2"], "--sigma"),
+        (W + ["--dist", spec, "--sigma", "2"], "sigma"),
     ]:
         check_refused(args, token)
 

@@ -2,11 +2,11 @@
 """Command-line behaviour of `hopelab mc retrieval` (single-head needle retrieval).
 
 Usage: check_mc_retrieval.py PATH/TO/hopelab
-  * --json prints exactly one JSON object with the run's settings and provenance (method, seed,
-    samples, sigma, eps, design, rng, backend) and one "points" entry per (frames, depth) of the grid,
-    in order, each with keys, needle frame round(depth (F - 1)), mass in [0, 1], hit rates in
-    [0, 1], standard errors and n; exit 0, nothing on stderr. Without --json, a table with one
-    row per point.
+  * --json prints exactly one JSON object, the record of one mc-retrieval unit: its settings
+    (method, samples, sigma, eps, ...), seed, provenance (rng, backend) and datasets with one row
+    per (frames, depth) of the grid, in order (frame_count only for a range of frames), each with
+    keys, needle frame round(depth (F - 1)), mass in [0, 1], hit rates in [0, 1], standard errors
+    and n; exit 0, nothing on stderr. Without --json, a table with one row per point.
   * --help exits 0 with a usage text.
   * every bad input (zero frames, bad ranges, depth outside [0, 1], period < 1, a needle cell
     outside the grid, non-numeric values, no text after the video, too few samples, bad
@@ -88,8 +88,20 @@ def check_point(case, p, frames, depth, args, similar):
               and is_rate(p.get("similar_hit_rate")) and is_number(p.get("similar_hit_standard_error")),
               "similar count >= 1 and its hit rate", repr(p)[:200])
     else:
-        check(case + " no similar", p.get("similar_distractors") == 0 and p.get("similar_hit_rate") is None,
-              "0 similar and a null rate", repr(p)[:200])
+        check(case + " no similar", p.get("similar_distractors") == 0 and p.get("similar_hit_rate") == 1,
+              "0 similar and a rate of 1", repr(p)[:200])
+
+
+def record_points(obj):
+    """The rows of a record's datasets as one dict each (frames from frame_count, or the setting)."""
+    data = {name: d["values"] for name, d in obj["datasets"].items()}
+    points = []
+    for k in range(len(data.get("depth", []))):
+        p = {name: v[k] for name, v in data.items() if name not in ("needle_offset", "frame_count")}
+        p["needle_offset"] = data["needle_offset"][3 * k:3 * k + 3]
+        p["frames"] = data["frame_count"][k] if "frame_count" in data else obj["settings"]["frames"]
+        points.append(p)
+    return points, "frame_count" in data
 
 
 def check_good():
@@ -105,20 +117,25 @@ def check_good():
             check(case + " JSON", False, "one JSON object", "%r (%s)" % (out[:200], e))
             continue
         method = args[args.index("--method") + 1]
-        expected = {"method": method, "estimator": "retrieval", "rng": "philox4x32-10"}
-        for key, value in expected.items():
-            check(case + " " + key, obj.get(key) == value, repr(value), repr(obj.get(key)))
-        check(case + " backend", obj.get("backend") in ("cpu-omp", "cuda"), "cpu-omp or cuda", repr(obj.get("backend")))
-        check(case + " design", isinstance(obj.get("design"), str) and obj["design"] != "", "a design name",
-              repr(obj.get("design")))
-        for key in ("seed", "samples"):
-            check(case + " " + key, is_int(obj.get(key)), "an integer", repr(obj.get(key)))
+        if not check(case + " record", isinstance(obj, dict) and obj.get("kind") == "mc-retrieval"
+                     and all(k in obj for k in ("seed", "settings", "attributes", "datasets", "provenance")),
+                     "the record of an mc-retrieval unit", repr(obj)[:200]):
+            continue
+        settings, provenance = obj["settings"], obj["provenance"]
+        check(case + " method", settings.get("method") == method, method, repr(settings.get("method")))
+        check(case + " rng", provenance.get("rng") == "philox4x32-10", "philox4x32-10", repr(provenance.get("rng")))
+        check(case + " backend", provenance.get("backend") in ("cpu-omp", "cuda"), "cpu-omp or cuda",
+              repr(provenance.get("backend")))
+        check(case + " seed", is_int(obj.get("seed")), "an integer", repr(obj.get("seed")))
+        check(case + " samples", is_int(settings.get("samples")), "an integer", repr(settings.get("samples")))
         for key in ("sigma", "eps"):
-            check(case + " " + key, is_number(obj.get(key)), "a number", repr(obj.get(key)))
-        points = obj.get("points")
+            check(case + " " + key, is_number(settings.get(key)), "a number", repr(settings.get(key)))
+        points, has_frame_count = record_points(obj)
         grid = [(f, d) for f in frames_list for d in depths]
-        if not check(case + " points", isinstance(points, list) and len(points) == len(grid),
-                     "%d points" % len(grid), repr(points)[:200]):
+        ranged = ":" in args[args.index("--frames") + 1]
+        check(case + " frame_count", has_frame_count == ranged, "a frame_count dataset only for a range",
+              "present" if has_frame_count else "absent")
+        if not check(case + " points", len(points) == len(grid), "%d points" % len(grid), repr(points)[:200]):
             continue
         for p, (frames, depth) in zip(points, grid):
             check_point(case, p, frames, depth, args, similar)
@@ -132,8 +149,8 @@ def check_good():
 def check_determinism():
     args = BASE + ["--method", "hope", "--frames", "3", "--grid", "2x2", "--samples", "30", "--head-dim", "16",
                    "--json"]
-    first, second = run(args)[1], run(args)[1]
-    check(show(args) + " repeated", first == second and first != "", "identical output", "differs")
+    first, second = (json.loads(run(args)[1] or "{}").get("datasets") for _ in range(2))
+    check(show(args) + " repeated", first == second and first, "identical datasets", "differ")
 
 
 def check_help():

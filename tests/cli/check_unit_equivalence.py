@@ -3,9 +3,12 @@
 
 For every kind `hopelab kinds --json` lists, one small case: `hopelab unit KIND --key value ...
 --json` and a spec with one [[run]] of that kind and the same keys, run into an HDF5 file and
-read with h5py. Every dataset (values bit for bit, unit) and every setting must agree. Twin: the
-same comparison between the spec and a command with one setting changed must find a difference
-(so the comparison can fail). Exit 1 naming each mismatch.
+read with h5py. Then the same for each named computing command that is a one-unit run of a kind
+(theory preference, mc preference / win-prob / retrieval, with the flags a spec spells otherwise:
+--offset, --frames a:b:s, --similar-distractor-period, an empirical pool). Every dataset (values
+bit for bit, unit) and every setting must agree. Twin: the same comparison between the spec and a
+command with one setting changed must find a difference (so the comparison can fail). Exit 1
+naming each mismatch.
 
 Usage: check_unit_equivalence.py HOPELAB
 """
@@ -43,6 +46,40 @@ CASES = {
 TWINS = {"preference": ("sigma", 0.25), "mc-preference": ("seed", 12), "base-bound": ("context_length", 1024)}
 
 
+def command_cases(pools):
+    """(command line, kind, the keys of a one-[[run]] spec of the same unit), `pools` an HDF5 file
+    with (n, 16) datasets /queries and /keys."""
+    variances = [0.5 + 0.25 * k for k in range(16)]
+    return [
+        (["theory", "preference", "--method", "hope", "--head-dim", "16", "--offset", "7,1.5,-2",
+          "--variances", ",".join(map(repr, variances))],
+         "preference", {"method": "hope", "head_dim": 16, "offset3": [7, 1.5, -2], "variances": variances}),
+        (["mc", "preference", "--method", "mrope", "--head-dim", "16", "--offsets", "0:3000:1000", "--samples", "500",
+          "--seed", "4", "--dist", "empirical:%s:/queries:/keys" % pools, "--eps", "0.5"],
+         "mc-preference", {"method": "mrope", "head_dim": 16, "offsets": "0:3000:1000", "samples": 500, "seed": 4,
+                           "dist": "empirical:%s:/queries:/keys" % pools, "eps": 0.5}),
+        (["mc", "preference", "--method", "videorope", "--head-dim", "16", "--offset3", "5,0,-3", "--samples", "300",
+          "--variances", ",".join(map(repr, variances)), "--dist", "student-t:5"],
+         "mc-preference", {"method": "videorope", "head_dim": 16, "offset3": [5, 0, -3], "samples": 300,
+                           "variances": variances, "dist": "student-t:5"}),
+        (["mc", "win-prob", "--method", "hope", "--along", "frames", "--frames", "0:20:5", "--samples", "300",
+          "--seed", "2", "--precision", "fp32", "--dist", "empirical:%s:/queries" % pools, "--head-dim", "16"],
+         "mc-win-prob", {"method": "hope", "along": "frames", "frames": "0:20:5", "samples": 300, "seed": 2,
+                         "precision": "fp32", "dist": "empirical:%s:/queries" % pools, "head_dim": 16}),
+        (["mc", "retrieval", "--method", "hope", "--frames", "2:8:3", "--grid", "2x2", "--depth", "0,1",
+          "--samples", "40", "--seed", "3", "--similar-distractor-period", "2"],
+         "mc-retrieval", {"method": "hope", "frames": 2, "frames_end": 8, "frames_step": 3, "grid": "2x2",
+                          "depth": [0.0, 1.0], "samples": 40, "seed": 3, "similar_period": 2}),
+    ]
+
+
+def write_pools(path):
+    rng = np.random.default_rng(1)
+    with h5py.File(path, "w") as f:
+        f["queries"] = (0.3 + rng.standard_normal((64, 16))).astype(np.float32)
+        f["keys"] = rng.standard_normal((48, 16))
+
+
 def fail(case, expected, actual):
     failures.append("FAIL %s: expected %s, actual %s" % (case, expected, actual))
 
@@ -62,10 +99,15 @@ def flag_value(v):
 
 
 def from_command(kind, keys):
-    args = [CLI, "unit", kind, "--json"]
+    args = ["unit", kind]
     for k, v in keys.items():
         flag = "--" + k.replace("_", "-")
         args += ([flag] if v else []) if isinstance(v, bool) else [flag, flag_value(v)]  # bool: a bare flag
+    return from_command_line(args)
+
+
+def from_command_line(args):
+    args = [CLI, *args, "--json"]
     p = subprocess.run(args, capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         fail(" ".join(args[1:]), "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
@@ -75,13 +117,13 @@ def from_command(kind, keys):
         out["settings"]
 
 
-def from_spec(kind, keys, folder):
-    spec = os.path.join(folder, kind + ".toml")
+def from_spec(kind, keys, folder, name=None):
+    spec = os.path.join(folder, (name or kind) + ".toml")
     with open(spec, "w") as f:
         f.write('[experiment]\nname = "one"\n\n[[run]]\nname = "u"\nkind = "%s"\n' % kind)
         for k, v in keys.items():
             f.write("%s = %s\n" % (k, toml_value(v)))
-    out = os.path.join(folder, kind + ".h5")
+    out = os.path.join(folder, (name or kind) + ".h5")
     p = subprocess.run([CLI, "run", spec, "-o", out, "--force"], capture_output=True, text=True, timeout=300)
     if p.returncode != 0:
         fail("run " + spec, "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
@@ -118,31 +160,54 @@ def main():
             if keys is None:
                 continue
             command, spec = from_command(kind, keys), from_spec(kind, keys, folder)
-            if command is None or spec is None:
-                continue
-            diff = differences(command, spec)
-            if diff:
-                fail(kind + ": command and spec", "identical datasets", "differ in " + ", ".join(diff))
-            settings, attrs = command[1], spec[1]
-            for k, v in settings.items():
-                stored = attrs.get(k)
-                if v is None or v == "" or k == "seed":
-                    continue  # unset optional or empty text: not stored; seed: stored as the effective seed
-                if isinstance(v, list) or isinstance(stored, np.ndarray):
-                    same = list(np.ravel(stored)) == list(np.ravel(v))
-                else:
-                    same = stored == v or (isinstance(v, bool) and stored == int(v))
-                if not same:
-                    fail(kind + ": setting " + k, repr(stored) + " (spec)", repr(v) + " (command)")
-            if kind in TWINS:
+            compare(kind, command, spec)
+            if kind in TWINS and spec is not None:
                 key, other = TWINS[kind]
                 twin = from_command(kind, dict(keys, **{key: other}))
                 if twin is not None and not differences(twin, spec):
                     fail(kind + ": twin with " + key + " = " + str(other), "a difference", "none")
+        pools = os.path.join(folder, "pools.h5")
+        write_pools(pools)
+        cases = command_cases(pools)
+        for k, (args, kind, keys) in enumerate(cases):
+            case = " ".join(args[:2])
+            spec = from_spec(kind, keys, folder, "command%d" % k)
+            compare(case, from_command_line(args), spec)
+            if args[:2] == ["mc", "retrieval"] and spec is not None:  # twin: another seed
+                twin = from_command_line(args[:args.index("--seed") + 1] + ["4"] + args[args.index("--seed") + 2:])
+                if twin is not None and not differences(twin, spec):
+                    fail(case + ": twin with seed 4", "a difference", "none")
     for f in failures:
         print(f)
-    print("%s: %d kinds, %d failures" % (os.path.basename(__file__), len(CASES), len(failures)))
+    print("%s: %d kinds, %d commands, %d failures" % (os.path.basename(__file__), len(CASES), len(cases),
+                                                      len(failures)))
     return 1 if failures else 0
+
+
+def compare(case, command, spec):
+    """Datasets bit for bit and every setting of the command's record against the spec's file."""
+    if command is None or spec is None:
+        return
+    diff = differences(command, spec)
+    if diff:
+        fail(case + ": command and spec", "identical datasets", "differ in " + ", ".join(diff))
+    settings, attrs = command[1], spec[1]
+    for k, v in settings.items():
+        stored = attrs.get(k)
+        if k == "seed":
+            continue  # stored as the effective seed
+        if v is None:  # absent (unset optional, empty array): no attribute
+            if stored is not None:
+                fail(case + ": absent setting " + k, "no attribute", repr(stored))
+            continue
+        if v == "":
+            continue
+        if isinstance(v, list) or isinstance(stored, np.ndarray):
+            same = list(np.ravel(stored)) == list(np.ravel(v))
+        else:
+            same = stored == v or (isinstance(v, bool) and stored == int(v))
+        if not same:
+            fail(case + ": setting " + k, repr(stored) + " (spec)", repr(v) + " (command)")
 
 
 if __name__ == "__main__":

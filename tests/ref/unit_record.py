@@ -4,7 +4,8 @@ dataset as its value (one element), None (empty) or its list. Per kind, the read
 checks were written against: first-violation's -1 (none) as None and proven_never as a bool;
 positions' per-token datasets always lists; base-bound's infeasible_below None when every base
 is feasible, feasible_at_search_start a bool, infeasible_above as [from, to] pairs; allocation's
-per-pair datasets as the pair lists of each axis (t, h, w) and of the zero pairs."""
+per-pair datasets as the pair lists of each axis (t, h, w) and of the zero pairs; preference at one
+offset (theory preference) its by_axis as {t, h, w}."""
 
 
 def flat_record(obj):
@@ -25,6 +26,8 @@ def flat_record(obj):
         for code, name in enumerate("thw"):
             out[name] = [i for i, a in enumerate(axis) if a == code]
         out["zero"] = [i for i, z in enumerate(zero) if z == 1]
+    if kind == "preference" and len(obj["datasets"]["value"]["values"]) == 1:
+        out["by_axis"] = dict(zip("thw", obj["datasets"]["by_axis"]["values"]))
     if kind == "base-bound":
         flat = obj["datasets"]["infeasible_above"]["values"]
         out["infeasible_above"] = [flat[k:k + 2] for k in range(0, len(flat), 2)]

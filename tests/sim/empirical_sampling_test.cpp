@@ -1,6 +1,7 @@
 // The empirical law of the Monte Carlo engines (sim/sampling.h) and its HDF5 reader
-// (experiments/results/empirical_pool.h), host-side checks (the engine's draws and its agreement with
-// an oracle are in empirical_parity.inc, run on both backends):
+// (experiments/results/empirical_pool.h; its `dist` text: experiments/params/sampling.h), host-side
+// checks (the engine's draws and its agreement with an oracle are in empirical_parity.inc, run on
+// both backends):
 //   - the reader round-trips float64 and float32 pools and refuses every bad file with an
 //     InputError naming the file, the dataset and the bad value;
 //   - the closed form E[x] . w(Delta) equals the exhaustive expectation over every (query row,
@@ -25,6 +26,7 @@
 #include "empirical_fixtures.h"
 #include "results/empirical_pool.h"
 #include "hdf5_writer.h"
+#include "params/sampling.h"
 #include "sim/preference_estimator.h"
 #include "theory/input_error.h"
 
@@ -81,17 +83,17 @@ TEST(EmpiricalPoolReader, RoundTripsFloat64AndFloat32) {
 }
 
 TEST(EmpiricalPoolReader, ParsesSpecsAndRefusesMalformedOnes) {
-  const EmpiricalSpec one = parse_empirical_spec("empirical:/tmp/a.h5:/q");
+  const params::EmpiricalSpec one = params::parse_empirical_spec("empirical:/tmp/a.h5:/q");
   EXPECT_EQ(one.file, "/tmp/a.h5");
   EXPECT_EQ(one.datasets, std::vector<std::string>({"/q"}));
-  const EmpiricalSpec two = parse_empirical_spec("empirical:dir/b.h5:/g/queries:/keys");
+  const params::EmpiricalSpec two = params::parse_empirical_spec("empirical:dir/b.h5:/g/queries:/keys");
   EXPECT_EQ(two.file, "dir/b.h5");
   EXPECT_EQ(two.datasets, std::vector<std::string>({"/g/queries", "/keys"}));
   for (const char* text : {"empirical:", "empirical:a.h5", "empirical::/q", "empirical:a.h5:q",
                            "empirical:a.h5:/q:/k:/x", "gaussian"}) {
     const std::string bad = text;
     try {
-      parse_empirical_spec(bad);
+      params::parse_empirical_spec(bad);
       ADD_FAILURE() << "accepted '" << bad << "'";
     } catch (const InputError& e) {
       EXPECT_NE(std::string(e.what()).find("'" + bad + "'"), std::string::npos) << e.what();
