@@ -53,12 +53,12 @@ void linear_backward(const float* x, const float* dy, std::int64_t rows, const L
     Map dws(g.weight + o0 * in + c0, no, nc, Eigen::OuterStride<>(in));
     dws.noalias() += dys.transpose() * xs;
   }
-  if (g.bias != nullptr) {
-    for (std::int64_t o = 0; o < out; ++o) {
-      double sum = 0.0;
-      for (std::int64_t r = 0; r < rows; ++r) sum += dy[r * out + o];
-      g.bias[o] += static_cast<float>(sum);
+  if (g.bias != nullptr) {  // db_o = sum_rows dy, rows in order
+    std::vector<double> sum(static_cast<std::size_t>(out));
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (std::int64_t o = 0; o < out; ++o) sum[static_cast<std::size_t>(o)] += dy[r * out + o];
     }
+    for (std::int64_t o = 0; o < out; ++o) g.bias[o] += static_cast<float>(sum[static_cast<std::size_t>(o)]);
   }
 }
 
@@ -72,11 +72,11 @@ void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int w
         rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width);
   }
   for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
-  for (int j = 0; j < width; ++j) {  // dweight_j = sum_rows dy x r
-    double sum = 0.0;
-    for (std::int64_t i = 0; i < rows; ++i) sum += static_cast<double>(dy[i * width + j]) * x[i * width + j] * r[i];
-    dweight[j] += static_cast<float>(sum);
+  std::vector<double> sum(static_cast<std::size_t>(width));  // dweight_j = sum_rows dy x r, rows in order
+  for (std::int64_t i = 0; i < rows; ++i) {
+    for (int j = 0; j < width; ++j) sum[j] += static_cast<double>(dy[i * width + j]) * x[i * width + j] * r[i];
   }
+  for (int j = 0; j < width; ++j) dweight[j] += static_cast<float>(sum[j]);
 }
 
 void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
@@ -89,15 +89,18 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
                             &r[i]);
   }
   for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
-  for (int j = 0; j < width; ++j) {  // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy
-    double w_sum = 0.0, b_sum = 0.0;
-    for (std::int64_t i = 0; i < rows; ++i) {
+  // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy, rows in order.
+  std::vector<double> w_sum(static_cast<std::size_t>(width)), b_sum(static_cast<std::size_t>(width));
+  for (std::int64_t i = 0; i < rows; ++i) {
+    for (int j = 0; j < width; ++j) {
       const double g = dy[i * width + j];
-      w_sum += g * (x[i * width + j] - mean[i]) * r[i];
-      b_sum += g;
+      w_sum[j] += g * (x[i * width + j] - mean[i]) * r[i];
+      b_sum[j] += g;
     }
-    dweight[j] += static_cast<float>(w_sum);
-    dbias[j] += static_cast<float>(b_sum);
+  }
+  for (int j = 0; j < width; ++j) {
+    dweight[j] += static_cast<float>(w_sum[j]);
+    dbias[j] += static_cast<float>(b_sum[j]);
   }
 }
 
