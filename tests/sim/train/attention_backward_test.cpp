@@ -15,13 +15,7 @@
 namespace hopelab {
 namespace {
 
-using train_test::compare;
-using train_test::float_bounds;
-using train_test::LD;
-using train_test::numeric_gradient;
-using train_test::randoms;
-using train_test::Vec;
-using train_test::widen;
+using namespace train_test;  // gradient_check.h: numeric_gradient, compare, float_bounds, ...
 
 struct Case {
   int heads, kv_heads, d;

@@ -14,13 +14,7 @@
 namespace hopelab {
 namespace {
 
-using train_test::compare;
-using train_test::float_bounds;
-using train_test::LD;
-using train_test::numeric_gradient;
-using train_test::randoms;
-using train_test::Vec;
-using train_test::widen;
+using namespace train_test;  // gradient_check.h: numeric_gradient, compare, float_bounds, ...
 
 constexpr LD kFdFloor = 1e-12L;  // the difference quotient's own error (gradient_check.h), far below
 

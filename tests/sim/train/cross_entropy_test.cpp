@@ -13,13 +13,7 @@
 namespace hopelab {
 namespace {
 
-using train_test::compare;
-using train_test::float_bounds;
-using train_test::LD;
-using train_test::numeric_gradient;
-using train_test::randoms;
-using train_test::Vec;
-using train_test::widen;
+using namespace train_test;  // gradient_check.h: numeric_gradient, compare, float_bounds, ...
 
 TEST(CrossEntropy, ShiftsLabelsByOneAndIgnoresMinus100) {
   const std::vector<std::int64_t> labels = {5, -100, 7, 2};
