@@ -118,7 +118,7 @@ void write_checkpoint_state(const std::string& directory, const VlmConfig& confi
   }
 }
 
-TrainState read_checkpoint_state(const std::string& directory, const VlmConfig& config,
+TrainState read_checkpoint_state(const std::string& directory, const TensorMap& expected,
                                  const std::string& settings_json) {
   const fs::path states = fs::path(directory) / "state";
   if (!fs::exists(states / "latest")) throw InputError(directory + ": no checkpoint to resume from (state/latest)");
@@ -135,8 +135,14 @@ TrainState read_checkpoint_state(const std::string& directory, const VlmConfig& 
   }
   TrainState state;
   Checkpoint checkpoint = load_checkpoint(dir.string());
-  if (checkpoint.config.hidden_size != config.hidden_size || checkpoint.config.vocab_size != config.vocab_size) {
+  if (checkpoint.weights.size() != expected.size()) {
     throw InputError(dir.string() + ": the checkpoint's model differs from this run's");
+  }
+  for (const auto& [tensor, t] : expected) {  // the same tensors, so the run's views stay valid
+    const auto it = checkpoint.weights.find(tensor);
+    if (it == checkpoint.weights.end() || it->second.shape != t.shape) {
+      throw InputError(dir.string() + ": the checkpoint's tensor '" + tensor + "' differs from this run's model");
+    }
   }
   state.weights = std::move(checkpoint.weights);
   state.optimizer = read_optimizer_file((dir / kOptimizerName).string(), state.weights);

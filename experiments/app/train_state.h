@@ -38,8 +38,9 @@ void write_checkpoint_state(const std::string& directory, const VlmConfig& confi
                             const results::Provenance& provenance, const std::string& settings_json);
 
 // The newest checkpoint of DIR. Throws InputError when there is none, when its settings.json
-// differs from settings_json (naming the first differing line), or when a file is bad.
-TrainState read_checkpoint_state(const std::string& directory, const VlmConfig& config,
+// differs from settings_json (naming the first differing line), when its tensors' names or
+// shapes differ from `expected` (the run's model), or when a file is bad.
+TrainState read_checkpoint_state(const std::string& directory, const TensorMap& expected,
                                  const std::string& settings_json);
 
 // Writes the final files at the top of DIR.

@@ -5,6 +5,7 @@
 // --checkpoint-every steps under DIR/state; --resume continues from the newest one and ends
 // with the same bytes as an uninterrupted run (same settings and thread count).
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -132,8 +133,11 @@ void run_training(const TrainArgs& a) {
   }
   TrainState state;
   if (a.resume && exists && std::filesystem::exists(std::filesystem::path(a.output) / "state" / "latest")) {
-    state = read_checkpoint_state(a.output, config, settings_text);
-    for (auto& [name, t] : model.weights_for_update()) t.data = state.weights.at(name).data;  // same shapes
+    state = read_checkpoint_state(a.output, model.tensors(), settings_text);
+    for (auto& [name, t] : model.weights_for_update()) {  // in place: the model's views point into t.data
+      const std::vector<float>& saved = state.weights.at(name).data;
+      std::copy(saved.begin(), saved.end(), t.data.begin());  // same shapes (read_checkpoint_state)
+    }
   } else {
     if (exists) std::filesystem::remove_all(std::filesystem::path(a.output) / "state");
     state.optimizer = adamw_state(model.tensors());
