@@ -18,11 +18,12 @@ HOPELAB_HD inline float gelu(float x) { return 0.5f * x * (1.0f + ::erff(x * 0.7
 
 // Derivatives, for the backward pass (sim/train). With s = sigma(a x):
 // d/dx x sigma(a x) = s (1 + a x (1 - s)): SiLU (a = 1) and QuickGELU (a = 1.702).
+HOPELAB_HD inline float sigmoid(float z) { return 1.0f / (1.0f + ::expf(-z)); }
+// The same given s = sigma(a x) already computed.
+HOPELAB_HD inline float scaled_silu_derivative_given(float x, float s, float a) { return s * (1.0f + a * x * (1.0f - s)); }
 HOPELAB_HD inline float scaled_silu_derivative(float x, float a) {
-  const float s = 1.0f / (1.0f + ::expf(-a * x));
-  return s * (1.0f + a * x * (1.0f - s));
+  return scaled_silu_derivative_given(x, sigmoid(a * x), a);
 }
-HOPELAB_HD inline float silu_derivative(float x) { return scaled_silu_derivative(x, 1.0f); }
 HOPELAB_HD inline float quick_gelu_derivative(float x) { return scaled_silu_derivative(x, 1.702f); }
 // d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
 HOPELAB_HD inline float gelu_derivative(float x) {

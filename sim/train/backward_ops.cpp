@@ -118,8 +118,9 @@ void silu_mul_backward(const float* gate, const float* up, const float* dy, std:
                        float* dup) {
 #pragma omp parallel for schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) {
-    dgate[i] += dy[i] * up[i] * silu_derivative(gate[i]);
-    dup[i] += dy[i] * silu(gate[i]);
+    const float s = sigmoid(gate[i]);  // once for both terms
+    dgate[i] += dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f);  // SiLU'(gate)
+    dup[i] += dy[i] * gate[i] * s;                                                 // SiLU(gate)
   }
 }
 

@@ -25,10 +25,8 @@ void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, c
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
   const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
   // MLP.
-  Buffer act = t.gate;
-  ops.silu_mul(act.data(), t.up.data(), rows * inter);  // SiLU(gate) up
   Buffer dact = zeros(rows * inter), dgate = zeros(rows * inter), dup = zeros(rows * inter);
-  linear_backward(act.data(), dx, rows, w.down, g->down, dact.data());
+  linear_backward(t.act.data(), dx, rows, w.down, g->down, dact.data());  // act = SiLU(gate) up
   silu_mul_backward(t.gate.data(), t.up.data(), dact.data(), rows * inter, dgate.data(), dup.data());
   Buffer y = zeros(rows * hidden), dy = zeros(rows * hidden);
   ops.rms_norm(t.mid.data(), rows, hidden, w.post_norm, c.rms_norm_eps, y.data());  // RMSNorm2(h)

@@ -21,10 +21,8 @@ void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w,
   const HostOps ops;
   const int e = v.embed_dim, d = v.head_dim(), hidden = w.fc1.out;
   // MLP: out = mid + fc2(a), a = QuickGELU(fc1(y2)), y2 = LN2(mid).
-  Buffer a = t.fc1;
-  ops.quick_gelu(a.data(), n * hidden);
   Buffer da = zeros(n * hidden), dfc1 = zeros(n * hidden);
-  linear_backward(a.data(), dx, n, w.fc2, g->fc2, da.data());
+  linear_backward(t.mlp.data(), dx, n, w.fc2, g->fc2, da.data());
   quick_gelu_backward(t.fc1.data(), da.data(), n * hidden, dfc1.data());
   Buffer y = zeros(n * e), dy = zeros(n * e);
   ops.layer_norm(t.mid.data(), n, e, w.norm2_weight, w.norm2_bias, v.layer_norm_eps, y.data());
@@ -72,10 +70,8 @@ void grid_backward(const VisionConfig& v, const VisionWeights<HostOps>& w, const
   const std::int64_t tokens = n / m2;
   const int merged = w.mlp0.out;
   // Merger: out = mlp.2(GELU(mlp.0(z))), z = ln_q(x) read as (tokens, E m^2).
-  Buffer hidden = tape.merger_hidden;
-  ops.gelu(hidden.data(), tokens * merged);
   Buffer dhidden = zeros(tokens * merged), dpre = zeros(tokens * merged);
-  linear_backward(hidden.data(), dmerged, tokens, w.mlp2, g->mlp2, dhidden.data());
+  linear_backward(tape.merger_activated.data(), dmerged, tokens, w.mlp2, g->mlp2, dhidden.data());
   gelu_backward(tape.merger_hidden.data(), dhidden.data(), tokens * merged, dpre.data());
   Buffer z = zeros(n * e), dz = zeros(n * e), dx = zeros(n * e);
   ops.layer_norm(tape.merger_input.data(), n, e, w.ln_q_weight, w.ln_q_bias, v.layer_norm_eps, z.data());

@@ -1,8 +1,8 @@
 #pragma once
 // What the training forward keeps for the backward pass (sim/train/model_gradients.h): per
 // vision block, decoder layer and grid, the activations the backward of each step reads,
-// copied at the point the forward graph (vlm_graph.h) computes them. Whatever is cheap to
-// recompute (the norms' outputs, SiLU(gate) up) is not kept. Shapes beside each field:
+// copied at the point the forward graph (vlm_graph.h) computes them. The norms' outputs are
+// recomputed instead (one pass over a row each). Shapes beside each field:
 // N patch rows of a grid, E vision width, L tokens, H hidden, I intermediate, n_h d query width.
 
 #include <cstdint>
@@ -18,6 +18,7 @@ struct VisionBlockTape {
   typename Ops::Buffer qkv;    // (N, 3E) q | k | v, q and k rotated
   typename Ops::Buffer attn;   // (N, E) Attn(.) before proj
   typename Ops::Buffer fc1;    // (N, 4E) fc1(LN2(.)) before QuickGELU
+  typename Ops::Buffer mlp;    // (N, 4E) QuickGELU(fc1(.)), fc2's input
 };
 
 // One image or video grid group (vision_tower.h grid_groups) through the vision tower and the
@@ -28,6 +29,7 @@ struct GridTape {
   std::vector<VisionBlockTape<Ops>> blocks;     // per block
   typename Ops::Buffer merger_input;            // (N, E) last block's output, before ln_q
   typename Ops::Buffer merger_hidden;           // (N/m^2, 4E) mlp.0(.) before GELU
+  typename Ops::Buffer merger_activated;        // (N/m^2, 4E) GELU(mlp.0(.)), mlp.2's input
 };
 
 // One decoder layer (language_model.h decoder_layer), over L rows.
@@ -39,6 +41,7 @@ struct DecoderLayerTape {
   typename Ops::Buffer attn;   // (L, n_h d) Attn(.) before o_proj
   typename Ops::Buffer gate;   // (L, I) gate_proj(RMSNorm2(h)) before SiLU
   typename Ops::Buffer up;     // (L, I) up_proj(RMSNorm2(h))
+  typename Ops::Buffer act;    // (L, I) SiLU(gate) up, down_proj's input
 };
 
 // A whole prompt: its grid groups (images, then videos, in order), the decoder layers with their

@@ -155,6 +155,7 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
     tape->up = ops.copy_of(up, size(inter));
   }
   ops.silu_mul(gate, up, rows * inter);                                          // SiLU(gate(.)) * up(.)
+  if (tape != nullptr) tape->act = ops.copy_of(gate, size(inter));
   ops.linear(gate, rows, w.down, out);
   ops.add(x, out, rows * hidden);                                                // x' = h + down(.)
 }

@@ -76,6 +76,7 @@ void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeight
   ops.linear(Ops::data(y), n, w.fc1, Ops::data(mlp));
   if (tape != nullptr) tape->fc1 = ops.copy_of(Ops::data(mlp), size(hidden));
   ops.quick_gelu(Ops::data(mlp), n * hidden);  // QuickGELU(fc1(.))
+  if (tape != nullptr) tape->mlp = ops.copy_of(Ops::data(mlp), size(hidden));
   ops.linear(Ops::data(mlp), n, w.fc2, Ops::data(out));
   ops.add(x, Ops::data(out), n * e);  // x + fc2(.)
 }
@@ -114,6 +115,9 @@ typename Ops::Buffer encode_grid(const Ops& ops, const VisionConfig& v, const Vi
   ops.linear(Ops::data(x), tokens, w.mlp0, Ops::data(hidden));
   if (tape != nullptr) tape->merger_hidden = ops.copy_of(Ops::data(hidden), static_cast<std::size_t>(tokens * merged));
   ops.gelu(Ops::data(hidden), tokens * merged);  // exact GELU x Phi(x)
+  if (tape != nullptr) {
+    tape->merger_activated = ops.copy_of(Ops::data(hidden), static_cast<std::size_t>(tokens * merged));
+  }
   ops.linear(Ops::data(hidden), tokens, w.mlp2, Ops::data(out));
   return out;
 }
