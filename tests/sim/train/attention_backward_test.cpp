@@ -23,25 +23,32 @@ struct Case {
   AttentionMask mask;
 };
 
+// Softmax weights P_ij of query i, head h over its visible keys, long double.
+Vec softmax_row(const Case& c, const AttentionArgs& a, const Vec& q, const Vec& k, int h, std::int64_t i) {
+  const int g = h / (c.heads / c.kv_heads);
+  const std::int64_t visible = c.mask == AttentionMask::causal ? std::min(c.keys, c.offset + i + 1) : c.keys;
+  Vec p(static_cast<std::size_t>(visible));
+  LD max = -1e300L, sum = 0;
+  for (std::int64_t j = 0; j < visible; ++j) {
+    LD dot = 0;
+    for (int e = 0; e < c.d; ++e) dot += q[i * a.q_stride + h * c.d + e] * k[j * a.kv_stride + g * c.d + e];
+    max = std::max(max, p[j] = dot / std::sqrt(static_cast<LD>(c.d)));  // q k_j / sqrt(d)
+  }
+  for (LD& x : p) sum += (x = std::exp(x - max));
+  for (LD& x : p) x /= sum;
+  return p;
+}
+
 // out = softmax(q k^T / sqrt(d) + mask) v, long double; strides as the arguments say.
 Vec attend(const Case& c, const AttentionArgs& a, const Vec& q, const Vec& k, const Vec& v) {
   Vec out(static_cast<std::size_t>(c.queries * a.out_stride));
   for (int h = 0; h < c.heads; ++h) {
     const int g = h / (c.heads / c.kv_heads);
     for (std::int64_t i = 0; i < c.queries; ++i) {
-      const std::int64_t visible = c.mask == AttentionMask::causal ? std::min(c.keys, c.offset + i + 1) : c.keys;
-      Vec s(static_cast<std::size_t>(visible));
-      LD max = -1e300L, sum = 0;
-      for (std::int64_t j = 0; j < visible; ++j) {
-        LD dot = 0;
-        for (int e = 0; e < c.d; ++e) dot += q[i * a.q_stride + h * c.d + e] * k[j * a.kv_stride + g * c.d + e];
-        s[j] = dot / std::sqrt(static_cast<LD>(c.d));
-        max = std::max(max, s[j]);
-      }
-      for (LD& x : s) sum += (x = std::exp(x - max));
+      const Vec p = softmax_row(c, a, q, k, h, i);
       for (int e = 0; e < c.d; ++e) {
         LD o = 0;
-        for (std::int64_t j = 0; j < visible; ++j) o += s[j] / sum * v[j * a.kv_stride + g * c.d + e];
+        for (std::size_t j = 0; j < p.size(); ++j) o += p[j] * v[static_cast<std::int64_t>(j) * a.kv_stride + g * c.d + e];
         out[i * a.out_stride + h * c.d + e] = o;
       }
     }
@@ -98,21 +105,14 @@ void check(const Case& c, bool drop_d_term_twin) {
     for (int h = 0; h < c.heads; ++h) {
       const int kvh = h / (c.heads / c.kv_heads);
       for (std::int64_t i = 0; i < c.queries; ++i) {
-        const std::int64_t visible = c.mask == AttentionMask::causal ? std::min(c.keys, c.offset + i + 1) : c.keys;
-        Vec p(static_cast<std::size_t>(visible));
-        LD max = -1e300L, sum = 0;
-        for (std::int64_t j = 0; j < visible; ++j) {
-          LD dot = 0;
-          for (int e = 0; e < c.d; ++e) dot += Q[i * a.q_stride + h * c.d + e] * K[j * a.kv_stride + kvh * c.d + e];
-          max = std::max(max, p[j] = dot / std::sqrt(static_cast<LD>(c.d)));
-        }
-        for (LD& x : p) sum += (x = std::exp(x - max));
+        const Vec p = softmax_row(c, a, Q, K, h, i);
+        const auto visible = static_cast<std::int64_t>(p.size());
         for (std::int64_t j = 0; j < visible; ++j) {
           LD dp = 0;
           for (int e = 0; e < c.d; ++e) dp += R[i * a.out_stride + h * c.d + e] * V[j * a.kv_stride + kvh * c.d + e];
           for (int e = 0; e < c.d; ++e) {
             wrong[i * a.q_stride + h * c.d + e] +=
-                static_cast<float>(p[j] / sum * dp * K[j * a.kv_stride + kvh * c.d + e] / std::sqrt(static_cast<LD>(c.d)));
+                static_cast<float>(p[j] * dp * K[j * a.kv_stride + kvh * c.d + e] / std::sqrt(static_cast<LD>(c.d)));
           }
         }
       }
