@@ -3,7 +3,6 @@
 // the counted labels and the method in its __metadata__. Labels: the input's `labels` tensor, or
 // input_ids with the visual placeholder ids ignored.
 
-#include <cstdio>
 #include <filesystem>
 #include <iostream>
 #include <memory>
@@ -14,6 +13,7 @@
 #include "sim/train/model_gradients.h"
 #include "sim/vlm/vlm_model.h"
 #include "theory/input_error.h"
+#include "theory/text_format.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
 #include "vlm/safetensors.h"
@@ -30,13 +30,6 @@ struct GradArgs {
   bool json = false;
   bool force = false;
 };
-
-// Every float printed so that it reads back to the same double.
-std::string exact_text(double x) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.17g", x);
-  return text;
-}
 
 }  // namespace
 
@@ -63,7 +56,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
     SafetensorsContents out;
     out.floats = std::move(result.gradients);
     out.metadata = {{"format", "hopelab-vlm-grad"}, {"model", args->model}, {"input", args->input},
-                    {"method", model.method().name}, {"loss", exact_text(result.loss)},
+                    {"method", model.method().name}, {"loss", format_number(result.loss)},
                     {"label_tokens", std::to_string(result.label_tokens)},
                     {"labels", input.labels.empty() ? "input_ids, visual tokens ignored" : "labels tensor"}};
     write_safetensors(args->output, out, Dtype::f32);
@@ -77,7 +70,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
       j["output"] = args->output;
       std::cout << j.dump(2) << "\n";
     } else {
-      std::cout << "wrote " << args->output << ": loss " << exact_text(result.loss) << " over "
+      std::cout << "wrote " << args->output << ": loss " << format_number(result.loss) << " over "
                 << result.label_tokens << " labels, gradient norm " << norm << ", method " << model.method().name
                 << "\n";
     }

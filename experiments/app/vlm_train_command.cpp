@@ -11,7 +11,6 @@
 #include <filesystem>
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -21,6 +20,7 @@
 #include "sim/vlm/random_weights.h"
 #include "sim/vlm/vlm_model.h"
 #include "theory/input_error.h"
+#include "theory/text_parse.h"
 #include "train_state.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
@@ -45,19 +45,7 @@ std::vector<double> parse_gammas(const std::string& text) {
   if (text.empty()) return {};
   if (text == "hope") return std::vector<double>(std::begin(kHopeGammaSet), std::end(kHopeGammaSet));
   std::vector<double> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    std::size_t end = 0;
-    double g = 0.0;
-    try {
-      g = std::stod(item, &end);
-    } catch (const std::exception&) {
-      end = 0;
-    }
-    if (end == 0 || end != item.size()) throw InputError("--dts entry '" + item + "' is not a number");
-    out.push_back(g);
-  }
+  for (const std::string& item : split(text, ',')) out.push_back(parse_finite_number(item, "--dts"));
   return out;
 }
 

@@ -1,7 +1,6 @@
 #include "sim/train/trainer.h"
 
 #include <cmath>
-#include <cstdio>
 #include <string>
 
 #include "kernels/uniform_index.h"
@@ -11,6 +10,7 @@
 #include "sim/train/packed_batch.h"
 #include "sim/vlm/vlm_positions.h"
 #include "theory/input_error.h"
+#include "theory/text_format.h"
 
 namespace hopelab {
 namespace {
@@ -22,32 +22,26 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw InputError(what);
 }
 
-std::string text(double x) {
-  char s[32];
-  std::snprintf(s, sizeof s, "%.17g", x);
-  return s;
-}
-
 }  // namespace
 
 void check_train_settings(const TrainSettings& s, const VlmModel& model) {
   require(s.steps >= 1 && s.steps <= 1000000000, "steps = " + std::to_string(s.steps) + " is outside [1, 10^9]");
   require(s.batch >= 1 && s.batch <= 65536, "batch = " + std::to_string(s.batch) + " is outside [1, 65536]");
   require(std::isfinite(s.schedule.peak) && s.schedule.peak > 0 && s.schedule.peak <= 1,
-          "learning rate = " + text(s.schedule.peak) + " is outside (0, 1]");
+          "learning rate = " + format_number(s.schedule.peak) + " is outside (0, 1]");
   require(s.schedule.min_ratio >= 0 && s.schedule.min_ratio <= 1,
-          "min_lr_ratio = " + text(s.schedule.min_ratio) + " is outside [0, 1]");
+          "min_lr_ratio = " + format_number(s.schedule.min_ratio) + " is outside [0, 1]");
   require(s.schedule.warmup >= 0 && s.schedule.warmup < s.steps,
           "warmup = " + std::to_string(s.schedule.warmup) + " is outside [0, steps)");
   require(s.schedule.total == s.steps, "the schedule's total must be the run's steps");
-  require(s.adamw.beta1 >= 0 && s.adamw.beta1 < 1, "beta1 = " + text(s.adamw.beta1) + " is outside [0, 1)");
-  require(s.adamw.beta2 >= 0 && s.adamw.beta2 < 1, "beta2 = " + text(s.adamw.beta2) + " is outside [0, 1)");
-  require(s.adamw.eps > 0 && std::isfinite(s.adamw.eps), "eps = " + text(s.adamw.eps) + " is not positive");
+  require(s.adamw.beta1 >= 0 && s.adamw.beta1 < 1, "beta1 = " + format_number(s.adamw.beta1) + " is outside [0, 1)");
+  require(s.adamw.beta2 >= 0 && s.adamw.beta2 < 1, "beta2 = " + format_number(s.adamw.beta2) + " is outside [0, 1)");
+  require(s.adamw.eps > 0 && std::isfinite(s.adamw.eps), "eps = " + format_number(s.adamw.eps) + " is not positive");
   require(s.adamw.weight_decay >= 0 && std::isfinite(s.adamw.weight_decay),
-          "weight_decay = " + text(s.adamw.weight_decay) + " is negative");
-  require(std::isfinite(s.clip_norm), "clip_norm = " + text(s.clip_norm) + " is not finite");
+          "weight_decay = " + format_number(s.adamw.weight_decay) + " is negative");
+  require(std::isfinite(s.clip_norm), "clip_norm = " + format_number(s.clip_norm) + " is not finite");
   for (double g : s.dts_gammas) {
-    require(std::isfinite(g) && g > 0, "DTS gamma = " + text(g) + " is not positive");
+    require(std::isfinite(g) && g > 0, "DTS gamma = " + format_number(g) + " is not positive");
   }
   require(s.max_frame_stride >= 1 && s.max_frame_stride <= 1024,
           "max frame stride = " + std::to_string(s.max_frame_stride) + " is outside [1, 1024]");
