@@ -9,7 +9,8 @@ namespace hopelab::cli {
 namespace {
 
 // Binds the fields of `args` except `skip`, parsed once the command's own flags are read.
-void add_fields(CLI::App& command, MethodArgs& args, const std::set<std::string>& skip, bool method_required) {
+template <class P>
+void add_fields(CLI::App& command, P& args, const std::set<std::string>& skip, bool method_required) {
   auto flags = std::make_shared<FieldFlags>();
   flags->add(command, args, skip);
   if (method_required) flags->require("method");
@@ -29,5 +30,7 @@ void add_spectrum_options(CLI::App& command, MethodArgs& args) {
   }
   add_fields(command, args, skip, false);
 }
+
+void add_vlm_method_options(CLI::App& command, VlmMethodArgs& args) { add_fields(command, args, {}, false); }
 
 }  // namespace hopelab::cli

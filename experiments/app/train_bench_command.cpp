@@ -18,7 +18,7 @@
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -68,7 +68,7 @@ void add_train_bench_command(CLI::App& bench) {
     std::string method;
     for (int threads : thread_counts) {
       omp_set_num_threads(threads);
-      VlmModel model(config, random_weights(config, 0), vlm_rotary(a->method));
+      VlmModel model(config, random_weights(config, 0), build_vlm_rotary(a->method));
       check_train_settings(settings, model);
       method = model.method().name;
       AdamWState state = adamw_state(model.tensors());

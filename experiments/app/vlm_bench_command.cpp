@@ -14,7 +14,7 @@
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -53,7 +53,7 @@ void add_vlm_bench_command(CLI::App& bench) {
       lengths.push_back(n);
     }
     const VlmConfig config = vlm_preset(args->preset);
-    const VlmModel model(config, random_weights(config, 0), vlm_rotary(args->method));
+    const VlmModel model(config, random_weights(config, 0), build_vlm_rotary(args->method));
     Json rows = Json::array();
     Table table({"tokens", "prefill s", "prefill tok/s", "decode s/token", "decode tok/s"});
     for (std::int64_t length : lengths) {

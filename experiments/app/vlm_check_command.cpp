@@ -12,7 +12,7 @@
 #include "vlm/synthetic_input.h"
 #include "vlm/vlm_checks.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -52,11 +52,11 @@ void add_vlm_check_command(CLI::App& vlm) {
     if (args->all_methods) {
       for (const char* m : {"vanilla", "mrope", "mrope-interleave", "videorope", "hope"}) {
         VlmMethodArgs a = args->method;
-        a.method = m;
-        rotaries.push_back(vlm_rotary(a));
+        a.method.method = m;
+        rotaries.push_back(build_vlm_rotary(a));
       }
     } else {
-      rotaries.push_back(vlm_rotary(args->method));
+      rotaries.push_back(build_vlm_rotary(args->method));
     }
     std::vector<VlmCheckResult> results;
     for (const VlmRotary& r : rotaries) {

@@ -10,7 +10,7 @@
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -39,7 +39,7 @@ void add_vlm_generate_command(CLI::App& vlm) {
     }
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
-    const VlmModel model(checkpoint.config, std::move(checkpoint.weights), vlm_rotary(args->method));
+    const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));
     const std::vector<std::int64_t> ids = model.generate(input, args->max_new_tokens);
     if (args->json) {
       std::cout << Json{{"method", model.method().name}, {"prompt_tokens", input.input_ids.size()}, {"tokens", ids}}.dump()

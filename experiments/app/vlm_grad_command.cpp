@@ -18,7 +18,7 @@
 #include "vlm/input_file.h"
 #include "vlm/safetensors.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -48,7 +48,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
     }
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
-    const VlmModel model(checkpoint.config, std::move(checkpoint.weights), vlm_rotary(args->method));
+    const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));
     const std::vector<std::int64_t> labels =
         input.labels.empty() ? default_labels(model.config(), input.input_ids) : input.labels;
     LossAndGradients result = loss_and_gradients(model, input, labels);

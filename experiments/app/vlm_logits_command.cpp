@@ -10,7 +10,7 @@
 #include "vlm/input_file.h"
 #include "vlm/safetensors.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -35,7 +35,7 @@ void add_vlm_logits_command(CLI::App& vlm) {
   cmd->callback([args] {
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
-    const VlmRotary rotary = vlm_rotary(args->method);
+    const VlmRotary rotary = build_vlm_rotary(args->method);
     const VlmModel model(checkpoint.config, std::move(checkpoint.weights), rotary);
     PrefillOptions options;
     options.last_row_only = args->last_only;

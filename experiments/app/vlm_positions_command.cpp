@@ -10,7 +10,7 @@
 #include "vlm/config_json.h"
 #include "vlm/input_file.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
+#include "cli_method_options.h"
 
 namespace hopelab::cli {
 
@@ -32,7 +32,7 @@ void add_vlm_positions_command(CLI::App& vlm) {
   cmd->callback([args] {
     const VlmConfig config = read_config_json(args->model + "/config.json");
     const VlmInput input = read_input_file(args->input, config);
-    const VlmRotary rotary = vlm_rotary(args->method);
+    const VlmRotary rotary = build_vlm_rotary(args->method);
     const Method method = language_method(config, rotary);
     const PositionIds ids = vlm_positions(method, vlm_layout(config, input));
     std::cout << Json{{"method", method.name}, {"design", design_name(method.design.kind)},

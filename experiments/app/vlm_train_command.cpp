@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "allocator_tuning.h"
+#include "cli_method_options.h"
 #include "sim/train/trainer.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -25,7 +26,6 @@
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
 #include "vlm_commands.h"
-#include "vlm_method_options.h"
 
 namespace hopelab::cli {
 
@@ -50,16 +50,16 @@ std::vector<double> parse_gammas(const std::string& text) {
 }
 
 // Every setting that decides the run's numbers, canonical: equal text, equal run.
-std::string settings_json(const TrainArgs& a, const VlmModel& model) {
+std::string settings_json(const TrainArgs& a) {
   const TrainSettings& s = a.settings;
   nlohmann::ordered_json j;
   j["model"] = a.model.empty() ? "preset " + a.preset : a.model;
   j["seed"] = a.seed;
-  j["method"] = model.method().name;
-  j["gamma"] = a.method.gamma ? *a.method.gamma : 0.0;
-  j["delta"] = a.method.delta ? *a.method.delta : 0.0;
-  j["sections"] = a.method.sections;
-  j["design"] = a.method.design;
+  VlmMethodArgs method = a.method;
+  visit_fields(method, [&](const params::Field& f, const auto& value) {
+    const std::string text = params::value_text(value);
+    if (!text.empty()) j[f.name] = text;  // the method's options as a spec writes them
+  });
   j["steps"] = s.steps;
   j["batch"] = s.batch;
   j["learning_rate"] = s.schedule.peak;
@@ -108,11 +108,11 @@ void run_training(const TrainArgs& a) {
   Checkpoint start = initial_checkpoint(a);
   const VlmConfig config = start.config;
   if (!a.data.empty()) settings.fixed_prompt = read_input_file(a.data, config);
-  VlmModel model(config, std::move(start.weights), vlm_rotary(a.method));
+  VlmModel model(config, std::move(start.weights), build_vlm_rotary(a.method));
   check_train_settings(settings, model);
   TrainArgs resolved = a;
   resolved.settings = settings;
-  const std::string settings_text = settings_json(resolved, model);
+  const std::string settings_text = settings_json(resolved);
 
   const bool exists = std::filesystem::exists(a.output);
   if (exists && !std::filesystem::is_directory(a.output)) throw InputError("output '" + a.output + "' is not a directory");

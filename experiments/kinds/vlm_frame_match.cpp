@@ -41,9 +41,7 @@ Prepared prepare(const VlmFrameMatchSettings& s, std::uint64_t seed) {
   }
   Prepared p;
   p.config = vlm_preset(s.preset);
-  p.rotary.method = s.method;
-  p.rotary.options.gamma = s.gamma;
-  p.rotary.options.delta = s.delta;
+  p.rotary = params::build_vlm_rotary(s.method);
   language_method(p.config, p.rotary);  // throws InputError naming a bad method or option
   p.prompt.text_before = s.text_before;
   p.prompt.frames = s.frames;

@@ -4,13 +4,12 @@
 // synthetic one-video prompt (vlm/synthetic_input.h, seeded by the unit's seed).
 
 #include "kinds/kind.h"
+#include "params/vlm_method.h"
 
 namespace hopelab::kinds {
 
 struct VlmFrameMatchSettings {
-  std::string method = "mrope";
-  std::optional<double> gamma;
-  std::optional<double> delta;
+  params::VlmMethodParams method;
   std::string preset = "tiny";
   std::int64_t model_seed = 0;
   std::optional<std::int64_t> seed;  // default: the experiment's seed
@@ -23,10 +22,8 @@ struct VlmFrameMatchSettings {
 template <class V>
 void visit_fields(VlmFrameMatchSettings& s, V&& v) {
   using namespace params;
-  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, videorope, hope, ..."), "the LLM's rotary"}, s.method);
-  v(Field{"gamma", "1", above(0), "HoPE temporal scale gamma (default 1)"}, s.gamma);
-  v(Field{"delta", "position", above(0), "VideoRoPE temporal spacing delta (default 2)"}, s.delta);
-  v(Field{"preset", "", words("tiny, base100m"), "model size (sim/vlm/presets.h)"}, s.preset);
+  visit_fields(s.method, v);
+  v(Field{"preset", "", words("tiny, needle, base100m"), "model size (sim/vlm/presets.h)"}, s.preset);
   v(Field{"model_seed", "1", at_least(0), "seed of the random weights"}, s.model_seed);
   v(Field{"seed", "1", at_least(0), "seed of the synthetic prompt (default: [experiment] seed)"}, s.seed);
   v(Field{"frames", "frame", at_least(2), "temporal patches F of the video: copies at 1 .. F - 1 frames apart"},

@@ -4,11 +4,8 @@
 
 namespace hopelab::params {
 
-Method build_method(const MethodParams& p) {
-  check_ranges(p);
+MethodOptions method_options(const MethodParams& p) {
   MethodOptions options;
-  options.spectrum = {static_cast<int>(p.head_dim), p.base};
-  validate(options.spectrum);
   if (!p.sections.empty()) options.sections = parse_sections(p.sections);
   options.layout = parse_pair_layout(p.pair_layout);
   options.keep_fraction = p.keep_fraction;
@@ -21,6 +18,14 @@ Method build_method(const MethodParams& p) {
   options.tokens_per_second = p.tokens_per_second;
   options.keep_fractional_time = p.keep_fractional_time;
   options.visual_step = p.visual_step;
+  return options;
+}
+
+Method build_method(const MethodParams& p) {
+  check_ranges(p);
+  MethodOptions options = method_options(p);
+  options.spectrum = {static_cast<int>(p.head_dim), p.base};
+  validate(options.spectrum);
   return make_method(p.method, options);
 }
 

@@ -56,6 +56,9 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"visual_step", "position", above(0), "v2pe: position step of a visual token"}, p.visual_step);
 }
 
+// theory's options of these fields, all but the spectrum (head_dim and base). Throws InputError
+// naming a bad value.
+MethodOptions method_options(const MethodParams& p);
 // theory's Method of these options. Throws InputError naming a bad value.
 Method build_method(const MethodParams& p);
 

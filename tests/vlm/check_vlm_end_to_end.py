@@ -81,13 +81,24 @@ def main():
     log.check("transformers golden argmax", argmax == golden["full_row_argmax_float64"],
               "transformers %s" % golden["full_row_argmax_float64"], "hopelab %s" % argmax)
 
-    for m in METHODS + ["hope --gamma 0.5"]:
+    # The model commands take every method option of the method commands (one schema) except the
+    # three the checkpoint decides.
+    for m in METHODS + ["hope --gamma 0.5", "videorope --delta 3", "hope --design qwen2vl",
+                        "p-rope --keep-fraction 0.5", "v2pe --visual-step 0.25"]:
         flags = m.split()
         inside = json.loads(run([hopelab, "vlm", "positions", "--model", model, "--input", prompt, "--method"] + flags).stdout)
         outside = json.loads(run([hopelab, "positions", "--layout", inside["layout"], "--json", "--method"] + flags).stdout)
         differ = [a for a in "thw" if inside[a] != outside["datasets"][a]["values"]]
         log.check("positions %s (layout %s, %d tokens)" % (m, inside["layout"], len(inside["t"])), not differ,
                   "hopelab positions --layout's t, h, w", "equal" if not differ else "axes %s differ" % differ)
+
+    for flag in ["--head-dim", "--base", "--pair-layout"]:
+        p = subprocess.run([hopelab, "vlm", "positions", "--model", model, "--input", prompt, flag, "64"],
+                           capture_output=True, text=True)
+        lines = p.stderr.strip().splitlines()
+        log.check("vlm positions refuses %s (the checkpoint decides it)" % flag,
+                  p.returncode == 2 and len(lines) == 1 and flag in lines[0] and not p.stdout,
+                  "exit 2, one line naming %s" % flag, "exit %d: %r" % (p.returncode, p.stderr.strip()))
 
     # The same weights written as shards with an index load to the same logits.
     sharded = os.path.join(tmp, "tiny_sharded")
