@@ -10,7 +10,8 @@ namespace hopelab {
 const std::vector<std::string>& method_names() {
   static const std::vector<std::string> names = {"vanilla", "mrope",   "mrope-interleave",
                                                  "videorope", "hope",  "hope-x",
-                                                 "p-rope",  "v2pe",    "tad-rope", "custom"};
+                                                 "p-rope",  "nope",    "v2pe",     "tad-rope",
+                                                 "custom"};
   return names;
 }
 
@@ -58,7 +59,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   const auto& names = method_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     throw InputError("unknown method '" + name +
-                     "' (vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, "
+                     "' (vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, "
                      "tad-rope, custom)");
   }
   validate(options.spectrum);
@@ -73,6 +74,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   else if (name == "videorope") m.allocation = allocate_videorope(pairs, sections);
   else if (is_hope(name)) m.allocation = allocate_hope(pairs, sections);
   else if (name == "p-rope") m.allocation = allocate_p_rope(pairs, options.keep_fraction);
+  else if (name == "nope") m.allocation = allocate_p_rope(pairs, 0.0);  // NoPE: every pair at zero frequency
   else if (name == "custom") {
     if (options.custom_allocation.empty()) {
       throw InputError("method 'custom' needs an allocation spec (e.g. \"t:0-15;h:16-39;w:40-63\")");

@@ -1,6 +1,6 @@
 #pragma once
 // A method = spectrum + frequency allocation + position design. Named methods:
-//   vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, tad-rope, custom.
+//   vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom.
 // Presets are generalised from d = 128 to any even d (sections scaled, see make_method) and
 // accept user sections; `design` overrides any method's position design.
 

@@ -14,6 +14,7 @@ void add_vlm_command(CLI::App& app) {
   add_vlm_generate_command(*vlm);
   add_vlm_positions_command(*vlm);
   add_vlm_check_command(*vlm);
+  add_vlm_niah_command(*vlm);
 }
 
 }  // namespace hopelab::cli

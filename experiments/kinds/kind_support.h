@@ -82,9 +82,10 @@ inline results::Dataset numbers(const DatasetName& d, std::vector<double> values
   return out;
 }
 
-inline results::Dataset integers(const DatasetName& d, std::vector<std::int64_t> values, const char* unit = nullptr) {
-  const auto n = static_cast<std::int64_t>(values.size());
-  return results::Dataset{d.name, unit ? unit : d.unit, {n}, {}, std::move(values), {}, d.description,
+inline results::Dataset integers(const DatasetName& d, std::vector<std::int64_t> values, const char* unit = nullptr,
+                                 std::vector<std::int64_t> shape = {}) {
+  if (shape.empty()) shape = {static_cast<std::int64_t>(values.size())};
+  return results::Dataset{d.name, unit ? unit : d.unit, std::move(shape), {}, std::move(values), {}, d.description,
                           results::DatasetKind::integers};
 }
 

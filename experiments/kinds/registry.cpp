@@ -14,6 +14,7 @@
 #include "kinds/preference.h"
 #include "kinds/sign_flip.h"
 #include "kinds/vlm_frame_match.h"
+#include "kinds/vlm_niah.h"
 
 namespace hopelab::kinds {
 
@@ -31,6 +32,7 @@ const std::vector<const Kind*>& all_kinds() {
       &cosine_map_kind(),
       &phase_error_kind(),
       &vlm_frame_match_kind(),
+      &vlm_niah_kind(),
       &positions_kind(),
       &allocation_kind(),
   };

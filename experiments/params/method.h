@@ -31,7 +31,7 @@ struct MethodParams {
 
 template <class V>
 void visit_fields(MethodParams& p, V&& v) {
-  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, v2pe, tad-rope, custom"),
+  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
           "the rotary method (docs/references.md)"},
     p.method);
   v(Field{"head_dim", "1", closed(0, 1 << 20), "head dimension d (even)"}, p.head_dim);

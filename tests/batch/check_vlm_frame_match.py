@@ -11,7 +11,7 @@ Usage: check_vlm_frame_match.py PATH/TO/hopelab
     that must fail: the check can tell distances apart);
   * HoPE's temporal_score is the same at every distance (zero-frequency temporal pairs: bit
     for bit, the query vector is the same row in every prefill), M-RoPE's is not;
-  * frames = 1, scale = 0, preset = "huge", method = "nope" each exit 2 with one stderr line
+  * frames = 1, scale = 0, preset = "huge", method = "rope9" each exit 2 with one stderr line
     naming the key, nothing on stdout, and no output file.
 Prints one line per failed check and exits 1 if any failed.
 """
@@ -116,7 +116,7 @@ with tempfile.TemporaryDirectory() as tmp:
                   "spread > 0.1 |first| = %s" % (0.1 * np.abs(t[0])).tolist(), spread.tolist())
 
     # Bad values: exit 2, one stderr line naming the key, nothing written.
-    for key, value in (("frames", 1), ("scale", 0), ("preset", '"huge"'), ("method", '"nope"')):
+    for key, value in (("frames", 1), ("scale", 0), ("preset", '"huge"'), ("method", '"rope9"')):
         text = spec(**{key: value})
         if os.path.exists(out):
             os.remove(out)

@@ -191,7 +191,7 @@ BAD = [
     (["theory", "preference", "--method", "rope2d", "--offset", "1,1,1"], "rope2d"),
     (["theory", "first-violation", "--method", "MROPE"], "MROPE"),
     (["theory", "critical-length", "--method", ""], "''"),
-    (["positions", "--method", "nope", "--layout", "text:3"], "nope"),
+    (["positions", "--method", "rope9", "--layout", "text:3"], "rope9"),
     # odd / non-positive head dim
     (["theory", "allocation", *M, "--head-dim", "127"], "127"),
     (["theory", "preference", *M, "--head-dim", "127", "--offset", "1,1,1"], "127"),

@@ -184,7 +184,7 @@ BAD = [
     (BASE + ["--method", "hope", "--grid", "2", "--frames", "4"], "2"),
     (BASE + ["--method", "hope", "--grid", "2x2", "--frames", "4", "--samples", "1"], "1"),
     (BASE + ["--method", "hope", "--grid", "2x2", "--frames", "4", "--eps", "-1"], "-1"),
-    (BASE + ["--method", "nope", "--grid", "2x2", "--frames", "4"], "nope"),
+    (BASE + ["--method", "rope9", "--grid", "2x2", "--frames", "4"], "rope9"),
     (BASE + ["--method", "hope", "--grid", "2x2"], "--frames"),
     (BASE + ["--method", "hope", "--frames", "4"], "--grid"),
     (BASE + ["--method", "hope", "--grid", "2x2", "--frames", "99999999999"], "99999999999"),

@@ -57,6 +57,13 @@ TEST(Allocation, PRopeTruncatesLowFrequencies) {
   EXPECT_EQ(axes_string(make_method("p-rope", o).allocation), std::string(19, 't') + std::string(45, '0'));
 }
 
+TEST(Allocation, NopeZeroesEveryPair) {
+  EXPECT_EQ(axes_string(make_method("nope").allocation), std::string(64, '0'));
+  MethodOptions o;
+  o.keep_fraction = 1.0;  // p-rope's option does not reach nope
+  EXPECT_EQ(axes_string(make_method("nope", o).allocation), std::string(64, '0'));
+}
+
 TEST(Allocation, OneDimensionalMethodsReadT) {
   for (const char* name : {"vanilla", "v2pe", "tad-rope"}) {
     EXPECT_EQ(axes_string(make_method(name).allocation), std::string(64, 't')) << name;

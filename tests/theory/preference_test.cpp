@@ -120,6 +120,14 @@ TEST(Preference, TextOnlyCollapses) {
   }
 }
 
+TEST(Preference, NopeIsTheSameAtEveryOffset) {
+  // Every phase is 0, so D = 2 sigma^2 P exactly (P = 64 terms of 1: no rounding).
+  const Method nope = make_method("nope");
+  for (const Offset3& off : {Offset3{0, 0, 0}, Offset3{1, 2, 3}, Offset3{1e9, -1e9, 7}}) {
+    EXPECT_EQ(expected_preference(nope, off, 0.5).total, 2 * 0.25 * 64);
+  }
+}
+
 TEST(Preference, RejectsBadSigmaAndVarianceCount) {
   const Method m = make_method("mrope");
   EXPECT_THROW(expected_preference(m, {1, 1, 1}, 0.0), InputError);
