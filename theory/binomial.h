@@ -6,7 +6,7 @@
 //     centre = (k/n + z^2 / (2n)) / (1 + z^2 / n),
 //     half   = z / (1 + z^2 / n) sqrt(k/n (1 - k/n) / n + z^2 / (4 n^2)).
 //   Sign test: k of n non-zero differences positive, under H0 k ~ Binomial(n, 1/2):
-//     p = min(1, 2 P(X <= min(k, n - k))).
+//     two-sided p = min(1, 2 P(X <= min(k, n - k))), one-sided (H1: positive) p = P(X >= k).
 
 #include <cstdint>
 
@@ -24,5 +24,7 @@ ProportionInterval wilson_interval(std::int64_t successes, std::int64_t trials, 
 
 // Throws InputError unless 0 <= positives <= trials <= 10^6; 0 trials give 1.
 double sign_test_p(std::int64_t positives, std::int64_t trials);
+// The one-sided p of "positive differences prevail"; same throws. 5 of 5 give 1/32.
+double sign_test_greater_p(std::int64_t positives, std::int64_t trials);
 
 }  // namespace hopelab

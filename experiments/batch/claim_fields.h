@@ -21,6 +21,8 @@ struct ClaimFields {
   std::string dataset;
   std::string assumption;
   std::string inner_rule;
+  double level = 0.05;
+  std::vector<double> eval_indices;
 };
 
 template <class V>
@@ -35,10 +37,16 @@ void visit_fields(ClaimFields& f, V&& v) {
     f.expected);
   v(Field{"tolerance", "1", any(), "value-equals, bound-minimal: relative tolerance; sign-flip-lemma: slack"},
     f.tolerance);
-  v(Field{"dataset", "", any(), "value-equals: dataset read; dominates: value (default) or by_axis.t/h/w"}, f.dataset);
+  v(Field{"dataset", "", any(),
+          "value-equals: dataset read; dominates: value (default) or by_axis.t/h/w; paired-better: "
+          "beyond_accuracy (default) or mean_accuracy"},
+    f.dataset);
   v(Field{"assumption", "", any(), "assumption: the assumption in words (required for that rule)"}, f.assumption);
   v(Field{"inner_rule", "", any(), "assumption: the rule checked on the restricted and the unrestricted run"},
     f.inner_rule);
+  v(Field{"level", "1", open(0, 1), "paired-better: significance level of the one-sided sign test"}, f.level);
+  v(Field{"eval_indices", "", any(), "paired-better: [i, j], run a's evaluation i against run b's j (default [0, 0])"},
+    f.eval_indices);
 }
 
 }  // namespace hopelab::batch

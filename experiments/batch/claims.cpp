@@ -12,8 +12,10 @@
 #include "kinds/mc_preference.h"
 #include "kinds/preference.h"
 #include "kinds/sign_flip.h"
+#include "kinds/vlm_niah.h"
 #include "output/cli_output.h"
 #include "theory/base_bound.h"
+#include "theory/binomial.h"
 
 namespace hopelab::batch {
 
@@ -46,6 +48,7 @@ const std::vector<RuleInfo>& rules() {
       {"violated-before", {kinds::first_violation_kind().name()}, 0, true, false},
       {"dominates", {kinds::preference_kind().name()}, 2, false, false},
       {"sign-flip-lemma", {kinds::sign_flip_kind().name()}, 0, false, false},
+      {"paired-better", {kinds::vlm_niah_kind().name()}, 2, false, false},
       {"assumption", {}, 2, false, false},
   };
   return table;
@@ -92,6 +95,18 @@ void check_rule(const Experiment& ex, const ClaimFields& f, const RuleInfo& rule
   if (std::string(rule.name) == "dominates" && !f.dataset.empty() && f.dataset != "value" &&
       f.dataset != "by_axis.t" && f.dataset != "by_axis.h" && f.dataset != "by_axis.w") {
     throw ClaimError("dataset", "rule dominates reads value, by_axis.t, by_axis.h or by_axis.w, got \"" + f.dataset + "\"");
+  }
+  if (std::string(rule.name) == "paired-better") {
+    if (!f.dataset.empty() && f.dataset != kinds::vlm_niah::kBeyondAccuracy.name &&
+        f.dataset != kinds::vlm_niah::kMeanAccuracy.name) {
+      throw ClaimError("dataset", "rule paired-better reads beyond_accuracy or mean_accuracy, got \"" + f.dataset + "\"");
+    }
+    if (!f.eval_indices.empty() &&
+        (f.eval_indices.size() != 2 || std::any_of(f.eval_indices.begin(), f.eval_indices.end(), [](double i) {
+           return !(i >= 0 && i < 1e6) || i != std::floor(i);
+         }))) {
+      throw ClaimError("eval_indices", "expected two whole numbers >= 0 (run a's evaluation, run b's)");
+    }
   }
 }
 
@@ -342,6 +357,54 @@ Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
   return o;
 }
 
+// paired-better: runs = [a, b] of vlm-niah units paired by their seed (same seed: same task
+// data); per seed d = a's `dataset` (beyond_accuracy by default) at evaluation i minus b's at
+// evaluation j (eval_indices, default [0, 0]). Holds when the one-sided exact sign test over the
+// non-zero d (a better) gives p <= level: with 5 seeds, only 5 of 5 (p = 1/32) pass at 0.05.
+Outcome paired_better(const ClaimFields& f, const RunRecords& runs) {
+  const std::string dataset = f.dataset.empty() ? kinds::vlm_niah::kBeyondAccuracy.name : f.dataset;
+  const std::size_t index[2] = {f.eval_indices.empty() ? 0 : static_cast<std::size_t>(f.eval_indices[0]),
+                                f.eval_indices.empty() ? 0 : static_cast<std::size_t>(f.eval_indices[1])};
+  std::map<std::int64_t, double> value[2];
+  for (std::size_t side = 0; side < 2; ++side) {
+    for (const RunRecord* r : runs[side]) {
+      const auto seed = static_cast<std::int64_t>(number_attribute(*r, "seed", -1));
+      const auto v = values(*r, dataset);
+      if (!v || index[side] >= v->size()) {
+        return not_available("unit " + string_attribute(*r, "unit") + " has no " + dataset + "[" +
+                             std::to_string(index[side]) + "]");
+      }
+      if (!std::isfinite((*v)[index[side]])) {
+        return not_available("unit " + string_attribute(*r, "unit") + "'s " + dataset + " is not a number");
+      }
+      if (!value[side].emplace(seed, (*v)[index[side]]).second) {
+        return not_available("run " + f.runs[side] + " has two units of seed " + std::to_string(seed));
+      }
+    }
+  }
+  std::int64_t positive = 0, negative = 0;
+  double sum = 0.0;
+  std::vector<std::string> per_seed;
+  for (const auto& [seed, a] : value[0]) {
+    const auto b = value[1].find(seed);
+    if (b == value[1].end()) continue;
+    const double d = a - b->second;
+    positive += d > 0 ? 1 : 0;
+    negative += d < 0 ? 1 : 0;
+    sum += d;
+    per_seed.push_back((d > 0 ? "+" : "") + num(d));
+  }
+  if (per_seed.empty()) return not_available("no seed is in both runs");
+  const double p = sign_test_greater_p(positive, positive + negative);
+  Outcome o;
+  o.holds = p <= f.level;
+  o.computed = dataset + " " + f.runs[0] + " - " + f.runs[1] + " per seed " + joined(per_seed, " ") + ": " +
+               std::to_string(positive) + " of " + std::to_string(positive + negative) + " non-zero positive, mean " +
+               num(sum / static_cast<double>(per_seed.size())) + ", one-sided sign test p = " + num(p) +
+               " (level " + num(f.level) + ")";
+  return o;
+}
+
 Outcome apply_rule(const std::string& rule, const ClaimFields& f, const RunRecords& runs) {
   if (rule == "monte-carlo-agrees") return monte_carlo_agrees(f, runs);
   if (rule == "value-equals") return value_equals(f, runs);
@@ -350,6 +413,7 @@ Outcome apply_rule(const std::string& rule, const ClaimFields& f, const RunRecor
   if (rule == "never-violated") return violation(f, runs, true);
   if (rule == "violated-before") return violation(f, runs, false);
   if (rule == "dominates") return dominates(f, runs);
+  if (rule == "paired-better") return paired_better(f, runs);
   return sign_flip_lemma(f, runs);
 }
 
@@ -378,6 +442,7 @@ void check_claim(const Experiment& ex, const Claim& claim) {
     }
   }
   if (!(f.tolerance >= 0)) throw ClaimError("tolerance", "expected a number >= 0, got " + num(f.tolerance));
+  if (!(f.level > 0 && f.level < 1)) throw ClaimError("level", "expected a number in (0, 1), got " + num(f.level));
   if (f.rule != "assumption") {
     if (!f.inner_rule.empty()) throw ClaimError("inner_rule", "only rule assumption reads inner_rule");
     check_rule(ex, f, *rule, "rule");

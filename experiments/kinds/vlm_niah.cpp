@@ -19,11 +19,11 @@ namespace hopelab::kinds {
 
 namespace {
 
-// Everything compute needs, built and checked: the model (trained or loaded), the training
-// settings and the evaluation grid.
+// What check and compute share: the model's config (and a loaded checkpoint's weights), the
+// training settings and the evaluation grid.
 struct Prepared {
   VlmConfig config;
-  TensorMap weights;
+  TensorMap weights;  // the checkpoint's; empty when the unit trains
   TrainSettings training;
   NeedleGrid grid;
 };
@@ -52,7 +52,6 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
       throw InputError("preset must be one of tiny, needle, base100m, got '" + s.preset + "'");
     }
     p.config = vlm_preset(s.preset);
-    p.weights = random_weights(p.config, seed);
   }
   TrainSettings& t = p.training;
   t.steps = s.steps;
@@ -77,26 +76,27 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   return p;
 }
 
-// The model evaluated at test-time gamma `gamma` (none: the method's own).
-VlmModel model_at(const Prepared& p, const VlmNiahSettings& s, std::optional<double> gamma) {
+// The model's rotary at test-time gamma `gamma` (none: the method's own).
+VlmRotary rotary_at(const VlmNiahSettings& s, std::optional<double> gamma) {
   params::VlmMethodParams method = s.method;
   if (gamma) method.method.gamma = gamma;
-  return VlmModel(p.config, p.weights, params::build_vlm_rotary(method));
+  return params::build_vlm_rotary(method);
 }
 
+// Checks without building a model (no weights drawn): the methods, training and the grid.
 void check(const VlmNiahSettings& s, std::uint64_t seed) {
   const Prepared p = prepare(s, seed);
-  const VlmModel model = model_at(p, s, std::nullopt);
-  if (s.model.empty()) check_train_settings(p.training, model);
+  const Method method = language_method(p.config, rotary_at(s, std::nullopt));
+  if (s.model.empty()) check_train_settings(p.training, p.config, method);
   check_needle_grid(p.grid, p.training.task, p.config);
-  for (double g : s.eval_gammas) model_at(p, s, g);
+  for (double g : s.eval_gammas) language_method(p.config, rotary_at(s, g));
 }
 
 void compute(const VlmNiahSettings& s, std::uint64_t seed, results::RunRecord& r) {
   using namespace vlm_niah;
   Prepared p = prepare(s, seed);
   if (s.model.empty()) {
-    VlmModel model = model_at(p, s, std::nullopt);
+    VlmModel model(p.config, random_weights(p.config, seed), rotary_at(s, std::nullopt));
     check_train_settings(p.training, model);
     AdamWState state = adamw_state(model.tensors());
     std::vector<double> loss, accuracy;
@@ -119,7 +119,7 @@ void compute(const VlmNiahSettings& s, std::uint64_t seed, results::RunRecord& r
   std::vector<double> depth;
   std::int64_t cell_count = 0;
   for (const std::optional<double>& g : gammas) {
-    const VlmModel model = model_at(p, s, g);
+    const VlmModel model(p.config, p.weights, rotary_at(s, g));
     gamma_values.push_back(model.method().design.temporal_step);
     const std::vector<NeedleCell> cells = evaluate_needle_grid(model, p.training.task, p.grid);
     cell_count = static_cast<std::int64_t>(cells.size());

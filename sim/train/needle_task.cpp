@@ -47,6 +47,16 @@ void check_needle_task(const NeedleTask& t, const VlmConfig& c) {
               std::to_string(c.vocab_size - 7) + "]");
 }
 
+void check_needle_length(const NeedleTask& task, const VlmConfig& config, std::int64_t frames) {
+  check_needle_task(task, config);
+  require(frames >= 1 && frames <= (1 << 16), "needle task: frames = " + std::to_string(frames) +
+                                                  " is outside [1, 65536]");
+  const std::int64_t m = config.vision.spatial_merge_size;
+  const std::int64_t rows_per_frame = task.grid_height * task.grid_width * m * m;
+  require(frames * rows_per_frame * config.vision.patch_dim() <= (std::int64_t{1} << 28),
+          "needle task: a video of " + std::to_string(frames) + " frames holds more than 2^28 pixel values");
+}
+
 NeedleExample needle_example(const VlmConfig& config, const NeedleTask& task, std::uint64_t index) {
   const auto span = static_cast<std::uint64_t>(task.max_frames - task.min_frames + 1);
   const std::int64_t frames = task.min_frames + static_cast<std::int64_t>(
@@ -58,9 +68,7 @@ NeedleExample needle_example(const VlmConfig& config, const NeedleTask& task, st
 
 NeedleExample needle_example_at(const VlmConfig& config, const NeedleTask& task, std::uint64_t index,
                                 std::int64_t frames, std::int64_t needle_frame) {
-  check_needle_task(task, config);
-  require(frames >= 1 && frames <= (1 << 16), "needle task: frames = " + std::to_string(frames) +
-                                                  " is outside [1, 65536]");
+  check_needle_length(task, config, frames);
   require(needle_frame >= 0 && needle_frame < frames, "needle task: needle frame " + std::to_string(needle_frame) +
                                                           " is outside [0, " + std::to_string(frames) + ")");
   const VisionConfig& v = config.vision;
@@ -68,8 +76,6 @@ NeedleExample needle_example_at(const VlmConfig& config, const NeedleTask& task,
   const std::int64_t tokens_per_frame = task.grid_height * task.grid_width;
   const std::int64_t rows_per_frame = tokens_per_frame * m * m;  // patch rows of one temporal patch
   const std::int64_t width = v.patch_dim();
-  require(frames * rows_per_frame * width <= (std::int64_t{1} << 28),
-          "needle task: a video of " + std::to_string(frames) + " frames holds more than 2^28 pixel values");
   NeedleExample ex;
   ex.frames = frames;
   ex.needle_frame = needle_frame;

@@ -37,6 +37,10 @@ struct NeedleExample {
 // special, one more is the question).
 void check_needle_task(const NeedleTask& task, const VlmConfig& config);
 
+// check_needle_task, and a video of F = frames: frames outside [1, 2^16] or above 2^28 pixel
+// values throw InputError.
+void check_needle_length(const NeedleTask& task, const VlmConfig& config, std::int64_t frames);
+
 // Example `index`: F, the needle's frame and class drawn from it, then the pixels.
 NeedleExample needle_example(const VlmConfig& config, const NeedleTask& task, std::uint64_t index);
 // Example `index` with F and the needle's frame given (an evaluation grid's cell). Throws

@@ -24,7 +24,11 @@ void require(bool ok, const std::string& what) {
 
 }  // namespace
 
-void check_train_settings(const TrainSettings& s, const VlmModel& model) {
+void check_train_settings(const TrainSettings& settings, const VlmModel& model) {
+  check_train_settings(settings, model.config(), model.method());
+}
+
+void check_train_settings(const TrainSettings& s, const VlmConfig& config, const Method& method) {
   require(s.steps >= 1 && s.steps <= 1000000000, "steps = " + std::to_string(s.steps) + " is outside [1, 10^9]");
   require(s.batch >= 1 && s.batch <= 65536, "batch = " + std::to_string(s.batch) + " is outside [1, 65536]");
   require(std::isfinite(s.schedule.peak) && s.schedule.peak > 0 && s.schedule.peak <= 1,
@@ -45,15 +49,15 @@ void check_train_settings(const TrainSettings& s, const VlmModel& model) {
   }
   require(s.max_frame_stride >= 1 && s.max_frame_stride <= 1024,
           "max frame stride = " + std::to_string(s.max_frame_stride) + " is outside [1, 1024]");
-  require(s.dts_gammas.empty() || model.method().design.kind == DesignKind::diagonal,
-          "DTS scales a temporal step, which method " + model.method().name +
+  require(s.dts_gammas.empty() || method.design.kind == DesignKind::diagonal,
+          "DTS scales a temporal step, which method " + method.name +
               " does not have (diagonal designs: videorope, hope)");
-  check_needle_task(s.task, model.config());
+  check_needle_task(s.task, config);
   if (s.fixed_prompt) {
     const VlmInput& p = *s.fixed_prompt;
-    vlm_layout(model.config(), p);
-    const std::vector<std::int64_t> labels = p.labels.empty() ? default_labels(model.config(), p.input_ids) : p.labels;
-    validate_labels(model.config(), labels, p.input_ids.size());
+    vlm_layout(config, p);
+    const std::vector<std::int64_t> labels = p.labels.empty() ? default_labels(config, p.input_ids) : p.labels;
+    validate_labels(config, labels, p.input_ids.size());
     require(counted_targets(shifted_targets(labels)) > 0, "the training prompt's labels count no position");
   }
 }

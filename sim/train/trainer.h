@@ -40,6 +40,8 @@ struct TrainSettings {
 // has no temporal step (only diagonal designs: videorope, hope), a frame stride outside
 // [1, 1024], or a bad task.
 void check_train_settings(const TrainSettings& settings, const VlmModel& model);
+// The same for a model of this config and method, without its weights.
+void check_train_settings(const TrainSettings& settings, const VlmConfig& config, const Method& method);
 
 struct StepLog {
   std::int64_t step = 0;        // 0-based, the step just taken

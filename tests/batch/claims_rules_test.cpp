@@ -13,7 +13,8 @@ using namespace claims_test;
 TEST(ClaimRules, NamesInDocumentationOrder) {
   const std::vector<std::string> documented = {"monte-carlo-agrees", "value-equals",  "bound-feasible",
                                                "bound-minimal",      "never-violated", "violated-before",
-                                               "dominates",          "sign-flip-lemma", "assumption"};
+                                               "dominates",          "sign-flip-lemma", "paired-better",
+                                               "assumption"};
   EXPECT_EQ(claim_rule_names(), documented);
 }
 

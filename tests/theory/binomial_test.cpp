@@ -89,6 +89,26 @@ TEST(SignTest, MatchesExactBinomialTails) {
   EXPECT_DOUBLE_EQ(sign_test_p(0, 0), 1.0);
 }
 
+TEST(SignTest, OneSidedMatchesTheExactUpperTail) {
+  for (std::int64_t n : {1, 5, 6, 17, 60}) {
+    for (std::int64_t k = 0; k <= n; ++k) {
+      // P(X >= k) = 1 - P(X <= k - 1), exact in integers.
+      std::uint64_t c = 1, below = 0;
+      for (std::int64_t j = 0; j < k; ++j) {
+        below += c;
+        c = c * static_cast<std::uint64_t>(n - j) / static_cast<std::uint64_t>(j + 1);
+      }
+      const long double want = 1.0L - static_cast<long double>(below) / std::ldexp(1.0L, static_cast<int>(n));
+      EXPECT_LE(std::fabs(sign_test_greater_p(k, n) - want), kSignRelativeTolerance * want + 1e-18L) << k << " of " << n;
+    }
+  }
+  EXPECT_DOUBLE_EQ(sign_test_greater_p(5, 5), 1.0 / 32);  // five seeds of five: p = 0.03125
+  // Twin: the lower tail P(X <= 1) = 6/32 in place of P(X >= 1) = 31/32 is rejected by the same
+  // comparison (sign_test_greater_p(4, 5) = P(X >= 4) = P(X <= 1) by symmetry).
+  EXPECT_NEAR(sign_test_greater_p(1, 5), 31.0 / 32, kSignRelativeTolerance);
+  EXPECT_GT(std::fabs(sign_test_greater_p(4, 5) - 31.0 / 32), kSignRelativeTolerance);
+}
+
 TEST(SignTest, TwinTheOneSidedTailIsRejected) {
   const long double want = exact_sign_p(1, 10);
   const double one_sided = sign_test_p(1, 10) / 2;
@@ -101,6 +121,7 @@ TEST(Binomial, RefusesImpossibleCounts) {
   EXPECT_THROW(wilson_interval(1, 2, 0.0), InputError);
   EXPECT_THROW(sign_test_p(4, 3), InputError);
   EXPECT_THROW(sign_test_p(0, 2000000), InputError);
+  EXPECT_THROW(sign_test_greater_p(-1, 3), InputError);
   const ProportionInterval none = wilson_interval(0, 0);
   EXPECT_EQ(none.low, 0.0);
   EXPECT_EQ(none.high, 1.0);
