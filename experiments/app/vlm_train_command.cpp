@@ -32,7 +32,7 @@ namespace hopelab::cli {
 namespace {
 
 struct TrainArgs {
-  std::string model, preset, output, dts, data;
+  std::string model, preset, output, dts, data, variant = "plain";
   std::uint64_t seed = 0;
   VlmMethodArgs method;
   TrainSettings settings;
@@ -74,7 +74,8 @@ std::string settings_json(const TrainArgs& a) {
   j["max_frame_stride"] = s.max_frame_stride;
   j["task"] = {{"min_frames", s.task.min_frames}, {"max_frames", s.task.max_frames},
                {"grid_height", s.task.grid_height}, {"grid_width", s.task.grid_width},
-               {"classes", s.task.classes}};
+               {"classes", s.task.classes}, {"variant", needle_variant_name(s.task.variant)},
+               {"noise_level", s.task.noise_level}};
   j["data"] = a.data;
   return j.dump(2) + "\n";
 }
@@ -99,6 +100,7 @@ void run_training(const TrainArgs& a) {
   reuse_freed_memory();
   TrainSettings settings = a.settings;
   settings.dts_gammas = parse_gammas(a.dts);
+  settings.task.variant = parse_needle_variant(a.variant);
   settings.schedule.total = settings.steps;
   settings.task.seed = a.seed;
   settings.dts_seed = a.seed;
@@ -210,6 +212,11 @@ void add_vlm_train_command(CLI::App& vlm) {
   cmd->add_option("--grid-height", s.task.grid_height, "LLM tokens per frame, vertically")->capture_default_str();
   cmd->add_option("--grid-width", s.task.grid_width, "LLM tokens per frame, horizontally")->capture_default_str();
   cmd->add_option("--classes", s.task.classes, "needle classes (answers are text ids 0 .. K-1)")->capture_default_str();
+  cmd->add_option("--task-variant", a->variant, "plain, marked (every frame a class, the needle marked) or order "
+                                                "(two marked frames, the earlier one's class)")
+      ->capture_default_str();
+  cmd->add_option("--noise-level", s.task.noise_level, "marked, order: the noise's standard deviation")
+      ->capture_default_str();
   cmd->add_option("--data", a->data, "train on this input.safetensors (its labels) instead of the needle task; "
                                      "each of the batch's examples is a copy");
   cmd->add_option("--checkpoint-every", a->checkpoint_every, "steps between checkpoints under DIR/state")

@@ -24,6 +24,8 @@ struct VlmNiahSettings {
   std::int64_t frame_stride = 1;
   std::int64_t train_min_frames = 4, train_max_frames = 16;
   std::int64_t grid_height = 2, grid_width = 2, classes = 8;
+  std::string task = "plain";
+  double noise_level = 1.0;
   std::vector<double> lengths = {4, 8, 16, 32, 64};
   std::vector<double> depths = {0, 0.25, 0.5, 0.75, 1};
   std::int64_t examples = 20;
@@ -55,6 +57,11 @@ void visit_fields(VlmNiahSettings& s, V&& v) {
   v(Field{"grid_height", "token", closed(1, 256), "LLM tokens per frame, vertically"}, s.grid_height);
   v(Field{"grid_width", "token", closed(1, 256), "LLM tokens per frame, horizontally"}, s.grid_width);
   v(Field{"classes", "1", at_least(2), "needle classes K (chance accuracy 1/K)"}, s.classes);
+  v(Field{"task", "", words("plain, marked, order"),
+          "plain: the needle among noise; marked: every frame a class, the needle marked; order: two marked "
+          "frames, the earlier one's class (sim/train/needle_task.h)"},
+    s.task);
+  v(Field{"noise_level", "1", closed(0, 100), "marked, order: the noise's standard deviation"}, s.noise_level);
   v(Field{"lengths", "frame", closed(1, 65536), "haystack lengths F of the evaluation grid"}, s.lengths);
   v(Field{"depths", "1", closed(0, 1), "needle depths: needle frame min(F - 1, floor(depth F))"}, s.depths);
   v(Field{"examples", "example", closed(1, 1e6), "examples per (length, depth) cell"}, s.examples);
