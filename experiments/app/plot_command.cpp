@@ -42,6 +42,7 @@ const std::vector<Family>& families() {
          return figures;
        }},
       {"vlm", "vlm-frame-match units", plot::vlm_frame_match_figures},
+      {"vlm-niah", "vlm-niah units", plot::vlm_niah_figures},
   };
   return all;
 }

@@ -75,6 +75,7 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   for (double f : s.lengths) p.grid.frames.push_back(whole_frames(f, "lengths"));
   p.grid.depths = s.depths;
   p.grid.examples = s.examples;
+  p.grid.attention_examples = s.attention_examples;
   return p;
 }
 

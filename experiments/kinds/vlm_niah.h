@@ -29,6 +29,7 @@ struct VlmNiahSettings {
   std::vector<double> lengths = {4, 8, 16, 32, 64};
   std::vector<double> depths = {0, 0.25, 0.5, 0.75, 1};
   std::int64_t examples = 20;
+  std::int64_t attention_examples = 4;
   std::vector<double> eval_gammas;
 };
 
@@ -65,6 +66,9 @@ void visit_fields(VlmNiahSettings& s, V&& v) {
   v(Field{"lengths", "frame", closed(1, 65536), "haystack lengths F of the evaluation grid"}, s.lengths);
   v(Field{"depths", "1", closed(0, 1), "needle depths: needle frame min(F - 1, floor(depth F))"}, s.depths);
   v(Field{"examples", "example", closed(1, 1e6), "examples per (length, depth) cell"}, s.examples);
+  v(Field{"attention_examples", "example", closed(1, 1e6),
+          "the first examples of a cell whose needle mass is measured (one more prefill per layer each)"},
+    s.attention_examples);
   v(Field{"eval_gammas", "1", above(0), "test-time temporal scales gamma (hope; default: the method's own)"},
     s.eval_gammas);
 }
@@ -83,8 +87,8 @@ inline constexpr DatasetName kAccuracyLow{"accuracy_low", "1", "95 % Wilson inte
 inline constexpr DatasetName kAccuracyHigh{"accuracy_high", "1", "95 % Wilson interval's upper end, (G, C)"};
 inline constexpr DatasetName kLoss{"loss", "nat", "mean -log p(answer) per cell, (G, C)"};
 inline constexpr DatasetName kNeedleMass{"needle_mass", "1",
-                                         "question token's attention weight on the needle frame, mean per cell, "
-                                         "(G, C, layers, heads)"};
+                                         "question token's attention weight on the needle frame, mean over a "
+                                         "cell's attention_examples, (G, C, layers, heads)"};
 inline constexpr DatasetName kMeanAccuracy{"mean_accuracy", "1", "accuracy over the whole grid (Table 4's), (G)"};
 inline constexpr DatasetName kBeyondAccuracy{"beyond_accuracy", "1",
                                              "accuracy over the cells longer than train_max_frames, (G)"};

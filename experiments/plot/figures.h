@@ -43,6 +43,10 @@ std::vector<Figure> phase_error_figures(const results::ResultsFile& file);
 // model's ln(w_copy / w_self) beside its closed form (top), the temporal pairs' score (bottom).
 std::vector<Figure> vlm_frame_match_figures(const results::ResultsFile& file);
 
+// vlm_niah_heatmap and vlm_niah_accuracy: the `vlm-niah` runs, a panel or curve per (run,
+// test-time evaluation), mean over the run's seeds (docs/vlm.md "Training").
+std::vector<Figure> vlm_niah_figures(const results::ResultsFile& file);
+
 // Line style of the i-th curve: the palette without yellow first (it is faint on white).
 int curve_style(std::size_t i);
 

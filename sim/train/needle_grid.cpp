@@ -22,7 +22,10 @@ struct ExampleResult {
   std::vector<double> needle_mass;
 };
 
-ExampleResult evaluate_example(const VlmModel& model, const NeedleExample& ex, std::int64_t tokens_per_frame) {
+// The answer and loss from one prefill; with `all_layers`, each layer's needle mass from a
+// prefill probing it (the first also answers; needle_mass empty otherwise).
+ExampleResult evaluate_example(const VlmModel& model, const NeedleExample& ex, std::int64_t tokens_per_frame,
+                               bool all_layers) {
   const VlmConfig& c = model.config();
   const std::vector<std::int64_t>& ids = ex.input.input_ids;
   const auto rows = static_cast<std::int64_t>(ids.size());
@@ -33,15 +36,16 @@ ExampleResult evaluate_example(const VlmModel& model, const NeedleExample& ex, s
 
   ExampleResult out;
   const auto heads = static_cast<std::size_t>(c.num_attention_heads);
-  out.needle_mass.assign(static_cast<std::size_t>(c.num_hidden_layers) * heads, 0.0);
-  for (int layer = 0; layer < c.num_hidden_layers; ++layer) {
+  if (all_layers) out.needle_mass.assign(static_cast<std::size_t>(c.num_hidden_layers) * heads, 0.0);
+  const int passes = all_layers ? c.num_hidden_layers : 1;
+  for (int layer = 0; layer < passes; ++layer) {
     AttentionProbe probe;
     probe.layer = layer;
     probe.query = question;
     PrefillOptions options;
-    options.probe = &probe;
+    if (all_layers) options.probe = &probe;
     const std::vector<float> logits = model.prefill(ex.input, nullptr, options);
-    for (std::size_t h = 0; h < heads; ++h) {
+    for (std::size_t h = 0; all_layers && h < heads; ++h) {
       double mass = 0.0;  // weights (n_h, L): head h's row, summed over the needle frame's tokens
       for (std::int64_t j = first; j < first + tokens_per_frame; ++j) {
         mass += probe.weights[h * static_cast<std::size_t>(rows) + static_cast<std::size_t>(j)];
@@ -69,6 +73,10 @@ void check_needle_grid(const NeedleGrid& grid, const NeedleTask& task, const Vlm
   if (grid.examples < 1 || grid.examples > 1000000) {
     throw InputError("examples per cell = " + std::to_string(grid.examples) + " is outside [1, 10^6]");
   }
+  if (grid.attention_examples < 1 || grid.attention_examples > grid.examples) {
+    throw InputError("attention examples = " + std::to_string(grid.attention_examples) + " is outside [1, examples = " +
+                     std::to_string(grid.examples) + "]");
+  }
   for (std::int64_t f : grid.frames) check_needle_length(task, config, f);
 }
 
@@ -93,21 +101,24 @@ std::vector<NeedleCell> evaluate_needle_grid(const VlmModel& model, const Needle
     const NeedleCell& cell = cells[static_cast<std::size_t>(i / grid.examples)];
     const NeedleExample ex = needle_example_at(model.config(), task, kEvaluationFirstIndex + static_cast<std::uint64_t>(i),
                                                cell.frames, cell.needle_frame);
-    results[static_cast<std::size_t>(i)] = evaluate_example(model, ex, tokens_per_frame);
+    results[static_cast<std::size_t>(i)] =
+        evaluate_example(model, ex, tokens_per_frame, i % grid.examples < grid.attention_examples);
   }
   for (std::size_t c = 0; c < cells.size(); ++c) {  // sums in example order: any thread count
     NeedleCell& cell = cells[c];
     double loss = 0.0;
+    std::int64_t probed = 0;
     for (std::int64_t e = 0; e < grid.examples; ++e) {
       const ExampleResult& r = results[c * static_cast<std::size_t>(grid.examples) + static_cast<std::size_t>(e)];
       cell.correct += r.correct ? 1 : 0;
       loss += r.loss;
+      if (r.needle_mass.empty()) continue;
       if (cell.needle_mass.empty()) cell.needle_mass.assign(r.needle_mass.size(), 0.0);
       for (std::size_t k = 0; k < r.needle_mass.size(); ++k) cell.needle_mass[k] += r.needle_mass[k];
+      ++probed;
     }
-    const auto n = static_cast<double>(grid.examples);
-    cell.loss = loss / n;
-    for (double& m : cell.needle_mass) m /= n;
+    cell.loss = loss / static_cast<double>(grid.examples);
+    for (double& m : cell.needle_mass) m /= static_cast<double>(probed);
   }
   return cells;
 }

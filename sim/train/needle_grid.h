@@ -23,6 +23,9 @@ struct NeedleGrid {
   std::vector<std::int64_t> frames;  // haystack lengths F
   std::vector<double> depths;        // in [0, 1]
   std::int64_t examples = 20;        // E per cell
+  // The needle mass is measured on the first A of each cell's examples (one prefill per layer
+  // each; the others take one prefill for the answer).
+  std::int64_t attention_examples = 4;  // A, in [1, E]
 };
 
 struct NeedleCell {
@@ -30,11 +33,11 @@ struct NeedleCell {
   double depth = 0.0;
   std::int64_t correct = 0, examples = 0;
   double loss = 0.0;                // mean -log p(answer)
-  std::vector<double> needle_mass;  // (layers, n_h): mean over the cell's examples
+  std::vector<double> needle_mass;  // (layers, n_h): mean over the cell's attention examples
 };
 
-// Throws InputError for an empty grid, a length the task refuses, a depth outside [0, 1] or
-// examples outside [1, 10^6].
+// Throws InputError for an empty grid, a length the task refuses, a depth outside [0, 1],
+// examples outside [1, 10^6] or attention examples outside [1, examples].
 void check_needle_grid(const NeedleGrid& grid, const NeedleTask& task, const VlmConfig& config);
 
 // The cells in row-major order (lengths slowest). Examples run in parallel; the result does not

@@ -37,7 +37,7 @@ log = CheckLog(tolerances=False, passes=True)
 N = kind_names(CLI)["vlm-niah"]
 LENGTHS, DEPTHS, EXAMPLES, CLASSES = [4, 8, 24], [0, 0.5, 1], 8, 8
 LAYERS, HEADS = 2, 4  # the needle preset (sim/vlm/presets.h)
-COMMON = {"seed": 3, "batch": 16, "lengths": LENGTHS, "depths": DEPTHS, "examples": EXAMPLES,
+COMMON = {"seed": 3, "batch": 16, "lengths": LENGTHS, "depths": DEPTHS, "examples": EXAMPLES, "attention_examples": 3,
           "train_max_frames": 12}
 
 
@@ -120,6 +120,31 @@ with tempfile.TemporaryDirectory() as tmp:
     same = all((d["nope"][N[k]] == d["hope"][N[k]]).all() for k in ["frames", "depth", "needle_frame"])
     log.check("paired cells across methods", same, "equal", "equal" if same else "differ")
 
+    # Figures: the heat map's and the length curve's data are the units' accuracies (one seed
+    # per run here: the mean over seeds is the unit's own).
+    figures = os.path.join(tmp, "figures")
+    q = subprocess.run([CLI, "plot", out, "--only", "vlm-niah", "-o", figures], capture_output=True, text=True,
+                       timeout=120)
+    blocks = {}
+    if q.returncode == 0:
+        for name in ["vlm_niah_heatmap", "vlm_niah_accuracy"]:
+            with open(os.path.join(figures, name + ".dat")) as f:
+                text = f.read()
+            rows = [b.strip().splitlines() for b in text.split("\n\n\n")]
+            blocks[name] = {r[0].split(": ", 1)[1]: np.array([[float(x) for x in line.split()] for line in r[1:]
+                                                              if not line.startswith("#")]) for r in
+                            [[line for line in block if line.startswith("# block") or not line.startswith("#")]
+                             for block in rows]}
+    heat = blocks.get("vlm_niah_heatmap", {}).get("hope")
+    log.check("vlm_niah_heatmap: the hope panel is the unit's accuracy", heat is not None and
+              np.array_equal(heat[:, 4], d["hope"][N["accuracy"]][0]), str(d["hope"][N["accuracy"]][0].tolist()),
+              str(heat[:, 4].tolist()) if heat is not None else q.stderr.strip()[-300:])
+    curve = blocks.get("vlm_niah_accuracy", {}).get("untrained")
+    want = [d["untrained"][N["accuracy"]][0][frames == f].mean() for f in LENGTHS]
+    log.check("vlm_niah_accuracy: the untrained curve is the mean over depths", curve is not None and
+              np.allclose(curve[:, 1], want, rtol=1e-9, atol=0) and (curve[:, 0] == LENGTHS).all(),  # %.10g in .dat
+              str(want), str(curve[:, 1].tolist()) if curve is not None else "no figure")
+
     # Learning: 48 examples inside the training lengths (4 and 8 frames); under chance 1/8 the
     # probability of >= 24 right is below 1e-9, so 0.5 separates trained from untrained.
     inside = frames <= 8
@@ -144,7 +169,7 @@ with tempfile.TemporaryDirectory() as tmp:
               str(d["hope"][N["correct"]].ravel().tolist()), str(got) if ok else e.stderr.strip())
 
     # Thread count: a short run at 1 and 2 threads.
-    small = spec([("t", dict(COMMON, method="hope", steps=20, examples=2))])
+    small = spec([("t", dict(COMMON, method="hope", steps=20, examples=2, attention_examples=1))])
     results = []
     for threads in ["1", "2"]:
         p, out = hopelab_run(tmp, small, env=dict(os.environ, OMP_NUM_THREADS=threads))
@@ -155,13 +180,14 @@ with tempfile.TemporaryDirectory() as tmp:
               "identical" if same else "differ" if None not in results else "a run failed")
 
     for key, value in [("depths", [0, 1.5]), ("lengths", [4, 2.5]), ("examples", 0), ("dts", [0.5]),
+                       ("attention_examples", 99),
                        ("model", os.path.join(tmp, "absent"))]:
         fields = dict(COMMON, method="mrope" if key == "dts" else "hope", steps=2)
         fields[key] = value
         p, out = hopelab_run(tmp, spec([("bad", fields)]))
         lines = p.stderr.strip().splitlines()
         log.check("%s = %s refused" % (key, value), p.returncode == 2 and len(lines) == 1 and
-                  (key in lines[0] or "DTS" in lines[0]) and not p.stdout and not os.path.exists(out),
+                  (key.replace("_", " ") in lines[0] or key in lines[0] or "DTS" in lines[0]) and not p.stdout and not os.path.exists(out),
                   "exit 2, one line naming %s, no output" % key, "exit %d: %r" % (p.returncode, p.stderr.strip()))
 
 sys.exit(log.finish())

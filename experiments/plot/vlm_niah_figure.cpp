@@ -1,0 +1,191 @@
+// The V-NIAH experiment's figures (kind vlm-niah, docs/vlm.md "Training"), one panel or curve per
+// (run, test-time evaluation), the run's units (its seeds) averaged:
+//   vlm_niah_heatmap:  accuracy over haystack length (frames) x needle depth, as HoPE's and
+//                      VideoRoPE's V-NIAH figures draw it;
+//   vlm_niah_accuracy: accuracy against length (mean over depths), mean over seeds with bars of
+//                      one standard error across seeds (the seed is the unit of replication),
+//                      the longest training length marked.
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <sstream>
+
+#include "kinds/vlm_niah.h"
+#include "plot/figures.h"
+
+namespace hopelab::plot {
+
+namespace {
+
+namespace niah = kinds::vlm_niah;
+
+// One (run, evaluation) series: per cell, the accuracy of each seed.
+struct Series {
+  std::string title;
+  std::vector<double> frames, depth;           // (C)
+  std::vector<std::vector<double>> accuracy;  // (seeds, C)
+};
+
+std::vector<Series> series_of(const std::vector<RunUnits>& runs) {
+  std::vector<Series> out;
+  for (const RunUnits& run : runs) {
+    const results::RunRecord& first = *run.units.front();
+    const std::vector<double> gamma = dataset_numbers(first, niah::kEvalGamma.name);
+    const std::vector<double> frames = dataset_numbers(first, niah::kFrames.name);
+    const bool several = !dataset_numbers(first, niah::kEvalGamma.name).empty() && gamma.size() > 1;
+    for (std::size_t g = 0; g < gamma.size(); ++g) {
+      Series s;
+      s.title = run.run + (several ? ", γ = " + format_number(gamma[g]) : "");
+      s.frames = frames;
+      s.depth = dataset_numbers(first, niah::kDepth.name);
+      for (const results::RunRecord* r : run.units) {
+        const std::vector<double> a = dataset_numbers(*r, niah::kAccuracy.name);
+        if (a.size() != gamma.size() * frames.size()) continue;  // another grid: left out
+        s.accuracy.emplace_back(a.begin() + static_cast<std::ptrdiff_t>(g * frames.size()),
+                                a.begin() + static_cast<std::ptrdiff_t>((g + 1) * frames.size()));
+      }
+      if (!s.accuracy.empty()) out.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+double mean(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? std::nan("") : sum / static_cast<double>(v.size());
+}
+
+// The standard error of the mean of v (0 for one value).
+double standard_error(const std::vector<double>& v) {
+  if (v.size() < 2) return 0.0;
+  const double m = mean(v);
+  double ss = 0;
+  for (double x : v) ss += (x - m) * (x - m);
+  return std::sqrt(ss / static_cast<double>(v.size() - 1) / static_cast<double>(v.size()));
+}
+
+std::vector<double> distinct(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+Figure heatmap(const std::vector<Series>& series) {
+  const std::vector<double> frames = distinct(series.front().frames), depths = distinct(series.front().depth);
+  Figure fig;
+  fig.name = "vlm_niah_heatmap";
+  fig.description = "V-NIAH accuracy over haystack length and needle depth, mean over seeds (vlm-niah)";
+  std::ostringstream data;
+  data << "# columns: frame_index [1]  depth_index [1]  frames [frame]  depth [1]  accuracy [1]  seeds [1]\n"
+       << "# accuracy: mean over the run's seeds of the fraction answered right\n"
+       << "# one block per (run, evaluation) (gnuplot: index i), in the order of the panels\n";
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    data << (s ? "\n\n" : "") << "# block " << s << ": " << series[s].title << "\n";
+    for (std::size_t c = 0; c < series[s].frames.size(); ++c) {
+      std::vector<double> per_seed;
+      for (const std::vector<double>& a : series[s].accuracy) per_seed.push_back(a[c]);
+      const auto i = std::find(frames.begin(), frames.end(), series[s].frames[c]) - frames.begin();
+      const auto j = std::find(depths.begin(), depths.end(), series[s].depth[c]) - depths.begin();
+      data << i << " " << j << " " << format_number(series[s].frames[c]) << " " << format_number(series[s].depth[c])
+           << " " << format_number(mean(per_seed)) << " " << per_seed.size() << "\n";
+    }
+  }
+  fig.data = data.str();
+  const std::size_t columns = std::min<std::size_t>(series.size(), 4);
+  const std::size_t rows = (series.size() + columns - 1) / columns;
+  fig.width = static_cast<int>(std::max<std::size_t>(720, 380 * columns + 140));
+  fig.height = static_cast<int>(340 * rows + 80);
+  std::ostringstream g;
+  g << "  set multiplot layout " << rows << "," << columns << " title "
+    << gnuplot_string("V-NIAH accuracy (mean over seeds) by haystack length and needle depth") << " noenhanced\n"
+    << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
+    << "  set cbrange [0:1]\n"
+    << "  set xrange [-0.5:" << static_cast<double>(frames.size()) - 0.5 << "]\n"
+    << "  set yrange [-0.5:" << static_cast<double>(depths.size()) - 0.5 << "]\n"
+    << "  set xtics (";
+  for (std::size_t i = 0; i < frames.size(); ++i) g << (i ? ", " : "") << "'" << format_number(frames[i]) << "' " << i;
+  g << ")\n  set ytics (";
+  for (std::size_t j = 0; j < depths.size(); ++j) g << (j ? ", " : "") << "'" << format_number(depths[j]) << "' " << j;
+  g << ")\n  set xlabel 'haystack length [frames]'\n  set ylabel 'needle depth'\n  unset key\n";
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    const bool last_in_row = (s + 1) % columns == 0 || s + 1 == series.size();
+    g << "  set title " << gnuplot_string(series[s].title) << " noenhanced\n"
+      << (last_in_row ? "  set colorbox\n  set cblabel 'accuracy'\n" : "  unset colorbox\n  unset cblabel\n")
+      << "  plot data index " << s << " using 1:2:(0.5):(0.5):5 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
+      << "       '' index " << s << " using 1:2:($5 < 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#ffffff', \\\n"
+      << "       '' index " << s << " using 1:2:($5 >= 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#000000'\n";
+  }
+  g << "  unset multiplot\n";
+  fig.commands = g.str();
+  return fig;
+}
+
+Figure accuracy_by_length(const std::vector<Series>& series, double train_max) {
+  Figure fig;
+  fig.name = "vlm_niah_accuracy";
+  fig.description = "V-NIAH accuracy against haystack length, mean over depths and seeds (vlm-niah)";
+  std::ostringstream data;
+  data << "# columns: frames [frame]  accuracy [1]  standard_error [1]  seeds [1]\n"
+       << "# accuracy: per seed the mean over depths, then the mean over seeds; standard_error across seeds\n"
+       << "# one block per (run, evaluation) (gnuplot: index i)\n";
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    data << (s ? "\n\n" : "") << "# block " << s << ": " << series[s].title << "\n";
+    for (double f : distinct(series[s].frames)) {
+      std::vector<double> per_seed;
+      for (const std::vector<double>& a : series[s].accuracy) {
+        std::vector<double> cells;
+        for (std::size_t c = 0; c < a.size(); ++c) {
+          if (series[s].frames[c] == f) cells.push_back(a[c]);
+        }
+        per_seed.push_back(mean(cells));
+      }
+      data << format_number(f) << " " << format_number(mean(per_seed)) << " "
+           << format_number(standard_error(per_seed)) << " " << per_seed.size() << "\n";
+    }
+  }
+  fig.data = data.str();
+  fig.width = 1300;
+  fig.height = 750;
+  std::ostringstream g;
+  g << "  set title " << gnuplot_string("V-NIAH accuracy against haystack length (mean over depths; bars: ±1 SE "
+                                        "across seeds)") << " noenhanced\n"
+    << "  set logscale x 2\n"
+    << "  set offsets graph 0.03, graph 0.03, 0, 0\n"
+    << "  set xlabel 'haystack length [frames]'\n"
+    << "  set ylabel 'accuracy'\n"
+    << "  set yrange [0:1.05]\n"
+    << "  set rmargin at screen 0.70\n"
+    << "  set key at screen 0.71, screen 0.92 left top Left reverse noenhanced\n";
+  if (train_max > 0) {
+    g << "  set arrow 1 from " << format_number(train_max) << ", graph 0 to " << format_number(train_max)
+      << ", graph 1 nohead dt 2 lc rgb '#808080'\n"
+      << "  set label 2 'longest training video' at " << format_number(train_max) << ", graph 0.04 right offset -0.5,0\n";
+  }
+  g << "  plot ";
+  for (std::size_t s = 0; s < series.size(); ++s) {
+    g << (s ? ", \\\n       " : "") << "data index " << s << " using 1:2:3 with yerrorlines ls " << curve_style(s)
+      << " dt " << 1 + s / 8 << " lw 2 pt " << 5 + 2 * static_cast<int>(s % 4) << " title "
+      << gnuplot_string(series[s].title);
+  }
+  g << "\n";
+  fig.commands = g.str();
+  return fig;
+}
+
+}  // namespace
+
+std::vector<Figure> vlm_niah_figures(const results::ResultsFile& file) {
+  const std::vector<RunUnits> runs = units_by_run(file.records, [](const results::RunRecord& r) {
+    return string_attribute(r, "kind") == kinds::vlm_niah_kind().name() &&
+           !dataset_numbers(r, niah::kAccuracy.name).empty();
+  });
+  const std::vector<Series> series = series_of(runs);
+  if (series.empty()) return {};
+  double train_max = 0;
+  for (const RunUnits& run : runs) train_max = std::max(train_max, number_attribute(*run.units.front(), "train_max_frames", 0));
+  return {heatmap(series), accuracy_by_length(series, train_max)};
+}
+
+}  // namespace hopelab::plot
