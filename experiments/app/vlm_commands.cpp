@@ -15,6 +15,7 @@ void add_vlm_command(CLI::App& app) {
   add_vlm_positions_command(*vlm);
   add_vlm_check_command(*vlm);
   add_vlm_niah_command(*vlm);
+  add_vlm_dump_qk_command(*vlm);
 }
 
 }  // namespace hopelab::cli

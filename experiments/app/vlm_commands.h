@@ -18,6 +18,7 @@ void add_vlm_generate_command(CLI::App& vlm);   // vlm/vlm_generate_command.cpp
 void add_vlm_positions_command(CLI::App& vlm);  // vlm/vlm_positions_command.cpp
 void add_vlm_check_command(CLI::App& vlm);      // vlm/vlm_check_command.cpp
 void add_vlm_niah_command(CLI::App& vlm);       // vlm/vlm_niah_command.cpp
+void add_vlm_dump_qk_command(CLI::App& vlm);    // vlm/vlm_dump_qk_command.cpp
 // `hopelab bench vlm`, under the bench group.
 void add_vlm_bench_command(CLI::App& bench);    // vlm/vlm_bench_command.cpp
 // `hopelab bench train`, under the bench group.

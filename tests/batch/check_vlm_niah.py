@@ -12,6 +12,8 @@ Usage: check_vlm_niah.py PATH/TO/hopelab
   * one trainer: `hopelab vlm train` with the same seed and settings, then `hopelab vlm niah
     --model DIR`, gives the unit's own correct counts, and the unit's numbers do not depend on
     the thread count;
+  * `hopelab vlm dump-qk` of that model writes (n, d) pools that `mc preference`'s empirical law
+    reads, and refuses a bad head, layer, row set or an existing output;
   * bad values (depth 1.5, length 2.5, examples 0, DTS with mrope, a missing model) exit 2 with
     one stderr line naming the key, nothing on stdout, no output file.
 Prints one line per failed check and exits 1 if any failed.
@@ -167,6 +169,39 @@ with tempfile.TemporaryDirectory() as tmp:
     log.check("vlm train then vlm niah --model: the unit's correct counts", ok and
               np.array_equal(np.array(got).ravel(), d["hope"][N["correct"]].ravel()),
               str(d["hope"][N["correct"]].ravel().tolist()), str(got) if ok else e.stderr.strip())
+
+    # The trained model's q and k as Monte Carlo pools (vlm dump-qk), read back with h5py and by
+    # mc preference's empirical law.
+    prompt = os.path.join(tmp, "prompt.safetensors")
+    pool = os.path.join(tmp, "pool.h5")
+    subprocess.run([CLI, "vlm", "input", "--model", model, "-o", prompt, "--frames", "12", "--grid-height", "2",
+                    "--grid-width", "2"], capture_output=True, text=True, timeout=60)
+    q = subprocess.run([CLI, "vlm", "dump-qk", "--model", model, "--input", prompt, "--method", "hope", "--layer", "1",
+                        "--head", "3", "-o", pool], capture_output=True, text=True, timeout=120)
+    shapes = None
+    if q.returncode == 0:
+        with h5py.File(pool, "r") as f:
+            g = f["runs"]["qk"]
+            shapes = (g["queries"].shape, g["keys"].shape, g["positions"].shape, int(g.attrs["kv_head"]))
+    log.check("dump-qk: 48 video rows of d = 16, KV head 3 // 2", shapes == ((48, 16), (48, 16), (48, 3), 1),
+              "((48, 16), (48, 16), (48, 3), 1)", str(shapes) if shapes else q.stderr.strip())
+    m = subprocess.run([CLI, "mc", "preference", "--method", "hope", "--head-dim", "16", "--base", "1e4", "--offsets",
+                        "0:40:10", "--samples", "2000", "--dist", "empirical:%s:/runs/qk/queries:/runs/qk/keys" % pool,
+                        "--json"], capture_output=True, text=True, timeout=120)
+    rows = None
+    if m.returncode == 0:
+        attrs = json.loads(m.stdout)["attributes"]
+        rows = (attrs.get("query_pool_rows"), attrs.get("key_pool_rows"))
+    log.check("mc preference reads the dumped pools", rows == (48, 48), "(48, 48)",
+              str(rows) if rows else m.stderr.strip()[-200:])
+    for flags, word in [(["--head", "4"], "--head"), (["--layer", "2"], "layer"), (["--rows", "frames"], "--rows"),
+                        ([], "exists")]:
+        r = subprocess.run([CLI, "vlm", "dump-qk", "--model", model, "--input", prompt, "-o", pool] + flags,
+                           capture_output=True, text=True, timeout=120)
+        lines = r.stderr.strip().splitlines()
+        log.check("dump-qk %s refused" % " ".join(flags or ["(existing output)"]),
+                  r.returncode == 2 and len(lines) == 1 and word in lines[0] and not r.stdout,
+                  "exit 2, one line naming %s" % word, "exit %d: %r" % (r.returncode, r.stderr.strip()))
 
     # Thread count: a short run at 1 and 2 threads.
     small = spec([("t", dict(COMMON, method="hope", steps=20, examples=2, attention_examples=1))])
