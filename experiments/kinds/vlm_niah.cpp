@@ -8,6 +8,7 @@
 
 #include "kinds/kind_support.h"
 #include "sim/train/needle_grid.h"
+#include "sim/train/own_preference.h"
 #include "sim/train/trainer.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -117,14 +118,24 @@ void compute(const VlmNiahSettings& s, std::uint64_t seed, results::RunRecord& r
   for (double g : s.eval_gammas) gammas.emplace_back(g);
   if (gammas.empty()) gammas.emplace_back(std::nullopt);
   const auto g_count = static_cast<std::int64_t>(gammas.size());
-  std::vector<double> gamma_values, acc, low, high, loss, mass, mean, beyond;
-  std::vector<std::int64_t> frames, needle_frame, correct;
+  std::vector<double> gamma_values, acc, low, high, loss, mass, mean, beyond, preference;
+  std::vector<std::int64_t> frames, needle_frame, correct, first_negative;
+  // The theory's prompt: one video of the longest length, an example index no training run or
+  // evaluation cell uses.
+  const std::int64_t longest = *std::max_element(p.grid.frames.begin(), p.grid.frames.end());
+  const VlmInput theory_prompt =
+      needle_example_at(p.config, p.training.task, kEvaluationFirstIndex - 1, longest, 0).input;
+  std::vector<std::int64_t> apart;
+  for (std::int64_t f = 1; f < std::max<std::int64_t>(longest, 2); ++f) apart.push_back(f);
   std::vector<double> depth;
   std::int64_t cell_count = 0;
   for (const std::optional<double>& g : gammas) {
     const VlmModel model(p.config, p.weights, rotary_at(s, g));
     gamma_values.push_back(model.method().design.temporal_step);
     const std::vector<NeedleCell> cells = evaluate_needle_grid(model, p.training.task, p.grid);
+    const OwnPreference own = own_preference(model, theory_prompt, s.grid_height, s.grid_width, apart);
+    preference.insert(preference.end(), own.value.begin(), own.value.end());
+    first_negative.insert(first_negative.end(), own.first_negative.begin(), own.first_negative.end());
     cell_count = static_cast<std::int64_t>(cells.size());
     std::int64_t right = 0, all = 0, right_beyond = 0, all_beyond = 0;
     for (const NeedleCell& c : cells) {
@@ -164,6 +175,10 @@ void compute(const VlmNiahSettings& s, std::uint64_t seed, results::RunRecord& r
   r.datasets.push_back(numbers(kNeedleMass, mass, {g_count, cell_count, layers, heads}));
   r.datasets.push_back(numbers(kMeanAccuracy, mean));
   r.datasets.push_back(numbers(kBeyondAccuracy, beyond));
+  const auto m = static_cast<std::int64_t>(apart.size());
+  r.datasets.push_back(integers(kPreferenceFramesApart, apart));
+  r.datasets.push_back(numbers(kOwnPreference, preference, {g_count, layers, heads, m}));
+  r.datasets.push_back(integers(kFirstNegative, first_negative, nullptr, {g_count, layers, heads}));
 }
 
 }  // namespace
@@ -173,7 +188,8 @@ const Kind& vlm_niah_kind() {
   static const KindOf<VlmNiahSettings> kind(
       "vlm-niah", "V-NIAH: train the VLM on the needle task (or load it), then accuracy over lengths x depths",
       {}, {kTrainLoss, kTrainAccuracy, kFrames, kDepth, kNeedleFrame, kEvalGamma, kCorrect, kAccuracy, kAccuracyLow,
-           kAccuracyHigh, kLoss, kNeedleMass, kMeanAccuracy, kBeyondAccuracy},
+           kAccuracyHigh, kLoss, kNeedleMass, kMeanAccuracy, kBeyondAccuracy, kPreferenceFramesApart, kOwnPreference,
+           kFirstNegative},
       check, compute);
   return kind;
 }

@@ -4,7 +4,9 @@
 // DTS set and frame stride, or takes a trained checkpoint (`model`); then evaluates it on a grid
 // of haystack lengths x needle depths (sim/train/needle_grid.h) at each test-time gamma. The
 // task's class patterns and the evaluation examples come from the seed too, so units with the
-// same seed see the same data whatever their method: comparisons pair by seed.
+// same seed see the same data whatever their method: comparisons pair by seed. Beside accuracy,
+// the theory of the trained model: the semantic preference of its own queries and keys along
+// frames (sim/train/own_preference.h) and where it first turns negative.
 
 #include "kinds/kind.h"
 #include "params/vlm_method.h"
@@ -92,6 +94,13 @@ inline constexpr DatasetName kNeedleMass{"needle_mass", "1",
 inline constexpr DatasetName kMeanAccuracy{"mean_accuracy", "1", "accuracy over the whole grid (Table 4's), (G)"};
 inline constexpr DatasetName kBeyondAccuracy{"beyond_accuracy", "1",
                                              "accuracy over the cells longer than train_max_frames, (G)"};
+inline constexpr DatasetName kPreferenceFramesApart{"preference_frames_apart", "frame",
+                                                    "Delta f of own_preference: 1 .. max(lengths) - 1, (M)"};
+inline constexpr DatasetName kOwnPreference{"own_preference", "1",
+                                            "semantic preference D(Delta f) of the model's own unrotated q and k "
+                                            "(video rows of one longest prompt), (G, layers, heads, M)"};
+inline constexpr DatasetName kFirstNegative{"first_negative", "frame",
+                                            "the first Delta f where own_preference < 0, or -1, (G, layers, heads)"};
 }  // namespace vlm_niah
 
 const Kind& vlm_niah_kind();

@@ -119,6 +119,19 @@ with tempfile.TemporaryDirectory() as tmp:
                   abs(r[N["beyond_accuracy"]][0] - acc[beyond].mean()) < 1e-12,
                   "%g, %g" % (acc.mean(), acc[beyond].mean()),
                   "%g, %g" % (r[N["mean_accuracy"]][0], r[N["beyond_accuracy"]][0]))
+    # The theory of each trained model: own_preference over 1 .. 23 frames apart, first_negative
+    # the first distance where it is negative (or -1); NoPE's is the same at every distance.
+    for name, r in d.items():
+        pref, first = r[N["own_preference"]], r[N["first_negative"]]
+        apart = r[N["preference_frames_apart"]]
+        want_first = np.array([[next((int(apart[m]) for m in range(len(apart)) if pref[0, l, h, m] < 0), -1)
+                                for h in range(HEADS)] for l in range(LAYERS)])
+        log.check("%s: own_preference (1, layers, heads, 23), first_negative its first sign change" % name,
+                  pref.shape == (1, LAYERS, HEADS, 23) and (apart == np.arange(1, 24)).all() and
+                  (first[0] == want_first).all(), str(want_first.tolist()), "%s %s" % (pref.shape, first.tolist()))
+    flat = d["nope"][N["own_preference"]]
+    log.check("nope: own preference flat in the distance", np.allclose(flat, flat[..., :1], rtol=1e-12, atol=0),
+              "flat", "spread %g" % float(np.ptp(flat, axis=-1).max()))
     same = all((d["nope"][N[k]] == d["hope"][N[k]]).all() for k in ["frames", "depth", "needle_frame"])
     log.check("paired cells across methods", same, "equal", "equal" if same else "differ")
 
