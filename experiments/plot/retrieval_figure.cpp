@@ -9,6 +9,7 @@
 
 #include "kinds/mc_retrieval.h"
 #include "plot/figures.h"
+#include "plot/heatmap.h"
 
 namespace hopelab::plot {
 
@@ -63,37 +64,15 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   }
   fig.data = data.str();
 
-  const std::size_t columns = std::min<std::size_t>(methods.size(), 4);
-  const std::size_t rows = (methods.size() + columns - 1) / columns;
-  fig.width = std::max(720, static_cast<int>(360 * columns + 140));
-  fig.height = static_cast<int>(380 * rows + 80);
-  std::ostringstream g;
-  g << "  set multiplot layout " << rows << "," << columns << " title "
-    << gnuplot_string("Needle retrieval hit rate (strict top-1), run " + run_name) << "\n"
-    << "  # viridis (colour-blind safe, sequential)\n"
-    << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
-    << "  set cbrange [0:1]\n"
-    << "  set xrange [-0.5:" << static_cast<double>(frames.size()) - 0.5 << "]\n"
-    << "  set yrange [-0.5:" << static_cast<double>(depths.size()) - 0.5 << "]\n"
-    << "  set xtics (";
-  for (std::size_t i = 0; i < frames.size(); ++i) g << (i ? ", " : "") << "'" << format_number(frames[i]) << "' " << i;
-  g << ")\n  set ytics (";
-  for (std::size_t j = 0; j < depths.size(); ++j) g << (j ? ", " : "") << "'" << format_number(depths[j]) << "' " << j;
-  g << ")\n"
-    << "  set xlabel 'video length F [frames]'\n"
-    << "  set ylabel 'needle depth (0 to 1)'\n"
-    << "  set grid noxtics noytics\n"
-    << "  unset key\n";
-  for (std::size_t m = 0; m < methods.size(); ++m) {
-    const bool last_in_row = (m + 1) % columns == 0 || m + 1 == methods.size();
-    g << "  set title " << gnuplot_string(methods[m]) << "\n"
-      << (last_in_row ? "  set colorbox\n  set cblabel 'hit rate'\n" : "  unset colorbox\n  unset cblabel\n")
-      << "  plot data index " << m << " using 1:2:(0.5):(0.5):5 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
-      << "       '' index " << m << " using 1:2:($5 < 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#ffffff', \\\n"
-      << "       '' index " << m << " using 1:2:($5 >= 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#000000'\n";
-  }
-  g << "  unset multiplot\n";
-  fig.commands = g.str();
+  HeatmapLayout layout;
+  layout.title = "Needle retrieval hit rate (strict top-1), run " + run_name;
+  layout.panels = methods;
+  for (double f : frames) layout.x_ticks.push_back(format_number(f));
+  for (double d : depths) layout.y_ticks.push_back(format_number(d));
+  layout.x_label = "video length F [frames]";
+  layout.y_label = "needle depth (0 to 1)";
+  layout.value_label = "hit rate";
+  draw_heatmaps(layout, &fig);
   return fig;
 }
 

@@ -13,6 +13,7 @@
 
 #include "kinds/vlm_niah.h"
 #include "plot/figures.h"
+#include "plot/heatmap.h"
 
 namespace hopelab::plot {
 
@@ -93,32 +94,15 @@ Figure heatmap(const std::vector<Series>& series) {
     }
   }
   fig.data = data.str();
-  const std::size_t columns = std::min<std::size_t>(series.size(), 4);
-  const std::size_t rows = (series.size() + columns - 1) / columns;
-  fig.width = static_cast<int>(std::max<std::size_t>(720, 380 * columns + 140));
-  fig.height = static_cast<int>(340 * rows + 80);
-  std::ostringstream g;
-  g << "  set multiplot layout " << rows << "," << columns << " title "
-    << gnuplot_string("V-NIAH accuracy (mean over seeds) by haystack length and needle depth") << " noenhanced\n"
-    << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
-    << "  set cbrange [0:1]\n"
-    << "  set xrange [-0.5:" << static_cast<double>(frames.size()) - 0.5 << "]\n"
-    << "  set yrange [-0.5:" << static_cast<double>(depths.size()) - 0.5 << "]\n"
-    << "  set xtics (";
-  for (std::size_t i = 0; i < frames.size(); ++i) g << (i ? ", " : "") << "'" << format_number(frames[i]) << "' " << i;
-  g << ")\n  set ytics (";
-  for (std::size_t j = 0; j < depths.size(); ++j) g << (j ? ", " : "") << "'" << format_number(depths[j]) << "' " << j;
-  g << ")\n  set xlabel 'haystack length [frames]'\n  set ylabel 'needle depth'\n  unset key\n";
-  for (std::size_t s = 0; s < series.size(); ++s) {
-    const bool last_in_row = (s + 1) % columns == 0 || s + 1 == series.size();
-    g << "  set title " << gnuplot_string(series[s].title) << " noenhanced\n"
-      << (last_in_row ? "  set colorbox\n  set cblabel 'accuracy'\n" : "  unset colorbox\n  unset cblabel\n")
-      << "  plot data index " << s << " using 1:2:(0.5):(0.5):5 with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
-      << "       '' index " << s << " using 1:2:($5 < 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#ffffff', \\\n"
-      << "       '' index " << s << " using 1:2:($5 >= 0.5 ? sprintf('%.2f', $5) : '') with labels tc rgb '#000000'\n";
-  }
-  g << "  unset multiplot\n";
-  fig.commands = g.str();
+  HeatmapLayout layout;
+  layout.title = "V-NIAH accuracy (mean over seeds) by haystack length and needle depth";
+  for (const Series& s : series) layout.panels.push_back(s.title);
+  for (double f : frames) layout.x_ticks.push_back(format_number(f));
+  for (double d : depths) layout.y_ticks.push_back(format_number(d));
+  layout.x_label = "haystack length [frames]";
+  layout.y_label = "needle depth";
+  layout.value_label = "accuracy";
+  draw_heatmaps(layout, &fig);
   return fig;
 }
 
