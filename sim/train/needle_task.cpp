@@ -16,10 +16,15 @@ constexpr std::uint32_t kNeedleStream = 1;    // needle frame and class of examp
 constexpr std::uint32_t kNoiseStream = 2;     // haystack pixels of example i
 constexpr std::uint32_t kPatternStream = 3;   // class patterns: sample = class
 
-// N(0, 1) value e of a (stream, sample) sequence.
-float normal_value(std::uint64_t seed, std::uint32_t stream, std::uint64_t sample, std::uint64_t e) {
-  const VariatePair<double> pair = normal_pair(seed, stream, sample, static_cast<std::uint32_t>(e / 2));
-  return static_cast<float>(e % 2 == 0 ? pair.first : pair.second);
+// N(0, 1) values first .. first + n - 1 of a (stream, sample) sequence: value e is the first
+// (e even) or second (e odd) of the Box-Muller pair at draw e / 2, each pair drawn once. out: (n).
+void normal_values(std::uint64_t seed, std::uint32_t stream, std::uint64_t sample, std::uint64_t first,
+                   std::int64_t n, float* out) {
+  VariatePair<double> pair{};
+  for (std::uint64_t e = first; e < first + static_cast<std::uint64_t>(n); ++e) {
+    if (e == first || e % 2 == 0) pair = normal_pair(seed, stream, sample, static_cast<std::uint32_t>(e / 2));
+    *out++ = static_cast<float>(e % 2 == 0 ? pair.first : pair.second);
+  }
 }
 
 void require(bool ok, const std::string& what) {
@@ -83,13 +88,13 @@ NeedleExample needle_example_at(const VlmConfig& config, const NeedleTask& task,
   pixels.shape = {frames * rows_per_frame, width};
   pixels.data.resize(static_cast<std::size_t>(frames * rows_per_frame * width));
   for (std::int64_t f = 0; f < frames; ++f) {
-    float* frame = pixels.data.data() + f * rows_per_frame * width;
-    for (std::int64_t e = 0; e < rows_per_frame * width; ++e) {
-      frame[e] = f == needle_frame
-                     ? normal_value(task.seed, kPatternStream, static_cast<std::uint64_t>(ex.needle_class),
-                                    static_cast<std::uint64_t>(e))  // the class's pattern
-                     : normal_value(task.seed, kNoiseStream, index,
-                                    static_cast<std::uint64_t>(f * rows_per_frame * width + e));  // noise
+    const std::int64_t values = rows_per_frame * width;
+    float* frame = pixels.data.data() + f * values;
+    if (f == needle_frame) {
+      normal_values(task.seed, kPatternStream, static_cast<std::uint64_t>(ex.needle_class), 0, values,
+                    frame);  // the class's pattern
+    } else {
+      normal_values(task.seed, kNoiseStream, index, static_cast<std::uint64_t>(f * values), values, frame);  // noise
     }
   }
   return ex;
