@@ -6,6 +6,8 @@
 
 #include <Eigen/Core>
 
+#include "kernels/fast_exp.h"
+
 namespace hopelab {
 namespace {
 
@@ -33,14 +35,21 @@ void head_block_backward(const AttentionShape& shape, const AttentionArgs& a, co
   for (std::int64_t r = 0; r < nq; ++r) {
     const std::int64_t visible = visible_keys(a, q0 + r);
     auto s = p->row(r);
+    float* e = s.data();
+    const float* dp_row = dp->row(r).data();
     const float max = s.head(visible).maxCoeff();
     double sum = 0.0;
-    for (std::int64_t j = 0; j < visible; ++j) sum += (s(j) = std::exp(s(j) - max));
+#pragma omp simd reduction(+ : sum)
+    for (std::int64_t j = 0; j < visible; ++j) {
+      e[j] = fast_exp(e[j] - max);  // exp(S_rj - max_j S_rj)
+      sum += e[j];
+    }
     const auto inv = static_cast<float>(1.0 / sum);
     s.head(visible) *= inv;           // P_rj
     s.tail(nk - visible).setZero();   // masked keys
     double dot = 0.0;                 // D_r = sum_j P_rj dP_rj
-    for (std::int64_t j = 0; j < visible; ++j) dot += static_cast<double>(s(j)) * (*dp)(r, j);
+#pragma omp simd reduction(+ : dot)
+    for (std::int64_t j = 0; j < visible; ++j) dot += static_cast<double>(e[j]) * dp_row[j];
     auto ds = dp->row(r);
     ds.head(visible) = (s.head(visible).array() * (ds.head(visible).array() - static_cast<float>(dot))).matrix();
     ds.tail(nk - visible).setZero();  // dS_rj = P_rj (dP_rj - D_r)

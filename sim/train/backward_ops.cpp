@@ -105,7 +105,7 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
 }
 
 void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * quick_gelu_derivative(x[i]);
 }
 
@@ -116,7 +116,7 @@ void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
 
 void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
                        float* dup) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) {
     const float s = sigmoid(gate[i]);  // once for both terms
     dgate[i] += dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f);  // SiLU'(gate)
