@@ -18,7 +18,9 @@ HOPELAB_HD inline float fast_exp(float x) {
   constexpr float kLow = -87.3365448f;   // ln FLT_MIN
   constexpr float kHigh = 88.7228394f;   // ln FLT_MAX
   constexpr float kRound = 12582912.0f;  // 1.5 2^23: adding it rounds to an integer, kept in the low bits
-  const float c = x < kLow ? kLow : (x > kHigh ? kHigh : x);  // NaN passes through
+  // Out of range, the arithmetic runs on 0 and the result is replaced below (clamping to the
+  // range instead would compute subnormals, which cost a microcode assist each); NaN passes.
+  const float c = x < kLow || x > kHigh ? 0.0f : x;
   const float shifted = c * 1.44269504088896341f + kRound;     // n + 1.5 2^23, n = round(x log2 e)
   const float n = shifted - kRound;
   const float r = (c - n * 0.693359375f) - n * -2.12194440e-4f;  // x - n ln 2, ln 2 = hi + lo

@@ -38,15 +38,18 @@ void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, c
   Buffer dattn = zeros(rows * q_width), dq = zeros(rows * q_width);
   Buffer dk = zeros(rows * kv_width), dv = zeros(rows * kv_width);
   linear_backward(t.attn.data(), dx, rows, w.o, g->o, dattn.data());
+  std::vector<AttentionArgs> forward;
+  std::vector<AttentionGradients> grads;
   for (const RowSegment& s : row_segments(rows, &segments)) {  // the forward's sequences
-    const AttentionArgs f = causal_segment_args(t.q.data(), q_width, keys, values, kv_width, 0, s, nullptr);
+    forward.push_back(causal_segment_args(t.q.data(), q_width, keys, values, kv_width, 0, s, nullptr));
     AttentionGradients ag;
     ag.dout = dattn.data() + s.first * q_width;
     ag.dq = dq.data() + s.first * q_width;
     ag.dk = dk.data() + s.first * kv_width;
     ag.dv = dv.data() + s.first * kv_width;
-    attention_backward(AttentionShape{heads, kv_heads, d}, f, ag);
+    grads.push_back(ag);
   }
+  attention_backward(AttentionShape{heads, kv_heads, d}, forward, grads);
   rotate_backward(angles, rows, heads, d, pairs, dq.data(), q_width);
   rotate_backward(angles, rows, kv_heads, d, pairs, dk.data(), kv_width);
   std::fill(dy.begin(), dy.end(), 0.0f);

@@ -33,7 +33,8 @@ void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w,
   // Attention: mid = x + proj(Attn(q, k, v)), q | k | v = qkv(LN1(x)), q and k rotated.
   Buffer dattn = zeros(n * e), dqkv = zeros(n * 3 * e);
   linear_backward(t.attn.data(), dx, n, w.proj, g->proj, dattn.data());
-  const AttentionShape shape{v.num_heads, v.num_heads, d};
+  std::vector<AttentionArgs> forward;
+  std::vector<AttentionGradients> grads;
   for (std::int64_t first = 0; first < n; first += patches_per_frame) {  // the forward's temporal patches
     AttentionArgs f;
     f.q = t.qkv.data() + first * 3 * e;
@@ -48,8 +49,10 @@ void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w,
     ag.dq = dqkv.data() + first * 3 * e;
     ag.dk = ag.dq + e;
     ag.dv = ag.dq + 2 * e;
-    attention_backward(shape, f, ag);
+    forward.push_back(f);
+    grads.push_back(ag);
   }
+  attention_backward(AttentionShape{v.num_heads, v.num_heads, d}, forward, grads);
   rotate_backward(angles, n, v.num_heads, d, pairs, dqkv.data(), 3 * e);      // q
   rotate_backward(angles, n, v.num_heads, d, pairs, dqkv.data() + e, 3 * e);  // k
   std::fill(dy.begin(), dy.end(), 0.0f);
