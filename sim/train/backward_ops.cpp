@@ -126,9 +126,7 @@ void silu_mul_backward(const float* gate, const float* up, const float* dy, std:
 
 void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
                      std::int64_t stride) {
-  std::vector<float> negated(angles, angles + rows * (head_dim / 2));
-  for (float& a : negated) a = -a;  // R(phi)^T = R(-phi)
-  HostOps{}.rotate(negated.data(), rows, heads, head_dim, layout, dy, stride);
+  rotate_heads(angles, rows, heads, head_dim, layout, -1.0f, dy, stride);  // R(phi)^T = R(-phi)
 }
 
 void gather_rows_backward(const float* dout, const std::vector<std::int64_t>& ids, int width, float* dtable) {
