@@ -65,13 +65,16 @@ void linear_backward(const float* x, const float* dy, std::int64_t rows, const L
 void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
                        double eps, float* dx, float* dweight) {
   std::vector<double> r(static_cast<std::size_t>(rows));
-  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
-#pragma omp parallel for schedule(static) if (rows >= 32)
-  for (std::int64_t i = 0; i < rows; ++i) {
-    r[static_cast<std::size_t>(i)] =
-        rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width);
+#pragma omp parallel if (rows >= 32)
+  {
+    std::vector<float> row_dx(static_cast<std::size_t>(width));
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < rows; ++i) {
+      r[static_cast<std::size_t>(i)] = rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps,
+                                                             row_dx.data());
+      for (int j = 0; j < width; ++j) dx[i * width + j] += row_dx[static_cast<std::size_t>(j)];
+    }
   }
-  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
   std::vector<double> sum(static_cast<std::size_t>(width));  // dweight_j = sum_rows dy x r, rows in order
   for (std::int64_t i = 0; i < rows; ++i) {
     for (int j = 0; j < width; ++j) sum[j] += static_cast<double>(dy[i * width + j]) * x[i * width + j] * r[i];
@@ -82,13 +85,15 @@ void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int w
 void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
                          double eps, float* dx, float* dweight, float* dbias) {
   std::vector<double> mean(static_cast<std::size_t>(rows)), r(static_cast<std::size_t>(rows));
-  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
-#pragma omp parallel for schedule(static) if (rows >= 32)
-  for (std::int64_t i = 0; i < rows; ++i) {
-    layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width, &mean[i],
-                            &r[i]);
+#pragma omp parallel if (rows >= 32)
+  {
+    std::vector<float> row_dx(static_cast<std::size_t>(width));
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < rows; ++i) {
+      layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data(), &mean[i], &r[i]);
+      for (int j = 0; j < width; ++j) dx[i * width + j] += row_dx[static_cast<std::size_t>(j)];
+    }
   }
-  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
   // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy, rows in order.
   std::vector<double> w_sum(static_cast<std::size_t>(width)), b_sum(static_cast<std::size_t>(width));
   for (std::int64_t i = 0; i < rows; ++i) {
