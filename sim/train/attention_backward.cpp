@@ -13,12 +13,44 @@ constexpr std::int64_t kQueryBlock = 64;
 // Keys are taken in chunks of kLanes (a row of scores is padded to a multiple): one AVX-512
 // vector of floats, so that the vector loops below have no remainder.
 constexpr std::int64_t kLanes = 16;
+// Gradient rows summed together (weighted_sums).
+constexpr int kGroup = 4;
+
 // Scratch of one thread. p, dp: (nq, nk padded); kt, vt: (d, nk padded) the keys and values
-// transposed, so that a row of scores is a sum of d vectors over keys; acc: (d) when d is not
-// fixed at compile time.
+// transposed, so that a row of scores is a sum of d vectors over keys; acc: (kGroup, d) when d
+// is not fixed at compile time.
 struct Scratch {
   std::vector<float> p, dp, kt, vt, acc;
 };
+
+// Outputs o < n (n <= kGroup) at once, so that their sums overlap:
+//   out_o += factor * sum_{t < terms} w(o, t) vec_t,  summed in t order,
+// w(o, t) = weights[o * w_row + t * w_col], vec_t = vecs + t * vec_stride: (d), out_o = out + o *
+// out_stride: (d). FixedD > 0: d fixed, the sums in registers; 0: in s->acc.
+template <int FixedD>
+void weighted_sums(int d, std::int64_t n, std::int64_t terms, const float* weights, std::int64_t w_row,
+                   std::int64_t w_col, const float* vecs, std::int64_t vec_stride, float factor, float* out,
+                   std::int64_t out_stride, Scratch* s) {
+  float fixed[FixedD > 0 ? kGroup * FixedD : 1];
+  s->acc.resize(FixedD > 0 ? 0 : static_cast<std::size_t>(kGroup * d));
+  float* acc = FixedD > 0 ? fixed : s->acc.data();  // (kGroup, d)
+  if (FixedD > 0) d = FixedD;
+  std::fill(acc, acc + kGroup * d, 0.0f);
+  for (std::int64_t t = 0; t < terms; ++t) {
+    const float* v = vecs + t * vec_stride;
+    for (int o = 0; o < kGroup; ++o) {
+      const float w = o < n ? weights[o * w_row + t * w_col] : 0.0f;
+      float* ao = acc + o * d;
+#pragma omp simd
+      for (int c = 0; c < d; ++c) ao[c] += w * v[c];
+    }
+  }
+  for (int o = 0; o < n; ++o) {
+    float* dst = out + o * out_stride;
+#pragma omp simd
+    for (int c = 0; c < d; ++c) dst[c] += acc[o * d + c] * factor;
+  }
+}
 
 // Query head `head`, queries q0 .. q0 + nq - 1, against every key they see. Plain loops, vectors
 // over keys (scores) or over the head dim (gradients); every sum runs in a fixed order. FixedD
@@ -91,39 +123,19 @@ void head_block_backward(const AttentionShape& shape, const AttentionArgs& a, co
     for (std::int64_t j = 0; j < width; ++j) dp[j] = p[j] * (dp[j] - di);  // dS_ij = P_ij (dP_ij - D_i)
   }
 
-  float fixed_acc[FixedD > 0 ? FixedD : 1];  // sum over keys or queries of one gradient row: (d)
-  s->acc.resize(FixedD > 0 ? 0 : static_cast<std::size_t>(d));
-  float* acc = FixedD > 0 ? fixed_acc : s->acc.data();
-  const auto flush = [&](float* out, float factor) {  // out += acc * factor
-#pragma omp simd
-    for (int c = 0; c < d; ++c) out[c] += acc[c] * factor;
-  };
-  for (std::int64_t i = 0; i < nq; ++i) {  // dq_i += (sum_j dS_ij k_j) / sqrt(d)
-    const float* ds = s->dp.data() + i * width;
-    std::fill(acc, acc + d, 0.0f);
-    for (std::int64_t j = 0; j < visible_keys(a, q0 + i); ++j) {
-#pragma omp simd
-      for (int c = 0; c < d; ++c) acc[c] += ds[j] * k[j * a.kv_stride + c];
-    }
-    flush(g.dq + (q0 + i) * a.q_stride + q_col, scale);
+  // dq_i += (sum_j dS_ij k_j) / sqrt(d): keys past a row's visible ones have dS_ij = 0.
+  for (std::int64_t i = 0; i < nq; i += kGroup) {
+    const std::int64_t n = std::min<std::int64_t>(kGroup, nq - i);
+    weighted_sums<FixedD>(d, n, visible_keys(a, q0 + i + n - 1), s->dp.data() + i * width, width, 1, k, a.kv_stride,
+                          scale, g.dq + (q0 + i) * a.q_stride + q_col, a.q_stride, s);
   }
-  for (std::int64_t j = 0; j < nk; ++j) {  // dk_j += (sum_i dS_ij q_i) / sqrt(d)
-    std::fill(acc, acc + d, 0.0f);
-    for (std::int64_t i = 0; i < nq; ++i) {
-      const float w = s->dp[static_cast<std::size_t>(i * width + j)];
-#pragma omp simd
-      for (int c = 0; c < d; ++c) acc[c] += w * q[i * a.q_stride + c];
-    }
-    flush(g.dk + j * a.kv_stride + kv_col, scale);
-  }
-  for (std::int64_t j = 0; j < nk; ++j) {  // dv_j += sum_i P_ij dout_i
-    std::fill(acc, acc + d, 0.0f);
-    for (std::int64_t i = 0; i < nq; ++i) {
-      const float w = s->p[static_cast<std::size_t>(i * width + j)];
-#pragma omp simd
-      for (int c = 0; c < d; ++c) acc[c] += w * dout[i * a.out_stride + c];
-    }
-    flush(g.dv + j * a.kv_stride + kv_col, 1.0f);
+  for (std::int64_t j = 0; j < nk; j += kGroup) {
+    const std::int64_t n = std::min<std::int64_t>(kGroup, nk - j);
+    // dk_j += (sum_i dS_ij q_i) / sqrt(d);  dv_j += sum_i P_ij dout_i.
+    weighted_sums<FixedD>(d, n, nq, s->dp.data() + j, 1, width, q, a.q_stride, scale, g.dk + j * a.kv_stride + kv_col,
+                          a.kv_stride, s);
+    weighted_sums<FixedD>(d, n, nq, s->p.data() + j, 1, width, dout, a.out_stride, 1.0f,
+                          g.dv + j * a.kv_stride + kv_col, a.kv_stride, s);
   }
 }
 
