@@ -31,10 +31,10 @@ template <int FixedD>
 void weighted_sums(int d, std::int64_t n, std::int64_t terms, const float* weights, std::int64_t w_row,
                    std::int64_t w_col, const float* vecs, std::int64_t vec_stride, float factor, float* out,
                    std::int64_t out_stride, Scratch* s) {
+  if (FixedD > 0) d = FixedD;
   float fixed[FixedD > 0 ? kGroup * FixedD : 1];
   s->acc.resize(FixedD > 0 ? 0 : static_cast<std::size_t>(kGroup * d));
   float* acc = FixedD > 0 ? fixed : s->acc.data();  // (kGroup, d)
-  if (FixedD > 0) d = FixedD;
   std::fill(acc, acc + kGroup * d, 0.0f);
   for (std::int64_t t = 0; t < terms; ++t) {
     const float* v = vecs + t * vec_stride;
