@@ -1,10 +1,12 @@
 #pragma once
 // The activations of the Qwen2-VL architecture (docs/vlm.md), float32, host and device:
 // SiLU (the LLM's SwiGLU), QuickGELU (the vision blocks) and the exact GELU (the merger), and
-// their derivatives.
+// their derivatives. The derivatives (the backward pass) take exp from kernels/fast_exp.h, so
+// that their loops vectorise; the activations keep the library's expf and erff.
 
 #include <cmath>
 
+#include "kernels/fast_exp.h"
 #include "theory/host_device.h"
 
 namespace hopelab {
@@ -18,7 +20,7 @@ HOPELAB_HD inline float gelu(float x) { return 0.5f * x * (1.0f + ::erff(x * 0.7
 
 // Derivatives, for the backward pass (sim/train). With s = sigma(a x):
 // d/dx x sigma(a x) = s (1 + a x (1 - s)): SiLU (a = 1) and QuickGELU (a = 1.702).
-HOPELAB_HD inline float sigmoid(float z) { return 1.0f / (1.0f + ::expf(-z)); }
+HOPELAB_HD inline float sigmoid(float z) { return 1.0f / (1.0f + fast_exp(-z)); }
 // The same given s = sigma(a x) already computed.
 HOPELAB_HD inline float scaled_silu_derivative_given(float x, float s, float a) { return s * (1.0f + a * x * (1.0f - s)); }
 HOPELAB_HD inline float scaled_silu_derivative(float x, float a) {
@@ -27,7 +29,7 @@ HOPELAB_HD inline float scaled_silu_derivative(float x, float a) {
 HOPELAB_HD inline float quick_gelu_derivative(float x) { return scaled_silu_derivative(x, 1.702f); }
 // d/dx x Phi(x) = Phi(x) + x phi(x), phi(x) = exp(-x^2 / 2) / sqrt(2 pi).
 HOPELAB_HD inline float gelu_derivative(float x) {
-  return 0.5f * (1.0f + ::erff(x * 0.70710678118654752f)) + x * 0.39894228040143268f * ::expf(-0.5f * x * x);
+  return 0.5f * (1.0f + ::erff(x * 0.70710678118654752f)) + x * 0.39894228040143268f * fast_exp(-0.5f * x * x);
 }
 
 }  // namespace hopelab

@@ -24,18 +24,24 @@ HOPELAB_HD inline void cos_sin(double phi, double* c, double* s) {
   *s = ::sin(phi);
 }
 
+// One pair's rotation given c = cos(phi), s = sin(phi): reads both dimensions, then writes them.
+// x, out: (d), the same array or not overlapping.
+template <typename T>
+HOPELAB_HD inline void rotate_pair(const T* x, PairDims dims, T c, T s, T* out) {
+  const T xa = x[dims.first];
+  const T xb = x[dims.second];
+  out[dims.first] = xa * c - xb * s;   // [cos -sin] [x_a]
+  out[dims.second] = xa * s + xb * c;  // [sin  cos] [x_b]
+}
+
 // out = R(angles) x. x, out: (d), the same array (in place) or not overlapping; angles: (P = d/2),
-// pair i's phi_i. Each pair reads both its dimensions before writing them.
+// pair i's phi_i.
 template <typename T>
 HOPELAB_HD inline void rotate_pairs(const T* x, const T* angles, int head_dim, PairLayout layout, T* out) {
   for (int i = 0; i < head_dim / 2; ++i) {
-    const PairDims dims = pair_dimensions(i, head_dim, layout);
     T c, s;
     cos_sin(angles[i], &c, &s);
-    const T xa = x[dims.first];
-    const T xb = x[dims.second];
-    out[dims.first] = xa * c - xb * s;   // [cos -sin] [x_a]
-    out[dims.second] = xa * s + xb * c;  // [sin  cos] [x_b]
+    rotate_pair(x, pair_dimensions(i, head_dim, layout), c, s, out);
   }
 }
 

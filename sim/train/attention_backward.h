@@ -4,9 +4,11 @@
 //   P = softmax(S), S = q k^T / sqrt(d) masked;  dP = dout v^T;  D_i = sum_j P_ij dP_ij;
 //   dS = P (dP - D);  dq += dS k / sqrt(d);  dk += dS^T q / sqrt(d);  dv += P^T dout.
 // GQA: a KV head's dk and dv sum over the query heads that read it. Float32 products, softmax
-// sums in double; one thread per KV head, so every value is the same for any thread count.
+// sums in double; one thread per (attention, KV head), so every value is the same for any
+// thread count.
 
 #include <cstdint>
+#include <vector>
 
 #include "sim/vlm/attention.h"
 
@@ -23,5 +25,9 @@ struct AttentionGradients {
 
 // forward: the arguments the forward ran with (its out is not read).
 void attention_backward(const AttentionShape& shape, const AttentionArgs& forward, const AttentionGradients& g);
+// Several attentions of one shape whose gradient outputs do not overlap (a packed batch's
+// sequences, a grid's temporal patches), run in parallel. forward, g: one entry per attention.
+void attention_backward(const AttentionShape& shape, const std::vector<AttentionArgs>& forward,
+                        const std::vector<AttentionGradients>& g);
 
 }  // namespace hopelab

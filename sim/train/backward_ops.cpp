@@ -65,13 +65,16 @@ void linear_backward(const float* x, const float* dy, std::int64_t rows, const L
 void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
                        double eps, float* dx, float* dweight) {
   std::vector<double> r(static_cast<std::size_t>(rows));
-  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
-#pragma omp parallel for schedule(static) if (rows >= 32)
-  for (std::int64_t i = 0; i < rows; ++i) {
-    r[static_cast<std::size_t>(i)] =
-        rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width);
+#pragma omp parallel if (rows >= 32)
+  {
+    std::vector<float> row_dx(static_cast<std::size_t>(width));
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < rows; ++i) {
+      r[static_cast<std::size_t>(i)] = rms_norm_row_backward(x + i * width, dy + i * width, width, weight, eps,
+                                                             row_dx.data());
+      for (int j = 0; j < width; ++j) dx[i * width + j] += row_dx[static_cast<std::size_t>(j)];
+    }
   }
-  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
   std::vector<double> sum(static_cast<std::size_t>(width));  // dweight_j = sum_rows dy x r, rows in order
   for (std::int64_t i = 0; i < rows; ++i) {
     for (int j = 0; j < width; ++j) sum[j] += static_cast<double>(dy[i * width + j]) * x[i * width + j] * r[i];
@@ -82,13 +85,15 @@ void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int w
 void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
                          double eps, float* dx, float* dweight, float* dbias) {
   std::vector<double> mean(static_cast<std::size_t>(rows)), r(static_cast<std::size_t>(rows));
-  std::vector<float> row_dx(static_cast<std::size_t>(rows) * width);
-#pragma omp parallel for schedule(static) if (rows >= 32)
-  for (std::int64_t i = 0; i < rows; ++i) {
-    layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data() + i * width, &mean[i],
-                            &r[i]);
+#pragma omp parallel if (rows >= 32)
+  {
+    std::vector<float> row_dx(static_cast<std::size_t>(width));
+#pragma omp for schedule(static)
+    for (std::int64_t i = 0; i < rows; ++i) {
+      layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data(), &mean[i], &r[i]);
+      for (int j = 0; j < width; ++j) dx[i * width + j] += row_dx[static_cast<std::size_t>(j)];
+    }
   }
-  for (std::int64_t k = 0; k < rows * width; ++k) dx[k] += row_dx[static_cast<std::size_t>(k)];
   // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy, rows in order.
   std::vector<double> w_sum(static_cast<std::size_t>(width)), b_sum(static_cast<std::size_t>(width));
   for (std::int64_t i = 0; i < rows; ++i) {
@@ -105,7 +110,7 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
 }
 
 void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * quick_gelu_derivative(x[i]);
 }
 
@@ -116,7 +121,7 @@ void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
 
 void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
                        float* dup) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) {
     const float s = sigmoid(gate[i]);  // once for both terms
     dgate[i] += dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f);  // SiLU'(gate)
@@ -126,9 +131,7 @@ void silu_mul_backward(const float* gate, const float* up, const float* dy, std:
 
 void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
                      std::int64_t stride) {
-  std::vector<float> negated(angles, angles + rows * (head_dim / 2));
-  for (float& a : negated) a = -a;  // R(phi)^T = R(-phi)
-  HostOps{}.rotate(negated.data(), rows, heads, head_dim, layout, dy, stride);
+  rotate_heads(angles, rows, heads, head_dim, layout, -1.0f, dy, stride);  // R(phi)^T = R(-phi)
 }
 
 void gather_rows_backward(const float* dout, const std::vector<std::int64_t>& ids, int width, float* dtable) {

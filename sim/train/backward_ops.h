@@ -41,8 +41,8 @@ void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx);
 void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
                        float* dup);
 
-// y = R(phi) x per pair: the gradient dx = R(phi)^T dy = R(-phi) dy, in place on dy (the same
-// rotate_pairs, angles negated, which is exact). angles: (rows, head_dim / 2); dy: (rows, stride).
+// y = R(phi) x per pair: the gradient dx = R(phi)^T dy = R(-phi) dy, in place on dy (the
+// forward's rotation with its sines negated, which is exact). angles: (rows, head_dim / 2); dy: (rows, stride).
 void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
                      std::int64_t stride);
 

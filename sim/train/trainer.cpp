@@ -1,6 +1,7 @@
 #include "sim/train/trainer.h"
 
 #include <cmath>
+#include <exception>
 #include <string>
 
 #include "kernels/uniform_index.h"
@@ -79,17 +80,29 @@ std::optional<PositionIds> training_positions(const VlmModel& model, const Train
 StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state) {
   const std::int64_t step = state->step, batch = settings.batch;
   std::vector<NeedleExample> examples(static_cast<std::size_t>(batch));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(batch));  // rethrown outside the threads
+#pragma omp parallel for schedule(dynamic, 1) if (batch > 1)
+  for (std::int64_t e = 0; e < batch; ++e) {  // each example a function of its index alone
+    NeedleExample& ex = examples[static_cast<std::size_t>(e)];
+    try {
+      if (settings.fixed_prompt) {
+        ex.input = *settings.fixed_prompt;
+        if (ex.input.labels.empty()) ex.input.labels = default_labels(model->config(), ex.input.input_ids);
+      } else {
+        ex = needle_example(model->config(), settings.task, static_cast<std::uint64_t>(step * batch + e));
+      }
+    } catch (...) {
+      errors[static_cast<std::size_t>(e)] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
   std::vector<const VlmInput*> prompts;
   std::vector<PositionIds> positions;
   for (std::int64_t e = 0; e < batch; ++e) {
     const auto index = static_cast<std::uint64_t>(step * batch + e);
     NeedleExample& ex = examples[static_cast<std::size_t>(e)];
-    if (settings.fixed_prompt) {
-      ex.input = *settings.fixed_prompt;
-      if (ex.input.labels.empty()) ex.input.labels = default_labels(model->config(), ex.input.input_ids);
-    } else {
-      ex = needle_example(model->config(), settings.task, index);
-    }
     const std::optional<PositionIds> scaled = training_positions(*model, settings, ex.input, index);
     positions.push_back(scaled ? *scaled : vlm_positions(model->method(), vlm_layout(model->config(), ex.input)));
     prompts.push_back(&ex.input);

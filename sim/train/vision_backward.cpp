@@ -18,22 +18,21 @@ Buffer zeros(std::int64_t n) { return Buffer(static_cast<std::size_t>(n)); }
 void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w, const VisionBlockTape<HostOps>& t,
                     const float* angles, PairLayout pairs, std::int64_t patches_per_frame, std::int64_t n, float* dx,
                     VisionBlockWeights<GradientViewOps>* g) {
-  const HostOps ops;
   const int e = v.embed_dim, d = v.head_dim(), hidden = w.fc1.out;
   // MLP: out = mid + fc2(a), a = QuickGELU(fc1(y2)), y2 = LN2(mid).
   Buffer da = zeros(n * hidden), dfc1 = zeros(n * hidden);
   linear_backward(t.mlp.data(), dx, n, w.fc2, g->fc2, da.data());
   quick_gelu_backward(t.fc1.data(), da.data(), n * hidden, dfc1.data());
-  Buffer y = zeros(n * e), dy = zeros(n * e);
-  ops.layer_norm(t.mid.data(), n, e, w.norm2_weight, w.norm2_bias, v.layer_norm_eps, y.data());
-  linear_backward(y.data(), dfc1.data(), n, w.fc1, g->fc1, dy.data());
+  Buffer dy = zeros(n * e);
+  linear_backward(t.norm2.data(), dfc1.data(), n, w.fc1, g->fc1, dy.data());
   layer_norm_backward(t.mid.data(), dy.data(), n, e, w.norm2_weight, v.layer_norm_eps, dx, g->norm2_weight,
                       g->norm2_bias);  // dx now d mid
 
   // Attention: mid = x + proj(Attn(q, k, v)), q | k | v = qkv(LN1(x)), q and k rotated.
   Buffer dattn = zeros(n * e), dqkv = zeros(n * 3 * e);
   linear_backward(t.attn.data(), dx, n, w.proj, g->proj, dattn.data());
-  const AttentionShape shape{v.num_heads, v.num_heads, d};
+  std::vector<AttentionArgs> forward;
+  std::vector<AttentionGradients> grads;
   for (std::int64_t first = 0; first < n; first += patches_per_frame) {  // the forward's temporal patches
     AttentionArgs f;
     f.q = t.qkv.data() + first * 3 * e;
@@ -48,13 +47,14 @@ void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w,
     ag.dq = dqkv.data() + first * 3 * e;
     ag.dk = ag.dq + e;
     ag.dv = ag.dq + 2 * e;
-    attention_backward(shape, f, ag);
+    forward.push_back(f);
+    grads.push_back(ag);
   }
+  attention_backward(AttentionShape{v.num_heads, v.num_heads, d}, forward, grads);
   rotate_backward(angles, n, v.num_heads, d, pairs, dqkv.data(), 3 * e);      // q
   rotate_backward(angles, n, v.num_heads, d, pairs, dqkv.data() + e, 3 * e);  // k
   std::fill(dy.begin(), dy.end(), 0.0f);
-  ops.layer_norm(t.input.data(), n, e, w.norm1_weight, w.norm1_bias, v.layer_norm_eps, y.data());
-  linear_backward(y.data(), dqkv.data(), n, w.qkv, g->qkv, dy.data());
+  linear_backward(t.norm1.data(), dqkv.data(), n, w.qkv, g->qkv, dy.data());
   layer_norm_backward(t.input.data(), dy.data(), n, e, w.norm1_weight, v.layer_norm_eps, dx, g->norm1_weight,
                       g->norm1_bias);  // dx now d x
 }
@@ -64,7 +64,6 @@ void block_backward(const VisionConfig& v, const VisionBlockWeights<HostOps>& w,
 void grid_backward(const VisionConfig& v, const VisionWeights<HostOps>& w, const RotaryTable& rotary,
                    const GridTape<HostOps>& tape, const float* host_pixels, const VisualGrid& grid,
                    const float* dmerged, VisionWeights<GradientViewOps>* g) {
-  const HostOps ops;
   const std::int64_t n = grid.t * grid.h * grid.w;
   const int e = v.embed_dim, m2 = v.spatial_merge_size * v.spatial_merge_size;
   const std::int64_t tokens = n / m2;
@@ -73,9 +72,8 @@ void grid_backward(const VisionConfig& v, const VisionWeights<HostOps>& w, const
   Buffer dhidden = zeros(tokens * merged), dpre = zeros(tokens * merged);
   linear_backward(tape.merger_activated.data(), dmerged, tokens, w.mlp2, g->mlp2, dhidden.data());
   gelu_backward(tape.merger_hidden.data(), dhidden.data(), tokens * merged, dpre.data());
-  Buffer z = zeros(n * e), dz = zeros(n * e), dx = zeros(n * e);
-  ops.layer_norm(tape.merger_input.data(), n, e, w.ln_q_weight, w.ln_q_bias, v.layer_norm_eps, z.data());
-  linear_backward(z.data(), dpre.data(), tokens, w.mlp0, g->mlp0, dz.data());
+  Buffer dz = zeros(n * e), dx = zeros(n * e);
+  linear_backward(tape.merger_normed.data(), dpre.data(), tokens, w.mlp0, g->mlp0, dz.data());  // z = ln_q(x)
   layer_norm_backward(tape.merger_input.data(), dz.data(), n, e, w.ln_q_weight, v.layer_norm_eps, dx.data(),
                       g->ln_q_weight, g->ln_q_bias);
   for (std::size_t b = w.blocks.size(); b-- > 0;) {

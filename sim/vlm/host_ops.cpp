@@ -1,6 +1,7 @@
 #include "sim/vlm/host_ops.h"
 
 #include <algorithm>
+#include <vector>
 
 #include "kernels/rotary.h"
 
@@ -15,13 +16,25 @@ void HostOps::add(float* x, const float* y, std::int64_t n) const {
   for (std::int64_t i = 0; i < n; ++i) x[i] += y[i];
 }
 
-void HostOps::rotate(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* x,
-                     std::int64_t stride) const {
-#pragma omp parallel for schedule(static) if (rows >= 16)
-  for (std::int64_t r = 0; r < rows; ++r) {
-    for (int h = 0; h < heads; ++h) {
-      float* head = x + r * stride + static_cast<std::int64_t>(h) * head_dim;
-      rotate_pairs<float>(head, angles + r * (head_dim / 2), head_dim, layout, head);  // R(phi) x, in place
+void rotate_heads(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout,
+                  float sine_sign, float* x, std::int64_t stride) {
+  const int pairs = head_dim / 2;
+#pragma omp parallel if (rows >= 16)
+  {
+    std::vector<float> c(static_cast<std::size_t>(pairs)), s(static_cast<std::size_t>(pairs));
+#pragma omp for schedule(static)
+    for (std::int64_t r = 0; r < rows; ++r) {
+      for (int i = 0; i < pairs; ++i) {
+        cos_sin(angles[r * pairs + i], &c[static_cast<std::size_t>(i)], &s[static_cast<std::size_t>(i)]);
+        s[static_cast<std::size_t>(i)] *= sine_sign;
+      }
+      for (int h = 0; h < heads; ++h) {
+        float* head = x + r * stride + static_cast<std::int64_t>(h) * head_dim;
+        for (int i = 0; i < pairs; ++i) {  // R(phi) x, in place
+          rotate_pair(head, pair_dimensions(i, head_dim, layout), c[static_cast<std::size_t>(i)],
+                      s[static_cast<std::size_t>(i)], head);
+        }
+      }
     }
   }
 }

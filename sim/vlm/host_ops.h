@@ -16,6 +16,12 @@
 
 namespace hopelab {
 
+// HostOps::rotate by R(phi) (sine_sign 1) or by R(phi)^T = R(-phi) (sine_sign -1: the sines
+// negated, which is exact), each row's cosines and sines computed once for all its heads.
+// angles: (rows, head_dim / 2); x: (rows, stride).
+void rotate_heads(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout,
+                  float sine_sign, float* x, std::int64_t stride);
+
 struct HostOps {
   using Buffer = std::vector<float>;  // an array the graph owns
   using Param = const float*;         // a host array as the ops read it: borrowed, not copied
@@ -58,7 +64,9 @@ struct HostOps {
   // Rotates `heads` head slices (head_dim wide) of every row in place, row r by angles row r.
   // angles: (rows, head_dim / 2); x: (rows, stride).
   void rotate(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* x,
-              std::int64_t stride) const;
+              std::int64_t stride) const {
+    rotate_heads(angles, rows, heads, head_dim, layout, 1.0f, x, stride);
+  }
   // out = softmax(q k^T / sqrt(d) + mask) v per head (attention.h).
   void attention(const AttentionShape& shape, const AttentionArgs& args) const { hopelab::attention(shape, args); }
   // out row r <- table row ids[r]. table: (entries, width); out: (ids, width).

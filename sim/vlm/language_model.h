@@ -125,6 +125,7 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   if (tape != nullptr) tape->input = ops.copy_of(x, size(hidden));
 
   ops.rms_norm(x, rows, hidden, Ops::data(w.input_norm), c.rms_norm_eps, y);  // RMSNorm1(x)
+  if (tape != nullptr) tape->norm1 = ops.copy_of(y, size(hidden));
   ops.linear(y, rows, w.q, q);                                                 // q_proj(.)
   ops.linear(y, rows, w.k, k);                                                 // k_proj(.), into the cache
   ops.linear(y, rows, w.v, v);                                                 // v_proj(.), into the cache
@@ -149,6 +150,7 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   ops.linear(y, rows, w.up, up);
   if (tape != nullptr) {
     tape->mid = ops.copy_of(x, size(hidden));
+    tape->norm2 = ops.copy_of(y, size(hidden));
     tape->q = ops.copy_of(q, size(q_width));
     tape->attn = ops.copy_of(attn, size(q_width));
     tape->gate = ops.copy_of(gate, size(inter));
@@ -195,15 +197,17 @@ void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<
   }
 }
 
-// logits (rows, V) = lm_head(RMSNorm_final(x)), on the host. x: (rows, H).
+// logits (rows, V) = lm_head(RMSNorm_final(x)), on the host. x: (rows, H). normed (may be null)
+// receives RMSNorm_final(x) (rows, H).
 template <class Ops>
 std::vector<float> output_logits(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
-                                 const float* x, std::int64_t rows) {
+                                 const float* x, std::int64_t rows, typename Ops::Buffer* normed = nullptr) {
   typename Ops::Buffer y = ops.buffer(static_cast<std::size_t>(rows * config.hidden_size));
   typename Ops::Buffer logits = ops.buffer(static_cast<std::size_t>(rows * config.vocab_size));
   ops.rms_norm(x, rows, config.hidden_size, Ops::data(weights.final_norm), config.rms_norm_eps,
                Ops::data(y));                                                // RMSNorm_final(x)
   ops.linear(Ops::data(y), rows, weights.lm_head, Ops::data(logits));     // lm_head(.)
+  if (normed != nullptr) *normed = std::move(y);
   return ops.to_host(std::move(logits));
 }
 

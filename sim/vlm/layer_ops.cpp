@@ -14,7 +14,7 @@ using RowVector = Eigen::Matrix<float, 1, Eigen::Dynamic>;
 
 // Linear tiles: rows (tokens) x output features. Fixed sizes, so that each output value is
 // computed by the same single-threaded product whatever the thread count.
-constexpr std::int64_t kTileRows = 64;
+constexpr std::int64_t kTileRows = 256;
 constexpr std::int64_t kTileCols = 512;
 // Below these sizes a loop runs on the calling thread (a decode step): a parallel region costs
 // more than the work. Which thread computes a value never changes the value.

@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "sim/vlm/attention.h"
@@ -47,6 +48,7 @@ void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeight
 
   ops.layer_norm(x, n, e, Ops::data(w.norm1_weight), Ops::data(w.norm1_bias), v.layer_norm_eps,
                  Ops::data(y));                                                          // LN1(x)
+  if (tape != nullptr) tape->norm1 = ops.copy_of(Ops::data(y), size(e));
   ops.linear(Ops::data(y), n, w.qkv, Ops::data(qkv));                                    // q | k | v = qkv(.)
   ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv), 3 * e);                  // q rotated
   ops.rotate(angles, n, v.num_heads, d, pairs, Ops::data(qkv) + e, 3 * e);              // k rotated
@@ -65,20 +67,21 @@ void vision_block(const Ops& ops, const VisionConfig& v, const VisionBlockWeight
   }
   ops.linear(Ops::data(attn), n, w.proj, Ops::data(out));
   ops.add(x, Ops::data(out), n * e);  // x + proj(Attn(LN1(x)))
-  if (tape != nullptr) {
+  if (tape != nullptr) {  // qkv and attn are not read again: the tape takes them
     tape->mid = ops.copy_of(x, size(e));
-    tape->qkv = ops.copy_of(Ops::data(qkv), size(3 * e));
-    tape->attn = ops.copy_of(Ops::data(attn), size(e));
+    tape->qkv = std::move(qkv);
+    tape->attn = std::move(attn);
   }
 
   ops.layer_norm(x, n, e, Ops::data(w.norm2_weight), Ops::data(w.norm2_bias), v.layer_norm_eps,
                  Ops::data(y));  // LN2(x)
+  if (tape != nullptr) tape->norm2 = ops.copy_of(Ops::data(y), size(e));
   ops.linear(Ops::data(y), n, w.fc1, Ops::data(mlp));
   if (tape != nullptr) tape->fc1 = ops.copy_of(Ops::data(mlp), size(hidden));
   ops.quick_gelu(Ops::data(mlp), n * hidden);  // QuickGELU(fc1(.))
-  if (tape != nullptr) tape->mlp = ops.copy_of(Ops::data(mlp), size(hidden));
   ops.linear(Ops::data(mlp), n, w.fc2, Ops::data(out));
   ops.add(x, Ops::data(out), n * e);  // x + fc2(.)
+  if (tape != nullptr) tape->mlp = std::move(mlp);
 }
 
 // The merger outputs of one grid: (t (h/m) (w/m), H), one row per LLM visual token, in an Ops
@@ -108,6 +111,7 @@ typename Ops::Buffer encode_grid(const Ops& ops, const VisionConfig& v, const Vi
   // Step 5: LN(ln_q) per row; m^2 consecutive rows are one (E m^2)-wide row of the row-major data.
   ops.layer_norm(Ops::data(x), n, e, Ops::data(w.ln_q_weight), Ops::data(w.ln_q_bias), v.layer_norm_eps,
                  Ops::data(x));
+  if (tape != nullptr) tape->merger_normed = ops.copy_of(Ops::data(x), static_cast<std::size_t>(n * e));
   const std::int64_t tokens = n / m2;
   const int merged = w.mlp0.out, out_width = w.mlp2.out;
   typename Ops::Buffer hidden = ops.buffer(static_cast<std::size_t>(tokens * merged));
@@ -115,10 +119,8 @@ typename Ops::Buffer encode_grid(const Ops& ops, const VisionConfig& v, const Vi
   ops.linear(Ops::data(x), tokens, w.mlp0, Ops::data(hidden));
   if (tape != nullptr) tape->merger_hidden = ops.copy_of(Ops::data(hidden), static_cast<std::size_t>(tokens * merged));
   ops.gelu(Ops::data(hidden), tokens * merged);  // exact GELU x Phi(x)
-  if (tape != nullptr) {
-    tape->merger_activated = ops.copy_of(Ops::data(hidden), static_cast<std::size_t>(tokens * merged));
-  }
   ops.linear(Ops::data(hidden), tokens, w.mlp2, Ops::data(out));
+  if (tape != nullptr) tape->merger_activated = std::move(hidden);
   return out;
 }
 

@@ -90,7 +90,8 @@ std::vector<float> prefill_logits(const Ops& ops, const VlmModel& model, const M
               tape, options.segments.empty() ? nullptr : &options.segments);
   if (tape != nullptr) tape->final_input = ops.copy_of(Ops::data(x), static_cast<std::size_t>(length * c.hidden_size));
   const std::int64_t first = options.last_row_only ? length - 1 : 0;
-  return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first);
+  return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first,
+                       tape != nullptr ? &tape->final_normed : nullptr);
 }
 
 // VlmModel::decode over ops: logits (V) of one more token after the cached ones; its position
