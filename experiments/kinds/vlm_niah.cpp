@@ -64,6 +64,10 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   t.dts_gammas = s.dts;
   t.dts_seed = seed;
   t.max_frame_stride = s.frame_stride;
+  if (s.train_max_frames < s.train_min_frames) {
+    throw InputError("train_max_frames must be >= train_min_frames = " + std::to_string(s.train_min_frames) +
+                     ", got " + std::to_string(s.train_max_frames));
+  }
   t.task.min_frames = s.train_min_frames;
   t.task.max_frames = s.train_max_frames;
   t.task.grid_height = s.grid_height;
@@ -71,6 +75,9 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   if (s.classes > 1 << 20) throw InputError("classes = " + std::to_string(s.classes) + " is above 2^20");
   t.task.classes = static_cast<int>(s.classes);
   t.task.seed = seed;
+  if (s.task != "plain" && s.task != "marked" && s.task != "order") {
+    throw InputError("task must be plain, marked or order, got '" + s.task + "'");
+  }
   t.task.variant = parse_needle_variant(s.task);
   t.task.noise_level = s.noise_level;
   for (double f : s.lengths) p.grid.frames.push_back(whole_frames(f, "lengths"));

@@ -39,6 +39,9 @@ CASES = {
     "cosine-map": {"method": "hope", "axis": "t", "distances": "1:1000:5", "spacing": "log-integer"},
     "phase-error": {"method": "vanilla", "distances": "1:100000:20"},
     "vlm-frame-match": {"method": "hope", "frames": 3, "grid": "2x2", "seed": 2},
+    "vlm-niah": {"method": "hope", "steps": 3, "batch": 2, "train_min_frames": 2, "train_max_frames": 3,
+                 "lengths": [2, 4],
+                 "depths": [0.0, 1.0], "examples": 2, "attention_examples": 1, "task": "marked", "seed": 1},
     "positions": {"method": "videorope", "layout": "text:2,video:2x2x3,text:2", "delta": 3},
     "allocation": {"method": "custom", "allocation": "t:0-3;h:4-9;w:10-15;zero:2-3", "head_dim": 32},
 }
