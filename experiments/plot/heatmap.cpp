@@ -9,7 +9,9 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
   const std::size_t count = layout.panels.size();
   const std::size_t columns = std::min<std::size_t>(std::max<std::size_t>(count, 1), 4);
   const std::size_t rows = (count + columns - 1) / columns;
-  figure->width = std::max(720, static_cast<int>(360 * columns + 140));
+  // A panel wide enough for its cells' labels (about 60 px a cell) and never narrower than 360.
+  const int panel = std::max(360, static_cast<int>(60 * layout.x_ticks.size()) + 140);
+  figure->width = std::max(720, static_cast<int>(panel * static_cast<int>(columns) + 140));
   figure->height = static_cast<int>(380 * rows + 80);
   const auto ticks = [](const std::vector<std::string>& labels) {
     std::string text = "(";
@@ -39,9 +41,9 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
       << "  plot data index " << m << " using 1:2:(0.5):(0.5):" << layout.value_column
       << " with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
       << "       '' index " << m << " using 1:2:(" << v << " < 0.5 ? sprintf('%.2f', " << v
-      << ") : '') with labels tc rgb '#ffffff', \\\n"
+      << ") : '') with labels font ',9' tc rgb '#ffffff', \\\n"
       << "       '' index " << m << " using 1:2:(" << v << " >= 0.5 ? sprintf('%.2f', " << v
-      << ") : '') with labels tc rgb '#000000'\n";
+      << ") : '') with labels font ',9' tc rgb '#000000'\n";
   }
   g << "  unset multiplot\n";
   figure->commands = g.str();

@@ -34,7 +34,7 @@ std::vector<Series> series_of(const std::vector<RunUnits>& runs) {
     const results::RunRecord& first = *run.units.front();
     const std::vector<double> gamma = dataset_numbers(first, niah::kEvalGamma.name);
     const std::vector<double> frames = dataset_numbers(first, niah::kFrames.name);
-    const bool several = !dataset_numbers(first, niah::kEvalGamma.name).empty() && gamma.size() > 1;
+    const bool several = gamma.size() > 1;  // name the evaluation only where a run has several
     for (std::size_t g = 0; g < gamma.size(); ++g) {
       Series s;
       s.title = run.run + (several ? ", γ = " + format_number(gamma[g]) : "");
