@@ -3,6 +3,7 @@
 // (length, depth) cell with its Wilson interval, at each test-time gamma. The task settings and
 // the seed must be the ones the model was trained with (they draw the class patterns).
 
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <string>
@@ -39,8 +40,9 @@ void print_niah(const batch::WorkUnit&, const results::RunRecord& r, std::ostrea
   const std::size_t cells = frames.size();
   for (std::size_t g = 0; g < gamma.size(); ++g) {
     out << results::string_attribute(r, "method") << ", temporal step " << number_text(gamma[g])
-        << ": accuracy " << percent(mean[g]) << " % over the grid, " << percent(beyond[g])
-        << " % beyond the training lengths (each cell " << static_cast<long long>(results::number_attribute(r, "examples", 0))
+        << ": accuracy " << percent(mean[g]) << " % over the grid, "
+        << (std::isnan(beyond[g]) ? "no length beyond training" : percent(beyond[g]) + " % beyond the training lengths")
+        << " (each cell " << static_cast<long long>(results::number_attribute(r, "examples", 0))
         << " examples; chance " << percent(1.0 / results::number_attribute(r, "classes", 1))
         << " %)\n";
     std::vector<std::string> header = {"frames \\ depth"};

@@ -67,8 +67,19 @@ ExampleResult evaluate_example(const VlmModel& model, const NeedleExample& ex, s
 void check_needle_grid(const NeedleGrid& grid, const NeedleTask& task, const VlmConfig& config) {
   if (grid.frames.empty()) throw InputError("the evaluation grid needs at least one length");
   if (grid.depths.empty()) throw InputError("the evaluation grid needs at least one depth");
-  for (double d : grid.depths) {
+  for (std::size_t i = 0; i < grid.depths.size(); ++i) {
+    const double d = grid.depths[i];
     if (!(d >= 0 && d <= 1)) throw InputError("needle depth " + format_number(d) + " is outside [0, 1]");
+    if (std::find(grid.depths.begin(), grid.depths.begin() + static_cast<std::ptrdiff_t>(i), d) !=
+        grid.depths.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw InputError("needle depths: " + format_number(d) + " is given twice");
+    }
+  }
+  for (std::size_t i = 0; i < grid.frames.size(); ++i) {
+    if (std::find(grid.frames.begin(), grid.frames.begin() + static_cast<std::ptrdiff_t>(i), grid.frames[i]) !=
+        grid.frames.begin() + static_cast<std::ptrdiff_t>(i)) {
+      throw InputError("haystack lengths: " + std::to_string(grid.frames[i]) + " is given twice");
+    }
   }
   if (grid.examples < 1 || grid.examples > 1000000) {
     throw InputError("examples per cell = " + std::to_string(grid.examples) + " is outside [1, 10^6]");

@@ -36,7 +36,8 @@ struct NeedleCell {
   std::vector<double> needle_mass;  // (layers, n_h): mean over the cell's attention examples
 };
 
-// Throws InputError for an empty grid, a length the task refuses, a depth outside [0, 1],
+// Throws InputError for an empty grid, a length the task refuses or given twice, a depth
+// outside [0, 1] or given twice,
 // examples outside [1, 10^6] or attention examples outside [1, examples].
 void check_needle_grid(const NeedleGrid& grid, const NeedleTask& task, const VlmConfig& config);
 

@@ -228,7 +228,7 @@ with tempfile.TemporaryDirectory() as tmp:
               "identical" if same else "differ" if None not in results else "a run failed")
 
     for key, value in [("depths", [0, 1.5]), ("lengths", [4, 2.5]), ("examples", 0), ("dts", [0.5]),
-                       ("train_max_frames", 2), ("task", "needle"),
+                       ("train_max_frames", 2), ("task", "needle"), ("depths", [0.5, 0.5]),
                        ("attention_examples", 99),
                        ("model", os.path.join(tmp, "absent"))]:
         fields = dict(COMMON, method="mrope" if key == "dts" else "hope", steps=2)
