@@ -41,7 +41,13 @@ void run_dump(const DumpArgs& a) {
   }
   const VlmInput input = read_input_file(a.input, config);
   const VlmModel model(config, std::move(checkpoint.weights), build_vlm_rotary(a.method));
-  const QkRows qk = unrotated_qk(model, input, a.layer);
+  if (a.layer < 0 || a.layer >= config.num_hidden_layers) {
+    throw InputError("--layer " + std::to_string(a.layer) + " is outside [0, " +
+                     std::to_string(config.num_hidden_layers) + ")");
+  }
+  const QkRows qk = unrotated_qk(model, input);
+  const std::vector<float>& layer_queries = qk.queries[static_cast<std::size_t>(a.layer)];
+  const std::vector<float>& layer_keys = qk.keys[static_cast<std::size_t>(a.layer)];
 
   const int d = config.head_dim();
   const int kv_head = a.head / (config.num_attention_heads / config.num_key_value_heads);
@@ -54,8 +60,8 @@ void run_dump(const DumpArgs& a) {
     const bool visual = id == config.video_token_id || id == config.image_token_id;
     if ((a.rows == "video" && !visual) || (a.rows == "text" && visual)) continue;
     tokens.push_back(r);
-    const float* q = qk.queries.data() + r * q_width + static_cast<std::int64_t>(a.head) * d;
-    const float* k = qk.keys.data() + r * k_width + static_cast<std::int64_t>(kv_head) * d;
+    const float* q = layer_queries.data() + r * q_width + static_cast<std::int64_t>(a.head) * d;
+    const float* k = layer_keys.data() + r * k_width + static_cast<std::int64_t>(kv_head) * d;
     queries.insert(queries.end(), q, q + d);
     keys.insert(keys.end(), k, k + d);
     const Position3 p = qk.positions.at(r);

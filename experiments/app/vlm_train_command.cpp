@@ -100,7 +100,7 @@ void run_training(const TrainArgs& a) {
   reuse_freed_memory();
   TrainSettings settings = a.settings;
   settings.dts_gammas = parse_gammas(a.dts);
-  settings.task.variant = parse_needle_variant(a.variant);
+  settings.task.variant = parse_needle_variant(a.variant, "--task-variant");
   settings.schedule.total = settings.steps;
   settings.task.seed = a.seed;
   settings.dts_seed = a.seed;

@@ -75,10 +75,7 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   if (s.classes > 1 << 20) throw InputError("classes = " + std::to_string(s.classes) + " is above 2^20");
   t.task.classes = static_cast<int>(s.classes);
   t.task.seed = seed;
-  if (s.task != "plain" && s.task != "marked" && s.task != "order") {
-    throw InputError("task must be plain, marked or order, got '" + s.task + "'");
-  }
-  t.task.variant = parse_needle_variant(s.task);
+  t.task.variant = parse_needle_variant(s.task, "task");
   t.task.noise_level = s.noise_level;
   for (double f : s.lengths) p.grid.frames.push_back(whole_frames(f, "lengths"));
   p.grid.depths = s.depths;

@@ -42,11 +42,11 @@ const char* needle_variant_name(NeedleVariant v) {
   return v == NeedleVariant::plain ? "plain" : v == NeedleVariant::marked ? "marked" : "order";
 }
 
-NeedleVariant parse_needle_variant(const std::string& name) {
+NeedleVariant parse_needle_variant(const std::string& name, const std::string& field) {
   for (NeedleVariant v : {NeedleVariant::plain, NeedleVariant::marked, NeedleVariant::order}) {
     if (name == needle_variant_name(v)) return v;
   }
-  throw InputError("needle task variant must be plain, marked or order, got '" + name + "'");
+  throw InputError(field + " must be plain, marked or order, got '" + name + "'");
 }
 
 void check_needle_task(const NeedleTask& t, const VlmConfig& c) {

@@ -27,9 +27,10 @@ namespace hopelab {
 
 enum class NeedleVariant { plain, marked, order };
 
-// "plain", "marked", "order"; parse throws InputError naming a bad name.
+// "plain", "marked", "order"; parse throws InputError "FIELD must be plain, marked or order, got
+// 'NAME'", FIELD the setting's name where the caller reads it (a flag, a spec key).
 const char* needle_variant_name(NeedleVariant v);
-NeedleVariant parse_needle_variant(const std::string& name);
+NeedleVariant parse_needle_variant(const std::string& name, const std::string& field = "needle task variant");
 
 struct NeedleTask {
   std::int64_t min_frames = 4;   // F is drawn uniformly from [min_frames, max_frames]

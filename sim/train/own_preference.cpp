@@ -29,14 +29,16 @@ OwnPreference own_preference(const VlmModel& model, const VlmInput& prompt, std:
   const std::size_t k_width = static_cast<std::size_t>(c.num_key_value_heads) * d;
   OwnPreference out;
   out.frames_apart = frames_apart;
+  const QkRows qk = unrotated_qk(model, prompt);
   for (int layer = 0; layer < c.num_hidden_layers; ++layer) {
-    const QkRows qk = unrotated_qk(model, prompt, layer);
+    const std::vector<float>& queries = qk.queries[static_cast<std::size_t>(layer)];
+    const std::vector<float>& keys = qk.keys[static_cast<std::size_t>(layer)];
     for (int h = 0; h < heads; ++h) {
       PreferenceSampling pools;
       pools.law = ComponentLaw::empirical;
       for (std::size_t r : video) {
-        const float* q = qk.queries.data() + r * q_width + static_cast<std::size_t>(h) * d;
-        const float* k = qk.keys.data() + r * k_width + static_cast<std::size_t>(h / group) * d;
+        const float* q = queries.data() + r * q_width + static_cast<std::size_t>(h) * d;
+        const float* k = keys.data() + r * k_width + static_cast<std::size_t>(h / group) * d;
         pools.query_pool.insert(pools.query_pool.end(), q, q + d);
         pools.key_pool.insert(pools.key_pool.end(), k, k + d);
       }

@@ -58,8 +58,10 @@ TEST(OwnPreference, IsTheMeanScoreDifferenceOfThePools) {
     const RotaryTable table = language_rotary(model.method());
     ASSERT_EQ(own.value.size(), static_cast<std::size_t>(c.num_hidden_layers * heads) * apart.size());
     bool twin_missed = false;
+    const QkRows qk = unrotated_qk(model, prompt);
     for (int layer = 0; layer < c.num_hidden_layers; ++layer) {
-      const QkRows qk = unrotated_qk(model, prompt, layer);
+      const std::vector<float>& queries = qk.queries[static_cast<std::size_t>(layer)];
+      const std::vector<float>& keys = qk.keys[static_cast<std::size_t>(layer)];
       std::vector<std::int64_t> video;
       for (std::size_t r = 0; r < prompt.input_ids.size(); ++r) {
         if (prompt.input_ids[r] == c.video_token_id) video.push_back(static_cast<std::int64_t>(r));
@@ -73,10 +75,10 @@ TEST(OwnPreference, IsTheMeanScoreDifferenceOfThePools) {
             const std::vector<long double> at_query = angles_at(table, offset);
             long double self = 0, cross = 0;
             for (std::int64_t r : video) {
-              const float* q = qk.queries.data() + r * heads * d + h * d;
+              const float* q = queries.data() + r * heads * d + h * d;
               self += score(q, q, at_query, at_key, d);
               for (std::int64_t s : video) {
-                cross += score(q, qk.keys.data() + s * (heads / group) * d + (h / group) * d, at_query, at_key, d);
+                cross += score(q, keys.data() + s * (heads / group) * d + (h / group) * d, at_query, at_key, d);
               }
             }
             return self / n - cross / (n * n);

@@ -48,9 +48,10 @@ TEST(QkRows, QueriesAreTheForwardsUnrotatedQueries) {
   const VlmModel model(c, random_weights(c, 4), rotary);
   const VlmInput input = prompt(c);
   const int width = c.num_attention_heads * c.head_dim();
+  const QkRows qk = unrotated_qk(model, input);
   for (int layer = 0; layer < c.num_hidden_layers; ++layer) {
-    const QkRows qk = unrotated_qk(model, input, layer);
-    ASSERT_EQ(qk.queries.size(), static_cast<std::size_t>(qk.rows * width));
+    const std::vector<float>& queries = qk.queries[static_cast<std::size_t>(layer)];
+    ASSERT_EQ(queries.size(), static_cast<std::size_t>(qk.rows * width));
     for (std::int64_t row : {std::int64_t{1}, std::int64_t{9}, qk.rows - 2}) {
       AttentionProbe probe;
       probe.layer = layer;
@@ -58,7 +59,7 @@ TEST(QkRows, QueriesAreTheForwardsUnrotatedQueries) {
       PrefillOptions options;
       options.probe = &probe;
       model.prefill(input, nullptr, options);
-      EXPECT_TRUE(rows_match(qk.queries.data() + row * width, probe.query_vector.data(), width))
+      EXPECT_TRUE(rows_match(queries.data() + row * width, probe.query_vector.data(), width))
           << "layer " << layer << " row " << row;
     }
   }
@@ -71,12 +72,14 @@ TEST(QkRows, TiedKeysAreTheTiedQueriesAndAWrongTurnFails) {
   VlmRotary rotary;
   rotary.method = "videorope";
   const VlmModel model(c, std::move(weights), rotary);
-  const QkRows qk = unrotated_qk(model, prompt(c), 0);
+  const QkRows qk = unrotated_qk(model, prompt(c));
+  const std::vector<float>& queries = qk.queries[0];
+  const std::vector<float>& keys = qk.keys[0];
   const int d = c.head_dim(), q_width = c.num_attention_heads * d, k_width = c.num_key_value_heads * d;
   const int group = c.num_attention_heads / c.num_key_value_heads;
   for (std::int64_t row = 0; row < qk.rows; ++row) {
     for (int g = 0; g < c.num_key_value_heads; ++g) {
-      ASSERT_TRUE(rows_match(qk.keys.data() + row * k_width + g * d, qk.queries.data() + row * q_width + g * group * d, d))
+      ASSERT_TRUE(rows_match(keys.data() + row * k_width + g * d, queries.data() + row * q_width + g * group * d, d))
           << "row " << row << " KV head " << g;
     }
   }
@@ -86,10 +89,10 @@ TEST(QkRows, TiedKeysAreTheTiedQueriesAndAWrongTurnFails) {
   const std::int64_t row = qk.rows - 2;
   rotary_angles(language_rotary(model.method()), qk.positions.at(row), angles.data());
   std::vector<float> turned(static_cast<std::size_t>(d));
-  rotate_pairs(qk.keys.data() + row * k_width, angles.data(), d, PairLayout::halves, turned.data());
+  rotate_pairs(keys.data() + row * k_width, angles.data(), d, PairLayout::halves, turned.data());
   std::vector<float> twice(static_cast<std::size_t>(d));
   rotate_pairs(turned.data(), angles.data(), d, PairLayout::halves, twice.data());
-  EXPECT_FALSE(rows_match(twice.data(), qk.queries.data() + row * q_width, d));
+  EXPECT_FALSE(rows_match(twice.data(), queries.data() + row * q_width, d));
 }
 
 }  // namespace
