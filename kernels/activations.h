@@ -1,20 +1,22 @@
 #pragma once
 // The activations of the Qwen2-VL architecture (docs/vlm.md), float32, host and device:
 // SiLU (the LLM's SwiGLU), QuickGELU (the vision blocks) and the exact GELU (the merger), and
-// their derivatives. The derivatives (the backward pass) take exp from kernels/fast_exp.h, so
-// that their loops vectorise; the activations keep the library's expf and erff.
+// their derivatives. Straight-line exps so that their loops vectorise: the activations take
+// kernels/rounded_exp.h (within 0.5 + 5e-6 ulp, as expf), the derivatives (the backward pass)
+// kernels/fast_exp.h (3 ulp); GELU keeps the library's erff.
 
 #include <cmath>
 
 #include "kernels/fast_exp.h"
+#include "kernels/rounded_exp.h"
 #include "theory/host_device.h"
 
 namespace hopelab {
 
 // SiLU(x) = x sigma(x).
-HOPELAB_HD inline float silu(float x) { return x / (1.0f + ::expf(-x)); }
+HOPELAB_HD inline float silu(float x) { return x / (1.0f + rounded_exp(-x)); }
 // QuickGELU(x) = x sigma(1.702 x).
-HOPELAB_HD inline float quick_gelu(float x) { return x / (1.0f + ::expf(-1.702f * x)); }
+HOPELAB_HD inline float quick_gelu(float x) { return x / (1.0f + rounded_exp(-1.702f * x)); }
 // GELU(x) = x Phi(x) = x (1 + erf(x / sqrt 2)) / 2.
 HOPELAB_HD inline float gelu(float x) { return 0.5f * x * (1.0f + ::erff(x * 0.70710678118654752f)); }
 

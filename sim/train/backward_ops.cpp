@@ -22,14 +22,34 @@ constexpr std::int64_t kParallelValues = std::int64_t{1} << 14;
 
 std::int64_t tiles(std::int64_t n) { return (n + kTile - 1) / kTile; }
 
+struct AssignValue {
+  void operator()(float& d, float v) const { d = v; }
+};
+struct AddValue {
+  void operator()(float& d, float v) const { d += v; }
+};
+
+// body(i, store) for i < n in a parallel vector loop; store(d, v) writes d = v (assign: d is
+// never read, so it may be undefined) or d += v (add).
+template <typename Body>
+void gradient_loop(GradientWrite write, std::int64_t n, const Body& body) {
+  if (write == GradientWrite::assign) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
+    for (std::int64_t i = 0; i < n; ++i) body(i, AssignValue{});
+  } else {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
+    for (std::int64_t i = 0; i < n; ++i) body(i, AddValue{});
+  }
+}
+
 }  // namespace
 
 void linear_backward(const float* x, const float* dy, std::int64_t rows, const LinearWeights& w,
-                     const LinearGradient& g, float* dx) {
+                     const LinearGradient& g, float* dx, GradientWrite write) {
   const std::int64_t in = w.in, out = w.out;
   const bool parallel = rows * in * out >= kParallelMacs;
   if (dx != nullptr) {
-    // dx (rows, in) += dy (rows, out) W (out, in), tiles of rows x input columns.
+    // dx (rows, in) += (or =) dy (rows, out) W (out, in), tiles of rows x input columns.
     const std::int64_t col_tiles = tiles(in);
 #pragma omp parallel for schedule(dynamic, 1) if (parallel)
     for (std::int64_t t = 0; t < tiles(rows) * col_tiles; ++t) {
@@ -38,7 +58,11 @@ void linear_backward(const float* x, const float* dy, std::int64_t rows, const L
       const ConstMap dys(dy + r0 * out, nr, out, Eigen::OuterStride<>(out));
       const ConstMap ws(w.weight + c0, out, nc, Eigen::OuterStride<>(in));
       Map dxs(dx + r0 * in + c0, nr, nc, Eigen::OuterStride<>(in));
-      dxs.noalias() += dys * ws;
+      if (write == GradientWrite::assign) {
+        dxs.noalias() = dys * ws;  // Eigen zeroes the tile, then adds the product: as += into zeros
+      } else {
+        dxs.noalias() += dys * ws;
+      }
     }
   }
   // dW (out, in) += dy^T (out, rows) x (rows, in), tiles of outputs x inputs, each summed over
@@ -83,7 +107,7 @@ void rms_norm_backward(const float* x, const float* dy, std::int64_t rows, int w
 }
 
 void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int width, const float* weight,
-                         double eps, float* dx, float* dweight, float* dbias) {
+                         double eps, float* dx, float* dweight, float* dbias, GradientWrite write) {
   std::vector<double> mean(static_cast<std::size_t>(rows)), r(static_cast<std::size_t>(rows));
 #pragma omp parallel if (rows >= 32)
   {
@@ -91,7 +115,12 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
 #pragma omp for schedule(static)
     for (std::int64_t i = 0; i < rows; ++i) {
       layer_norm_row_backward(x + i * width, dy + i * width, width, weight, eps, row_dx.data(), &mean[i], &r[i]);
-      for (int j = 0; j < width; ++j) dx[i * width + j] += row_dx[static_cast<std::size_t>(j)];
+      float* dx_row = dx + i * width;  // an undefined buffer is never read under assign
+      if (write == GradientWrite::assign) {
+        for (int j = 0; j < width; ++j) dx_row[j] = row_dx[static_cast<std::size_t>(j)];
+      } else {
+        for (int j = 0; j < width; ++j) dx_row[j] += row_dx[static_cast<std::size_t>(j)];
+      }
     }
   }
   // dweight_j = sum_rows dy xhat, dbias_j = sum_rows dy, rows in order.
@@ -109,24 +138,21 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
   }
 }
 
-void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
-  for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * quick_gelu_derivative(x[i]);
+void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx, GradientWrite write) {
+  gradient_loop(write, n, [&](std::int64_t i, auto store) { store(dx[i], dy[i] * quick_gelu_derivative(x[i])); });
 }
 
-void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
-  for (std::int64_t i = 0; i < n; ++i) dx[i] += dy[i] * gelu_derivative(x[i]);
+void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx, GradientWrite write) {
+  gradient_loop(write, n, [&](std::int64_t i, auto store) { store(dx[i], dy[i] * gelu_derivative(x[i])); });
 }
 
 void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
-                       float* dup) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
-  for (std::int64_t i = 0; i < n; ++i) {
-    const float s = sigmoid(gate[i]);  // once for both terms
-    dgate[i] += dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f);  // SiLU'(gate)
-    dup[i] += dy[i] * gate[i] * s;                                                 // SiLU(gate)
-  }
+                       float* dup, GradientWrite write) {
+  gradient_loop(write, n, [&](std::int64_t i, auto store) {
+    const float s = sigmoid(gate[i]);                                              // once for both terms
+    store(dgate[i], dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f));  // SiLU'(gate)
+    store(dup[i], dy[i] * gate[i] * s);                                                // SiLU(gate)
+  });
 }
 
 void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,

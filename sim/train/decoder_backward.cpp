@@ -1,6 +1,5 @@
 #include "sim/train/decoder_backward.h"
 
-#include <algorithm>
 #include <vector>
 
 #include "sim/train/attention_backward.h"
@@ -10,9 +9,6 @@
 namespace hopelab {
 namespace {
 
-using Buffer = std::vector<float>;
-
-Buffer zeros(std::int64_t n) { return Buffer(static_cast<std::size_t>(n)); }
 
 // One layer: dx (rows, H) holds the gradient of the layer's output and receives that of its
 // input. Forward: h = x + o(Attn(R q, R k, v)), q | k | v = proj(RMSNorm1(x));
@@ -24,18 +20,21 @@ void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, c
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
   const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
   // MLP.
-  Buffer dact = zeros(rows * inter), dgate = zeros(rows * inter), dup = zeros(rows * inter);
-  linear_backward(t.act.data(), dx, rows, w.down, g->down, dact.data());  // act = SiLU(gate) up
-  silu_mul_backward(t.gate.data(), t.up.data(), dact.data(), rows * inter, dgate.data(), dup.data());
-  Buffer dy = zeros(rows * hidden);
-  linear_backward(t.norm2.data(), dgate.data(), rows, w.gate, g->gate, dy.data());  // RMSNorm2(h)
+  ScratchBuffer dact = scratch_buffer(rows * inter), dgate = scratch_buffer(rows * inter);
+  ScratchBuffer dup = scratch_buffer(rows * inter);
+  linear_backward(t.act.data(), dx, rows, w.down, g->down, dact.data(), GradientWrite::assign);  // act = SiLU(gate) up
+  silu_mul_backward(t.gate.data(), t.up.data(), dact.data(), rows * inter, dgate.data(), dup.data(),
+                    GradientWrite::assign);
+  ScratchBuffer dy = scratch_buffer(rows * hidden);
+  linear_backward(t.norm2.data(), dgate.data(), rows, w.gate, g->gate, dy.data(), GradientWrite::assign);  // RMSNorm2(h)
   linear_backward(t.norm2.data(), dup.data(), rows, w.up, g->up, dy.data());
   rms_norm_backward(t.mid.data(), dy.data(), rows, hidden, w.post_norm, c.rms_norm_eps, dx, g->post_norm);  // d h
 
   // Attention.
-  Buffer dattn = zeros(rows * q_width), dq = zeros(rows * q_width);
-  Buffer dk = zeros(rows * kv_width), dv = zeros(rows * kv_width);
-  linear_backward(t.attn.data(), dx, rows, w.o, g->o, dattn.data());
+  ScratchBuffer dattn = scratch_buffer(rows * q_width);
+  std::vector<float> dq = zero_buffer(rows * q_width);  // the attention backward adds into these
+  std::vector<float> dk = zero_buffer(rows * kv_width), dv = zero_buffer(rows * kv_width);
+  linear_backward(t.attn.data(), dx, rows, w.o, g->o, dattn.data(), GradientWrite::assign);
   std::vector<AttentionArgs> forward;
   std::vector<AttentionGradients> grads;
   for (const RowSegment& s : row_segments(rows, &segments)) {  // the forward's sequences
@@ -50,8 +49,7 @@ void layer_backward(const VlmConfig& c, const DecoderLayerWeights<HostOps>& w, c
   attention_backward(AttentionShape{heads, kv_heads, d}, forward, grads);
   rotate_backward(angles, rows, heads, d, pairs, dq.data(), q_width);
   rotate_backward(angles, rows, kv_heads, d, pairs, dk.data(), kv_width);
-  std::fill(dy.begin(), dy.end(), 0.0f);
-  linear_backward(t.norm1.data(), dq.data(), rows, w.q, g->q, dy.data());  // RMSNorm1(x)
+  linear_backward(t.norm1.data(), dq.data(), rows, w.q, g->q, dy.data(), GradientWrite::assign);  // RMSNorm1(x)
   linear_backward(t.norm1.data(), dk.data(), rows, w.k, g->k, dy.data());
   linear_backward(t.norm1.data(), dv.data(), rows, w.v, g->v, dy.data());
   rms_norm_backward(t.input.data(), dy.data(), rows, hidden, w.input_norm, c.rms_norm_eps, dx, g->input_norm);  // d x
@@ -64,8 +62,8 @@ void language_backward(const VlmConfig& c, const LanguageWeights<HostOps>& w, co
                        LanguageWeights<GradientViewOps>* g) {
   const int hidden = c.hidden_size;
   // logits = lm_head(RMSNorm_final(x)).
-  Buffer dy = zeros(rows * hidden);
-  linear_backward(tape.final_normed.data(), dlogits, rows, w.lm_head, g->lm_head, dy.data());
+  ScratchBuffer dy = scratch_buffer(rows * hidden);
+  linear_backward(tape.final_normed.data(), dlogits, rows, w.lm_head, g->lm_head, dy.data(), GradientWrite::assign);
   rms_norm_backward(tape.final_input.data(), dy.data(), rows, hidden, w.final_norm, c.rms_norm_eps, dx, g->final_norm);
   for (std::size_t l = w.layers.size(); l-- > 0;) {
     layer_backward(c, w.layers[l], tape.layers[l], tape.keys[l].data(), tape.values[l].data(), tape.angles.data(),

@@ -56,7 +56,7 @@ void layer_norm(const float* x, std::int64_t rows, int width, const float* weigh
 }
 
 void apply_quick_gelu(float* x, std::int64_t n) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) x[i] = quick_gelu(x[i]);
 }
 
@@ -66,7 +66,7 @@ void apply_gelu(float* x, std::int64_t n) {
 }
 
 void apply_silu_mul(float* gate, const float* up, std::int64_t n) {
-#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
   for (std::int64_t i = 0; i < n; ++i) gate[i] = silu(gate[i]) * up[i];
 }
 

@@ -16,50 +16,17 @@
 #include <limits>
 #include <vector>
 
-#include "../worst_element.h"
+#include "exp_sweep.h"
 
 namespace {
 
-using LD = long double;
+using hopelab::test::exp_sweep;
 
-float from_bits(std::uint32_t b) {
-  float f;
-  std::memcpy(&f, &b, sizeof f);
-  return f;
-}
+// Every 509th float of [ln FLT_MIN, ln FLT_MAX] and the ends.
+std::vector<float> sweep() { return exp_sweep(-87.3365448f, 88.7228394f, 509); }
 
-std::uint32_t bits_of(float f) {
-  std::uint32_t b;
-  std::memcpy(&b, &f, sizeof b);
-  return b;
-}
-
-// The spacing of floats at |v| (subnormal spacing below FLT_MIN).
-LD ulp(LD v) {
-  if (v < FLT_MIN) return std::ldexp(1.0L, -149);
-  int e;
-  std::frexp(v, &e);  // v = m 2^e, m in [0.5, 1)
-  return std::ldexp(1.0L, e - 24);
-}
-
-// Every 509th float from ln FLT_MIN down to -0 and from +0 up to ln FLT_MAX, and both ends.
-std::vector<float> sweep() {
-  constexpr float kLow = -87.3365448f, kHigh = 88.7228394f;
-  std::vector<float> xs{kLow, kHigh, std::nextafter(kHigh, 0.0f), 0.0f, -0.0f};
-  for (std::uint32_t b = 0; b <= bits_of(kHigh); b += 509) xs.push_back(from_bits(b));
-  for (std::uint32_t b = 0x80000000u; b <= bits_of(kLow); b += 509) xs.push_back(from_bits(b));
-  return xs;
-}
-
-// Errors in ulp of the exact value; `scale` multiplies the result (the twin).
 hopelab::test::WorstElement ulp_errors(const std::vector<float>& xs, const std::vector<float>& ys, float scale) {
-  hopelab::test::WorstElement worst;
-  for (std::size_t i = 0; i < xs.size(); ++i) {
-    const LD exact = std::exp(static_cast<LD>(xs[i]));
-    if (exact > FLT_MAX) continue;  // overflow: checked below
-    worst.consider(static_cast<std::int64_t>(i), exact / ulp(exact), ys[i] * static_cast<LD>(scale) / ulp(exact), 3.0L);
-  }
-  return worst;
+  return hopelab::test::exp_ulp_errors(xs, ys, scale, 3.0L);
 }
 
 TEST(FastExp, WithinThreeUlpCalledOneByOne) {

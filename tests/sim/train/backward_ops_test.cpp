@@ -4,9 +4,11 @@
 
 #include "sim/train/backward_ops.h"
 
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include "gradient_check.h"
@@ -183,7 +185,7 @@ void check_activation(Backward backward, Forward f, const char* name) {
   for (int i = 0; i <= 80; ++i) x.push_back(static_cast<float>(-8.0 + 0.2 * i));
   const std::vector<float> dy = randoms(x.size(), 12);
   std::vector<float> dx(x.size());
-  backward(x.data(), dy.data(), static_cast<std::int64_t>(x.size()), dx.data());
+  backward(x.data(), dy.data(), static_cast<std::int64_t>(x.size()), dx.data(), GradientWrite::add);
   const Vec X = widen(x), R = widen(dy);
   const Vec g = numeric_gradient(
       [&](const Vec& v) {
@@ -210,9 +212,9 @@ TEST(ActivationBackward, QuickGeluGeluAndSiluMatchDifferences) {
   check_activation(quick_gelu_backward, [](LD v) { return v * sigmoid(1.702L * v); }, "QuickGELU");
   check_activation(gelu_backward, [](LD v) { return v * (1 + std::erf(v / std::sqrt(2.0L))) / 2; }, "GELU");
   check_activation(
-      [](const float* x, const float* dy, std::int64_t n, float* dx) {
+      [](const float* x, const float* dy, std::int64_t n, float* dx, GradientWrite write) {
         std::vector<float> ones(static_cast<std::size_t>(n), 1.0f), dup(static_cast<std::size_t>(n));
-        silu_mul_backward(x, ones.data(), dy, n, dx, dup.data());
+        silu_mul_backward(x, ones.data(), dy, n, dx, dup.data(), write);
       },
       [](LD v) { return v * sigmoid(v); }, "SiLU");
 }
@@ -234,6 +236,65 @@ TEST(ActivationBackward, SiluMulUpGradientIsSilu) {
   for (int i = 0; i < n; ++i) m[i] = std::fabs(R[i] * G[i]);
   const auto worst = compare(gu, dup, with_floor(float_bounds(8, m)));
   EXPECT_TRUE(worst.ok()) << worst.message();
+}
+
+// run(dx, write) computes one backward's input gradient into dx (n values). Under assign the
+// buffer's old values (NaN here, as an undefined buffer may hold) are never read and the result
+// is add-into-zeros' bit for bit; under add it is added onto what the buffer holds (here 1),
+// within 2^-23 (1 + |value|): a fused multiply-add rounds once where * and + round twice.
+template <class Run>
+void expect_assign_and_add(std::size_t n, const Run& run, const char* name) {
+  std::vector<float> into_zeros(n, 0.0f), assigned(n, std::nanf("")), onto_ones(n, 1.0f);
+  run(into_zeros.data(), GradientWrite::add);
+  run(assigned.data(), GradientWrite::assign);
+  run(onto_ones.data(), GradientWrite::add);
+  std::size_t differing = 0, not_added = 0, zero = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    differing += std::memcmp(&assigned[i], &into_zeros[i], sizeof(float)) != 0;
+    const float sum = 1.0f + into_zeros[i];
+    not_added += !(std::fabs(onto_ones[i] - sum) <= std::ldexp(1.0f + std::fabs(into_zeros[i]), -23));
+    zero += into_zeros[i] == 0.0f;
+  }
+  EXPECT_EQ(differing, 0u) << name << ": assign differs from add into zeros";
+  EXPECT_EQ(not_added, 0u) << name << ": add did not add onto the buffer";
+  EXPECT_LT(zero, n / 10) << name << ": the gradient is mostly zero, the comparison says little";
+}
+
+TEST(GradientWrite, AssignWritesWhatAddPutsIntoZeros) {
+  const int rows = 130, in = 70, out = 40;  // several 64-row and 64-column tiles, ragged edges
+  const std::vector<float> x = randoms(rows * in, 21), w = randoms(out * in, 22), b = randoms(out, 23);
+  const std::vector<float> dy = randoms(rows * out, 24), dx_in = randoms(rows * in, 25, 2.0);
+  const LinearWeights lw{w.data(), b.data(), out, in};
+  expect_assign_and_add(rows * in, [&](float* dx, GradientWrite write) {
+    std::vector<float> dw(out * in), db(out);
+    linear_backward(x.data(), dy.data(), rows, lw, LinearGradient{dw.data(), db.data(), out, in}, dx, write);
+  }, "linear");
+  const std::vector<float> nw = randoms(in, 26, 0.1, 1.0);
+  expect_assign_and_add(rows * in, [&](float* dx, GradientWrite write) {
+    std::vector<float> dw(in), db(in);
+    layer_norm_backward(x.data(), dx_in.data(), rows, in, nw.data(), 1e-6, dx, dw.data(), db.data(), write);
+  }, "layer norm");
+  const auto n = static_cast<std::int64_t>(x.size());
+  expect_assign_and_add(x.size(), [&](float* dx, GradientWrite write) {
+    quick_gelu_backward(x.data(), dx_in.data(), n, dx, write);
+  }, "QuickGELU");
+  expect_assign_and_add(x.size(), [&](float* dx, GradientWrite write) {
+    gelu_backward(x.data(), dx_in.data(), n, dx, write);
+  }, "GELU");
+  const std::vector<float> up = randoms(x.size(), 27);
+  expect_assign_and_add(2 * x.size(), [&](float* d, GradientWrite write) {  // d: dgate then dup
+    silu_mul_backward(x.data(), up.data(), dx_in.data(), n, d, d + n, write);
+  }, "SiLU-mul");
+}
+
+// A backward that ignores `write` (always adds: it reads the undefined buffer) must fail.
+void always_add_quick_gelu(float* dx, GradientWrite /*write*/) {
+  static const std::vector<float> x = randoms(300, 28), dy = randoms(300, 29);
+  quick_gelu_backward(x.data(), dy.data(), 300, dx, GradientWrite::add);
+}
+
+TEST(GradientWrite, TwinABackwardThatReadsTheBufferUnderAssignFails) {
+  EXPECT_NONFATAL_FAILURE(expect_assign_and_add(300, always_add_quick_gelu, "twin"), "assign differs");
 }
 
 TEST(RotateBackward, IsTheTransposeRotation) {
