@@ -22,23 +22,36 @@ constexpr std::int64_t kParallelValues = std::int64_t{1} << 14;
 
 std::int64_t tiles(std::int64_t n) { return (n + kTile - 1) / kTile; }
 
-struct AssignValue {
-  void operator()(float& d, float v) const { d = v; }
-};
-struct AddValue {
-  void operator()(float& d, float v) const { d += v; }
-};
-
-// body(i, store) for i < n in a parallel vector loop; store(d, v) writes d = v (assign: d is
-// never read, so it may be undefined) or d += v (add).
-template <typename Body>
-void gradient_loop(GradientWrite write, std::int64_t n, const Body& body) {
-  if (write == GradientWrite::assign) {
-#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
-    for (std::int64_t i = 0; i < n; ++i) body(i, AssignValue{});
+// d = v (assign: d is never read, so it may be undefined) or d += v (add).
+template <GradientWrite W>
+inline void store(float& d, float v) {
+  if constexpr (W == GradientWrite::assign) {
+    d = v;
   } else {
+    d += v;
+  }
+}
+
+template <GradientWrite W>
+void quick_gelu_backward_loop(const float* x, const float* dy, std::int64_t n, float* dx) {
 #pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
-    for (std::int64_t i = 0; i < n; ++i) body(i, AddValue{});
+  for (std::int64_t i = 0; i < n; ++i) store<W>(dx[i], dy[i] * quick_gelu_derivative(x[i]));
+}
+
+template <GradientWrite W>
+void gelu_backward_loop(const float* x, const float* dy, std::int64_t n, float* dx) {
+#pragma omp parallel for schedule(static) if (n >= kParallelValues)
+  for (std::int64_t i = 0; i < n; ++i) store<W>(dx[i], dy[i] * gelu_derivative(x[i]));
+}
+
+template <GradientWrite W>
+void silu_mul_backward_loop(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
+                            float* dup) {
+#pragma omp parallel for simd schedule(static) if (n >= kParallelValues)
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float s = sigmoid(gate[i]);                                                   // once for both terms
+    store<W>(dgate[i], dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f));  // SiLU'(gate)
+    store<W>(dup[i], dy[i] * gate[i] * s);                                                // SiLU(gate)
   }
 }
 
@@ -139,20 +152,28 @@ void layer_norm_backward(const float* x, const float* dy, std::int64_t rows, int
 }
 
 void quick_gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx, GradientWrite write) {
-  gradient_loop(write, n, [&](std::int64_t i, auto store) { store(dx[i], dy[i] * quick_gelu_derivative(x[i])); });
+  if (write == GradientWrite::assign) {
+    quick_gelu_backward_loop<GradientWrite::assign>(x, dy, n, dx);
+  } else {
+    quick_gelu_backward_loop<GradientWrite::add>(x, dy, n, dx);
+  }
 }
 
 void gelu_backward(const float* x, const float* dy, std::int64_t n, float* dx, GradientWrite write) {
-  gradient_loop(write, n, [&](std::int64_t i, auto store) { store(dx[i], dy[i] * gelu_derivative(x[i])); });
+  if (write == GradientWrite::assign) {
+    gelu_backward_loop<GradientWrite::assign>(x, dy, n, dx);
+  } else {
+    gelu_backward_loop<GradientWrite::add>(x, dy, n, dx);
+  }
 }
 
 void silu_mul_backward(const float* gate, const float* up, const float* dy, std::int64_t n, float* dgate,
                        float* dup, GradientWrite write) {
-  gradient_loop(write, n, [&](std::int64_t i, auto store) {
-    const float s = sigmoid(gate[i]);                                              // once for both terms
-    store(dgate[i], dy[i] * up[i] * scaled_silu_derivative_given(gate[i], s, 1.0f));  // SiLU'(gate)
-    store(dup[i], dy[i] * gate[i] * s);                                                // SiLU(gate)
-  });
+  if (write == GradientWrite::assign) {
+    silu_mul_backward_loop<GradientWrite::assign>(gate, up, dy, n, dgate, dup);
+  } else {
+    silu_mul_backward_loop<GradientWrite::add>(gate, up, dy, n, dgate, dup);
+  }
 }
 
 void rotate_backward(const float* angles, std::int64_t rows, int heads, int head_dim, PairLayout layout, float* dy,
