@@ -1,7 +1,9 @@
 // `hopelab bench train`: training throughput of the VLM on the needle task, for a preset with
-// random weights (no files): LLM tokens per second of whole optimiser steps (packed forward,
-// backward, clipping, AdamW), the median over --repeats steps after one untimed step, at each
-// thread count of --threads. benchmarks/bench_train.py runs it beside the same model in PyTorch.
+// random weights (no files): LLM tokens per second of optimiser steps, the median over --repeats
+// steps after one untimed step, at each thread count of --threads. Each step is timed in two
+// parts: drawing its batch from the task, and the update on it (positions, packed forward,
+// backward, clipping, AdamW); "step" is their sum, "update" the part that a framework given
+// ready batches times. benchmarks/bench_train.py runs it beside the same model in PyTorch.
 
 #include <omp.h>
 
@@ -64,7 +66,7 @@ void add_train_bench_command(CLI::App& bench) {
     settings.schedule = LearningRateSchedule{1e-3, 0.1, 1, settings.steps};
     settings.task.min_frames = settings.task.max_frames = a->frames;
     Json rows = Json::array();
-    Table table({"threads", "step s", "tokens/s", "tokens/s per thread"});
+    Table table({"threads", "step s", "tokens/s", "tokens/s per thread", "update s", "update tokens/s per thread"});
     std::string method;
     for (int threads : thread_counts) {
       omp_set_num_threads(threads);
@@ -74,14 +76,24 @@ void add_train_bench_command(CLI::App& bench) {
       AdamWState state = adamw_state(model.tensors());
       std::int64_t tokens = 0;
       train_step(&model, settings, &state);  // untimed: first-touch of every buffer
-      std::vector<double> seconds;
+      std::vector<double> steps, updates;
       for (int r = 0; r < a->repeats; ++r) {
-        seconds.push_back(timed([&] { tokens = train_step(&model, settings, &state).tokens; }));
+        std::vector<NeedleExample> examples;
+        const double draw = timed([&] { examples = step_examples(model.config(), settings, state.step); });
+        const double update = timed([&] {
+          tokens = update_on_examples(&model, settings, std::move(examples), &state).tokens;
+        });
+        steps.push_back(draw + update);
+        updates.push_back(update);
       }
-      const double s = median(seconds), rate = static_cast<double>(tokens) / s;
+      const double s = median(steps), rate = static_cast<double>(tokens) / s;
+      const double u = median(updates), update_rate = static_cast<double>(tokens) / u;
       rows.push_back(Json{{"threads", threads}, {"step_seconds", s}, {"tokens_per_step", tokens},
-                          {"tokens_per_second", rate}, {"tokens_per_second_per_thread", rate / threads}});
-      table.add_row({std::to_string(threads), compact_text(s), compact_text(rate), compact_text(rate / threads)});
+                          {"tokens_per_second", rate}, {"tokens_per_second_per_thread", rate / threads},
+                          {"update_seconds", u}, {"update_tokens_per_second", update_rate},
+                          {"update_tokens_per_second_per_thread", update_rate / threads}});
+      table.add_row({std::to_string(threads), compact_text(s), compact_text(rate), compact_text(rate / threads),
+                     compact_text(u), compact_text(update_rate / threads)});
     }
     if (a->json) {
       std::cout << Json{{"implementation", "hopelab"}, {"preset", a->preset}, {"method", method}, {"batch", a->batch},

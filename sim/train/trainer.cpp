@@ -77,8 +77,8 @@ std::optional<PositionIds> training_positions(const VlmModel& model, const Train
   return strided_positions(scaled, vlm_layout(model.config(), input), stride);
 }
 
-StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state) {
-  const std::int64_t step = state->step, batch = settings.batch;
+std::vector<NeedleExample> step_examples(const VlmConfig& config, const TrainSettings& settings, std::int64_t step) {
+  const std::int64_t batch = settings.batch;
   std::vector<NeedleExample> examples(static_cast<std::size_t>(batch));
   std::vector<std::exception_ptr> errors(static_cast<std::size_t>(batch));  // rethrown outside the threads
 #pragma omp parallel for schedule(dynamic, 1) if (batch > 1)
@@ -87,9 +87,9 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
     try {
       if (settings.fixed_prompt) {
         ex.input = *settings.fixed_prompt;
-        if (ex.input.labels.empty()) ex.input.labels = default_labels(model->config(), ex.input.input_ids);
+        if (ex.input.labels.empty()) ex.input.labels = default_labels(config, ex.input.input_ids);
       } else {
-        ex = needle_example(model->config(), settings.task, static_cast<std::uint64_t>(step * batch + e));
+        ex = needle_example(config, settings.task, static_cast<std::uint64_t>(step * batch + e));
       }
     } catch (...) {
       errors[static_cast<std::size_t>(e)] = std::current_exception();
@@ -97,6 +97,19 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
   }
   for (const std::exception_ptr& error : errors) {
     if (error) std::rethrow_exception(error);
+  }
+  return examples;
+}
+
+StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state) {
+  return update_on_examples(model, settings, step_examples(model->config(), settings, state->step), state);
+}
+
+StepLog update_on_examples(VlmModel* model, const TrainSettings& settings, std::vector<NeedleExample> examples,
+                           AdamWState* state) {
+  const std::int64_t step = state->step, batch = settings.batch;
+  if (static_cast<std::int64_t>(examples.size()) != batch) {
+    throw InputError("a step takes " + std::to_string(batch) + " examples, got " + std::to_string(examples.size()));
   }
   std::vector<const VlmInput*> prompts;
   std::vector<PositionIds> positions;

@@ -57,7 +57,16 @@ struct StepLog {
 std::optional<PositionIds> training_positions(const VlmModel& model, const TrainSettings& settings,
                                               const VlmInput& input, std::uint64_t index);
 
-// Step state->step of the run: updates the model's weights and *state in place.
+// Step state->step of the run: updates the model's weights and *state in place. It is
+// update_on_examples(step_examples(step)).
 StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* state);
+
+// The batch of step `step`: settings.batch examples of the task (or the fixed prompt), example e
+// at task index step B + e, drawn in parallel.
+std::vector<NeedleExample> step_examples(const VlmConfig& config, const TrainSettings& settings, std::int64_t step);
+// The rest of step state->step on its examples: positions (DTS, stride), one packed forward and
+// backward, clipping, AdamW.
+StepLog update_on_examples(VlmModel* model, const TrainSettings& settings, std::vector<NeedleExample> examples,
+                           AdamWState* state);
 
 }  // namespace hopelab
