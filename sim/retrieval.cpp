@@ -7,9 +7,11 @@
 
 #include <thrust/copy.h>
 #include <thrust/device_vector.h>
+#include <thrust/fill.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
 
+#include "kernels/moments.h"
 #include "kernels/online_softmax.h"
 #include "kernels/pair_statistics.h"
 #include "sim/device_sampling.h"
@@ -22,6 +24,9 @@ namespace {
 
 // Rotation weights held at once: keys_per_chunk * 2P <= this many doubles (16 MiB).
 constexpr std::int64_t kChunkWeightDoubles = std::int64_t{1} << 21;
+// Samples whose states are held at once (40 B each, 40 MiB): samples run in batches of this many,
+// so memory does not grow with N.
+constexpr std::int64_t kSampleBatch = std::int64_t{1} << 20;
 
 enum KeyRole : std::uint8_t { kDistractor = 0, kNeedle = 1, kSimilar = 2 };
 
@@ -44,25 +49,26 @@ HOPELAB_HD inline void draw_key(const SamplingParams& p, int head_dim, std::int6
   for (int j = 0; j < head_dim; ++j) k[j] = q[j] + p.eps * p.scales[j] * k[j];  // q + eps s xi
 }
 
-// Scores keys first_key .. first_key + count - 1 for one sample and folds them into its state,
-// keys in index order. w: (count, 2P); role: (count); state: (N).
+// Scores keys first_key .. first_key + count - 1 for sample first_sample + s and folds them into
+// its state, keys in index order. w: (count, 2P); role: (count); state: (batch).
 struct ScoreKeys {
   SamplingParams params;
   int head_dim;
   PairLayout layout;
   double sqrt_d;
-  std::int64_t first_key, count;
+  std::int64_t first_sample, first_key, count;
   const double* w;
   const std::uint8_t* role;
   SampleState* state;
 
   HOPELAB_HD void operator()(std::int64_t s) const {
     const int pairs = head_dim / 2;
+    const std::int64_t sample = first_sample + s;
     double q[kMaxEstimatorHeadDim], k[kMaxEstimatorHeadDim], x[kMaxEstimatorHeadDim];
-    draw_vector(params, params.query_pool, kStreamQuery, static_cast<std::uint64_t>(s), head_dim, q);
+    draw_vector(params, params.query_pool, kStreamQuery, static_cast<std::uint64_t>(sample), head_dim, q);
     SampleState st = state[s];
     for (std::int64_t j = 0; j < count; ++j) {
-      draw_key(params, head_dim, s, first_key + j, role[j], q, k);
+      draw_key(params, head_dim, sample, first_key + j, role[j], q, k);
       pair_products(q, k, head_dim, layout, x);
       const double* wj = w + j * 2 * pairs;
       const double score = score_from_products(x, wj, wj + pairs, pairs) / sqrt_d;  // q^T R(Delta_j) k_j / sqrt(d)
@@ -139,9 +145,12 @@ RetrievalGeometry retrieval_geometry(const Method& method, const RetrievalSetup&
 
 namespace {
 
-// Every sample's outcome for a geometry already laid out (retrieval_geometry). (N).
-std::vector<RetrievalSample> samples_of(const Method& method, const PreferenceSampling& cfg,
-                                        const RetrievalGeometry& g, PhasePrecision precision) {
+// Every sample's outcome for a geometry already laid out (retrieval_geometry), handed to
+// take(outcomes) in batches of at most kSampleBatch samples, in sample order. A sample's outcome
+// does not depend on the batch it is in.
+template <class Take>
+void for_each_sample_batch(const Method& method, const PreferenceSampling& cfg, const RetrievalGeometry& g,
+                           PhasePrecision precision, Take&& take) {
   validate_sampling(method, cfg);
   const int head_dim = method.spectrum.head_dim;
   const int pairs = method.spectrum.pairs();
@@ -153,60 +162,80 @@ std::vector<RetrievalSample> samples_of(const Method& method, const PreferenceSa
   for (std::int64_t j : g.similar_indices) roles[static_cast<size_t>(j)] = kSimilar;
 
   // Keys in chunks, in index order; within a chunk every sample runs its keys in order, so each
-  // sample's state sees the same sequence of operations for any thread count. State: (N).
+  // sample's state sees the same sequence of operations for any thread count. State: (batch).
   const double inf = std::numeric_limits<double>::infinity();
-  thrust::device_vector<SampleState> state_d(static_cast<size_t>(cfg.samples), SampleState{-inf, 0.0, 0.0, -inf, -inf});
+  const SampleState fresh{-inf, 0.0, 0.0, -inf, -inf};
+  const std::int64_t batch = std::min(cfg.samples, kSampleBatch);
+  thrust::device_vector<SampleState> state_d(static_cast<size_t>(batch));
+  std::vector<SampleState> state(static_cast<size_t>(batch));
   const std::int64_t chunk = std::max<std::int64_t>(1, std::min(g.keys, kChunkWeightDoubles / (2 * pairs)));
   std::vector<double> w(static_cast<size_t>(chunk * 2 * pairs));  // (chunk, 2P)
   thrust::device_vector<double> w_d(w.size());
   thrust::device_vector<std::uint8_t> role_d(static_cast<size_t>(chunk));
   const Position3 query = g.positions.at(g.keys);
-  for (std::int64_t first = 0; first < g.keys; first += chunk) {
-    const std::int64_t count = std::min(chunk, g.keys - first);
-    for (std::int64_t j = 0; j < count; ++j) {  // w(Delta_j), Delta_j = pos(query) - pos(key j)
-      rotation_weights(method, theta, query - g.positions.at(first + j), precision,
-                       w.data() + j * 2 * pairs);
-    }
-    thrust::copy(w.begin(), w.begin() + count * 2 * pairs, w_d.begin());
-    thrust::copy(roles.begin() + first, roles.begin() + first + count, role_d.begin());
-    thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(cfg.samples),
-                     ScoreKeys{sampling.params(), head_dim, method.allocation.layout,
-                               std::sqrt(static_cast<double>(head_dim)), first, count, thrust::raw_pointer_cast(w_d.data()),
-                               thrust::raw_pointer_cast(role_d.data()), thrust::raw_pointer_cast(state_d.data())});
-  }
-
-  const std::vector<SampleState> state(state_d.begin(), state_d.end());
   std::vector<RetrievalSample> out;
-  out.reserve(state.size());
-  for (const SampleState& st : state) {
-    out.push_back({std::exp(st.needle - st.max) / st.sum, st.needle > st.best_other, st.needle > st.best_similar});
+  for (std::int64_t first_sample = 0; first_sample < cfg.samples; first_sample += batch) {
+    const std::int64_t samples = std::min(batch, cfg.samples - first_sample);
+    thrust::fill(state_d.begin(), state_d.begin() + samples, fresh);
+    for (std::int64_t first = 0; first < g.keys; first += chunk) {
+      const std::int64_t count = std::min(chunk, g.keys - first);
+      for (std::int64_t j = 0; j < count; ++j) {  // w(Delta_j), Delta_j = pos(query) - pos(key j)
+        rotation_weights(method, theta, query - g.positions.at(first + j), precision, w.data() + j * 2 * pairs);
+      }
+      thrust::copy(w.begin(), w.begin() + count * 2 * pairs, w_d.begin());
+      thrust::copy(roles.begin() + first, roles.begin() + first + count, role_d.begin());
+      thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(samples),
+                       ScoreKeys{sampling.params(), head_dim, method.allocation.layout,
+                                 std::sqrt(static_cast<double>(head_dim)), first_sample, first, count,
+                                 thrust::raw_pointer_cast(w_d.data()), thrust::raw_pointer_cast(role_d.data()),
+                                 thrust::raw_pointer_cast(state_d.data())});
+    }
+    thrust::copy(state_d.begin(), state_d.begin() + samples, state.begin());
+    out.clear();
+    for (std::int64_t s = 0; s < samples; ++s) {
+      const SampleState& st = state[static_cast<size_t>(s)];
+      out.push_back({std::exp(st.needle - st.max) / st.sum, st.needle > st.best_other, st.needle > st.best_similar});
+    }
+    take(out);
   }
-  return out;
 }
 
 }  // namespace
 
 std::vector<RetrievalSample> retrieval_samples(const Method& method, const PreferenceSampling& cfg,
                                                const RetrievalSetup& setup, PhasePrecision precision) {
-  return samples_of(method, cfg, retrieval_geometry(method, setup), precision);
+  std::vector<RetrievalSample> all;
+  for_each_sample_batch(method, cfg, retrieval_geometry(method, setup), precision,
+                        [&](const std::vector<RetrievalSample>& batch) { all.insert(all.end(), batch.begin(), batch.end()); });
+  return all;
 }
 
 RetrievalEstimate estimate_retrieval(const Method& method, const PreferenceSampling& cfg, const RetrievalSetup& setup,
                                      PhasePrecision precision) {
   const RetrievalGeometry g = retrieval_geometry(method, setup);
-  const std::vector<RetrievalSample> samples = samples_of(method, cfg, g, precision);
-  // Two passes in sample order: mean, then the sum of squared deviations.
-  const auto n = static_cast<double>(samples.size());
-  double mass = 0.0;
+  // Per batch, in sample order: the sum of masses (the mean is their sum over n, whatever the
+  // batches), and two passes over the batch (its mean, then its squared deviations) merged
+  // into the whole's by Chan's formula (kernels/moments.h): one batch gives the two-pass answer.
+  double mass_sum = 0.0;
   std::int64_t hits = 0, similar_hits = 0;
-  for (const RetrievalSample& s : samples) {
-    mass += s.mass;
-    hits += s.hit;
-    similar_hits += s.similar_hit;
-  }
-  mass /= n;
-  double squares = 0.0;
-  for (const RetrievalSample& s : samples) squares += (s.mass - mass) * (s.mass - mass);
+  Moments moments;
+  for_each_sample_batch(method, cfg, g, precision, [&](const std::vector<RetrievalSample>& batch) {
+    double batch_sum = 0.0;
+    for (const RetrievalSample& s : batch) {
+      mass_sum += s.mass;
+      batch_sum += s.mass;
+      hits += s.hit;
+      similar_hits += s.similar_hit;
+    }
+    Moments b;
+    b.n = static_cast<double>(batch.size());
+    b.mean = batch_sum / b.n;
+    for (const RetrievalSample& s : batch) b.m2 += (s.mass - b.mean) * (s.mass - b.mean);
+    moments = merge(moments, b);
+  });
+  const double n = moments.n;
+  const double mass = mass_sum / n;
+  const double squares = moments.m2;
   const auto rate_error = [n](double p) { return std::sqrt(p * (1.0 - p) / n); };
   RetrievalEstimate e;
   e.mass = mass;

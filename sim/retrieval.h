@@ -5,8 +5,9 @@
 // other token is a key. Score s_j = q^T R(Delta_j) k_j / sqrt(d), Delta_j = pos(query) - pos(j).
 // Per sample: the needle's softmax mass exp(s*) / sum_j exp(s_j) and whether it is the strict
 // top-1 (docs/theory.md, "Single-head retrieval"). Counter layout: see kStreamRetrievalKeys.
-// Thrust over samples, keys in chunks of 2^21 / 2P with host-computed rotation weights: memory
-// O(N + L), work O(N L d); each sample folds its keys in index order (thread-count invariant).
+// Thrust over samples in batches of 2^20, keys in chunks of 2^21 / 2P with host-computed rotation
+// weights: memory O(min(N, 2^20) + L), work O(N L d); each sample folds its keys in index order
+// (thread-count and batch invariant).
 
 #include <cstdint>
 #include <vector>

@@ -33,8 +33,6 @@ AxisSections default_sections(const std::string& name, int pairs) {
   return s;
 }
 
-namespace {
-
 PositionDesign default_design(const std::string& name) {
   PositionDesign d;
   if (name == "mrope" || name == "mrope-interleave" || name == "custom") d.kind = DesignKind::qwen2vl;
@@ -52,8 +50,6 @@ PositionDesign default_design(const std::string& name) {
 }
 
 bool is_hope(const std::string& name) { return name == "hope" || name == "hope-x"; }
-
-}  // namespace
 
 Method make_method(const std::string& name, const MethodOptions& options) {
   const auto& names = method_names();

@@ -41,6 +41,10 @@ struct Method {
 const std::vector<std::string>& method_names();
 // Default [t, h, w] sections of a preset at P pairs (the d = 128 values scaled).
 AxisSections default_sections(const std::string& name, int pairs);
+// The position design a named method uses unless `design` overrides it.
+PositionDesign default_design(const std::string& name);
+// hope or hope-x: the methods whose temporal step is gamma (else delta).
+bool is_hope(const std::string& name);
 // Throws InputError naming an unknown method or a bad option.
 Method make_method(const std::string& name, const MethodOptions& options = {});
 

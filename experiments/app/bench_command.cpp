@@ -10,6 +10,8 @@
 #include "bench_timing.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
+#include "params/field_text.h"
+#include "params/work_limit.h"
 #include "sim/fma_peak.h"
 #include "sim/preference_estimator.h"
 #include "sim/preference_sweep.h"
@@ -29,8 +31,18 @@ struct BenchArgs {
   std::string win_offsets = "2000";
   std::string repeats = "3";
   std::string seed = "0";
+  std::string max_work = params::number_name(params::kDefaultMaxWork);
   bool json = false;
 };
+
+// An integer flag read as every integer option and spec key is (params/field_text.h), in `range`.
+std::int64_t integer_flag(const char* field, const std::string& text, params::Range range) {
+  const params::Field f{field, "1", range, ""};
+  std::int64_t value = 0;
+  params::parse_field_text(f, text, value);
+  params::check_range(f, static_cast<double>(value));
+  return value;
+}
 
 
 // Text offsets 0, 100, 200, ...: the distances the NumPy baseline uses.
@@ -60,15 +72,22 @@ struct WinBench {
 
 void run_bench_mc(const BenchArgs& a) {
   const Method method = build_method(a.method);
-  const std::int64_t n = parse_nonnegative_integer(a.samples, "--samples");
-  const std::int64_t m = parse_nonnegative_integer(a.offsets, "--offsets");
-  const std::int64_t win_n = parse_nonnegative_integer(a.win_samples, "--win-samples");
-  const std::int64_t win_m = parse_nonnegative_integer(a.win_offsets, "--win-offsets");
-  const std::int64_t repeats = parse_nonnegative_integer(a.repeats, "--repeats");
-  if (m < 1 || win_m < 1) throw InputError("--offsets and --win-offsets must be >= 1");
-  if (repeats < 1 || repeats > 100) throw InputError("--repeats must be 1..100, got " + a.repeats);
+  // Offsets are held at once (24 bytes each): at most 10^7, as an offset grid's.
+  const std::int64_t n = integer_flag("samples", a.samples, params::at_least(2));
+  const std::int64_t m = integer_flag("offsets", a.offsets, params::closed(1, 1e7));
+  const std::int64_t win_n = integer_flag("win_samples", a.win_samples, params::at_least(2));
+  const std::int64_t win_m = integer_flag("win_offsets", a.win_offsets, params::closed(1, 1e7));
+  const std::int64_t repeats = integer_flag("repeats", a.repeats, params::closed(1, 100));
+  double max_work = 0.0;
+  params::parse_field_text(params::Field{"max_work", "1", params::at_least(1), ""}, a.max_work, max_work);
+  params::check_max_work(max_work, "max_work");
+  const double pairs = static_cast<double>(method.spectrum.pairs());
+  params::check_work(static_cast<double>(repeats) * (static_cast<double>(n) * static_cast<double>(m) +
+                                                     2.0 * static_cast<double>(win_n) * static_cast<double>(win_m)) *
+                         pairs,
+                     max_work, "bench mc");
   PreferenceSampling cfg;
-  cfg.seed = static_cast<std::uint64_t>(parse_nonnegative_integer(a.seed, "--seed"));
+  cfg.seed = static_cast<std::uint64_t>(integer_flag("seed", a.seed, params::at_least(0)));
   cfg.samples = n;
   validate_sampling(method, cfg);
   PreferenceSampling win_cfg = cfg;
@@ -150,6 +169,8 @@ void add_bench_commands(CLI::App& app) {
   cmd->add_option("--win-offsets", args->win_offsets, "win probability: offsets")->capture_default_str();
   cmd->add_option("--repeats", args->repeats, "timed runs per figure (the median is reported)")->capture_default_str();
   cmd->add_option("--seed", args->seed, "Philox seed")->capture_default_str();
+  cmd->add_option("--max-work", args->max_work, "work limit in pair evaluations (docs/usage.md \"Work limit\")")
+      ->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { run_bench_mc(*args); });
 }

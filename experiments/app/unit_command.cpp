@@ -18,6 +18,7 @@ namespace {
 struct UnitArgs {
   kinds::UnitSettings settings;
   FieldFlags flags;
+  params::ExperimentParams limits;  // its max_work: --max-work
   bool json = false;
   UnitCommandOptions options;
 };
@@ -53,7 +54,8 @@ Json extra_attributes_json(const results::RunRecord& r, const Json& settings) {
 
 void run_unit(UnitArgs& a) {
   a.flags.apply();
-  const batch::WorkUnit unit = batch::single_unit(a.settings);
+  params::check_max_work(a.limits.max_work, "max_work");
+  const batch::WorkUnit unit = batch::single_unit(a.settings, a.limits.max_work);
   const results::RunRecord record = batch::execute_unit(unit);
   if (a.options.after_compute) a.options.after_compute(unit, record);
   results::Provenance provenance = results::current_provenance();
@@ -105,6 +107,7 @@ CLI::App* add_unit_subcommand(CLI::App& parent, const std::string& name, const s
   CLI::App* cmd = parent.add_subcommand(name, description);
   if (a->options.add_flags) a->options.add_flags(*cmd, a->flags, *a->settings);
   a->flags.add(*cmd, *a->settings, a->options.skip, a->options.flag_names);
+  a->flags.add(*cmd, a->limits, {"name", "seed", "description", "samples_factor"});
   for (const std::string& key : kind.required()) a->flags.require(key);
   for (const std::string& key : a->options.required) a->flags.require(key);
   cmd->add_flag("--json", a->json, "print one JSON object: settings, attributes, datasets with values, provenance");

@@ -11,6 +11,7 @@
 #include "kinds/first_violation.h"
 #include "kinds/mc_preference.h"
 #include "kinds/preference.h"
+#include "kinds/registry.h"
 #include "kinds/sign_flip.h"
 #include "kinds/vlm_niah.h"
 #include "output/cli_output.h"
@@ -92,6 +93,18 @@ void check_rule(const Experiment& ex, const ClaimFields& f, const RuleInfo& rule
     throw ClaimError("expected", std::string("required for rule ") + rule.name);
   }
   if (rule.needs_dataset && f.dataset.empty()) throw ClaimError("dataset", std::string("required for rule ") + rule.name);
+  if (rule.needs_dataset) {  // a dataset the runs' kind does not write is an error now, not n/a later
+    for (const std::string& run : f.runs) {
+      const kinds::Kind* kind = kinds::find_kind(run_kind(ex, run));
+      if (kind == nullptr) continue;
+      std::vector<std::string> names;
+      for (const kinds::DatasetName& d : kind->datasets()) names.push_back(d.name);
+      if (std::find(names.begin(), names.end(), f.dataset) == names.end()) {
+        throw ClaimError("dataset", "run \"" + run + "\" (kind " + kind->name() + ") has no dataset \"" + f.dataset +
+                                        "\"; it writes " + joined(names, ", "));
+      }
+    }
+  }
   if (std::string(rule.name) == "dominates" && !f.dataset.empty() && f.dataset != "value" &&
       f.dataset != "by_axis.t" && f.dataset != "by_axis.h" && f.dataset != "by_axis.w") {
     throw ClaimError("dataset", "rule dominates reads value, by_axis.t, by_axis.h or by_axis.w, got \"" + f.dataset + "\"");

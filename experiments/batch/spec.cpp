@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <map>
@@ -13,7 +14,9 @@
 #include "batch/claims.h"
 #include "batch/execute_unit.h"
 #include "kinds/registry.h"
+#include "params/work_limit.h"
 #include "theory/input_error.h"
+#include "vlm/file_bytes.h"
 
 namespace hopelab::batch {
 
@@ -54,14 +57,27 @@ void read(const std::string& file, const Source& s, std::string& field) {
   field = v->get();
 }
 
-void read(const std::string& file, const Source& s, std::int64_t& field) {
+// Integers are decimal, in a spec as on the command line (params/field_text.h): TOML's 0x, 0o
+// and 0b forms are refused.
+const toml::value<std::int64_t>* decimal_integer(const std::string& file, const Source& s) {
   const auto* v = s.node->as_integer();
+  if (v == nullptr) return nullptr;
+  const toml::value_flags flags = v->flags();
+  if (!!(flags & (toml::value_flags::format_as_hexadecimal | toml::value_flags::format_as_octal |
+                  toml::value_flags::format_as_binary))) {
+    fail(file, s.path, "expected a decimal integer, got " + describe(*s.node) + " written in hexadecimal, octal or binary");
+  }
+  return v;
+}
+
+void read(const std::string& file, const Source& s, std::int64_t& field) {
+  const auto* v = decimal_integer(file, s);
   if (v == nullptr) expected(file, s, "an integer");
   field = v->get();
 }
 
 void read(const std::string& file, const Source& s, double& field) {
-  if (const auto* i = s.node->as_integer()) {
+  if (const auto* i = decimal_integer(file, s)) {
     field = static_cast<double>(i->get());
     return;
   }
@@ -169,12 +185,20 @@ std::string group_name(const std::string& name) {
   return group;
 }
 
+// A spec file's text: a regular file (read_file_bytes refuses FIFOs, devices and directories)
+// of at most kMaxSpecBytes.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot read the spec file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  constexpr std::uintmax_t kMaxSpecBytes = 16 << 20;
+  std::error_code error;
+  if (std::filesystem::is_regular_file(path, error) && std::filesystem::file_size(path, error) > kMaxSpecBytes) {
+    throw InputError(path + ": a spec file of more than " + std::to_string(kMaxSpecBytes) + " bytes");
+  }
+  try {
+    const std::vector<std::uint8_t> bytes = read_file_bytes(path);
+    return std::string(bytes.begin(), bytes.end());
+  } catch (const InputError& e) {
+    throw InputError(std::string("spec: ") + e.what());
+  }
 }
 
 // The keys of a table in file order (toml++ tables iterate sorted by key).
@@ -209,6 +233,12 @@ void read_settings(const std::string& file, const Sources& sources, kinds::Setti
   std::set<std::string> used;
   kinds::visit_settings(settings, TomlReader{file, sources, used});
   refuse_unused(file, sources, used, owner);
+}
+
+// The engines' checks (validate_unit), then the work limit (params/work_limit.h).
+void validate_unit_within(const WorkUnit& unit, double max_work) {
+  batch::validate_unit(unit);
+  params::check_work(unit.settings->work(), max_work, "this unit");
 }
 
 std::uint64_t checked_seed(const std::string& file, const Sources& sources, std::int64_t seed) {
@@ -256,6 +286,16 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
       sweep.emplace_back(key, array);
     }
   }
+  // Counted before anything is expanded: every unit is held in memory.
+  std::int64_t points = 1;
+  for (const auto& [key, values] : sweep) {
+    const auto size = static_cast<std::int64_t>(values->size());
+    if (points > (params::kMaxSpecUnits - static_cast<std::int64_t>(ex.units.size())) / size) {
+      fail(file, at + ".sweep", "expands to more than " + std::to_string(params::kMaxSpecUnits) +
+                                    " units in the spec (at most " + std::to_string(params::kMaxSpecUnits) + ")");
+    }
+    points *= size;
+  }
   for (const std::string& key : kind_of->required()) {
     const bool swept = std::any_of(sweep.begin(), sweep.end(), [&](const auto& s) { return s.first == key; });
     if (!base.count(key) && !swept) fail(file, at + "." + key, "required for kind " + kind);
@@ -291,7 +331,7 @@ void expand_run(Experiment& ex, const toml::table& run, std::int64_t run_index, 
     }
     unit.group = group_name(unit.name);
     try {
-      validate_unit(unit);
+      validate_unit_within(unit, ex.fields.max_work);
     } catch (const InputError& e) {
       throw InputError(file + ": " + at + " (unit " + unit.name + "): " + e.what());
     }
@@ -389,6 +429,11 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
   if (ex.fields.seed < 0) {
     fail(path, "experiment.seed", "expected an integer >= 0, got " + std::to_string(ex.fields.seed));
   }
+  try {
+    params::check_max_work(ex.fields.max_work, "max_work");
+  } catch (const InputError& e) {
+    fail(path, "experiment.max_work", e.what());
+  }
   if (ex.fields.samples_factor < 1) {
     fail(path, "experiment.samples_factor",
          "expected an integer >= 1, got " + std::to_string(ex.fields.samples_factor));
@@ -418,7 +463,7 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
   return ex;
 }
 
-WorkUnit single_unit(kinds::UnitSettings settings) {
+WorkUnit single_unit(kinds::UnitSettings settings, double max_work) {
   WorkUnit unit;
   unit.kind = settings->kind().name();
   unit.run = unit.kind;
@@ -428,7 +473,7 @@ WorkUnit single_unit(kinds::UnitSettings settings) {
   if (seed && *seed < 0) throw InputError("seed must be >= 0, got " + std::to_string(*seed));
   unit.seed = seed ? static_cast<std::uint64_t>(*seed) : 0;
   unit.settings = std::move(settings);
-  validate_unit(unit);
+  validate_unit_within(unit, max_work);
   return unit;
 }
 

@@ -18,6 +18,7 @@
 #include "batch/claim_fields.h"
 #include "kinds/kind.h"
 #include "params/experiment.h"
+#include "params/work_limit.h"
 
 namespace hopelab::batch {
 
@@ -56,8 +57,9 @@ Experiment parse_spec(const std::string& path, std::int64_t samples_factor);
 Experiment parse_spec_text(const std::string& text, const std::string& path);
 
 // One unit outside a spec (a computing command): named after its kind, seeded by its own seed
-// field or 0 (a spec's default), checked as a spec's unit is. Throws InputError naming the value.
-WorkUnit single_unit(kinds::UnitSettings settings);
+// field or 0 (a spec's default), checked as a spec's unit is, against the work limit `max_work`
+// (params/work_limit.h). Throws InputError naming the value.
+WorkUnit single_unit(kinds::UnitSettings settings, double max_work = params::kDefaultMaxWork);
 
 // Each field of a unit as "key=value" (the printing visitor), in field order; unset optional
 // fields and empty strings left out.

@@ -34,6 +34,10 @@ void compute(const BaseBoundSettings& s, std::uint64_t, results::RunRecord& r) {
   r.datasets.push_back(numbers(kInfeasibleAbove, windows, {static_cast<std::int64_t>(b.infeasible_above.size()), 2}));
 }
 
+double work(const BaseBoundSettings& s) {
+  return static_cast<double>(s.context_length) * static_cast<double>(s.head_dim / 2);
+}
+
 }  // namespace
 
 const Kind& base_bound_kind() {
@@ -41,7 +45,7 @@ const Kind& base_bound_kind() {
   static const KindOf<BaseBoundSettings> kind(
       "base-bound", "smallest RoPE base with B_b(m) >= 0 up to the context length", {"context_length"},
       {kBase, kInfeasibleBelow, kFeasibleAtSearchStart, kMaxDistance, kBasesEvaluated, kInfeasibleAbove}, check,
-      compute);
+      compute, nullptr, work);
   return kind;
 }
 

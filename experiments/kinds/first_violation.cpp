@@ -44,13 +44,16 @@ void compute(const FirstViolationSettings& s, std::uint64_t, results::RunRecord&
   }
 }
 
+double work(const FirstViolationSettings& s) { return static_cast<double>(s.limit) * static_cast<double>(s.method.head_dim / 2); }
+
 }  // namespace
 
 const Kind& first_violation_kind() {
   using namespace first_violation;
   static const KindOf<FirstViolationSettings> kind(
       "first-violation", "first distance with a negative expected preference, or a proof of none", {"method"},
-      {kFirstViolation, kProvenNever, kZeroWeight, kRotatingWeight, kOffset, kValue}, check, compute);
+      {kFirstViolation, kProvenNever, kZeroWeight, kRotatingWeight, kOffset, kValue}, check, compute, nullptr,
+      work);
   return kind;
 }
 

@@ -15,6 +15,12 @@ params::FrameGrid checked_grid(const FlatteningSettings& s) {
     throw InputError("flattening needs frames >= 2 and a grid of at least 2x2, got " + std::to_string(s.frames) +
                      " frames of " + s.grid);
   }
+  // Every token's position is held (3 numbers each): at most kMaxTokens, checked without overflow.
+  constexpr std::int64_t kMaxTokens = std::int64_t{1} << 24;
+  if (g.height > kMaxTokens || g.width > kMaxTokens / g.height || s.frames > kMaxTokens / (g.height * g.width)) {
+    throw InputError("frames x grid must be at most " + std::to_string(kMaxTokens) + " tokens, got " +
+                     std::to_string(s.frames) + " frames of " + s.grid);
+  }
   return g;
 }
 

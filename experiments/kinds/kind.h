@@ -53,6 +53,9 @@ class Settings {
   virtual void check(std::uint64_t seed) const = 0;
   // The kind's datasets and attributes (settings and bookkeeping are added by execute_unit).
   virtual void compute(std::uint64_t seed, results::RunRecord& r) const = 0;
+  // The unit's work in pair evaluations (params/work_limit.h): 0 for kinds without a measure of
+  // their own. Called on checked settings.
+  virtual double work() const = 0;
   // The Monte Carlo budget: its samples field times `factor` (no-op for exact kinds). Throws
   // InputError on overflow.
   virtual void scale_samples(std::int64_t factor) = 0;

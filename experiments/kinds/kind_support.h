@@ -1,7 +1,8 @@
 #pragma once
 // What a kind's .cpp needs to define itself (kinds/kind.h): KindOf<S> implements Kind and
 // Settings for a settings struct S from visit_fields(S&, v), check(S, seed) and
-// compute(S, seed, record); numbers() and integers() build its datasets from their DatasetName.
+// compute(S, seed, record), and optionally its Monte Carlo samples field and its work;
+// numbers() and integers() build its datasets from their DatasetName.
 // Included by kinds/*.cpp only.
 
 #include <limits>
@@ -29,6 +30,7 @@ class SettingsOf final : public Settings {
     kind_.check(s_, seed);
   }
   void compute(std::uint64_t seed, results::RunRecord& r) const override { kind_.compute(s_, seed, r); }
+  double work() const override { return kind_.work != nullptr ? kind_.work(s_) : 0.0; }
   void scale_samples(std::int64_t factor) override {
     if (kind_.samples == nullptr || factor == 1) return;
     std::int64_t& samples = kind_.samples(s_);
@@ -49,10 +51,11 @@ class KindOf final : public Kind {
   using Check = void (*)(const S&, std::uint64_t seed);
   using Compute = void (*)(const S&, std::uint64_t seed, results::RunRecord&);
   using Samples = std::int64_t& (*)(S&);
+  using Work = double (*)(const S&);
 
   KindOf(const char* name, const char* summary, std::vector<std::string> required, std::vector<DatasetName> datasets,
-         Check check_fn, Compute compute_fn, Samples samples_fn = nullptr)
-      : check(check_fn), compute(compute_fn), samples(samples_fn), name_(name), summary_(summary),
+         Check check_fn, Compute compute_fn, Samples samples_fn = nullptr, Work work_fn = nullptr)
+      : check(check_fn), compute(compute_fn), samples(samples_fn), work(work_fn), name_(name), summary_(summary),
         required_(std::move(required)), datasets_(std::move(datasets)) {}
 
   const char* name() const override { return name_; }
@@ -64,6 +67,7 @@ class KindOf final : public Kind {
   const Check check;
   const Compute compute;
   const Samples samples;  // the Monte Carlo budget's field, or nullptr
+  const Work work;        // the unit's pair evaluations (params/work_limit.h), or nullptr
 
  private:
   const char* name_;

@@ -43,6 +43,10 @@ void compute(const McPreferenceSettings& s, std::uint64_t seed, results::RunReco
 
 std::int64_t& samples(McPreferenceSettings& s) { return s.sampling.samples; }
 
+double work(const McPreferenceSettings& s) {
+  return static_cast<double>(s.sampling.samples) * static_cast<double>(params::offset_count(s.offsets)) * static_cast<double>(s.method.head_dim / 2);
+}
+
 }  // namespace
 
 const Kind& mc_preference_kind() {
@@ -50,7 +54,7 @@ const Kind& mc_preference_kind() {
   static const KindOf<McPreferenceSettings> kind(
       "mc-preference", "Monte Carlo semantic preference at each offset beside the closed form", {"method"},
       {preference::kOffsets, preference::kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict}, check, compute,
-      samples);
+      samples, work);
   return kind;
 }
 

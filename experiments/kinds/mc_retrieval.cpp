@@ -91,6 +91,15 @@ void compute(const McRetrievalSettings& s, std::uint64_t seed, results::RunRecor
 
 std::int64_t& samples(McRetrievalSettings& s) { return s.samples; }
 
+// Samples times the keys of every row times the pairs.
+double work(const McRetrievalSettings& s) {
+  double keys = 0.0;
+  for (const RetrievalSetup& r : retrieval_setups(s)) {
+    keys += static_cast<double>(r.text_before + r.frames * r.height * r.width + r.text_after - 1);
+  }
+  return static_cast<double>(s.samples) * keys * static_cast<double>(s.method.head_dim / 2);
+}
+
 }  // namespace
 
 std::vector<RetrievalSetup> retrieval_setups(const McRetrievalSettings& s) {
@@ -124,7 +133,7 @@ const Kind& mc_retrieval_kind() {
       {"method", "frames"},
       {kFrameCount, kDepth, kKeys, kNeedleFrame, kNeedleOffset, kMass, kMassStandardError, kHitRate, kHitStandardError,
        kSimilarDistractors, kSimilarHitRate, kSimilarHitStandardError, kN},
-      check, compute, samples);
+      check, compute, samples, work);
   return kind;
 }
 

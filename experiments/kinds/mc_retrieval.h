@@ -5,6 +5,7 @@
 
 #include "kinds/kind.h"
 #include "params/method.h"
+#include "params/sampling.h"
 #include "sim/retrieval.h"
 
 namespace hopelab::kinds {
@@ -43,7 +44,7 @@ void visit_fields(McRetrievalSettings& s, V&& v) {
   v(Field{"text_after", "token", at_least(0), "text tokens after the video (the query is the last)"}, s.text_after);
   v(Field{"samples", "1", at_least(2), "samples N"}, s.samples);
   v(Field{"seed", "1", at_least(0), "Philox seed of this run (default: [experiment] seed)"}, s.seed);
-  v(Field{"sigma", "1", above(0), "standard deviation of q and k components"}, s.sigma);
+  v(Field{"sigma", "1", kSigmaRange, "standard deviation of q and k components"}, s.sigma);
   v(Field{"eps", "1", any(), "needle k* - q in units of sigma"}, s.eps);
   v(Field{"precision", "", words("fp64, fp32"), "rotation phases in float64 or float32"}, s.precision);
 }

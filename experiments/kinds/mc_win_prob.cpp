@@ -32,6 +32,10 @@ void compute(const McWinProbSettings& s, std::uint64_t seed, results::RunRecord&
 
 std::int64_t& samples(McWinProbSettings& s) { return s.sampling.samples; }
 
+double work(const McWinProbSettings& s) {
+  return static_cast<double>(s.sampling.samples) * static_cast<double>(params::offset_count(s.offsets)) * static_cast<double>(s.method.head_dim / 2);
+}
+
 }  // namespace
 
 const Kind& mc_win_prob_kind() {
@@ -39,7 +43,7 @@ const Kind& mc_win_prob_kind() {
   static const KindOf<McWinProbSettings> kind(
       "mc-win-prob", "Monte Carlo probability that the similar key outscores a random one", {"method"},
       {preference::kOffsets, preference::kDistance, kProbability, kStandardError, kN, kExpectedPreference}, check, compute,
-      samples);
+      samples, work);
   return kind;
 }
 

@@ -1,6 +1,7 @@
 #include "kinds/preference.h"
 
 #include "kinds/kind_support.h"
+#include "params/offsets.h"
 #include "theory/preference.h"
 
 namespace hopelab::kinds {
@@ -45,10 +46,19 @@ void append_offset_datasets(const params::OffsetGrid& grid, results::RunRecord& 
   r.datasets.push_back(numbers(preference::kDistance, grid.distance, {}, grid.distance_unit.c_str()));
 }
 
+namespace {
+
+double work(const PreferenceSettings& s) {
+  return static_cast<double>(params::offset_count(s.offsets)) * static_cast<double>(s.method.head_dim / 2);
+}
+
+}  // namespace
+
 const Kind& preference_kind() {
   using namespace preference;
   static const KindOf<PreferenceSettings> kind("preference", "closed-form expected preference D at each offset",
-                                               {"method"}, {kOffsets, kDistance, kValue, kByAxis}, check, compute);
+                                               {"method"}, {kOffsets, kDistance, kValue, kByAxis}, check, compute,
+                                               nullptr, work);
   return kind;
 }
 

@@ -28,13 +28,15 @@ void compute(const SignFlipSettings& s, std::uint64_t, results::RunRecord& r) {
   r.datasets.push_back(numbers(kThreshold, {sign_flip_threshold(s.context_length)}));
 }
 
+double work(const SignFlipSettings& s) { return static_cast<double>(s.context_length) * static_cast<double>(s.method.head_dim / 2); }
+
 }  // namespace
 
 const Kind& sign_flip_kind() {
   using namespace sign_flip;
   static const KindOf<SignFlipSettings> kind(
       "sign-flip", "HoPE Lemma A.1: probability that each rotating temporal pair's cosine is negative",
-      {"method", "context_length"}, {kPair, kTheta, kProbability, kThreshold}, check, compute);
+      {"method", "context_length"}, {kPair, kTheta, kProbability, kThreshold}, check, compute, nullptr, work);
   return kind;
 }
 

@@ -49,6 +49,13 @@ Prepared prepare(const VlmFrameMatchSettings& s, std::uint64_t seed) {
   p.prompt.grid_width = grid.width;
   p.prompt.text_after = s.text_after;
   p.prompt.seed = seed;
+  SyntheticPromptNames names;
+  names.text_before = "text_before";
+  names.frames = "frames";
+  names.grid_height = "grid height";
+  names.grid_width = "grid width";
+  names.text_after = "text_after";
+  check_synthetic_prompt(p.config, p.prompt, names);
   return p;
 }
 

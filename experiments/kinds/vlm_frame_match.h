@@ -31,7 +31,7 @@ void visit_fields(VlmFrameMatchSettings& s, V&& v) {
   v(Field{"grid", "token", words("\"HxW\""), "LLM grid of a frame"}, s.grid);
   v(Field{"text_before", "token", at_least(0), "text tokens before the video"}, s.text_before);
   v(Field{"text_after", "token", at_least(0), "text tokens after the video"}, s.text_after);
-  v(Field{"scale", "1", above(0), "tie scale of layer 0's tied q/k rows: scores on tied heads grow by scale^2"},
+  v(Field{"scale", "1", Range{0, 1e3, true, false, nullptr}, "tie scale of layer 0's tied q/k rows: scores on tied heads grow by scale^2"},
     s.scale);
 }
 

@@ -61,6 +61,12 @@ Prepared prepare(const VlmNiahSettings& s, std::uint64_t seed) {
   t.schedule.warmup = s.warmup;
   t.schedule.total = s.steps;
   t.adamw.weight_decay = s.weight_decay;
+  // AdamW's decoupled decay multiplies every weight by 1 - learning_rate x weight_decay per step.
+  if (s.learning_rate * s.weight_decay > 1.0) {
+    throw InputError("weight_decay " + params::number_name(s.weight_decay) + " x learning_rate " +
+                     params::number_name(s.learning_rate) + " must be <= 1 (each step scales the weights by 1 - "
+                     "their product)");
+  }
   t.dts_gammas = s.dts;
   t.dts_seed = seed;
   t.max_frame_stride = s.frame_stride;

@@ -7,10 +7,19 @@
 
 namespace hopelab::params {
 
-std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std::string& what,
-                                              std::int64_t max_points, bool allow_single) {
+namespace {
+
+struct SteppedRange {
+  std::int64_t from = 0, to = 1, step = 1;
+};
+
+SteppedRange stepped_range(const std::string& text, const std::string& what, std::int64_t max_points,
+                           bool allow_single) {
   const std::vector<std::string> parts = split(text, ':');
-  if (allow_single && parts.size() == 1) return {parse_nonnegative_integer(text, what)};
+  if (allow_single && parts.size() == 1) {
+    const std::int64_t single = parse_nonnegative_integer(text, what);
+    return {single, single + 1, 1};
+  }
   if (parts.size() != 3) throw InputError(what + " must be " + (allow_single ? "F or " : "") + "a:b:s, got '" + text + "'");
   const std::int64_t from = parse_nonnegative_integer(parts[0], what + " start");
   const std::int64_t to = parse_nonnegative_integer(parts[1], what + " end");
@@ -19,8 +28,22 @@ std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std
   if ((to - from) / step >= max_points) {
     throw InputError(what + " '" + text + "' has more than " + std::to_string(max_points) + " points");
   }
+  return {from, to, step};
+}
+
+}  // namespace
+
+std::int64_t stepped_range_count(const std::string& text, const std::string& what, std::int64_t max_points,
+                                 bool allow_single) {
+  const SteppedRange r = stepped_range(text, what, max_points, allow_single);
+  return (r.to - r.from - 1) / r.step + 1;
+}
+
+std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std::string& what,
+                                              std::int64_t max_points, bool allow_single) {
+  const SteppedRange r = stepped_range(text, what, max_points, allow_single);
   std::vector<std::int64_t> values;
-  for (std::int64_t v = from; v < to; v += step) values.push_back(v);
+  for (std::int64_t v = r.from; v < r.to; v += r.step) values.push_back(v);
   return values;
 }
 
@@ -64,7 +87,7 @@ Axis parse_axis(const std::string& text, const std::string& key) {
 PhasePrecision parse_precision(const std::string& text) {
   if (text == "fp64") return PhasePrecision::fp64;
   if (text == "fp32") return PhasePrecision::fp32;
-  throw InputError("--precision must be fp32 or fp64, got '" + text + "'");
+  throw InputError("precision must be fp32 or fp64, got '" + text + "'");
 }
 
 }  // namespace hopelab::params

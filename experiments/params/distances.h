@@ -16,6 +16,11 @@ namespace hopelab::params {
 std::vector<std::int64_t> parse_stepped_range(const std::string& text, const std::string& what,
                                               std::int64_t max_points = 10'000'000, bool allow_single = false);
 
+// The number of values of "a:b:s" (or 1 for "F" with `allow_single`), checked as
+// parse_stepped_range checks it, without building them.
+std::int64_t stepped_range_count(const std::string& text, const std::string& what,
+                                 std::int64_t max_points = 10'000'000, bool allow_single = false);
+
 inline constexpr const char* kSpacingDescription =
     "linear, log (geometric: a (b/a)^(k/(n-1)), k = 0..n-1) or log-integer (rounded, unique)";
 

@@ -1,11 +1,12 @@
 #pragma once
 // [experiment] of a spec: its name (the default output file), the seed of every unit and the
-// Monte Carlo budget factor.
+// Monte Carlo budget factor, and the work limit of its units (params/work_limit.h).
 
 #include <cstdint>
 #include <string>
 
 #include "params/field.h"
+#include "params/work_limit.h"
 
 namespace hopelab::params {
 
@@ -14,6 +15,7 @@ struct ExperimentParams {
   std::int64_t seed = 0;
   std::string description;
   std::int64_t samples_factor = 1;
+  double max_work = kDefaultMaxWork;
 };
 
 template <class V>
@@ -25,6 +27,9 @@ void visit_fields(ExperimentParams& p, V&& v) {
   v(Field{"samples_factor", "1", at_least(1),
           "budget: every Monte Carlo unit draws its samples times this (hopelab run --samples-factor)"},
     p.samples_factor);
+  v(Field{"max_work", "pair evaluation", at_least(1),
+          "work limit of each unit (docs/usage.md \"Work limit\"): raise it for a unit that means it"},
+    p.max_work);
 }
 
 }  // namespace hopelab::params

@@ -1,6 +1,9 @@
 #include "params/method.h"
 
+#include <algorithm>
+
 #include "theory/input_error.h"
+#include "theory/position_design.h"
 
 namespace hopelab::params {
 
@@ -21,12 +24,54 @@ MethodOptions method_options(const MethodParams& p) {
   return options;
 }
 
+void check_method_options_apply(const MethodParams& p) {
+  const std::vector<std::string>& names = method_names();
+  if (std::find(names.begin(), names.end(), p.method) == names.end()) return;
+  const MethodParams defaults;
+  const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
+  const bool hope = is_hope(p.method), diagonal = design == DesignKind::diagonal;
+  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || p.method == "videorope" || hope;
+  const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
+  const struct {
+    const char* field;
+    bool set, applies;
+    std::string value;
+    const char* readers;
+  } rows[] = {
+      {"sections", !p.sections.empty(), sections, p.sections, "mrope, mrope-interleave, videorope, hope and hope-x"},
+      {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
+       "p-rope"},
+      {"allocation", !p.allocation.empty(), p.method == "custom", p.allocation, "custom"},
+      {"gamma", p.gamma.has_value(), hope && diagonal, optional_text(p.gamma),
+       "hope and hope-x with the diagonal design"},
+      {"training_seed", p.training_seed.has_value(), hope && diagonal, optional_text(p.training_seed),
+       "hope and hope-x with the diagonal design"},
+      {"delta", p.delta.has_value(), !hope && diagonal, optional_text(p.delta),
+       "the diagonal design of methods other than hope and hope-x"},
+      {"fps", p.fps != defaults.fps, design == DesignKind::qwen25vl, value_text(p.fps), "the qwen25vl design"},
+      {"tokens_per_second", p.tokens_per_second != defaults.tokens_per_second, design == DesignKind::qwen25vl,
+       value_text(p.tokens_per_second), "the qwen25vl design"},
+      {"keep_fractional_time", p.keep_fractional_time != defaults.keep_fractional_time,
+       design == DesignKind::qwen25vl, value_text(p.keep_fractional_time), "the qwen25vl design"},
+      {"visual_step", p.visual_step != defaults.visual_step, design == DesignKind::v2pe, value_text(p.visual_step),
+       "the v2pe design"},
+  };
+  for (const auto& row : rows) {
+    if (row.set && !row.applies) {
+      throw InputError(std::string(row.field) + " = " + row.value + " does not apply to method " + p.method + " (" +
+                       design_name(design) + " design): only " + row.readers + " read it");
+    }
+  }
+}
+
 Method build_method(const MethodParams& p) {
   check_ranges(p);
   MethodOptions options = method_options(p);
   options.spectrum = {static_cast<int>(p.head_dim), p.base};
   validate(options.spectrum);
-  return make_method(p.method, options);
+  Method method = make_method(p.method, options);
+  check_method_options_apply(p);
+  return method;
 }
 
 }  // namespace hopelab::params

@@ -59,7 +59,17 @@ void visit_fields(MethodParams& p, V&& v) {
 // theory's options of these fields, all but the spectrum (head_dim and base). Throws InputError
 // naming a bad value.
 MethodOptions method_options(const MethodParams& p);
-// theory's Method of these options. Throws InputError naming a bad value.
+// theory's Method of these options. Throws InputError naming a bad value, or an option the
+// method does not read (check_method_options_apply).
 Method build_method(const MethodParams& p);
+
+// The rule for options that do not apply: an option set to other than its default that the
+// method (with its design, the method's own or `design`) does not read is refused, naming the
+// option, the method and who reads it (docs/usage.md "Options that do not apply"). sections:
+// mrope, mrope-interleave, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
+// gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
+// of the other methods; fps, tokens_per_second, keep_fractional_time: the qwen25vl design;
+// visual_step: the v2pe design. An unknown method is left to the method's builder to name.
+void check_method_options_apply(const MethodParams& p);
 
 }  // namespace hopelab::params

@@ -9,15 +9,56 @@
 
 namespace hopelab::params {
 
+namespace {
+
+constexpr std::int64_t kMaxPoints = 10'000'000;
+
+void check_offset3(const OffsetParams& p) {
+  if (p.offset3.size() != 3) {
+    std::string given;
+    for (size_t k = 0; k < p.offset3.size(); ++k) given += (k ? "," : "") + number_name(p.offset3[k]);
+    throw InputError("offset3 must be three numbers t,h,w, got " + given);
+  }
+}
+
+}  // namespace
+
+void check_offsets_apply(const OffsetParams& p) {
+  const OffsetParams defaults;
+  const bool text = p.offset3.empty() && p.along == "text", frames = p.offset3.empty() && p.along == "frames";
+  const std::string reason = !p.offset3.empty() ? "beside offset3" : "with along = " + p.along;
+  const struct {
+    const char* field;
+    bool set, applies;
+    const std::string& value;
+  } rows[] = {{"along", p.along != defaults.along, p.offset3.empty(), p.along},
+              {"offsets", p.offsets != defaults.offsets, text, p.offsets},
+              {"frames", p.frames != defaults.frames, frames, p.frames},
+              {"grid", p.grid != defaults.grid, frames, p.grid}};
+  for (const auto& row : rows) {
+    if (row.set && !row.applies) {
+      throw InputError(std::string(row.field) + " = '" + row.value + "' does not apply " + reason +
+                       " (unused there; leave it out)");
+    }
+  }
+}
+
+std::int64_t offset_count(const OffsetParams& p) {
+  if (!p.offset3.empty()) {
+    check_offset3(p);
+    return 1;
+  }
+  if (p.along == "text") return stepped_range_count(p.offsets, "offsets", kMaxPoints);
+  if (p.along != "frames") throw InputError("along must be 'text' or 'frames', got '" + p.along + "'");
+  return stepped_range_count(p.frames, "frames", kMaxPoints);
+}
+
 OffsetGrid offset_grid(const OffsetParams& p, const Method& method) {
-  constexpr std::int64_t max_points = 10'000'000;
+  constexpr std::int64_t max_points = kMaxPoints;
+  check_offsets_apply(p);
   OffsetGrid grid;
   if (!p.offset3.empty()) {
-    if (p.offset3.size() != 3) {
-      std::string given;
-      for (size_t k = 0; k < p.offset3.size(); ++k) given += (k ? "," : "") + number_name(p.offset3[k]);
-      throw InputError("offset3 must be three numbers t,h,w, got " + given);
-    }
+    check_offset3(p);
     grid.offsets.push_back({p.offset3[0], p.offset3[1], p.offset3[2]});
     grid.distance.push_back(std::nan(""));
     return grid;

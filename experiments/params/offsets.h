@@ -37,7 +37,16 @@ struct OffsetGrid {
   std::string distance_unit;      // "token" or "frame"; "" for offset3
 };
 
-// At most 10^7 offsets. Throws InputError naming a bad value.
+// At most 10^7 offsets. Throws InputError naming a bad value, or a field that does not apply
+// (check_offsets_apply).
 OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
+
+// The number of offsets offset_grid gives, without building them. Throws as offset_grid does.
+std::int64_t offset_count(const OffsetParams& p);
+
+// Refuses a field set (to other than its default) that the other fields make unused: beside
+// offset3, along, offsets, frames and grid; along = text, frames and grid; along = frames, offsets
+// (docs/usage.md "Options that do not apply").
+void check_offsets_apply(const OffsetParams& p);
 
 }  // namespace hopelab::params

@@ -13,6 +13,10 @@
 
 namespace hopelab::params {
 
+// sigma's range: above 0, sigma^2 at most 1e200 as the variances are, so that sums over samples
+// and dimensions of their products stay finite.
+inline constexpr Range kSigmaRange{0, 1e100, true, false, nullptr};
+
 // The scale of q's and k's components: sigma for every one, or one variance per dimension.
 struct ScaleParams {
   double sigma = 1.0;
@@ -21,8 +25,8 @@ struct ScaleParams {
 
 template <class V>
 void visit_fields(ScaleParams& p, V&& v) {
-  v(Field{"sigma", "1", above(0), "standard deviation of q and k components"}, p.sigma);
-  v(Field{"variances", "1", at_least(0), "per-dimension variances of q and k, d values (replaces sigma)"},
+  v(Field{"sigma", "1", kSigmaRange, "standard deviation of q and k components"}, p.sigma);
+  v(Field{"variances", "1", closed(0, 1e200), "per-dimension variances of q and k, d values (replaces sigma)"},
     p.variances);
 }
 

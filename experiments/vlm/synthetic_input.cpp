@@ -25,12 +25,12 @@ void check_count(const char* flag, std::int64_t value, std::int64_t low) {
 
 }  // namespace
 
-VlmInput synthetic_video_prompt(const VlmConfig& config, const SyntheticPrompt& prompt) {
-  check_count("--text-before", prompt.text_before, 0);
-  check_count("--frames", prompt.frames, 1);
-  check_count("--grid-height", prompt.grid_height, 1);
-  check_count("--grid-width", prompt.grid_width, 1);
-  check_count("--text-after", prompt.text_after, 0);
+void check_synthetic_prompt(const VlmConfig& config, const SyntheticPrompt& prompt, const SyntheticPromptNames& names) {
+  check_count(names.text_before, prompt.text_before, 0);
+  check_count(names.frames, prompt.frames, 1);
+  check_count(names.grid_height, prompt.grid_height, 1);
+  check_count(names.grid_width, prompt.grid_width, 1);
+  check_count(names.text_after, prompt.text_after, 0);
   const std::int64_t video_tokens = prompt.frames * prompt.grid_height * prompt.grid_width;  // each < 2^25
   if (video_tokens > kMaxTokens) throw InputError("video of " + std::to_string(video_tokens) + " tokens is too long");
   const std::int64_t m = config.vision.spatial_merge_size;
@@ -47,11 +47,19 @@ VlmInput synthetic_video_prompt(const VlmConfig& config, const SyntheticPrompt& 
   for (const auto& [source, destination] : prompt.repeat_frames) {
     for (std::int64_t f : {source, destination}) {
       if (f < 0 || f >= prompt.frames) {
-        throw InputError("--repeat-frame " + std::to_string(source) + ":" + std::to_string(destination) + ": frame " +
-                         std::to_string(f) + " is outside [0, " + std::to_string(prompt.frames) + ")");
+        throw InputError(std::string(names.repeat_frame) + " " + std::to_string(source) + ":" +
+                         std::to_string(destination) + ": frame " + std::to_string(f) + " is outside [0, " + std::to_string(prompt.frames) + ")");
       }
     }
   }
+}
+
+VlmInput synthetic_video_prompt(const VlmConfig& config, const SyntheticPrompt& prompt) {
+  check_synthetic_prompt(config, prompt);
+  const std::int64_t video_tokens = prompt.frames * prompt.grid_height * prompt.grid_width;
+  const std::int64_t m = config.vision.spatial_merge_size;
+  const std::int64_t rows = video_tokens * m * m;
+  const std::int64_t width = config.vision.patch_dim();
 
   VlmInput input;
   const auto text_vocab = static_cast<std::uint64_t>(config.vocab_size - kSpecialIds);

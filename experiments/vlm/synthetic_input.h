@@ -30,4 +30,20 @@ struct SyntheticPrompt {
 // repeat indices outside [0, F) and vocabularies without text ids throw InputError naming them.
 VlmInput synthetic_video_prompt(const VlmConfig& config, const SyntheticPrompt& prompt);
 
+// How the checks of a prompt name its sizes: the command line's flags by default, a spec's keys
+// where a kind builds the prompt.
+struct SyntheticPromptNames {
+  const char* text_before = "--text-before";
+  const char* frames = "--frames";
+  const char* grid_height = "--grid-height";
+  const char* grid_width = "--grid-width";
+  const char* text_after = "--text-after";
+  const char* repeat_frame = "--repeat-frame";
+};
+
+// The checks synthetic_video_prompt makes, without building the prompt: InputError naming the
+// value by `names`.
+void check_synthetic_prompt(const VlmConfig& config, const SyntheticPrompt& prompt,
+                            const SyntheticPromptNames& names = {});
+
 }  // namespace hopelab

@@ -101,11 +101,24 @@ TEST_F(CheckClaim, WrongRunKindIsRefusedRightKindAccepted) {
                       "reads kind preference"));
   EXPECT_TRUE(refused("dominates on mc, pref-b", ex, make_claim("dominates", {"mc", "pref-b"}), "runs[0]",
                       "reads kind preference"));
-  // value-equals and assumption read any kind.
-  Claim any = make_claim("value-equals", {"mc", "bound", "fv", "pref-a", "flip"});
+  // value-equals and assumption read any kind that writes the dataset.
+  Claim any = make_claim("value-equals", {"fv", "pref-a"});
   any.fields.expected = 1;
   any.fields.dataset = "value";
-  EXPECT_TRUE(accepted("value-equals over runs of five kinds", ex, any));
+  EXPECT_TRUE(accepted("value-equals over runs of two kinds writing value", ex, any));
+}
+
+TEST_F(CheckClaim, DatasetTheRunsDoNotWriteIsRefusedAtLoadTime) {
+  Claim c = make_claim("value-equals", {"fv", "mc"});
+  c.fields.expected = 1;
+  c.fields.dataset = "value";
+  EXPECT_TRUE(refused("value-equals reading value of an mc-preference run", ex, c, "dataset",
+                      "run \"mc\" (kind mc-preference) has no dataset \"value\""));
+  c.fields.runs = {"bound"};
+  c.fields.dataset = "no_such_dataset";
+  EXPECT_TRUE(refused("value-equals reading a dataset no kind writes", ex, c, "dataset", "no_such_dataset"));
+  c.fields.dataset = "base";
+  EXPECT_TRUE(accepted("value-equals reading base-bound's base", ex, c));
 }
 
 TEST_F(CheckClaim, MissingExpectedOrDataset) {
