@@ -40,7 +40,7 @@ void remove_stale(const fs::path& directory, const std::string& stem) {
   for (const fs::directory_entry& entry : it) {
     const pid_t pid = temporary_pid(entry.path().filename().string(), stem);
     std::error_code status_error;
-    if (pid > 0 && entry.is_regular_file(status_error) && process_gone(pid)) fs::remove(entry.path(), status_error);
+    if (pid > 0 && !entry.is_symlink(status_error) && process_gone(pid)) fs::remove_all(entry.path(), status_error);
   }
 }
 

@@ -16,7 +16,8 @@ void check_destination(const std::string& path, bool overwrite, const std::strin
 // DIR/.NAME.tmp-PID for DIR/NAME, this process's temporary (same directory: the rename is atomic).
 std::string temporary_path(const std::string& path);
 
-// Removes DIR/.NAME.tmp-PID of `path` for every PID whose process is gone (a kill -9 mid-write).
+// Removes DIR/.NAME.tmp-PID of `path` (a file, or a directory of temporaries) for every PID
+// whose process is gone (a kill -9 mid-write).
 void remove_stale_temporaries(const std::string& path);
 // The same for every .*.tmp-PID in `directory` (a directory hopelab owns: a work directory, a
 // checkpoint directory).

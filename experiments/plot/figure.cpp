@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -12,6 +13,7 @@
 
 #include <gnuplot-iostream.h>
 
+#include "output/output_file.h"
 #include "theory/input_error.h"
 
 namespace hopelab::plot {
@@ -20,11 +22,14 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// C0 controls and DEL: a newline would end a script line, an escape reach a terminal.
+bool is_control(char c) { return static_cast<unsigned char>(c) < 0x20 || c == '\x7f'; }
+
 // The shared head of every NAME.gp: where the script is, what it writes, the palette.
 std::string script_head(const Figure& f, const std::string& source) {
   std::ostringstream s;
-  s << "# " << f.description << "\n"
-    << "# Written by hopelab plot from " << source << ". Re-render with `gnuplot " << f.name << ".gp`\n"
+  s << "# " << plain_text(f.description) << "\n"
+    << "# Written by hopelab plot from " << plain_text(source) << ". Re-render with `gnuplot " << f.name << ".gp`\n"
     << "# from any directory: it reads " << f.name << ".dat beside it and writes " << f.name << ".png and "
     << f.name << ".svg there\n"
     << "# (or set data, png_out, svg_out first: gnuplot -e \"png_out='x.png'\" " << f.name << ".gp).\n"
@@ -97,21 +102,10 @@ std::string first_line(const fs::path& path) {
 
 }  // namespace
 
-void prepare_directory(const std::string& directory) {
-  std::error_code ec;
-  fs::create_directories(directory, ec);
-  if (ec || !fs::is_directory(directory)) {
-    throw InputError("cannot create output directory " + directory + (ec ? ": " + ec.message() : ""));
-  }
-  const fs::path probe = fs::path(directory) / (".hopelab-plot-probe-" + std::to_string(::getpid()));
-  std::ofstream out(probe);
-  const bool ok = static_cast<bool>(out);
-  out.close();
-  fs::remove(probe, ec);
-  if (!ok) throw InputError("cannot write in output directory " + directory);
-}
-
 void write_figure(const std::string& directory, const Figure& figure, const std::string& source) {
+  if (figure.name.empty() || file_stem(figure.name) != figure.name) {
+    throw std::logic_error("figure name '" + figure.name + "' is not a file stem");
+  }
   const fs::path dir(directory);
   const std::string tag = ".tmp-" + std::to_string(::getpid());
   const std::vector<std::string> extensions = {"dat", "gp", "png", "svg"};
@@ -123,7 +117,7 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
     fs::remove(err, ec);
   };
   try {
-    write_text(temp("dat"), "# " + figure.description + "\n" + figure.data);
+    write_text(temp("dat"), "# " + plain_text(figure.description) + "\n" + figure.data);
     write_text(temp("gp"), script_text(figure, source));
     {
       Gnuplot gp("gnuplot >" + shell_quote(err.string()) + " 2>&1");
@@ -135,8 +129,8 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
     }  // closing the pipe waits for gnuplot
     const std::string complaint = first_line(err);
     if (!complaint.empty() || !non_empty_file(temp("png")) || !non_empty_file(temp("svg"))) {
-      throw std::runtime_error("gnuplot failed on " + figure.name + ".gp" +
-                               (complaint.empty() ? std::string() : ": " + complaint));
+      throw InputError("gnuplot failed on figure " + figure.name +
+                       (complaint.empty() ? std::string(" (no PNG or SVG drawn)") : ": " + complaint));
     }
     for (const std::string& ext : extensions) {
       const fs::path final_path = dir / (figure.name + "." + ext);
@@ -152,10 +146,74 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
   }
 }
 
+// ---- a set of figures, moved into place together ------------------------------------------
+
+FigureSet::FigureSet(const std::string& directory) : directory_(directory) {
+  if (std::any_of(directory.begin(), directory.end(), is_control)) {
+    throw InputError("output directory '" + directory + "' holds a control character");
+  }
+  std::error_code ec;
+  created_ = !fs::exists(directory, ec);
+  fs::create_directories(directory, ec);
+  if (ec || !fs::is_directory(directory)) {
+    throw InputError("cannot create output directory " + directory + (ec ? ": " + ec.message() : ""));
+  }
+  const std::string stem = (fs::path(directory) / ".hopelab-plot").string();
+  output::remove_stale_temporaries(stem);  // figure sets of a killed `hopelab plot`
+  staging_ = output::temporary_path(stem);
+  fs::remove_all(staging_, ec);
+  if (!fs::create_directory(staging_, ec) || ec) {
+    if (created_) fs::remove(directory, ec);
+    throw InputError("cannot write in output directory " + directory);
+  }
+}
+
+FigureSet::~FigureSet() {
+  std::error_code ec;
+  fs::remove_all(staging_, ec);
+  if (created_ && !committed_) fs::remove(directory_, ec);  // only when still empty
+}
+
+std::string FigureSet::add(Figure figure, const std::string& source) {
+  const std::string stem = file_stem(figure.name);
+  std::string unique = stem;
+  for (int k = 2; std::find(stems_.begin(), stems_.end(), unique) != stems_.end(); ++k) {
+    unique = stem + "_" + std::to_string(k);
+  }
+  figure.name = unique;
+  write_figure(staging_, figure, source);
+  stems_.push_back(unique);
+  return unique;
+}
+
+void FigureSet::commit() {
+  const std::vector<std::string> extensions = {"dat", "gp", "png", "svg"};
+  for (const std::string& stem : stems_) {  // every destination checked before any is replaced
+    for (const std::string& ext : extensions) {
+      output::check_destination((fs::path(directory_) / (stem + "." + ext)).string(), true, "figure file");
+    }
+  }
+  for (const std::string& stem : stems_) {
+    for (const std::string& ext : extensions) {
+      output::rename_into_place((fs::path(staging_) / (stem + "." + ext)).string(),
+                                (fs::path(directory_) / (stem + "." + ext)).string(), "figure file");
+    }
+  }
+  committed_ = true;
+}
+
 // ---- reading a run record -----------------------------------------------------------------
 
+std::string text_attribute(const results::RunRecord& run, const std::string& name, const std::string& fallback) {
+  return plain_text(results::string_attribute(run, name, fallback));
+}
+
+std::string unit_text(const results::RunRecord& run, const std::string& name) {
+  return plain_text(results::dataset_unit(run, name));
+}
+
 std::string sweep_label(const results::RunRecord& run) {
-  const std::string unit = string_attribute(run, "unit", run.group);
+  const std::string unit = text_attribute(run, "unit", run.group);
   const std::size_t slash = unit.find('/');
   return slash == std::string::npos ? unit : unit.substr(slash + 1);
 }
@@ -165,7 +223,7 @@ std::vector<RunUnits> units_by_run(const std::vector<results::RunRecord>& record
   std::vector<RunUnits> out;
   for (const results::RunRecord& r : records) {
     if (!keep(r)) continue;
-    const std::string run = string_attribute(r, "run", "unnamed");
+    const std::string run = text_attribute(r, "run", "unnamed");
     const auto known = std::find_if(out.begin(), out.end(), [&](const RunUnits& u) { return u.run == run; });
     if (known == out.end()) {
       out.push_back({run, {&r}});
@@ -185,10 +243,28 @@ std::string format_number(double value) {
   return buffer;
 }
 
-std::string gnuplot_string(const std::string& text) {
+std::string plain_text(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (is_control(c)) c = ' ';
+  }
+  while (!out.empty() && out.back() == '\\') out.pop_back();
+  return out;
+}
+
+std::string gnuplot_string(std::string_view text) {
   std::string out = "'";
-  for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
+  for (char c : plain_text(text)) out += c == '\'' ? std::string("''") : std::string(1, c);
   return out + "'";
+}
+
+std::string file_stem(std::string_view text) {
+  std::string out;
+  for (char c : text.substr(0, 100)) {
+    const bool kept = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty());
+    out += kept ? c : '_';
+  }
+  return out.empty() ? "figure" : out;
 }
 
 }  // namespace hopelab::plot
