@@ -6,6 +6,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -91,13 +92,19 @@ bool non_empty_file(const fs::path& path) {
   return fs::is_regular_file(path, ec) && fs::file_size(path, ec) > 0 && !ec;
 }
 
-std::string first_line(const fs::path& path) {
+// What gnuplot wrote on a failed run, as the line its status follows: the exit status is
+// appended as kStatusMark N by the shell (so the pipe itself always closes cleanly), the
+// complaint is the last line before it that is not a caret under an echoed command.
+constexpr const char* kStatusMark = "hopelab: gnuplot exit status ";
+
+std::string gnuplot_failure(const fs::path& path) {
   std::ifstream in(path);
-  std::string line;
+  std::string line, complaint;
   while (std::getline(in, line)) {
-    if (!line.empty() && line.find_first_not_of(" \t^") != std::string::npos) return line;
+    if (line.rfind(kStatusMark, 0) == 0) return complaint.empty() ? "exit status " + line.substr(std::strlen(kStatusMark)) : complaint;
+    if (!line.empty() && line.find_first_not_of(" \t^") != std::string::npos) complaint = line;
   }
-  return "";
+  return "";  // exit status 0: warnings only
 }
 
 }  // namespace
@@ -120,14 +127,15 @@ void write_figure(const std::string& directory, const Figure& figure, const std:
     write_text(temp("dat"), "# " + plain_text(figure.description) + "\n" + figure.data);
     write_text(temp("gp"), script_text(figure, source));
     {
-      Gnuplot gp("gnuplot >" + shell_quote(err.string()) + " 2>&1");
+      const std::string log = shell_quote(err.string());
+      Gnuplot gp("gnuplot >" + log + " 2>&1 || echo \"" + kStatusMark + "$?\" >>" + log);
       gp << "data = " << gnuplot_string(temp("dat").string()) << "\n"
          << "png_out = " << gnuplot_string(temp("png").string()) << "\n"
          << "svg_out = " << gnuplot_string(temp("svg").string()) << "\n"
          << "call " << gnuplot_string(temp("gp").string()) << "\n";
       gp.flush();
     }  // closing the pipe waits for gnuplot
-    const std::string complaint = first_line(err);
+    const std::string complaint = gnuplot_failure(err);
     if (!complaint.empty() || !non_empty_file(temp("png")) || !non_empty_file(temp("svg"))) {
       throw InputError("gnuplot failed on figure " + figure.name +
                        (complaint.empty() ? std::string(" (no PNG or SVG drawn)") : ": " + complaint));
@@ -158,7 +166,7 @@ FigureSet::FigureSet(const std::string& directory) : directory_(directory) {
   if (ec || !fs::is_directory(directory)) {
     throw InputError("cannot create output directory " + directory + (ec ? ": " + ec.message() : ""));
   }
-  const std::string stem = (fs::path(directory) / ".hopelab-plot").string();
+  const std::string stem = (fs::path(directory) / "hopelab-plot").string();
   output::remove_stale_temporaries(stem);  // figure sets of a killed `hopelab plot`
   staging_ = output::temporary_path(stem);
   fs::remove_all(staging_, ec);
@@ -260,7 +268,7 @@ std::string gnuplot_string(std::string_view text) {
 
 std::string file_stem(std::string_view text) {
   std::string out;
-  for (char c : text.substr(0, 100)) {
+  for (char c : text.substr(0, 64)) {
     const bool kept = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty());
     out += kept ? c : '_';
   }

@@ -33,8 +33,9 @@ struct Figure {
 };
 
 // Writes NAME.dat and NAME.gp into `directory` and runs gnuplot on them; NAME.png and NAME.svg
-// must both be drawn. `figure.name` must be a file_stem. On any failure the figure's files are
-// removed and InputError names the figure (gnuplot's first complaint with it).
+// must both be drawn and gnuplot must exit 0 (its warnings are not failures). `figure.name` must
+// be a file_stem. On any failure the figure's files are removed and InputError names the figure
+// with gnuplot's complaint.
 void write_figure(const std::string& directory, const Figure& figure, const std::string& source);
 
 // The figures of one `hopelab plot`, drawn into a temporary directory inside the output directory
@@ -88,7 +89,7 @@ std::string plain_text(std::string_view text);
 // Inside single quotes gnuplot expands neither `backquotes` nor @macros nor backslash escapes.
 std::string gnuplot_string(std::string_view text);
 // A file name stem from any text: letters, digits, '_', '-' and inner '.' kept, anything else
-// (a '/', a space, a control character, a leading '.') becomes '_'; at most 100 bytes;
+// (a '/', a space, a control character, a leading '.') becomes '_'; at most 64 bytes;
 // "figure" when nothing is left.
 std::string file_stem(std::string_view text);
 
