@@ -115,8 +115,8 @@ int main(int argc, char** argv) {
     return fail("hopelab: error: ", e.what(), 2);
   } catch (const std::bad_alloc&) {
     return fail("hopelab: error: ",
-                "out of memory in '" + command_path(app) + "' (an input or a requested size too large for this machine: " +
-                    command_line(argc, argv) + ")",
+                "out of memory in '" + command_path(app) +
+                    "' (an input or a requested size too large for this machine: " + command_line(argc, argv) + ")",
                 2);
   } catch (const std::exception& e) {
     return fail("hopelab: internal error: ", e.what(), 1);

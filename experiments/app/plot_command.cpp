@@ -73,7 +73,9 @@ void run_plot(const PlotArgs& args) {
   for (const Family& family : families()) {
     if (!args.only.empty() && std::find(args.only.begin(), args.only.end(), family.name) == args.only.end()) continue;
     std::vector<plot::Figure> figures = family.make(file);
-    if (figures.empty()) lines.push_back("hopelab plot: skipped " + std::string(family.name) + " (no " + family.needs + ")");
+    if (figures.empty()) {
+      lines.push_back("hopelab plot: skipped " + std::string(family.name) + " (no " + family.needs + ")");
+    }
     for (plot::Figure& figure : figures) {
       const std::string stem = set.add(std::move(figure), args.input);
       lines.push_back("hopelab plot: " + std::string(family.name) + ": " +

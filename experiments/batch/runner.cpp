@@ -148,7 +148,8 @@ std::optional<results::RunRecord> read_checkpoint(const std::string& path, const
   try {
     file = results::read_results_file(path);
   } catch (const InputError& e) {
-    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint (" << escape_control(e.what()) << ")\n";
+    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint ("
+              << escape_control(e.what()) << ")\n";
     return std::nullopt;
   }
   if (file.provenance.spec_text != ex.text) {

@@ -101,7 +101,9 @@ std::string gnuplot_failure(const fs::path& path) {
   std::ifstream in(path);
   std::string line, complaint;
   while (std::getline(in, line)) {
-    if (line.rfind(kStatusMark, 0) == 0) return complaint.empty() ? "exit status " + line.substr(std::strlen(kStatusMark)) : complaint;
+    if (line.rfind(kStatusMark, 0) == 0) {
+      return complaint.empty() ? "exit status " + line.substr(std::strlen(kStatusMark)) : complaint;
+    }
     if (!line.empty() && line.find_first_not_of(" \t^") != std::string::npos) complaint = line;
   }
   return "";  // exit status 0: warnings only
@@ -161,9 +163,13 @@ FigureSet::FigureSet(const std::string& directory) : directory_(directory) {
     throw InputError("output directory '" + directory + "' holds a control character");
   }
   std::error_code ec;
-  created_ = !fs::exists(directory, ec);
+  for (fs::path p = fs::absolute(directory, ec); !p.empty() && !fs::exists(p, ec); p = p.parent_path()) {
+    created_top_ = p;  // the outermost directory this set creates
+    if (p == p.parent_path()) break;
+  }
   fs::create_directories(directory, ec);
   if (ec || !fs::is_directory(directory)) {
+    remove_created();
     throw InputError("cannot create output directory " + directory + (ec ? ": " + ec.message() : ""));
   }
   const std::string stem = (fs::path(directory) / "hopelab-plot").string();
@@ -171,15 +177,23 @@ FigureSet::FigureSet(const std::string& directory) : directory_(directory) {
   staging_ = output::temporary_path(stem);
   fs::remove_all(staging_, ec);
   if (!fs::create_directory(staging_, ec) || ec) {
-    if (created_) fs::remove(directory, ec);
+    remove_created();
     throw InputError("cannot write in output directory " + directory);
   }
 }
 
 FigureSet::~FigureSet() {
   std::error_code ec;
-  fs::remove_all(staging_, ec);
-  if (created_ && !committed_) fs::remove(directory_, ec);  // only when still empty
+  if (!staging_.empty()) fs::remove_all(staging_, ec);
+  if (!committed_) remove_created();
+}
+
+void FigureSet::remove_created() const {
+  if (created_top_.empty()) return;
+  std::error_code ec;
+  for (fs::path p = fs::absolute(directory_, ec); !ec; p = p.parent_path()) {
+    if (!fs::remove(p, ec) || ec || p == created_top_) break;  // fs::remove takes empty directories only
+  }
 }
 
 std::string FigureSet::add(Figure figure, const std::string& source) {
@@ -269,7 +283,8 @@ std::string gnuplot_string(std::string_view text) {
 std::string file_stem(std::string_view text) {
   std::string out;
   for (char c : text.substr(0, 64)) {
-    const bool kept = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty());
+    const bool kept =
+        std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-' || (c == '.' && !out.empty());
     out += kept ? c : '_';
   }
   return out.empty() ? "figure" : out;

@@ -8,6 +8,7 @@
 // which gnuplot never substitutes), and a figure's file name only through file_stem.
 
 #include <array>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -45,7 +46,7 @@ class FigureSet {
  public:
   // Creates `directory` if needed (InputError when it cannot be, or holds a control character).
   explicit FigureSet(const std::string& directory);
-  ~FigureSet();  // without commit(): removes the temporary directory (and `directory` if created)
+  ~FigureSet();  // without commit(): removes the temporary directory (and the directories it created)
   FigureSet(const FigureSet&) = delete;
   FigureSet& operator=(const FigureSet&) = delete;
 
@@ -56,8 +57,11 @@ class FigureSet {
   void commit();
 
  private:
+  void remove_created() const;  // the directories the constructor created, when still empty
+
   std::string directory_, staging_;
-  bool created_ = false, committed_ = false;
+  std::filesystem::path created_top_;  // empty when `directory` existed
+  bool committed_ = false;
   std::vector<std::string> stems_;
 };
 

@@ -118,8 +118,9 @@ def check_gnuplot_failure(tmp, path):
               len(lines) == 1 and "gnuplot failed on figure " in lines[0] and "fake gnuplot" in lines[0],
               "one line 'gnuplot failed on figure NAME: ...'", lines)
     log.check("failing gnuplot: nothing on stdout", p.stdout == "", "", p.stdout)
-    log.check("failing gnuplot: the new output directory is removed", not os.path.exists(fresh), "absent",
-              os.listdir(fresh) if os.path.isdir(fresh) else "a file")
+    parent = os.path.dirname(fresh)
+    log.check("failing gnuplot: the new output directories are removed", not os.path.exists(parent), "absent",
+              sorted(os.listdir(parent)) if os.path.isdir(parent) else "a file")
     existing = os.path.join(tmp, "existing")
     os.mkdir(existing)
     with open(os.path.join(existing, "keep.txt"), "w") as f:
