@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_method_options.h"
+#include "output/output_file.h"
 #include "results/results_file.h"
 #include "sim/train/qk_rows.h"
 #include "theory/input_error.h"
@@ -33,6 +34,7 @@ void run_dump(const DumpArgs& a) {
   if (a.rows != "video" && a.rows != "text" && a.rows != "all") {
     throw InputError("--rows must be video, text or all, got '" + a.rows + "'");
   }
+  output::check_destination(a.output, a.force, "results file");
   Checkpoint checkpoint = load_checkpoint(a.model);
   const VlmConfig config = checkpoint.config;
   if (a.head < 0 || a.head >= config.num_attention_heads) {

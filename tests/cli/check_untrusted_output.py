@@ -4,7 +4,7 @@
 usage: check_untrusted_output.py HOPELAB
 
   * destinations: a FIFO and a directory given as the output of run --force, merge --force,
-    vlm input/logits --force and as a file of a vlm init checkpoint are refused with exit 2 and
+    vlm input/logits/grad/dump-qk --force and as a file of a vlm init checkpoint are refused with exit 2 and
     one stderr line, and are still a FIFO / a directory afterwards; vlm init/input/logits refuse
     an existing output without --force and replace it with --force;
   * kill windows: a run killed after its output was renamed into place but before its work
@@ -14,8 +14,9 @@ usage: check_untrusted_output.py HOPELAB
     work directory), merge and vlm init, and those of a live process are kept;
   * the one-line contract: values with a newline or an escape sequence, results-file attributes
     holding them (inspect, text and --json, with invalid UTF-8 too), an unknown subcommand, a bad
-    theory report (nothing on stdout first), and files that are not HDF5 (no HDF5 diagnostics)
-    each give exactly one escaped stderr line.
+    theory report (nothing on stdout first), files that are not HDF5 (no HDF5 diagnostics) and
+    running out of memory (under an address-space limit) each give exactly one escaped stderr
+    line.
 Prints one line per failed check and exits 1 if any failed.
 """
 import json
@@ -94,7 +95,11 @@ def check_destinations(tmp, spec, results):
                            ("merge --force", ["merge", results, "-o", dest, "--force"]),
                            ("vlm input --force", ["vlm", "input", "--model", model, "-o", dest, "--force"]),
                            ("vlm logits --force", ["vlm", "logits", "--model", model, "--input", vin, "-o", dest,
-                                                   "--method", "mrope", "--force"])):
+                                                   "--method", "mrope", "--force"]),
+                           ("vlm grad --force", ["vlm", "grad", "--model", model, "--input", vin, "-o", dest,
+                                                 "--method", "mrope", "--force"]),
+                           ("vlm dump-qk --force", ["vlm", "dump-qk", "--model", model, "--input", vin, "-o", dest,
+                                                    "--method", "mrope", "--force"])):
             refused(f"{name} onto a {kind}", run(args), "is not a regular file")
     log.check("the FIFO is still a FIFO", os.path.exists(fifo) and not os.path.isfile(fifo)
               and not os.path.isdir(fifo), "a FIFO", "replaced")
@@ -192,6 +197,14 @@ def check_one_line(tmp, results):
     refused("an unknown subcommand is named", run(["frobnicate"]), "'frobnicate'")
     refused("an unknown vlm subcommand is named", run(["vlm", "frobnicate"]), "'frobnicate'")
     refused("theory report with a bad head dim prints nothing first", run(["theory", "report", "--head-dim", "7"]))
+    # out of memory names the command and its values (an address-space limit the test sets)
+    import resource
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (400 << 20, 400 << 20))
+    p = run(["vlm", "init", "--preset", "base100m", "-o", os.path.join(tmp, "big")], preexec_fn=limit_memory)
+    refused("out of memory names the command", p, "out of memory in 'hopelab vlm init'")
+    log.check("out of memory leaves no checkpoint", not os.path.exists(os.path.join(tmp, "big")), "absent", "written")
     junk = os.path.join(tmp, "junk.h5")
     write(junk, b"not an HDF5 file at all\n" * 40)
     for name, args in (("inspect", ["inspect", junk]), ("merge", ["merge", junk, "-o", os.path.join(tmp, "m.h5")]),
