@@ -4,8 +4,9 @@ axis and dataset-unit strings are rewritten with h5py to hold backticks, system(
 newline followed by `!touch FILE`, a single quote and an escape sequence. `plot` must draw its
 figures without creating any marker file, name them with plain file names, print no control
 character, and every saved .gp re-run by gnuplot alone must create no marker either. Also: a
-gnuplot that fails is exit 2 naming the figure, with no figure left behind and no new
-directory, and an existing output directory is left as it was.
+figure file that is a FIFO is refused before any figure is replaced; a gnuplot that fails is
+exit 2 naming the figure, with no figure left behind and no new directory, and an existing
+output directory is left as it was.
 
 usage: check_plot_untrusted.py HOPELAB"""
 import os
@@ -101,6 +102,27 @@ def check_plot(tmp, path, markers):
         log.check(f"gnuplot {n} creates no marker file", os.listdir(markers) == [], [], os.listdir(markers))
 
 
+def check_fifo_destination(tmp, path):
+    """A figure file that is a FIFO: refused before any figure is replaced, the FIFO kept."""
+    out = os.path.join(tmp, "figures")
+    names = sorted(n for n in os.listdir(out) if n.endswith(".png")) if os.path.isdir(out) else []
+    if not names:
+        return
+    fifo = os.path.join(out, names[-1])
+    os.remove(fifo)
+    os.mkfifo(fifo)
+    before = {n: os.path.getmtime(os.path.join(out, n)) for n in os.listdir(out) if n != names[-1]}
+    p = run([HOPELAB, "plot", path, "-o", out])
+    lines = p.stderr.strip().splitlines()
+    log.check("plot onto a FIFO figure file: exit 2, one line", p.returncode == 2 and len(lines) == 1
+              and "is not a regular file" in lines[0], "exit 2, 'is not a regular file'", f"{p.returncode}: {lines}")
+    log.check("plot onto a FIFO figure file: the FIFO is kept", stat.S_ISFIFO(os.stat(fifo).st_mode), "a FIFO",
+              "replaced")
+    after = {n: os.path.getmtime(os.path.join(out, n)) for n in os.listdir(out) if n != names[-1]}
+    log.check("plot onto a FIFO figure file: no other figure replaced, nothing left over", after == before,
+              sorted(before), sorted(after))
+
+
 def check_gnuplot_failure(tmp, path):
     """A gnuplot that fails: exit 2, one line naming the figure, nothing left behind."""
     bin_dir = os.path.join(tmp, "bin")
@@ -138,6 +160,7 @@ def main():
         path = make_hostile_file(tmp, markers)
         if path is not None:
             check_plot(tmp, path, markers)
+            check_fifo_destination(tmp, path)
             check_gnuplot_failure(tmp, path)
     return log.finish()
 
