@@ -34,7 +34,6 @@ void run_dump(const DumpArgs& a) {
   if (a.rows != "video" && a.rows != "text" && a.rows != "all") {
     throw InputError("--rows must be video, text or all, got '" + a.rows + "'");
   }
-  output::check_destination(a.output, a.force, "results file");
   Checkpoint checkpoint = load_checkpoint(a.model);
   const VlmConfig config = checkpoint.config;
   if (a.head < 0 || a.head >= config.num_attention_heads) {
@@ -47,6 +46,7 @@ void run_dump(const DumpArgs& a) {
     throw InputError("--layer " + std::to_string(a.layer) + " is outside [0, " +
                      std::to_string(config.num_hidden_layers) + ")");
   }
+  output::check_destination(a.output, a.force, "results file");  // before the forward pass
   const QkRows qk = unrotated_qk(model, input);
   const std::vector<float>& layer_queries = qk.queries[static_cast<std::size_t>(a.layer)];
   const std::vector<float>& layer_keys = qk.keys[static_cast<std::size_t>(a.layer)];
