@@ -9,6 +9,7 @@
 #include "output/cli_output.h"
 #include "record_output.h"
 #include "results/results_file.h"
+#include "theory/escape_text.h"
 
 namespace hopelab::cli {
 
@@ -76,7 +77,7 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"units_total", p.units_total},
                     {"shard", p.shard},
                     {"runs", runs}};
-  std::cout << out.dump() << '\n';
+  std::cout << json_line(out) << '\n';
 }
 
 void print_text(const InspectArgs& a, const ResultsFile& file) {
@@ -113,9 +114,10 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
     }
     runs.print(std::cout);
   }
-  if (a.spec) {
-    std::cout << "\n" << p.spec_text;
-    if (!p.spec_text.empty() && p.spec_text.back() != '\n') std::cout << '\n';
+  if (a.spec) {  // line by line, each with its control characters escaped
+    std::cout << "\n";
+    std::istringstream lines(p.spec_text);
+    for (std::string line; std::getline(lines, line);) std::cout << escape_control(line) << '\n';
   }
 }
 

@@ -1,9 +1,12 @@
 // hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings.
 // Exit status: 0 success, 2 bad input (one line naming the bad value), 1 internal error.
+// Every error is one stderr line with its control characters escaped; HDF5 prints nothing itself.
 
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
+#include <hdf5.h>
 
 #include "run_command.h"
 #include "bench_command.h"
@@ -13,6 +16,7 @@
 #include "inspect_command.h"
 #include "kinds_command.h"
 #include "merge_command.h"
+#include "theory/escape_text.h"
 #include "theory/input_error.h"
 #include "theory_commands.h"
 #include "theory_report.h"
@@ -29,6 +33,51 @@ void refuse_empty_values(CLI::App& app) {
         [](std::string& value) { return value.empty() ? std::string("empty value ''") : std::string(); }, "", ""));
   }
   for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) refuse_empty_values(*sub);
+}
+
+// "hopelab vlm", "hopelab run": the subcommands CLI11 parsed, outermost first.
+std::string command_path(const CLI::App& app) {
+  std::string path = app.get_name();
+  for (const CLI::App* at = &app;;) {
+    const auto parsed = at->get_subcommands();
+    if (parsed.empty()) return path;
+    at = parsed.front();
+    path += " " + at->get_name();
+  }
+}
+
+// The first word of argv that names no subcommand where one is required ("hopelab foo",
+// "hopelab vlm foo"), as an error message; empty when every word was a known subcommand.
+std::string unknown_subcommand(const CLI::App& app, int argc, char** argv) {
+  const CLI::App* at = &app;
+  std::string path = app.get_name();
+  for (int i = 1; i < argc; ++i) {
+    const std::string word = argv[i];
+    if (at->get_require_subcommand_min() == 0) return "";
+    if (!word.empty() && word[0] == '-') continue;
+    const CLI::App* next = nullptr;
+    for (const CLI::App* sub : at->get_subcommands([](const CLI::App*) { return true; })) {
+      if (sub->check_name(word)) next = sub;
+    }
+    if (next == nullptr) return "unknown subcommand '" + word + "' of '" + path + "' (see " + path + " --help)";
+    at = next;
+    path += " " + next->get_name();
+  }
+  return "";
+}
+
+// The command line (escaped, shortened) for errors that have no better name for their cause.
+std::string command_line(int argc, char** argv) {
+  std::string line = "hopelab";
+  for (int i = 1; i < argc; ++i) line += std::string(" ") + argv[i];
+  if (line.size() > 200) line = line.substr(0, 200) + "...";
+  return line;
+}
+
+int fail(const std::string& prefix, const std::string& message, int status) {
+  std::cout << std::flush;
+  std::cerr << prefix << hopelab::escape_control(message) << "\n";
+  return status;
 }
 
 }  // namespace
@@ -52,6 +101,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_vlm_bench_command(*app.get_subcommand("bench"));
   hopelab::cli::add_train_bench_command(*app.get_subcommand("bench"));
   refuse_empty_values(app);
+  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5 failures become our one-line errors
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -59,17 +109,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForAllHelp&) {
     return app.exit(CLI::CallForAllHelp());
   } catch (const CLI::ParseError& e) {
-    std::cerr << "hopelab: error: " << e.what() << "\n";
-    return 2;
+    const std::string unknown = unknown_subcommand(app, argc, argv);
+    return fail("hopelab: error: ", unknown.empty() ? e.what() : unknown, 2);
   } catch (const hopelab::InputError& e) {
-    std::cerr << "hopelab: error: " << e.what() << "\n";
-    return 2;
+    return fail("hopelab: error: ", e.what(), 2);
   } catch (const std::bad_alloc&) {
-    std::cerr << "hopelab: error: out of memory (input too large)\n";
-    return 2;
+    return fail("hopelab: error: ",
+                "out of memory in '" + command_path(app) +
+                    "' (an input or a requested size too large for this machine: " + command_line(argc, argv) + ")",
+                2);
   } catch (const std::exception& e) {
-    std::cerr << "hopelab: internal error: " << e.what() << "\n";
-    return 1;
+    return fail("hopelab: internal error: ", e.what(), 1);
   }
   return 0;
 }

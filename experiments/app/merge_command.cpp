@@ -8,6 +8,7 @@
 #include "batch/claims.h"
 #include "batch/spec.h"
 #include "results/merge_results.h"
+#include "theory/escape_text.h"
 #include "theory/input_error.h"
 
 namespace hopelab::cli {
@@ -28,7 +29,7 @@ std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, co
   try {
     ex = batch::parse_spec_text(merged.provenance.spec_text, "spec_text of '" + first_input + "'");
   } catch (const InputError& e) {
-    std::cerr << "hopelab: warning: claims not evaluated: " << e.what() << "\n";
+    std::cerr << "hopelab: warning: claims not evaluated: " << escape_control(e.what()) << "\n";
     return {};
   }
   if (ex.claims.empty()) return {};

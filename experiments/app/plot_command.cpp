@@ -10,6 +10,7 @@
 
 #include "plot/figures.h"
 #include "results/results_file.h"
+#include "theory/escape_text.h"
 #include "theory/input_error.h"
 
 namespace hopelab::cli {
@@ -66,22 +67,26 @@ void run_plot(const PlotArgs& args) {
     if (!known) throw InputError("--only: unknown figure '" + name + "' (" + family_list() + ")");
   }
   const results::ResultsFile file = results::read_results_file(args.input);
-  plot::prepare_directory(args.output);
+  plot::FigureSet set(args.output);  // nothing reaches args.output unless every figure is drawn
+  std::vector<std::string> lines;
   std::size_t made = 0;
   for (const Family& family : families()) {
     if (!args.only.empty() && std::find(args.only.begin(), args.only.end(), family.name) == args.only.end()) continue;
-    const std::vector<plot::Figure> figures = family.make(file);
+    std::vector<plot::Figure> figures = family.make(file);
     if (figures.empty()) {
-      std::cout << "hopelab plot: skipped " << family.name << " (no " << family.needs << ")\n";
+      lines.push_back("hopelab plot: skipped " + std::string(family.name) + " (no " + family.needs + ")");
     }
-    for (const plot::Figure& figure : figures) {
-      plot::write_figure(args.output, figure, args.input);
-      std::cout << "hopelab plot: " << family.name << ": " << (std::filesystem::path(args.output) / figure.name).string()
-                << ".{png,svg,gp,dat}\n";
+    for (plot::Figure& figure : figures) {
+      const std::string stem = set.add(std::move(figure), args.input);
+      lines.push_back("hopelab plot: " + std::string(family.name) + ": " +
+                      (std::filesystem::path(args.output) / stem).string() + ".{png,svg,gp,dat}");
       ++made;
     }
   }
-  std::cout << made << " figure" << (made == 1 ? "" : "s") << " from " << args.input << " -> " << args.output << "\n";
+  set.commit();
+  for (const std::string& line : lines) std::cout << escape_control(line) << "\n";
+  std::cout << made << " figure" << (made == 1 ? "" : "s") << " from " << escape_control(args.input) << " -> "
+            << escape_control(args.output) << "\n";
 }
 
 }  // namespace

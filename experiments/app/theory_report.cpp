@@ -2,6 +2,7 @@
 
 #include <iostream>
 #include <memory>
+#include <sstream>
 
 #include "cli_method_options.h"
 #include "output/cli_output.h"
@@ -31,9 +32,9 @@ std::string allocation_text(const FrequencyAllocation& a) {
 
 // Lemma A.1: for dt uniform on {0..L-1}, P[cos(theta_min dt) < 0] of each method's smallest
 // non-zero temporal frequency, at two context lengths.
-void print_lemma_a1(const MethodArgs& base_args) {
+void print_lemma_a1(const MethodArgs& base_args, std::ostream& out) {
   const std::int64_t lengths[] = {32768, 1048576};
-  std::cout << "\nLemma A.1: P[cos(theta_min dt) < 0], dt uniform on {0..L-1} (zero below theta = pi/(2(L-1)): "
+  out << "\nLemma A.1: P[cos(theta_min dt) < 0], dt uniform on {0..L-1} (zero below theta = pi/(2(L-1)): "
             << compact_text(sign_flip_threshold(lengths[0])) << " at L = 32k)\n";
   Table table({"method", "theta_min", "L = 32k", "L = 1M"});
   for (const std::string& name : method_names()) {
@@ -48,12 +49,14 @@ void print_lemma_a1(const MethodArgs& base_args) {
     table.add_row({name, compact_text(c.theta_min), compact_text(sign_flip_probability(c.theta_min, lengths[0])),
                    compact_text(sign_flip_probability(c.theta_min, lengths[1]))});
   }
-  table.print(std::cout);
+  table.print(out);
 }
 
-void print_report(const MethodArgs& base_args, const std::string& limit_text) {
+// The whole report into `out`; the caller prints it only once every method was computed, so a
+// bad value gives its error line alone.
+void print_report(const MethodArgs& base_args, const std::string& limit_text, std::ostream& out) {
   const std::int64_t limit = parse_nonnegative_integer(limit_text, "--limit");
-  std::cout << "hopelab theory report: d = " << base_args.head_dim << ", base = " << number_text(base_args.base)
+  out << "hopelab theory report: d = " << base_args.head_dim << ", base = " << number_text(base_args.base)
             << ", frames grid 12x12, first violations scanned to " << limit << "\n\n";
   Table table({"method", "allocation (pair indices)", "design", "1st viol. text", "1st viol. frames",
                "t-pairs only, frames", "critical length (pos.)", "(frames)"});
@@ -74,13 +77,13 @@ void print_report(const MethodArgs& base_args, const std::string& limit_text) {
                    violation_text(frames), violation_text(frames_t), c.length ? compact_text(*c.length) : "none",
                    c.frames ? compact_text(*c.frames) : "-"});
   }
-  table.print(std::cout);
-  print_lemma_a1(base_args);
+  table.print(out);
+  print_lemma_a1(base_args, out);
   const FlatteningDistances flat = flattening_distances(8, 16, 16);
-  std::cout << "\nProposition 3.1 (flattening a video of 16x16-token frames to 1D): a column neighbour is "
+  out << "\nProposition 3.1 (flattening a video of 16x16-token frames to 1D): a column neighbour is "
             << number_text(flat.column) << " position away, a row neighbour " << number_text(flat.row)
             << ", the same cell in the next frame " << number_text(flat.frame) << ".\n";
-  std::cout << "\nFirst violation: smallest distance m with 2 sigma^2 sum_i cos(phi_i(m)) < 0. Text: offset (m,m,m);"
+  out << "\nFirst violation: smallest distance m with 2 sigma^2 sum_i cos(phi_i(m)) < 0. Text: offset (m,m,m);"
                " frames: same cell m frames apart\n(VideoRoPE delta = 2, HoPE gamma = 1). Critical length: HoPE"
                " Theorem 3.1, 1 + pi / (2 theta_min) over non-zero temporal pairs.\n";
 }
@@ -93,7 +96,11 @@ void add_theory_report_command(CLI::App& theory) {
   CLI::App* cmd = theory.add_subcommand("report", "allocation, first violations and critical length of every method");
   add_spectrum_options(*cmd, *args);
   cmd->add_option("--limit", *limit, "largest distance scanned for first violations")->capture_default_str();
-  cmd->callback([args, limit] { print_report(*args, *limit); });
+  cmd->callback([args, limit] {
+    std::ostringstream report;
+    print_report(*args, *limit, report);
+    std::cout << report.str();
+  });
 }
 
 }  // namespace hopelab::cli

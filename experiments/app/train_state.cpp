@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "output/output_file.h"
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm/optimizer_file.h"
@@ -26,15 +27,9 @@ std::string step_name(std::int64_t step) {
   return name;
 }
 
-// A whole small text file, through a temporary renamed into place.
+// A whole small text file, through a temporary renamed into place (output/output_file.h).
 void write_text(const fs::path& path, const std::string& text) {
-  const fs::path temporary = path.parent_path() / ("." + path.filename().string() + ".tmp-" + std::to_string(getpid()));
-  {
-    std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out.flush()) throw InputError("cannot write " + temporary.string());
-  }
-  fs::rename(temporary, path);
+  output::write_file_atomically(path.string(), text, true, "file");
 }
 
 std::string read_text(const fs::path& path, std::size_t limit) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_method_options.h"
+#include "output/output_file.h"
 #include "results/results_file.h"
 #include "sim/train/qk_rows.h"
 #include "theory/input_error.h"
@@ -45,6 +46,7 @@ void run_dump(const DumpArgs& a) {
     throw InputError("--layer " + std::to_string(a.layer) + " is outside [0, " +
                      std::to_string(config.num_hidden_layers) + ")");
   }
+  output::check_destination(a.output, a.force, "results file");  // before the forward pass
   const QkRows qk = unrotated_qk(model, input);
   const std::vector<float>& layer_queries = qk.queries[static_cast<std::size_t>(a.layer)];
   const std::vector<float>& layer_keys = qk.keys[static_cast<std::size_t>(a.layer)];

@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output/output_file.h"
 #include "sim/train/adamw.h"
 #include "sim/train/model_gradients.h"
 #include "sim/vlm/vlm_model.h"
@@ -43,9 +44,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
   add_vlm_method_options(*cmd, args->method);
   cmd->callback([args] {
-    if (!args->force && std::filesystem::exists(args->output)) {
-      throw InputError("output '" + args->output + "' exists (use --force to overwrite)");
-    }
+    output::check_destination(args->output, args->force, "output");
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
     const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));

@@ -1,12 +1,14 @@
 // `hopelab vlm init`: a checkpoint directory of random weights (sim/vlm/random_weights.h) for a
 // preset (sim/vlm/presets.h).
 
+#include <filesystem>
 #include <iostream>
 #include <memory>
 
 #include "sim/vlm/parameters.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
+#include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm_commands.h"
 
@@ -18,7 +20,21 @@ struct InitArgs {
   std::string preset, output, dtype = "f32";
   std::uint64_t seed = 0;
   std::uint64_t max_shard_bytes = 0;
+  bool force = false;
 };
+
+// A checkpoint directory may be new or empty; one holding files needs --force, and anything
+// other than a directory is refused.
+void check_output_directory(const std::string& path, bool force) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) return;
+  if (!fs::is_directory(status)) throw InputError("output '" + path + "' exists and is not a directory");
+  if (!force && !fs::is_empty(path, error)) {
+    throw InputError("output '" + path + "' exists and is not empty (use --force to overwrite its checkpoint)");
+  }
+}
 
 }  // namespace
 
@@ -32,9 +48,11 @@ void add_vlm_init_command(CLI::App& vlm) {
   cmd->add_option("--max-shard-bytes", args->max_shard_bytes,
                   "write shards of at most this many data bytes and model.safetensors.index.json "
                   "(default 0: one model.safetensors)");
+  cmd->add_flag("--force", args->force, "overwrite the checkpoint in an existing, non-empty directory");
   cmd->callback([args] {
     const VlmConfig config = vlm_preset(args->preset);
     const Dtype dtype = parse_weight_dtype(args->dtype);
+    check_output_directory(args->output, args->force);
     save_checkpoint(args->output, config, random_weights(config, args->seed), dtype, args->max_shard_bytes);
     std::int64_t count = 0;
     for (const ParameterSpec& p : expected_parameters(config)) {

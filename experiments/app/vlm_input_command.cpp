@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "output/output_file.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm/config_json.h"
@@ -19,6 +20,7 @@ struct InputArgs {
   std::string model, output;
   SyntheticPrompt prompt;
   std::vector<std::string> repeats;
+  bool force = false;
 };
 
 // "3:0" -> (3, 0).
@@ -44,7 +46,9 @@ void add_vlm_input_command(CLI::App& vlm) {
   cmd->add_option("--grid-width", p.grid_width, "LLM grid columns of the video (default 2)");
   cmd->add_option("--text-after", p.text_after, "text tokens after the video (default 4)");
   cmd->add_option("--repeat-frame", args->repeats, "SRC:DST: copy temporal patch SRC's pixels onto DST (repeatable)");
+  cmd->add_flag("--force", args->force, "overwrite an existing output file");
   cmd->callback([args] {
+    output::check_destination(args->output, args->force, "output");
     SyntheticPrompt prompt = args->prompt;
     std::string repeats;
     for (const std::string& r : args->repeats) {

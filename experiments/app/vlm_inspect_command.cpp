@@ -6,6 +6,7 @@
 
 #include "output/cli_output.h"
 #include "sim/vlm/parameters.h"
+#include "theory/escape_text.h"
 #include "vlm/checkpoint.h"
 #include "vlm_commands.h"
 
@@ -64,11 +65,11 @@ void add_vlm_inspect_command(CLI::App& vlm) {
                         {"temporal_patch_size", v.temporal_patch_size},
                         {"spatial_merge_size", v.spatial_merge_size}}}};
     if (*json) {
-      std::cout << out.dump() << "\n";
+      std::cout << json_line(out) << "\n";
       return;
     }
-    std::cout << *directory << ": " << total << " parameters (vision " << vision << ", language " << total - vision
-              << "), " << ckpt.weights.size() << " tensors stored as " << ckpt.stored_dtypes << " in " << ckpt.shards
+    std::cout << escape_control(*directory) << ": " << total << " parameters (vision " << vision << ", language " << total - vision
+              << "), " << ckpt.weights.size() << " tensors stored as " << escape_control(ckpt.stored_dtypes) << " in " << ckpt.shards
               << (ckpt.shards == 1 ? " file" : " shards") << "\n";
     Table table({"key", "value"});
     for (const auto& item : out.items()) {

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "output/output_file.h"
 #include "sim/vlm/vlm_model.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
@@ -20,6 +21,7 @@ struct LogitsArgs {
   std::string model, input, output;
   VlmMethodArgs method;
   bool last_only = false;
+  bool force = false;
 };
 
 }  // namespace
@@ -32,7 +34,9 @@ void add_vlm_logits_command(CLI::App& vlm) {
   cmd->add_option("-o,--output", args->output, "logits file to write")->required();
   cmd->add_flag("--last-only", args->last_only, "only the last token's logits, (1, V)");
   add_vlm_method_options(*cmd, args->method);
+  cmd->add_flag("--force", args->force, "overwrite an existing output file");
   cmd->callback([args] {
+    output::check_destination(args->output, args->force, "output");
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
     const VlmRotary rotary = build_vlm_rotary(args->method);

@@ -16,7 +16,9 @@
 #include "batch/claims.h"
 #include "batch/execute_unit.h"
 #include "batch/spec.h"
+#include "output/output_file.h"
 #include "results/results_file.h"
+#include "theory/escape_text.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 
@@ -76,7 +78,7 @@ class Progress {
     ++done_;
     if (!resumed) ++computed_;
     if (!tty_) {
-      std::cerr << "hopelab run: [" << done_ << "/" << total_ << "] " << name
+      std::cerr << "hopelab run: [" << done_ << "/" << total_ << "] " << escape_control(name)
                 << (resumed ? " (checkpoint)" : " " + seconds_text(seconds)) << "\n";
       return;
     }
@@ -146,7 +148,8 @@ std::optional<results::RunRecord> read_checkpoint(const std::string& path, const
   try {
     file = results::read_results_file(path);
   } catch (const InputError& e) {
-    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint (" << e.what() << ")\n";
+    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint ("
+              << escape_control(e.what()) << ")\n";
     return std::nullopt;
   }
   if (file.provenance.spec_text != ex.text) {
@@ -158,6 +161,26 @@ std::optional<results::RunRecord> read_checkpoint(const std::string& path, const
                      "); rerun with --force to start over");
   }
   return file.records[0];
+}
+
+// Whether `output` is this run's finished file: the spec text, shard and units this run would
+// write (a kill after the rename into place, before the work directory was removed).
+bool output_complete(const std::string& output, const Experiment& ex, const Shard& shard,
+                     const std::vector<const WorkUnit*>& units) {
+  results::ResultsFile file;
+  try {
+    file = results::read_results_file(output);
+  } catch (const InputError&) {
+    return false;
+  }
+  if (file.provenance.spec_text != ex.text || file.provenance.shard != shard.text ||
+      file.records.size() != units.size()) {
+    return false;
+  }
+  for (std::size_t i = 0; i < units.size(); ++i) {
+    if (file.records[i].unit_index != units[i]->index || file.records[i].group != units[i]->group) return false;
+  }
+  return true;
 }
 
 }  // namespace
@@ -185,6 +208,16 @@ int run_experiment(const RunOptions& o) {
 
   const std::string output = o.output.empty() ? default_output(ex.fields.name, shard) : o.output;
   const std::string work = output + ".partial";
+  output::check_destination(output, true, "results file");  // a device, FIFO or directory is never replaced
+  output::remove_stale_temporaries(output);
+  if (o.resume && !o.force && fs::is_directory(work) && fs::exists(output) &&
+      output_complete(output, ex, shard, units)) {
+    std::error_code removed;
+    fs::remove_all(work, removed);
+    std::cout << ex.fields.name << ": " << output << " is already complete (" << units.size()
+              << " units of this spec); removed the work directory " << work << "\n";
+    return 0;
+  }
   if (fs::exists(output) && !o.force) throw InputError(output + ": exists; pass --force to overwrite it");
   if (fs::exists(work) && !o.resume) {
     if (!o.force) {
@@ -196,6 +229,7 @@ int run_experiment(const RunOptions& o) {
   std::error_code ec;
   fs::create_directories(work, ec);
   if (ec) throw InputError(work + ": cannot create the work directory (" + ec.message() + ")");
+  output::remove_stale_temporaries_in(work);  // checkpoints a kill -9 left half written
 
   results::Provenance provenance = results::current_provenance();
   provenance.seed = static_cast<std::uint64_t>(ex.fields.seed);

@@ -5,9 +5,12 @@
 #include <cstdio>
 #include <ostream>
 
+#include "theory/escape_text.h"
 #include "theory/text_format.h"
 
 namespace hopelab::cli {
+
+std::string json_line(const Json& value) { return value.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
 Json number_json(double value) {
   if (std::isfinite(value) && value == std::floor(value) && std::fabs(value) < 9007199254740992.0) {
@@ -22,9 +25,12 @@ Json numbers_json(const std::vector<double>& values) {
   return array;
 }
 
-Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+Table::Table(std::vector<std::string> header) { add_row(std::move(header)); }
 
-void Table::add_row(std::vector<std::string> cells) { rows_.push_back(std::move(cells)); }
+void Table::add_row(std::vector<std::string> cells) {
+  for (std::string& cell : cells) cell = escape_control(cell);
+  rows_.push_back(std::move(cells));
+}
 
 void Table::print(std::ostream& out) const {
   std::vector<size_t> width;

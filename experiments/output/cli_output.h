@@ -12,11 +12,16 @@ namespace hopelab::cli {
 
 using Json = nlohmann::ordered_json;
 
+// One line of JSON; strings read from files may hold any bytes: control characters come out as
+// \u escapes and invalid UTF-8 as U+FFFD (never an exception).
+std::string json_line(const Json& value);
+
 // An integral double within 2^53 prints as an integer (positions "3", not "3.0").
 Json number_json(double value);
 Json numbers_json(const std::vector<double>& values);
 
-// Rows of cells printed with columns padded to their widest cell.
+// Rows of cells printed with columns padded to their widest cell; control characters in a cell
+// are escaped (theory/escape_text.h), so a cell is always one line.
 class Table {
  public:
   explicit Table(std::vector<std::string> header);

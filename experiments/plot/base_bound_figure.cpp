@@ -30,7 +30,7 @@ std::vector<Figure> base_bound_figures(const results::ResultsFile& file) {
   std::vector<Point> exact;
   std::vector<double> head_dims;
   for (const results::RunRecord& r : file.records) {
-    if (string_attribute(r, "kind") != "base-bound") continue;
+    if (text_attribute(r, "kind") != "base-bound") continue;
     const std::vector<double> base = dataset_numbers(r, kinds::base_bound::kBase.name);
     const double length = number_attribute(r, "context_length", std::nan(""));
     if (base.empty() || !(length > 0) || !(base[0] > 0)) continue;

@@ -23,7 +23,7 @@ struct Panel {
 
 Panel panel_of(const results::RunRecord& run) {
   Panel p;
-  p.label = {string_attribute(run, "method", sweep_label(run))};
+  p.label = {text_attribute(run, "method", sweep_label(run))};
   p.distance = dataset_numbers(run, kinds::cosine_map::kDistance.name);
   p.pair = dataset_numbers(run, kinds::cosine_map::kPair.name);
   p.zero = dataset_numbers(run, kinds::cosine_map::kZeroFrequency.name);
@@ -31,15 +31,15 @@ Panel panel_of(const results::RunRecord& run) {
   p.zero.resize(p.pair.size(), 0.0);
   if (p.cosine.size() != p.pair.size() * p.distance.size()) p.cosine.assign(p.pair.size() * p.distance.size(), std::nan(""));
   if (std::any_of(p.zero.begin(), p.zero.end(), [](double z) { return z != 0; })) p.label.push_back("(zero freq.)");
-  p.label.push_back(string_attribute(run, "axis", "t") + " pair i");
+  p.label.push_back(text_attribute(run, "axis", "t") + " pair i");
   return p;
 }
 
-// A double-quoted gnuplot string of several lines (the parts hold no quotes or backslashes).
+// A gnuplot string of several lines: single-quoted parts joined by "\n".
 std::string label_lines(const std::vector<std::string>& lines) {
-  std::string out = "\"";
-  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? "\\n" : "") + lines[i];
-  return out + "\"";
+  std::string out;
+  for (std::size_t i = 0; i < lines.size(); ++i) out += (i ? ".\"\\n\"." : "") + gnuplot_string(lines[i]);
+  return out;
 }
 
 // Tick labels of the pair rows: every row when few, else about eight evenly spread.
@@ -58,7 +58,7 @@ std::string pair_tics(const Panel& p) {
 Figure figure_of(const std::string& run_name, const std::vector<const results::RunRecord*>& runs) {
   std::vector<Panel> panels;
   for (const results::RunRecord* r : runs) panels.push_back(panel_of(*r));
-  const bool log_x = string_attribute(*runs.front(), "spacing", "linear") == "log";
+  const bool log_x = text_attribute(*runs.front(), "spacing", "linear") == "log";
 
   Figure f;
   f.name = "cosine_map_" + run_name;
@@ -71,7 +71,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
        << "# one block per unit (gnuplot: index i), rows of constant `row` separated by a blank line\n";
   for (std::size_t i = 0; i < panels.size(); ++i) {
     const Panel& p = panels[i];
-    data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(*runs[i], "unit") << "\n";
+    data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(*runs[i], "unit") << "\n";
     for (std::size_t k = 0; k < p.pair.size(); ++k) {
       if (k) data << "\n";
       for (std::size_t j = 0; j < p.distance.size(); ++j) {
@@ -99,7 +99,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   const double top = 1.0 - 50.0 / f.height, bottom = 95.0 / f.height;
   const double step = (top - bottom) / static_cast<double>(n);
   std::ostringstream g;
-  g << "  set multiplot title " << gnuplot_string("cos(Δ θ_i) of the " + string_attribute(*runs.front(), "axis", "t") +
+  g << "  set multiplot title " << gnuplot_string("cos(Δ θ_i) of the " + text_attribute(*runs.front(), "axis", "t") +
                                                  " pairs of each unit vs axis offset Δ (run " + run_name + ")") << "\n"
     << "  # diverging: Okabe-Ito blue (-1), white (0), vermillion (+1)\n"
     << "  set palette defined (-1 '#0072B2', 0 '#F7F7F7', 1 '#D55E00')\n"
@@ -151,7 +151,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> cosine_map_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == kinds::cosine_map_kind().name() &&
+         return text_attribute(r, "kind") == kinds::cosine_map_kind().name() &&
                 !dataset_numbers(r, kinds::cosine_map::kPair.name).empty() &&
                 !dataset_numbers(r, kinds::cosine_map::kDistance.name).empty();
        })) {

@@ -15,8 +15,8 @@ namespace hopelab::plot {
 std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
   std::vector<const results::RunRecord*> units;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         const std::string kind = string_attribute(r, "kind");
-         return (kind == "preference" || kind == "mc-preference") && string_attribute(r, "along") == "frames";
+         const std::string kind = text_attribute(r, "kind");
+         return (kind == "preference" || kind == "mc-preference") && text_attribute(r, "along") == "frames";
        })) {
     std::vector<double> gammas;
     for (const results::RunRecord* r : run.units) {
@@ -42,13 +42,13 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
   double lo = 0, hi = 0, y_lo = 0, y_hi = 0;  // y over m > 0, zero included
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
-    const bool mc = string_attribute(r, "kind") == kinds::mc_preference_kind().name();
+    const bool mc = text_attribute(r, "kind") == kinds::mc_preference_kind().name();
     const std::vector<double> distance = dataset_numbers(r, kinds::preference::kDistance.name);
     const std::vector<double> closed = dataset_numbers(r, mc ? kinds::mc_preference::kTheory.name : kinds::preference::kValue.name);
     const std::vector<double> mean = dataset_numbers(r, kinds::mc_preference::kMean.name);
     const std::vector<double> se = dataset_numbers(r, kinds::mc_preference::kStandardError.name);
     const double z = number_attribute(r, "z_bound", 3.0);
-    data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
+    data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(r, "unit") << "\n";
     for (std::size_t k = 0; k < distance.size(); ++k) {
       const double m = distance[k];
       if (m > 0) {
@@ -107,7 +107,7 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
       const results::RunRecord& r = *units[i];
       if (number_attribute(r, "gamma", std::nan("")) != gammas[c]) continue;
       const std::string block = "data index " + std::to_string(i);
-      if (string_attribute(r, "kind") == kinds::mc_preference_kind().name()) {
+      if (text_attribute(r, "kind") == kinds::mc_preference_kind().name()) {
         g << ", \\\n       " << block << " using (x($1)):3:4 with yerrorbars" << ls << " lw 1.5 pt 6 ps 1.3";
       } else {
         g << ", \\\n       " << block << " using (x($1)):2 with lines" << ls << " lw 1.5";

@@ -20,15 +20,15 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
   std::vector<const results::RunRecord*> units;
   bool fp32 = false, fp64 = false;
   for (const results::RunRecord& r : file.records) {
-    if (string_attribute(r, "kind") != "mc-preference") continue;
-    const std::string precision = string_attribute(r, "precision", "fp64");
+    if (text_attribute(r, "kind") != "mc-preference") continue;
+    const std::string precision = text_attribute(r, "precision", "fp64");
     fp32 = fp32 || precision == "fp32";
     fp64 = fp64 || precision == "fp64";
     units.push_back(&r);
   }
   if (!fp32 || !fp64) return {};
   std::sort(units.begin(), units.end(), [](const results::RunRecord* a, const results::RunRecord* b) {
-    return string_attribute(*a, "precision", "fp64") > string_attribute(*b, "precision", "fp64");  // fp64 first
+    return text_attribute(*a, "precision", "fp64") > text_attribute(*b, "precision", "fp64");  // fp64 first
   });
 
   Figure f;
@@ -46,8 +46,8 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
     const std::vector<double> z = dataset_numbers(r, kinds::mc_preference::kZ.name);
     const double b = number_attribute(r, "z_bound", std::nan(""));
     bound = std::max(bound, b);
-    if (unit.empty()) unit = dataset_unit(r, kinds::mc_preference::kDistance.name);
-    data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
+    if (unit.empty()) unit = unit_text(r, kinds::mc_preference::kDistance.name);
+    data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(r, "unit") << "\n";
     for (std::size_t k = 0; k < distance.size() && k < z.size(); ++k) {
       const double a = std::fabs(z[k]);
       if (distance[k] > 0 && a > 0) {
@@ -84,11 +84,11 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
   constexpr int kPoint[] = {7, 5, 9, 13};  // alternate sizes: equal curves (same draws) stay visible
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
-    const bool is32 = string_attribute(r, "precision", "fp64") == "fp32";
+    const bool is32 = text_attribute(r, "precision", "fp64") == "fp32";
     g << ", \\\n       data index " << i << " using (x($1)):2 with linespoints ls " << curve_style(i) << " dt "
       << (is32 ? 1 : 2) << " pt " << kPoint[i % 4] << " ps " << (i % 2 ? "0.9" : "1.7") << " title "
-      << gnuplot_string(string_attribute(r, "precision", "fp64") + ", " + string_attribute(r, "method", "?") + " (" +
-                        string_attribute(r, "run") + ")")
+      << gnuplot_string(text_attribute(r, "precision", "fp64") + ", " + text_attribute(r, "method", "?") + " (" +
+                        text_attribute(r, "run") + ")")
       << " noenhanced";
   }
   g << "\n";
@@ -100,7 +100,7 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
 std::vector<Figure> phase_error_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == kinds::phase_error_kind().name() &&
+         return text_attribute(r, "kind") == kinds::phase_error_kind().name() &&
                 !dataset_numbers(r, kinds::phase_error::kDistance.name).empty();
        })) {
     Figure f;
@@ -118,7 +118,7 @@ std::vector<Figure> phase_error_figures(const results::ResultsFile& file) {
       const std::vector<double> error = dataset_numbers(r, kinds::phase_error::kMaxError.name);
       const std::vector<double> theta_max = dataset_numbers(r, kinds::phase_error::kThetaMax.name);
       const double theta = theta_max.empty() ? std::nan("") : theta_max[0];
-      data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
+      data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(r, "unit") << "\n";
       for (std::size_t k = 0; k < distance.size() && k < error.size(); ++k) {
         const double reference = std::ldexp(distance[k] * theta, -24);
         if (distance[k] > 0) {

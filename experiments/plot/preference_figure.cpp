@@ -28,7 +28,7 @@ Curve curve_of(const results::RunRecord& run) {
   Curve c;
   c.label = sweep_label(run);
   c.distance = dataset_numbers(run, kinds::preference::kDistance.name);
-  c.monte_carlo = string_attribute(run, "kind") == kinds::mc_preference_kind().name();
+  c.monte_carlo = text_attribute(run, "kind") == kinds::mc_preference_kind().name();
   c.closed_form = dataset_numbers(run, c.monte_carlo ? kinds::mc_preference::kTheory.name : kinds::preference::kValue.name);
   c.mean.assign(c.distance.size(), std::nan(""));
   c.halfwidth = c.mean;
@@ -74,7 +74,7 @@ std::string x_tics(const std::vector<Curve>& curves, double lo, double hi) {
 Figure figure_of(const std::string& run_name, const std::vector<const results::RunRecord*>& runs) {
   std::vector<Curve> curves;
   for (const results::RunRecord* r : runs) curves.push_back(curve_of(*r));
-  const std::string unit = dataset_unit(*runs.front(), "distance");
+  const std::string unit = unit_text(*runs.front(), "distance");
   const bool monte_carlo = curves.front().monte_carlo;
   const double z = number_attribute(*runs.front(), "z_bound", 3.0);
 
@@ -89,7 +89,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
        << "# one block per unit (gnuplot: index i), separated by two blank lines\n";
   for (std::size_t i = 0; i < curves.size(); ++i) {
     const Curve& c = curves[i];
-    data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(*runs[i], "unit") << "\n";
+    data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(*runs[i], "unit") << "\n";
     for (std::size_t k = 0; k < c.distance.size(); ++k) {
       data << format_number(c.distance[k]) << " " << format_number(c.closed_form[k]) << " "
            << format_number(c.mean[k]) << " " << format_number(c.halfwidth[k]) << "\n";
@@ -150,7 +150,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> preference_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         const std::string kind = string_attribute(r, "kind");
+         const std::string kind = text_attribute(r, "kind");
          const std::vector<double> distance = dataset_numbers(r, kinds::preference::kDistance.name);
          return (kind == "preference" || kind == "mc-preference") &&
                 std::any_of(distance.begin(), distance.end(), [](double m) { return m > 0; });

@@ -25,7 +25,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   std::vector<double> frames, depths;
   std::map<std::string, std::map<std::pair<double, double>, Cell>> cells;  // method -> (F, depth)
   for (const results::RunRecord* r : runs) {
-    const std::string method = string_attribute(*r, "method", "?");
+    const std::string method = text_attribute(*r, "method", "?");
     if (std::find(methods.begin(), methods.end(), method) == methods.end()) methods.push_back(method);
     // Each row's F: the frame_count dataset of a unit over a range of counts, else its frames.
     const std::vector<double> counts = dataset_numbers(*r, kinds::mc_retrieval::kFrameCount.name);
@@ -81,7 +81,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> retrieval_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == kinds::mc_retrieval_kind().name();
+         return text_attribute(r, "kind") == kinds::mc_retrieval_kind().name();
        })) {
     figures.push_back(figure_of(run.run, run.units));
   }

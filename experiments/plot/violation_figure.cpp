@@ -37,12 +37,12 @@ std::string label_without(const results::RunRecord& run, const std::string& key,
     if (part.rfind(key + "=", 0) == 0) continue;
     out += (out.empty() ? "" : ",") + part;
   }
-  const std::string axis = string_attribute(run, "only_axis");
+  const std::string axis = text_attribute(run, "only_axis");
   if (!axis.empty()) out += (out.empty() ? "" : ",") + axis + " pairs only";
-  const std::string unit = string_attribute(run, "unit");
-  if (unit.find('/') == std::string::npos && axis.empty()) return string_attribute(run, "run");
-  if (out.empty()) return string_attribute(run, "run");
-  return with_run ? string_attribute(run, "run") + ": " + out : out;
+  const std::string unit = text_attribute(run, "unit");
+  if (unit.find('/') == std::string::npos && axis.empty()) return text_attribute(run, "run");
+  if (out.empty()) return text_attribute(run, "run");
+  return with_run ? text_attribute(run, "run") + ": " + out : out;
 }
 
 Point point_of(const results::RunRecord& run, const std::string& key) {
@@ -78,7 +78,7 @@ Figure violation_figure(const std::string& name, const std::string& description,
     auto it = std::find_if(curves.begin(), curves.end(), [&](const Curve& c) { return c.label == label; });
     if (it == curves.end()) it = curves.insert(curves.end(), Curve{label, {}});
     it->points.push_back(point_of(*r, axes.key));
-    if (unit.empty()) unit = dataset_unit(*r, kinds::first_violation::kFirstViolation.name);
+    if (unit.empty()) unit = unit_text(*r, kinds::first_violation::kFirstViolation.name);
   }
   double lo = 0, hi = 0, x_lo = 0, x_hi = 0;
   bool first_x = true;
@@ -180,7 +180,7 @@ Figure violation_figure(const std::string& name, const std::string& description,
   return f;
 }
 
-bool is_first_violation(const results::RunRecord& r) { return string_attribute(r, "kind") == kinds::first_violation_kind().name(); }
+bool is_first_violation(const results::RunRecord& r) { return text_attribute(r, "kind") == kinds::first_violation_kind().name(); }
 
 // The distinct values of attribute `key` among `units`.
 std::size_t distinct(const std::vector<const results::RunRecord*>& units, const std::string& key) {
@@ -203,7 +203,7 @@ std::vector<Figure> first_violation_figures(const results::ResultsFile& file) {
     axes.x_label = "rotary base b (log scale)";
     axes.log_x = true;
     axes.title = "First violation of the preference vs rotary base (run " + run.run + ", along " +
-                 string_attribute(*run.units.front(), "along", "text") + ")";
+                 text_attribute(*run.units.front(), "along", "text") + ")";
     figures.push_back(violation_figure("first_violation_" + run.run,
                                        "First violating distance vs rotary base, run " + run.run + " (first-violation)",
                                        axes, run.units));
@@ -214,7 +214,7 @@ std::vector<Figure> first_violation_figures(const results::ResultsFile& file) {
 std::vector<Figure> gamma_violation_figures(const results::ResultsFile& file) {
   std::vector<const results::RunRecord*> units;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return is_first_violation(r) && string_attribute(r, "along") == "frames";
+         return is_first_violation(r) && text_attribute(r, "along") == "frames";
        })) {
     if (distinct(run.units, "gamma") < 2) continue;
     units.insert(units.end(), run.units.begin(), run.units.end());

@@ -28,7 +28,7 @@ std::vector<double> head_zero(const results::RunRecord& run, const std::string& 
 
 // "hope, γ = 0.5": the method and the temporal options the unit sets; 1D methods marked.
 std::string label_of(const results::RunRecord& run) {
-  std::string label = string_attribute(run, "method", "?");
+  std::string label = text_attribute(run, "method", "?");
   const double gamma = number_attribute(run, "gamma", std::nan(""));
   const double delta = number_attribute(run, "delta", std::nan(""));
   if (!std::isnan(gamma)) label += ", γ = " + format_number(gamma);
@@ -73,7 +73,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
     const std::vector<double> model = head_zero(r, kinds::vlm_frame_match::kLogRatio.name), closed = head_zero(r, kinds::vlm_frame_match::kLogRatioClosed.name);
     const std::vector<double> tolerance = head_zero(r, kinds::vlm_frame_match::kTolerance.name), temporal = head_zero(r, kinds::vlm_frame_match::kTemporalScore.name);
     const std::vector<double> spatial = head_zero(r, kinds::vlm_frame_match::kSpatialScore.name);
-    data << (i ? "\n\n" : "") << "# block " << i << ": " << string_attribute(r, "unit") << "\n";
+    data << (i ? "\n\n" : "") << "# block " << i << ": " << text_attribute(r, "unit") << "\n";
     const auto at = [](const std::vector<double>& v, std::size_t k) { return k < v.size() ? v[k] : std::nan(""); };
     for (std::size_t k = 0; k < apart.size(); ++k) {
       x_hi = std::max(x_hi, apart[k]);
@@ -101,7 +101,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   // Two panels on a shared x axis; the key (one line per unit) right of the top panel.
   f.width = 1350;
   f.height = 900;
-  const std::string preset = string_attribute(*units.front(), "preset", "?");
+  const std::string preset = text_attribute(*units.front(), "preset", "?");
   std::ostringstream g;
   g << "  set multiplot title " << gnuplot_string("Semantic preference inside the VLM (run " + run_name + ", preset " +
                                                   preset + ", random weights, layer 0, tied head 0)") << " noenhanced\n"
@@ -153,7 +153,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
 std::vector<Figure> vlm_frame_match_figures(const results::ResultsFile& file) {
   std::vector<Figure> figures;
   for (const RunUnits& run : units_by_run(file.records, [](const results::RunRecord& r) {
-         return string_attribute(r, "kind") == kinds::vlm_frame_match_kind().name() &&
+         return text_attribute(r, "kind") == kinds::vlm_frame_match_kind().name() &&
                 !dataset_numbers(r, kinds::vlm_frame_match::kFramesApart.name).empty();
        })) {
     figures.push_back(figure_of(run.run, run.units));

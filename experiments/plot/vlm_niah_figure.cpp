@@ -162,7 +162,7 @@ Figure accuracy_by_length(const std::vector<Series>& series, double train_max) {
 
 std::vector<Figure> vlm_niah_figures(const results::ResultsFile& file) {
   const std::vector<RunUnits> runs = units_by_run(file.records, [](const results::RunRecord& r) {
-    return string_attribute(r, "kind") == kinds::vlm_niah_kind().name() &&
+    return text_attribute(r, "kind") == kinds::vlm_niah_kind().name() &&
            !dataset_numbers(r, niah::kAccuracy.name).empty();
   });
   const std::vector<Series> series = series_of(runs);

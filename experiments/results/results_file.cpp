@@ -12,6 +12,7 @@
 
 #include <hdf5.h>
 
+#include "output/output_file.h"
 #include "results/hdf5_support.h"
 #include "theory/input_error.h"
 
@@ -262,14 +263,13 @@ void write_results_file(const std::string& path, const Provenance& provenance, c
   validate(path, provenance, records);
   const fs::path target(path);
   std::error_code error;
-  if (fs::is_directory(target, error)) throw InputError("results file '" + path + "' is a directory");
-  if (!overwrite && fs::exists(target, error)) throw InputError("results file '" + path + "' already exists");
+  output::check_destination(path, overwrite, "results file");
   const fs::path directory = target.has_parent_path() ? target.parent_path() : fs::path(".");
   if (!fs::is_directory(directory, error)) {
     throw InputError("directory '" + directory.string() + "' of results file '" + path + "' does not exist");
   }
-  const std::string temporary =
-      (directory / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  output::remove_stale_temporaries(path);
+  const std::string temporary = output::temporary_path(path);
 
   std::vector<RunRecord> sorted = records;
   std::stable_sort(sorted.begin(), sorted.end(),
@@ -278,11 +278,11 @@ void write_results_file(const std::string& path, const Provenance& provenance, c
   try {
     write_file(temporary, provenance, sorted);  // closes the file before returning
     fsync_path(temporary, O_RDONLY);
-    if (std::rename(temporary.c_str(), path.c_str()) != 0) throw Hdf5Failure("cannot rename it into place");
   } catch (const Hdf5Failure& failure) {
     fs::remove(temporary, error);
     throw InputError("cannot write results file '" + path + "': " + failure.what());
   }
+  output::rename_into_place(temporary, path, "results file");
   try {
     fsync_path(directory.string(), O_RDONLY | O_DIRECTORY);
   } catch (const Hdf5Failure&) {

@@ -45,9 +45,10 @@ struct ResultsFile {
   std::vector<RunRecord> records;            // in unit_index order
 };
 
-// Writes `records` (sorted by unit_index in the file) under `path` atomically. Refuses an
-// existing `path` unless `overwrite` (InputError naming it). Throws InputError on I/O failure,
-// leaving no file at `path` or its temporary.
+// Writes `records` (sorted by unit_index in the file) under `path` atomically, through
+// output/output_file.h. Refuses an existing `path` unless `overwrite`, and one that is not a
+// regular file always (InputError naming it). Throws InputError on I/O failure, leaving no file
+// at `path` or its temporary.
 void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,
                         bool overwrite);
 

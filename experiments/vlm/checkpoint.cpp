@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "output/output_file.h"
 #include "sim/vlm/parameters.h"
 #include "theory/input_error.h"
 #include "vlm/config_json.h"
@@ -187,16 +188,17 @@ void save_checkpoint(const std::string& directory, const VlmConfig& config, cons
   std::error_code error;
   fs::create_directories(directory, error);
   if (!fs::is_directory(directory, error)) throw InputError("cannot create checkpoint directory '" + directory + "'");
+  output::remove_stale_temporaries_in(directory);
+  for (const auto& [name, bytes] : files) output::check_destination(join(directory, name), true, "checkpoint file");
   try {
-    for (const auto& [name, bytes] : files) write_file_bytes(temporary_path(join(directory, name)), bytes);
+    for (const auto& [name, bytes] : files) write_file_bytes(output::temporary_path(join(directory, name)), bytes);
   } catch (const InputError&) {
-    for (const auto& [name, bytes] : files) fs::remove(temporary_path(join(directory, name)), error);
+    for (const auto& [name, bytes] : files) fs::remove(output::temporary_path(join(directory, name)), error);
     throw;
   }
   for (const auto& [name, bytes] : files) {
     const std::string path = join(directory, name);
-    fs::rename(temporary_path(path), path, error);
-    if (error) throw InputError("cannot rename '" + temporary_path(path) + "' to '" + path + "'");
+    output::rename_into_place(output::temporary_path(path), path, "checkpoint file");
   }
   // The other layout's file would make the directory ambiguous (old shards are left alone).
   fs::remove(join(directory, max_shard_bytes == 0 ? kIndexFile : kSingleFile), error);

@@ -1,11 +1,10 @@
 #include "vlm/file_bytes.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 
+#include "output/output_file.h"
 #include "theory/input_error.h"
 
 namespace hopelab {
@@ -26,8 +25,6 @@ std::vector<std::uint8_t> read_file_bytes(const std::string& path) {
   return bytes;
 }
 
-std::string temporary_path(const std::string& path) { return path + ".tmp." + std::to_string(::getpid()); }
-
 void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (out) out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
@@ -39,12 +36,8 @@ void write_file_bytes(const std::string& path, const std::vector<std::uint8_t>& 
 }
 
 void write_file_atomically(const std::string& path, const std::vector<std::uint8_t>& bytes) {
-  const std::string temporary = temporary_path(path);
-  write_file_bytes(temporary, bytes);
-  if (std::rename(temporary.c_str(), path.c_str()) != 0) {
-    std::remove(temporary.c_str());
-    throw InputError("cannot rename '" + temporary + "' to '" + path + "'");
-  }
+  output::write_file_atomically(
+      path, std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), true, "output");
 }
 
 }  // namespace hopelab
