@@ -22,6 +22,7 @@
 #include "theory_report.h"
 #include "unit_command.h"
 #include "vlm_commands.h"
+#include "wait_policy.h"
 
 namespace {
 
@@ -83,6 +84,7 @@ int fail(const std::string& prefix, const std::string& message, int status) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hopelab::cli::run_with_passive_wait_policy(argv);  // threads that wait sleep (wait_policy.h)
   CLI::App app{"hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings", "hopelab"};
   app.require_subcommand(1);
   hopelab::cli::add_theory_commands(app);

@@ -20,6 +20,7 @@
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm_commands.h"
+#include "wait_policy.h"
 #include "cli_method_options.h"
 
 namespace hopelab::cli {
@@ -97,13 +98,15 @@ void add_train_bench_command(CLI::App& bench) {
     }
     if (a->json) {
       std::cout << Json{{"implementation", "hopelab"}, {"preset", a->preset}, {"method", method}, {"batch", a->batch},
-                        {"frames", a->frames}, {"repeats", a->repeats}, {"statistic", "median"}, {"rows", rows}}
+                        {"frames", a->frames}, {"repeats", a->repeats}, {"statistic", "median"},
+                        {"omp_wait_policy", wait_policy_name()}, {"rows", rows}}
                        .dump()
                 << '\n';
       return;
     }
     std::cout << "preset " << a->preset << ", " << method << ", batch " << a->batch << " of " << a->frames
-              << "-frame videos, medians of " << a->repeats << " steps\n";
+              << "-frame videos, medians of " << a->repeats << " steps, OpenMP wait policy " << wait_policy_name()
+              << "\n";
     table.print(std::cout);
   });
 }

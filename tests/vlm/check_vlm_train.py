@@ -5,11 +5,13 @@
 - an existing output without --resume or --force: refused;
 - kill -9 during a run, then --resume: the final checkpoint, optimiser state and logged losses
   are byte-identical to an uninterrupted run's (same settings and threads);
-- `vlm grad` refuses labels that are neither -100 nor a vocabulary id, naming the entry.
+- `vlm grad` refuses labels that are neither -100 nor a vocabulary id, naming the entry;
+- threads wait passively unless the user set OMP_WAIT_POLICY.
 
   check_vlm_train.py HOPELAB
 """
 
+import json
 import os
 import shutil
 import signal
@@ -141,12 +143,25 @@ def check_grad_labels(log, hopelab, tmp):
                       grads["model.embed_tokens.weight"].shape)
 
 
+def check_wait_policy(log, hopelab):
+    """Unless OMP_WAIT_POLICY is set, the program runs itself again with the passive policy
+    (experiments/app/wait_policy.h); a policy the user set is kept."""
+    tiny = ["bench", "train", "--threads", "1", "--repeats", "1", "--batch", "1", "--frames", "2", "--json"]
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    for given, expected in ((None, "passive"), ("active", "active"), ("PASSIVE", "PASSIVE")):
+        e = dict(env, OMP_WAIT_POLICY=given) if given else env
+        r = run(hopelab, tiny, env=e)
+        got = json.loads(r.stdout)["omp_wait_policy"] if r.returncode == 0 else "exit %d" % r.returncode
+        log.check("wait policy, OMP_WAIT_POLICY %s" % (given or "unset"), got == expected, expected, got)
+
+
 def main():
     hopelab = sys.argv[1]
     log = CheckLog(tolerances=False)
     tmp = tempfile.mkdtemp(prefix="hopelab-train-")
     try:
         check_refusals(log, hopelab, tmp)
+        check_wait_policy(log, hopelab)
         check_resume(log, hopelab, tmp)
         check_grad_labels(log, hopelab, tmp)
     finally:
