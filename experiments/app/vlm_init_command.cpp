@@ -11,6 +11,7 @@
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm_commands.h"
+#include "unsigned_option.h"
 
 namespace hopelab::cli {
 
@@ -43,11 +44,11 @@ void add_vlm_init_command(CLI::App& vlm) {
   CLI::App* cmd = vlm.add_subcommand("init", "write a checkpoint of random weights for a preset");
   cmd->add_option("--preset", args->preset, "tiny, needle or base100m")->required();
   cmd->add_option("-o,--output", args->output, "checkpoint directory (created)")->required();
-  cmd->add_option("--seed", args->seed, "Philox key of the weights (default 0)");
+  cmd->add_option("--seed", args->seed, "Philox key of the weights (default 0)")->check(decimal_unsigned());
   cmd->add_option("--dtype", args->dtype, "stored precision: f32, bf16 or f16 (default f32)");
   cmd->add_option("--max-shard-bytes", args->max_shard_bytes,
                   "write shards of at most this many data bytes and model.safetensors.index.json "
-                  "(default 0: one model.safetensors)");
+                  "(default 0: one model.safetensors)")->check(decimal_unsigned());
   cmd->add_flag("--force", args->force, "overwrite the checkpoint in an existing, non-empty directory");
   cmd->callback([args] {
     const VlmConfig config = vlm_preset(args->preset);

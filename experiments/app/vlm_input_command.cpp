@@ -11,6 +11,7 @@
 #include "vlm/input_file.h"
 #include "vlm/synthetic_input.h"
 #include "vlm_commands.h"
+#include "unsigned_option.h"
 
 namespace hopelab::cli {
 
@@ -39,7 +40,7 @@ void add_vlm_input_command(CLI::App& vlm) {
   CLI::App* cmd = vlm.add_subcommand("input", "write a random one-video prompt (input.safetensors)");
   cmd->add_option("--model", args->model, "checkpoint directory (its config.json is read)")->required();
   cmd->add_option("-o,--output", args->output, "input file to write")->required();
-  cmd->add_option("--seed", p.seed, "Philox key of text ids and pixels (default 0)");
+  cmd->add_option("--seed", p.seed, "Philox key of text ids and pixels (default 0)")->check(decimal_unsigned());
   cmd->add_option("--text-before", p.text_before, "text tokens before the video (default 4)");
   cmd->add_option("--frames", p.frames, "temporal patches of the video (default 2)");
   cmd->add_option("--grid-height", p.grid_height, "LLM grid rows of the video (default 2)");

@@ -26,6 +26,7 @@
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
 #include "vlm_commands.h"
+#include "unsigned_option.h"
 
 namespace hopelab::cli {
 
@@ -188,7 +189,8 @@ void add_vlm_train_command(CLI::App& vlm) {
   cmd->add_option("--model", a->model, "checkpoint directory to start from");
   cmd->add_option("--preset", a->preset, "or a preset's random weights: tiny, needle or base100m");
   cmd->add_option("-o,--output", a->output, "output directory")->required();
-  cmd->add_option("--seed", a->seed, "Philox key of the initial weights, the examples and the DTS draws (default 0)");
+  cmd->add_option("--seed", a->seed, "Philox key of the initial weights, the examples and the DTS draws (default 0)")
+      ->check(decimal_unsigned());
   add_vlm_method_options(*cmd, a->method);
   cmd->add_option("--dts", a->dts, "DTS: temporal scales drawn per video in training, e.g. 0.5,1,1.5, or 'hope' "
                                    "(0.5,0.75,1,1.25,1.5); diagonal designs only (default: none)");

@@ -183,6 +183,22 @@ def main():
         refused("negative seed", ["mc", "preference", "--method", "vanilla", "--samples", "100", "--seed", "-1"],
                 "seed", "-1")
         dry("negative seed in a spec", spec("mc-preference", dict(small_mc, seed=-1)), "seed", "-1")
+        # Options held in unsigned integers (CLI11 would wrap -1 to 2^64 - 1), with a twin each.
+        model_dir = os.path.join(tmp, "unsigned-model")
+        for case, args, flag in (
+                ("vlm init --seed", ["vlm", "init", "--preset", "tiny", "-o", model_dir, "--seed"], "--seed"),
+                ("vlm init --max-shard-bytes", ["vlm", "init", "--preset", "tiny", "-o", model_dir,
+                                                "--max-shard-bytes"], "--max-shard-bytes"),
+                ("vlm input --seed", ["vlm", "input", "--model", model_dir, "-o", os.path.join(tmp, "in.st"), "--seed"],
+                 "--seed"),
+                ("vlm train --seed", ["vlm", "train", "--preset", "needle", "--steps", "1", "-o",
+                                      os.path.join(tmp, "unsigned-train"), "--seed"], "--seed")):
+            for value in ("-1", "0x10", "1e3"):
+                refused(f"{case} {value}", args + [value], flag, value)
+            if os.path.exists(model_dir):
+                fail(case, "an output was written for a refused value")
+        accepted("vlm init --seed twin", ["vlm", "init", "--preset", "tiny", "-o", model_dir, "--seed",
+                                          "18446744073709551615"])
         for value in ("nan", "inf", "-1", "0.5"):
             refused(f"--recheck-above {value}", ["theory", "base-bound", "--context-length", "100",
                                                  "--recheck-above", value], "recheck_above")
