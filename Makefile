@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build cli run report test test-long bench bench-vlm bench-vlm-device bench-train clean
+.PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train clean
 
 all: build
 
@@ -43,6 +43,12 @@ test: build
 
 test-long: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# Mutation testing: every mutation of tests/mutations.toml, one at a time (an hour or more;
+# docs/testing.md). MUTATE_FLAGS: e.g. "--only claims" or "--json mutation.json".
+MUTATE_FLAGS ?=
+mutation: build
+	@scripts/mutate $(BUILD_DIR) --jobs $(JOBS) $(MUTATE_FLAGS)
 
 # Monte Carlo throughput against the NumPy baselines (minutes; not part of the tests).
 bench: build

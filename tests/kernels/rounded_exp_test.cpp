@@ -40,6 +40,21 @@ TEST(RoundedExp, WithinHalfAnUlpInAVectorLoop) {
   EXPECT_GT(worst.considered, std::size_t{4000000});
 }
 
+// The sweep above spends most of its points on |x| < 0.5, where r = x is small and the Taylor
+// tail negligible. Here every 31st float with 0.5 <= |x| <= 88.7 (about 4 million, r spread
+// over [-ln 2 / 2, ln 2 / 2]) under the same bound: a polynomial one degree short (truncation
+// up to |r|^10 / 10! = 6.9e-12, 1.2e-4 ulp) rounds some of them past a near-tie and fails it.
+TEST(RoundedExp, WithinHalfAnUlpWhereTheReducedArgumentSpansItsRange) {
+  using hopelab::test::bits_of_float;
+  using hopelab::test::float_from_bits;
+  std::vector<float> xs;
+  for (std::uint32_t b = bits_of_float(0.5f); b <= bits_of_float(88.7f); b += 31) xs.push_back(float_from_bits(b));
+  for (std::uint32_t b = bits_of_float(-0.5f); b <= bits_of_float(-87.0f); b += 31) xs.push_back(float_from_bits(b));
+  const auto worst = hopelab::test::exp_ulp_errors(xs, rounded_exps(xs), 1.0L, kBoundUlp);
+  EXPECT_TRUE(worst.ok()) << "x = " << xs[static_cast<std::size_t>(worst.index)] << ": " << worst.message();
+  EXPECT_GT(worst.considered, std::size_t{3000000});
+}
+
 TEST(RoundedExp, OneByOneEqualsTheVectorLoop) {
   const std::vector<float> xs = sweep();
   const std::vector<float> ys = rounded_exps(xs);

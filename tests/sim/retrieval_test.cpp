@@ -463,6 +463,53 @@ TEST(Retrieval, ZeroTemporalFrequenciesLeaveSimilarDistractorsAtChance) {
   }
 }
 
+// The similar distractors sit at frames f* +- k P (k >= 1) inside [0, F): counted here by
+// walking outward from the needle frame, not by a residue. Needle frames that are not multiples
+// of P tell "from the needle frame" apart from "from frame 0"; P = 1 (every other frame) and
+// P >= F (none) are the edges. Each similar index is the needle's cell in that frame.
+TEST(Retrieval, SimilarDistractorsAreCountedFromTheNeedleFrame) {
+  const struct {
+    std::int64_t frames;
+    double depth;  // needle frame round(depth (F - 1))
+    std::int64_t period;
+  } cases[] = {
+      {10, 4.0 / 9.0, 3},  // f* = 4: frames 1, 7 (from frame 0: 0, 3, 6, 9)
+      {10, 5.0 / 9.0, 2},  // f* = 5: frames 1, 3, 7, 9
+      {10, 1.0, 4},        // f* = 9: frames 1, 5
+      {10, 0.0, 3},        // f* = 0: frames 3, 6, 9
+      {7, 0.5, 1},         // f* = 3: every other frame
+      {7, 0.5, 7},         // none: P >= F
+      {7, 0.5, 4},         // f* = 3: frame 7 is outside, so none
+      {7, 0.5, 3},         // f* = 3: frames 0, 6
+  };
+  const Method m = make_method("mrope");
+  for (const auto& c : cases) {
+    RetrievalSetup setup;
+    setup.text_before = 5;
+    setup.frames = c.frames;
+    setup.height = 3;
+    setup.width = 2;
+    setup.text_after = 2;
+    setup.depth = c.depth;
+    setup.similar_period = c.period;
+    const RetrievalGeometry g = retrieval_geometry(m, setup);
+    const std::int64_t needle = std::llround(c.depth * static_cast<double>(c.frames - 1));
+    ASSERT_EQ(g.needle_frame, needle);
+    std::vector<std::int64_t> want;
+    for (std::int64_t f = needle - c.period; f >= 0; f -= c.period) want.push_back(f);
+    for (std::int64_t f = needle + c.period; f < c.frames; f += c.period) want.push_back(f);
+    std::sort(want.begin(), want.end());
+    const std::string label = "F = " + std::to_string(c.frames) + ", f* = " + std::to_string(needle) +
+                              ", P = " + std::to_string(c.period);
+    EXPECT_EQ(g.similar_frames, want) << label;
+    ASSERT_EQ(g.similar_indices.size(), want.size()) << label;
+    for (size_t k = 0; k < want.size(); ++k) {
+      // text_before + f H W + row W + col, centre cell (row 1, col 1) of a 3 x 2 grid.
+      EXPECT_EQ(g.similar_indices[k], 5 + want[k] * 6 + 1 * 2 + 1) << label << ", frame " << want[k];
+    }
+  }
+}
+
 TEST(Retrieval, GeometryFollowsTheDesignAndBadInputThrows) {
   RetrievalSetup setup;
   setup.text_before = 3;

@@ -116,6 +116,41 @@ TEST(BaseBound, ResultsDoNotDependOnTheThreadCount) {
   }
 }
 
+TEST(BaseBound, InfeasibleRunsAboveTheBoundAreSeparatedByFeasibleBases) {
+  // Found by tests/ref/base_bound_windows_search.py: d = 16, L = 97, grid 2 * 1.05^k. Above the
+  // first feasible grid base the grid reads (feasible ., infeasible X) .XXXXXXXXXXXXXXXXXXXX.XXXXXXX:
+  // two infeasible runs with one feasible base between them, every base at least 1e-9 from
+  // B = 0 (the script checks), so the long double oracle here and the library agree on signs.
+  BaseBoundQuery q;
+  q.head_dim = 16;
+  q.context_length = 97;
+  q.grid_ratio = 1.05;
+  q.recheck_above = std::pow(1.05, 29.5);  // floor(29.5) = 29 grid bases above b*, no rounding edge
+  const BaseBound b = minimal_base(q);
+  ASSERT_TRUE(b.found);
+  const auto grid = [&](int k) { return q.search_from * std::pow(q.grid_ratio, static_cast<double>(k)); };
+  int first = 0;
+  while (!brute_feasible(grid(first), 16, 97)) ++first;
+  ASSERT_LE(b.infeasible_below, grid(first));
+  ASSERT_GE(b.infeasible_below, grid(first - 1));
+  // The runs, from the oracle: maximal stretches of infeasible grid bases in (b_first, b_first+29].
+  std::vector<BaseInterval> want;
+  bool previous_infeasible = false;
+  for (int j = 1; j <= 29; ++j) {
+    const bool infeasible = !brute_feasible(grid(first + j), 16, 97);
+    if (infeasible && previous_infeasible) want.back().to = grid(first + j);
+    if (infeasible && !previous_infeasible) want.push_back({grid(first + j), grid(first + j)});
+    previous_infeasible = infeasible;
+  }
+  ASSERT_EQ(want.size(), 2u) << "precondition: the oracle sees two runs (tests/ref/base_bound_windows_search.py)";
+  ASSERT_EQ(b.infeasible_above.size(), want.size()) << "a feasible base between two infeasible runs must split them";
+  for (size_t i = 0; i < want.size(); ++i) {
+    // Both sides compute 2 * pow(1.05, k) with the same k: equal doubles.
+    EXPECT_EQ(b.infeasible_above[i].from, want[i].from) << "run " << i;
+    EXPECT_EQ(b.infeasible_above[i].to, want[i].to) << "run " << i;
+  }
+}
+
 TEST(BaseBound, RejectsBadInput) {
   BaseBoundQuery q;
   q.context_length = 0;

@@ -1,5 +1,6 @@
 // First violations against a brute-force long double scan (one cosl per pair and distance,
 // no recurrence, theta recomputed here), plus the proven-never cases and their reasons.
+#include <algorithm>
 #include <cmath>
 #include <functional>
 
@@ -125,6 +126,59 @@ TEST(FirstViolation, TruncatedTimeAlignedIdsScanDirectly) {
   const Method m = make_method("mrope", o);
   ASSERT_FALSE(frame_offset_is_linear(m.design));
   expect_matches_brute_force("mrope", o, Direction::frames, Axis::t, 3000);
+}
+
+// The scan's last distance is the limit itself: with limit = m* (the brute force's first
+// violation) the library must report m*, with limit = m* - 1 nothing. One case per design kind,
+// along frames (where the designs differ), the non-linear truncated qwen25vl design among them
+// (the direct per-distance scan) and a linear qwen25vl one (the recurrence).
+TEST(FirstViolation, AViolationExactlyAtTheLimitIsFoundForEveryDesignKind) {
+  struct Case {
+    const char* method;
+    std::optional<DesignKind> design;
+    std::optional<Axis> only;
+    double fps = 1.0, tokens_per_second = 25.0;
+  };
+  const Case cases[] = {
+      {"vanilla", std::nullopt, std::nullopt},                      // flat
+      {"mrope", std::nullopt, Axis::t},                             // qwen2vl
+      {"mrope", DesignKind::qwen25vl, Axis::t, 3.0, 2.0},           // 4/3 per frame, truncated: direct scan
+      {"mrope", DesignKind::qwen25vl, Axis::t, 1.0, 0.5},           // 1 per frame: linear
+      {"videorope", std::nullopt, std::nullopt},                    // diagonal
+      {"v2pe", std::nullopt, std::nullopt},                         // v2pe
+      {"tad-rope", std::nullopt, std::nullopt},                     // tad
+  };
+  std::vector<DesignKind> covered;
+  for (const Case& c : cases) {
+    MethodOptions o;
+    o.spectrum = {16, 100.0};
+    o.design = c.design;
+    o.fps = c.fps;
+    o.tokens_per_second = c.tokens_per_second;
+    const Method m = make_method(c.method, o);
+    covered.push_back(m.design.kind);
+    const std::string label = std::string(c.method) + " (" + design_name(m.design.kind) + ")";
+    const BruteForce want = brute_force(m, c.only, 3000, [&](std::int64_t k) { return frame_offset(m.design, k, 3, 4); });
+    // Same margin argument as expect_matches_brute_force: |S| far above the scan's rounding.
+    ASSERT_GT(want.margin, 1e-9L) << label;
+    ASSERT_GT(want.first, 1) << label << ": precondition, a violation beyond distance 1 within 3000";
+    ViolationQuery q;
+    q.direction = Direction::frames;
+    q.only_axis = c.only;
+    q.grid_height = 3;
+    q.grid_width = 4;
+    q.limit = want.first;
+    const FirstViolation at = first_violation(m, q);
+    ASSERT_TRUE(at.distance) << label << ": limit = m* = " << want.first << " found none (" << at.reason << ")";
+    EXPECT_EQ(*at.distance, want.first) << label;
+    q.limit = want.first - 1;
+    const FirstViolation before = first_violation(m, q);
+    EXPECT_FALSE(before.distance) << label << ": limit = m* - 1 = " << q.limit << " found " << *before.distance;
+  }
+  for (DesignKind k : {DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl, DesignKind::diagonal, DesignKind::v2pe,
+                       DesignKind::tad}) {
+    EXPECT_NE(std::find(covered.begin(), covered.end(), k), covered.end()) << design_name(k) << " has no case";
+  }
 }
 
 TEST(FirstViolation, RejectsBadLimitAndEmptyAxis) {

@@ -76,6 +76,16 @@ TEST(Positions, VideoRopeDiagonalWithDelta) {
   EXPECT_EQ(ids.w, concat({{0, 1}, {2, 3, 2, 3, 2, 3}, {4, 5, 4, 5, 4, 5}, {6, 7, 6, 7, 6, 7}, {7, 8}}));
 }
 
+TEST(Positions, VideoRopeDiagonalCentresAnEvenGridBelowTheMiddle) {
+  // docs/references.md: h = t + y - floor((H - 1) / 2). H = 4 rows: floor(3 / 2) = 1, so rows
+  // 0..3 sit at t - 1 .. t + 2 (not t - 2 .. t + 1, the H / 2 centring); W = 2: floor(1 / 2) = 0.
+  // text:2 (0, 1); video 2x4x2 at s = 2, delta = 2: t = 2 + 2f; next text at 4 + 1 = 5.
+  const PositionIds ids = ids_of("videorope", "text:2,video:2x4x2,text:1");
+  EXPECT_EQ(ids.t, concat({{0, 1}, Ids(8, 2), Ids(8, 4), {5}}));
+  EXPECT_EQ(ids.h, concat({{0, 1}, {1, 1, 2, 2, 3, 3, 4, 4}, {3, 3, 4, 4, 5, 5, 6, 6}, {5}}));
+  EXPECT_EQ(ids.w, concat({{0, 1}, {2, 3, 2, 3, 2, 3, 2, 3}, {4, 5, 4, 5, 4, 5, 4, 5}, {5}}));
+}
+
 TEST(Positions, HopeDiagonalWithFractionalGamma) {
   MethodOptions o;
   o.gamma = 0.75;

@@ -71,6 +71,46 @@ TEST(LinearBackward, InputWeightAndBiasGradientsMatchDifferences) {
   EXPECT_FALSE(compare(gw, wrong, with_floor(float_bounds(rows + 1, mw))).ok());
 }
 
+// dW and db add into their buffers (a weight used twice in one step, as a vision block over
+// several grids, sums both uses): from a nonzero start p they must hold p + the gradient.
+// Each element is then a sum of the same terms plus p: bound of rows + 2 terms over |p| + the
+// terms' magnitudes.
+TEST(LinearBackward, WeightAndBiasGradientsAddIntoTheirBuffers) {
+  const int rows = 5, in = 7, out = 6;
+  const std::vector<float> x = randoms(rows * in, 11), w = randoms(out * in, 12);
+  const std::vector<float> dy = randoms(rows * out, 14);
+  std::vector<float> dw = randoms(out * in, 15, 4.0), db = randoms(out, 16, 4.0);  // the start p
+  const Vec P_w = widen(dw), P_b = widen(db);
+  const LinearWeights lw{w.data(), nullptr, out, in};
+  linear_backward(x.data(), dy.data(), rows, lw, LinearGradient{dw.data(), db.data(), out, in}, nullptr);
+  // Expected p + sum_r dy_ro x_ri and p + sum_r dy_ro, in long double from the definition.
+  Vec gw(P_w), gb(P_b), mw(out * in), mb(out);
+  for (int o = 0; o < out; ++o) {
+    mb[o] = std::fabs(P_b[o]);
+    for (int i = 0; i < in; ++i) mw[o * in + i] = std::fabs(P_w[o * in + i]);
+  }
+  for (int r = 0; r < rows; ++r)
+    for (int o = 0; o < out; ++o) {
+      const LD g = dy[r * out + o];
+      gb[o] += g;
+      mb[o] += std::fabs(g);
+      for (int i = 0; i < in; ++i) {
+        gw[o * in + i] += g * x[r * in + i];
+        mw[o * in + i] += std::fabs(g * x[r * in + i]);
+      }
+    }
+  const auto ww = compare(gw, dw, float_bounds(rows + 2, mw));
+  const auto wb = compare(gb, db, float_bounds(rows + 2, mb));
+  EXPECT_TRUE(ww.ok()) << "dW: " << ww.message();
+  EXPECT_TRUE(wb.ok()) << "db: " << wb.message();
+  // Twin: the gradient alone (the start overwritten) must fail.
+  Vec alone_w(gw), alone_b(gb);
+  for (std::size_t k = 0; k < alone_w.size(); ++k) alone_w[k] -= P_w[k];
+  for (std::size_t k = 0; k < alone_b.size(); ++k) alone_b[k] -= P_b[k];
+  EXPECT_FALSE(compare(alone_w, dw, float_bounds(rows + 2, mw)).ok());
+  EXPECT_FALSE(compare(alone_b, db, float_bounds(rows + 2, mb)).ok());
+}
+
 // RMSNorm and LayerNorm rows in long double.
 Vec rms_rows(const Vec& x, const Vec& w, int rows, int width, LD eps) {
   Vec y(x.size());

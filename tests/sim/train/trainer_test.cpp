@@ -196,6 +196,11 @@ TEST(Trainer, RefusesBadSettings) {
   s = short_run(20);
   s.task.classes = 40;  // beyond the 32-id vocabulary
   EXPECT_ANY_THROW(check_train_settings(s, model));
+  s = short_run(20);
+  s.schedule.warmup = s.steps;  // warm-up must end before the run does: [0, steps)
+  EXPECT_ANY_THROW(check_train_settings(s, model));
+  s.schedule.warmup = s.steps - 1;  // the last step after warm-up: accepted
+  EXPECT_NO_THROW(check_train_settings(s, model));
   EXPECT_NO_THROW(check_train_settings(short_run(20), model));
 }
 

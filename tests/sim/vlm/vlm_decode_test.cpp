@@ -6,20 +6,27 @@
 
 #include "sim/vlm/logit_tolerance.h"
 #include "sim/vlm/vlm_model.h"
+#include "sim/vlm/vlm_positions.h"
 #include "vlm_fixture.h"
 
 namespace hopelab {
 namespace {
 
-void check_decode(const VlmInput& prompt, const std::string& method) {
+// Decodes `tokens` after `prompt` and compares the logits of the decoded tokens whose index in
+// `tokens` satisfies compare(k) with a full prefill of the sequence so far.
+template <class Compare>
+void check_decode(const VlmInput& prompt, const std::string& method, const std::vector<std::int64_t>& tokens,
+                  Compare compare) {
   const VlmConfig config = vlm_preset("tiny");
   const VlmModel model(config, vlm_test::fixture_weights(config, 21), VlmRotary{method, {}});
   KvCache cache;
   model.prefill(prompt, &cache);
   VlmInput whole = prompt;
-  for (std::int64_t token : {17, 400, 3, 999}) {
+  for (std::size_t k = 0; k < tokens.size(); ++k) {
+    const std::int64_t token = tokens[k];
     const std::vector<float> decoded = model.decode(token, &cache);
     whole.input_ids.push_back(token);
+    if (!compare(k)) continue;
     PrefillOptions last;
     last.last_row_only = true;
     const std::vector<float> recomputed = model.prefill(whole, nullptr, last);
@@ -32,6 +39,10 @@ void check_decode(const VlmInput& prompt, const std::string& method) {
     ASSERT_TRUE(worst.ok()) << method << ", token " << length - 1 << ": " << worst.message(9);
   }
   EXPECT_EQ(cache.length, static_cast<std::int64_t>(whole.input_ids.size()));
+}
+
+void check_decode(const VlmInput& prompt, const std::string& method) {
+  check_decode(prompt, method, {17, 400, 3, 999}, [](std::size_t) { return true; });
 }
 
 TEST(VlmDecode, CachedDecodeEqualsRecomputingTheSequence) {
@@ -47,6 +58,22 @@ TEST(VlmDecode, GeneratedTokensAfterAFinalVisualRunStartANewTextRun) {
   while (prompt.input_ids.back() != config.video_token_id) prompt.input_ids.pop_back();  // ends inside the video run
   check_decode(prompt, "mrope");
   check_decode(prompt, "hope");
+}
+
+TEST(VlmDecode, DecodeAtAndAcrossTheLookAheadRefillEqualsAFullPrefill) {
+  // Decode's positions come from a look-ahead of kDecodeAhead tokens (sim/vlm/vlm_positions.h),
+  // refilled when token prompt + kDecodeAhead + 1 is decoded: the first two and the last two
+  // tokens served by the first fill, and the first two of the refill, are compared with a full
+  // prefill (the rest are decoded only to move the cache forward).
+  const VlmConfig config = vlm_preset("tiny");
+  const std::size_t count = static_cast<std::size_t>(kDecodeAhead) + 4;
+  std::vector<std::int64_t> tokens;
+  for (std::size_t k = 0; k < count; ++k) tokens.push_back(static_cast<std::int64_t>(1 + (k * 37) % 900));
+  const auto near_refill = [&](std::size_t k) {
+    const auto ahead = static_cast<std::size_t>(kDecodeAhead);
+    return k <= 1 || (k + 2 >= ahead && k <= ahead + 2);
+  };
+  for (const char* method : {"mrope", "tad-rope"}) check_decode(vlm_test::fixture_input(config, 5), method, tokens, near_refill);
 }
 
 TEST(VlmDecode, GreedyGenerationEqualsArgmaxOfFullPrefillsAndStopsAtEos) {

@@ -81,5 +81,34 @@ TEST(VlmPositions, OffsetIsAddedToEveryAxis) {
   }
 }
 
+// Decode serves positions from a look-ahead refilled every kDecodeAhead tokens. Every generated
+// token's position, at and across three refills, must equal the one a full prefill of the whole
+// sequence assigns it (the prompt's layout with its last text run grown, positions laid out from
+// scratch), for every design and for prompts ending in text or in a visual run.
+TEST(VlmPositions, DecodePositionsAcrossLookAheadRefillsEqualAFullPrefill) {
+  const VlmConfig config = vlm_preset("tiny");
+  for (const char* layout_text : {"text:3,video:2x2x3,text:2", "text:2,image:2x2"}) {
+    const Layout prompt = parse_layout(layout_text);
+    std::int64_t prompt_tokens = 0;
+    for (const Segment& s : prompt) prompt_tokens += s.token_count();
+    for (const char* name : {"vanilla", "mrope", "videorope", "hope", "v2pe", "tad-rope"}) {
+      const Method method = language_method(config, vlm_test::fixture_rotary(name));
+      const double offset = 2.5;
+      Layout layout = prompt;
+      PositionIds ahead;  // empty after prefill
+      const std::int64_t generated = 3 * (kDecodeAhead + 1) + 2;
+      const PositionIds full = vlm_positions(method, extend_last_text(prompt, generated), offset);
+      for (std::int64_t n = 0; n < generated; ++n) {
+        const std::int64_t cached = prompt_tokens + n;
+        const Position3 got = next_decode_position(method, offset, cached, &layout, &ahead);
+        const Position3 want = full.at(cached);
+        ASSERT_TRUE(got == want) << layout_text << ", " << name << ": generated token " << n << " (token " << cached
+                                 << "): expected (" << want.t << ", " << want.h << ", " << want.w << "), actual ("
+                                 << got.t << ", " << got.h << ", " << got.w << ")";
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hopelab
