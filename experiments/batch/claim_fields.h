@@ -48,7 +48,7 @@ void visit_fields(ClaimFields& f, V&& v) {
   v(Field{"level", "1", open(0, 1), "paired-better: significance level of the one-sided sign test"}, f.level);
   v(Field{"eval_indices", "", any(), "paired-better: [i, j], run a's evaluation i against run b's j (default [0, 0])"},
     f.eval_indices);
-  v(Field{"range", "", any(), "value-in-range: [low, high], both included (inf for no upper end)"}, f.range);
+  v(Field{"range", "", any(), "value-in-range: [low, high], finite, both included"}, f.range);
 }
 
 }  // namespace hopelab::batch

@@ -25,8 +25,8 @@ void compute(const DecayIndicatorSettings& s, std::uint64_t, results::RunRecord&
     theta.push_back(axis_frequencies(m, a));
     pairs.push_back(static_cast<std::int64_t>(theta.back().size()));
   }
-  std::vector<double> indicator, normalized, spread;
-  double max_spread = 1.0;
+  std::vector<double> indicator, normalized, gap;
+  double max_gap = 0.0;
   for (double delta : distance) {
     double lo = INFINITY, hi = 0.0;
     for (size_t a = 0; a < 3; ++a) {
@@ -39,16 +39,16 @@ void compute(const DecayIndicatorSettings& s, std::uint64_t, results::RunRecord&
         hi = std::max(hi, scaled);
       }
     }
-    spread.push_back(hi / lo);
-    max_spread = std::max(max_spread, hi / lo);
+    gap.push_back(hi - lo);
+    max_gap = std::max(max_gap, hi - lo);
   }
   const auto n = static_cast<std::int64_t>(distance.size());
   r.datasets.push_back(numbers(kDistance, distance));
   r.datasets.push_back(integers(kPairs, pairs));
   r.datasets.push_back(numbers(kIndicator, indicator, {n, 3}));
   r.datasets.push_back(numbers(kNormalized, normalized, {n, 3}));
-  r.datasets.push_back(numbers(kAxisSpread, spread));
-  r.datasets.push_back(numbers(kMaxAxisSpread, {max_spread}));
+  r.datasets.push_back(numbers(kAxisGap, gap));
+  r.datasets.push_back(numbers(kMaxAxisGap, {max_gap}));
 }
 
 double work(const DecayIndicatorSettings& s) {
@@ -62,7 +62,7 @@ const Kind& decay_indicator_kind() {
   using namespace decay_indicator;
   static const KindOf<DecayIndicatorSettings> kind(
       "decay-indicator", "mean |S_j| of each axis's pairs over distances (2510.23095 App. D.2)", {"method"},
-      {kDistance, kPairs, kIndicator, kNormalized, kAxisSpread, kMaxAxisSpread}, check, compute, nullptr, work);
+      {kDistance, kPairs, kIndicator, kNormalized, kAxisGap, kMaxAxisGap}, check, compute, nullptr, work);
   return kind;
 }
 

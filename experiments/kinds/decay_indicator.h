@@ -29,9 +29,9 @@ inline constexpr DatasetName kPairs{"pairs", "pair", "pairs per axis (t, h, w)"}
 inline constexpr DatasetName kIndicator{"indicator", "1", "mean_j |S_j(Delta)| per distance and axis (t, h, w): (n, 3)"};
 inline constexpr DatasetName kNormalized{"normalized", "1",
                                          "indicator / its value at Delta = 0, (n_axis + 1) / 2: (n, 3), 0 for an axis without pairs"};
-inline constexpr DatasetName kAxisSpread{"axis_spread", "1",
-                                         "per distance, max / min of the normalized indicator over the axes with pairs"};
-inline constexpr DatasetName kMaxAxisSpread{"max_axis_spread", "1", "the largest axis_spread over the distances"};
+inline constexpr DatasetName kAxisGap{"axis_gap", "1",
+                                      "per distance, max - min of the normalized indicator over the axes with pairs"};
+inline constexpr DatasetName kMaxAxisGap{"max_axis_gap", "1", "the largest axis_gap over the distances"};
 }  // namespace decay_indicator
 
 const Kind& decay_indicator_kind();

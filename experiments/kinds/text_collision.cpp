@@ -21,7 +21,6 @@ void compute(const TextCollisionSettings& s, std::uint64_t, results::RunRecord& 
   const Method m = params::build_method(s.method);
   const params::FrameGrid g = params::parse_frame_grid(s.grid);
   const TextCollision c = hopelab::text_collision(m, s.frames, g.height, g.width);
-  r.attributes.push_back({"design", std::string(design_name(m.design.kind))});
   r.datasets.push_back(integers(kOverlapPositions, {c.overlap_positions}));
   r.datasets.push_back(integers(kCollidingTokens, {c.colliding_tokens}));
   r.datasets.push_back(integers(kCoincidentPairs, {c.coincident_pairs}));
