@@ -28,11 +28,16 @@ cli: configure
 # The main job: the paper-verification suite (experiments/paper.toml), its claims table on
 # stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.
 # RUN_FLAGS: e.g. "--samples-factor 10" for ten times the Monte Carlo budget.
-# Then its figures (PNG, SVG, gnuplot script and data of each) in data/figures/.
+# Then its figures (PNG, SVG, gnuplot script and data of each) in data/figures/. Then the
+# literature suite (experiments/literature.toml: claims of the 2025-26 papers, seconds) into
+# data/results/literature.h5, its claims table and its figures in data/figures/literature/
+# (the figures it has no units for go unmentioned).
 RUN_FLAGS ?=
 run: cli
 	@./$(BUILD_DIR)/hopelab run experiments/paper.toml -o data/results/paper.h5 --force $(RUN_FLAGS)
 	@./$(BUILD_DIR)/hopelab plot data/results/paper.h5 -o data/figures/
+	@./$(BUILD_DIR)/hopelab run experiments/literature.toml -o data/results/literature.h5 --force $(RUN_FLAGS)
+	@./$(BUILD_DIR)/hopelab plot data/results/literature.h5 -o data/figures/literature/ | { grep -v ': skipped ' || true; }
 
 # The theory report at Qwen2 settings (seconds).
 report: cli

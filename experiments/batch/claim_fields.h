@@ -23,6 +23,7 @@ struct ClaimFields {
   std::string inner_rule;
   double level = 0.05;
   std::vector<double> eval_indices;
+  std::vector<double> range;
 };
 
 template <class V>
@@ -47,6 +48,7 @@ void visit_fields(ClaimFields& f, V&& v) {
   v(Field{"level", "1", open(0, 1), "paired-better: significance level of the one-sided sign test"}, f.level);
   v(Field{"eval_indices", "", any(), "paired-better: [i, j], run a's evaluation i against run b's j (default [0, 0])"},
     f.eval_indices);
+  v(Field{"range", "", any(), "value-in-range: [low, high], finite, both included"}, f.range);
 }
 
 }  // namespace hopelab::batch

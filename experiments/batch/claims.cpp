@@ -50,6 +50,9 @@ const std::vector<RuleInfo>& rules() {
       {"dominates", {kinds::preference_kind().name()}, 2, false, false},
       {"sign-flip-lemma", {kinds::sign_flip_kind().name()}, 0, false, false},
       {"paired-better", {kinds::vlm_niah_kind().name()}, 2, false, false},
+      {"value-in-range", {}, 0, false, true},
+      {"increasing", {}, 0, false, true},
+      {"decreasing", {}, 0, false, true},
       {"assumption", {}, 2, false, false},
   };
   return table;
@@ -108,6 +111,10 @@ void check_rule(const Experiment& ex, const ClaimFields& f, const RuleInfo& rule
   if (std::string(rule.name) == "dominates" && !f.dataset.empty() && f.dataset != "value" &&
       f.dataset != "by_axis.t" && f.dataset != "by_axis.h" && f.dataset != "by_axis.w") {
     throw ClaimError("dataset", "rule dominates reads value, by_axis.t, by_axis.h or by_axis.w, got \"" + f.dataset + "\"");
+  }
+  if (std::string(rule.name) == "value-in-range" &&
+      (f.range.size() != 2 || std::isnan(f.range[0]) || std::isnan(f.range[1]) || f.range[0] > f.range[1])) {
+    throw ClaimError("range", "rule value-in-range needs range = [low, high] with low <= high");
   }
   if (std::string(rule.name) == "paired-better") {
     if (!f.dataset.empty() && f.dataset != kinds::vlm_niah::kBeyondAccuracy.name &&
@@ -222,6 +229,48 @@ Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
   }
   o.computed = f.dataset + " = " + per_unit(items) + " (expected " + num(*f.expected) +
                (f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "") + ")";
+  return o;
+}
+
+// value-in-range: every element of `dataset` in every unit lies in [range[0], range[1]].
+Outcome value_in_range(const ClaimFields& f, const RunRecords& runs) {
+  Outcome o;
+  o.holds = true;
+  std::vector<std::pair<std::string, std::string>> items;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto v = values(*r, f.dataset);
+      if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
+      std::vector<std::string> texts;
+      for (double x : *v) {
+        o.holds = *o.holds && x >= f.range[0] && x <= f.range[1];
+        texts.push_back(num(x));
+      }
+      items.emplace_back(label(*r), joined(texts, ","));
+    }
+  }
+  o.computed = f.dataset + " = " + per_unit(items) + " (range [" + num(f.range[0]) + ", " + num(f.range[1]) + "])";
+  return o;
+}
+
+// increasing / decreasing: the first element of `dataset` of each unit, in the order of the runs
+// and of each run's units, strictly increases / decreases.
+Outcome monotone(const ClaimFields& f, const RunRecords& runs, bool increasing) {
+  Outcome o;
+  o.holds = true;
+  std::vector<std::string> texts;
+  std::optional<double> previous;
+  for (const auto& run : runs) {
+    for (const RunRecord* r : run) {
+      const auto v = values(*r, f.dataset);
+      if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
+      const double x = v->front();
+      if (previous) o.holds = *o.holds && (increasing ? x > *previous : x < *previous);
+      previous = x;
+      texts.push_back(label(*r) + ": " + num(x));
+    }
+  }
+  o.computed = f.dataset + (increasing ? " increasing: " : " decreasing: ") + joined(texts, " -> ");
   return o;
 }
 
@@ -427,6 +476,9 @@ Outcome apply_rule(const std::string& rule, const ClaimFields& f, const RunRecor
   if (rule == "violated-before") return violation(f, runs, false);
   if (rule == "dominates") return dominates(f, runs);
   if (rule == "paired-better") return paired_better(f, runs);
+  if (rule == "value-in-range") return value_in_range(f, runs);
+  if (rule == "increasing") return monotone(f, runs, true);
+  if (rule == "decreasing") return monotone(f, runs, false);
   return sign_flip_lemma(f, runs);
 }
 

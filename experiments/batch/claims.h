@@ -23,7 +23,8 @@ class ClaimError : public std::runtime_error {
 };
 
 // The rules, in documentation order: monte-carlo-agrees, value-equals, bound-feasible,
-// bound-minimal, never-violated, violated-before, dominates, sign-flip-lemma, assumption.
+// bound-minimal, never-violated, violated-before, dominates, sign-flip-lemma, paired-better,
+// value-in-range, increasing, decreasing, assumption.
 const std::vector<std::string>& claim_rule_names();
 
 // Checks a claim against the spec's runs (rule known, runs known and of the kinds the rule reads,

@@ -4,15 +4,19 @@
 #include "kinds/base_bound.h"
 #include "kinds/cosine_map.h"
 #include "kinds/critical_length.h"
+#include "kinds/decay_indicator.h"
 #include "kinds/first_violation.h"
 #include "kinds/flattening.h"
+#include "kinds/mc_inversion.h"
 #include "kinds/mc_preference.h"
 #include "kinds/mc_retrieval.h"
 #include "kinds/mc_win_prob.h"
 #include "kinds/phase_error.h"
+#include "kinds/phase_resolution.h"
 #include "kinds/positions.h"
 #include "kinds/preference.h"
 #include "kinds/sign_flip.h"
+#include "kinds/text_collision.h"
 #include "kinds/vlm_frame_match.h"
 #include "kinds/vlm_niah.h"
 
@@ -35,6 +39,10 @@ const std::vector<const Kind*>& all_kinds() {
       &vlm_niah_kind(),
       &positions_kind(),
       &allocation_kind(),
+      &text_collision_kind(),
+      &decay_indicator_kind(),
+      &mc_inversion_kind(),
+      &phase_resolution_kind(),
   };
   return kinds;
 }

@@ -14,6 +14,7 @@ TEST(ClaimRules, NamesInDocumentationOrder) {
   const std::vector<std::string> documented = {"monte-carlo-agrees", "value-equals",  "bound-feasible",
                                                "bound-minimal",      "never-violated", "violated-before",
                                                "dominates",          "sign-flip-lemma", "paired-better",
+                                               "value-in-range",     "increasing",     "decreasing",
                                                "assumption"};
   EXPECT_EQ(claim_rule_names(), documented);
 }

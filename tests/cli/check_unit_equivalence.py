@@ -44,6 +44,11 @@ CASES = {
                  "depths": [0.0, 1.0], "examples": 2, "attention_examples": 1, "task": "marked", "seed": 1},
     "positions": {"method": "videorope", "layout": "text:2,video:2x2x3,text:2", "delta": 3},
     "allocation": {"method": "custom", "allocation": "t:0-3;h:4-9;w:10-15;zero:2-3", "head_dim": 32},
+    "text-collision": {"method": "hope", "frames": 2, "grid": "5x3", "gamma": 0.5},
+    "decay-indicator": {"method": "mrope-interleave", "distances": "1:5000:30"},
+    "mc-inversion": {"method": "vanilla", "base": 1e4, "offsets": "0:3000:500", "far_from": 1000, "samples": 1000,
+                     "seed": 7},
+    "phase-resolution": {"head_dim": 64, "bases": "1e6:1e8:5", "points": 2048},
 }
 # The setting each twin changes, and its other value.
 TWINS = {"preference": ("sigma", 0.25), "mc-preference": ("seed", 12), "base-bound": ("context_length", 1024)}
