@@ -1,5 +1,5 @@
 """Hold `hopelab positions` and `hopelab theory allocation` to the official code, by value: the
-golden golden/official_positions.json written by make_position_golden.py (run by hand with torch;
+golden golden/positions_official.json written by make_position_golden.py (run by hand with torch;
 CI needs neither torch nor the official repositories).
 
 Usage: check_position_golden.py PATH/TO/hopelab
@@ -27,7 +27,7 @@ from check_log import CheckLog  # noqa: E402
 from unit_record import flat_record  # noqa: E402
 
 CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
-GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "official_positions.json")
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "positions_official.json")
 U32 = 2.0 ** -24  # unit roundoff of float32
 log = CheckLog()
 FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",

@@ -1,4 +1,4 @@
-"""Writes tests/ref/golden/official_positions.json: position ids, rope_deltas and frequency
+"""Writes tests/ref/golden/positions_official.json: position ids, rope_deltas and frequency
 layouts computed by the official code of each design, the golden that check_position_golden.py
 holds the hopelab CLI to, by value.
 
@@ -284,7 +284,7 @@ def main():
     ap.add_argument("--videorope", required=True)
     ap.add_argument("--mmropes", required=True)
     ap.add_argument("--transformers457", required=True)
-    ap.add_argument("-o", default=os.path.join(os.path.dirname(__file__), "golden", "official_positions.json"))
+    ap.add_argument("-o", default=os.path.join(os.path.dirname(__file__), "golden", "positions_official.json"))
     args = ap.parse_args()
     golden = {
         "made_by": "tests/ref/make_position_golden.py",
