@@ -105,12 +105,7 @@ FrequencyAllocation allocate_mrope_interleave(int pairs, AxisSections s) {
 FrequencyAllocation allocate_videorope(int pairs, AxisSections s) {
   require_sum(pairs, s);
   FrequencyAllocation alloc = uniform(pairs, Axis::t);
-  int h_left = s.h, w_left = s.w;
-  for (int i = 0; i < s.h + s.w; ++i) {
-    const bool want_h = (i % 2 == 0) ? h_left > 0 : w_left == 0;
-    alloc.axis[static_cast<size_t>(i)] = want_h ? Axis::h : Axis::w;
-    (want_h ? h_left : w_left) -= 1;
-  }
+  for (int j = 0; j < s.h + s.w; ++j) alloc.axis[static_cast<size_t>(j)] = j % 2 == 0 ? Axis::h : Axis::w;
   return alloc;  // pairs s.h + s.w .. P-1 keep Axis::t
 }
 
@@ -119,6 +114,24 @@ FrequencyAllocation allocate_hope(int pairs, AxisSections s) {
   for (int i = 0; i < pairs; ++i) {
     if (alloc.axis[static_cast<size_t>(i)] == Axis::t) alloc.zero[static_cast<size_t>(i)] = 1;
   }
+  return alloc;
+}
+
+FrequencyAllocation allocate_mhrope(int pairs, AxisSections s, int kv_heads, int head) {
+  if (s.t < 0 || s.h < 0 || s.w < 0 || s.total() > kv_heads) {
+    throw InputError("mhrope head sections " + sections_text(s) + " must be non-negative and sum to at most kv_heads = " +
+                     std::to_string(kv_heads));
+  }
+  if (kv_heads < 1) throw InputError("mhrope kv_heads must be at least 1, got " + std::to_string(kv_heads));
+  if (head < 0 || head >= kv_heads) {
+    throw InputError("mhrope head must be in [0, kv_heads) = [0, " + std::to_string(kv_heads) + "), got " +
+                     std::to_string(head));
+  }
+  if (head < s.t) return uniform(pairs, Axis::t);
+  if (head < s.t + s.h) return uniform(pairs, Axis::h);
+  if (head < s.total()) return uniform(pairs, Axis::w);
+  FrequencyAllocation alloc = uniform(pairs, Axis::t);  // a padding head: NoPE
+  alloc.zero.assign(static_cast<size_t>(pairs), 1);
   return alloc;
 }
 

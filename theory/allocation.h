@@ -57,11 +57,16 @@ FrequencyAllocation allocate_mrope(int pairs, AxisSections sections);
 // Qwen3-VL MRoPE-Interleave: pair i with i%3 == 1 and i < 3*sections.h reads h, i%3 == 2 and
 // i < 3*sections.w reads w, every other pair reads t.
 FrequencyAllocation allocate_mrope_interleave(int pairs, AxisSections sections);
-// VideoRoPE LTA: t on the sections.t lowest-frequency pairs; the others alternate h, w, h, ...
-// from pair 0 (when one spatial axis has used its count, the rest go to the other).
+// VideoRoPE LTA as the official code lays it out: t on the sections.t lowest-frequency pairs;
+// the h + w others alternate h, w, h, ... from pair 0 (pair j < h + w reads h for even j, w for
+// odd j), so only h + w counts: h gets ceil((h + w) / 2) pairs whatever the split.
 FrequencyAllocation allocate_videorope(int pairs, AxisSections sections);
 // HoPE HFA: VideoRoPE's layout with every temporal pair at zero frequency.
 FrequencyAllocation allocate_hope(int pairs, AxisSections sections);
+// MHRoPE (Huang et al. 2025, multi-head allocation) for KV head `head` of `kv_heads`: the
+// sections count heads, not pairs; heads [0, t) read t on every pair, the next h read h, the next
+// w read w, and heads from t + h + w on are NoPE (every pair at zero frequency, axis t).
+FrequencyAllocation allocate_mhrope(int pairs, AxisSections head_sections, int kv_heads, int head);
 // p-RoPE: keep the floor(p * P) highest frequencies, zero the rest (1D).
 FrequencyAllocation allocate_p_rope(int pairs, double keep_fraction);
 // Custom: "t:0-15;h:16-46:2;w:17-47:2;zero:48-63" (ranges a-b or a-b:step or single pairs).

@@ -8,15 +8,15 @@
 namespace hopelab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"vanilla", "mrope",   "mrope-interleave",
-                                                 "videorope", "hope",  "hope-x",
-                                                 "p-rope",  "nope",    "v2pe",     "tad-rope",
-                                                 "custom"};
+  static const std::vector<std::string> names = {"vanilla", "mrope",  "mrope-interleave", "mhrope",
+                                                 "videorope", "hope", "hope-x", "p-rope",
+                                                 "nope",    "v2pe",   "tad-rope",  "custom"};
   return names;
 }
 
 AxisSections default_sections(const std::string& name, int pairs) {
   AxisSections s;
+  if (name == "mhrope") return AxisSections{2, 3, 3};  // KV heads on t, h, w (of 8)
   if (name == "mrope-interleave") {  // [24, 20, 20] at P = 64
     s.h = s.w = (pairs * 20) / 64;
     s.t = pairs - s.h - s.w;
@@ -35,7 +35,7 @@ AxisSections default_sections(const std::string& name, int pairs) {
 
 PositionDesign default_design(const std::string& name) {
   PositionDesign d;
-  if (name == "mrope" || name == "mrope-interleave" || name == "custom") d.kind = DesignKind::qwen2vl;
+  if (name == "mrope" || name == "mrope-interleave" || name == "mhrope" || name == "custom") d.kind = DesignKind::qwen2vl;
   if (name == "videorope") {
     d.kind = DesignKind::diagonal;
     d.temporal_step = 2.0;  // VideoRoPE's delta
@@ -55,8 +55,8 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   const auto& names = method_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     throw InputError("unknown method '" + name +
-                     "' (vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, "
-                     "tad-rope, custom)");
+                     "' (vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, "
+                     "v2pe, tad-rope, custom)");
   }
   validate(options.spectrum);
   const int pairs = options.spectrum.pairs();
@@ -67,6 +67,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   m.spectrum = options.spectrum;
   if (name == "mrope") m.allocation = allocate_mrope(pairs, sections);
   else if (name == "mrope-interleave") m.allocation = allocate_mrope_interleave(pairs, sections);
+  else if (name == "mhrope") m.allocation = allocate_mhrope(pairs, sections, options.kv_heads, options.head);
   else if (name == "videorope") m.allocation = allocate_videorope(pairs, sections);
   else if (is_hope(name)) m.allocation = allocate_hope(pairs, sections);
   else if (name == "p-rope") m.allocation = allocate_p_rope(pairs, options.keep_fraction);
@@ -87,6 +88,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   m.design.fps = options.fps;
   m.design.tokens_per_second = options.tokens_per_second;
   m.design.keep_fractional_time = options.keep_fractional_time;
+  m.design.spatial_reset = options.spatial_reset;
   m.design.visual_step = options.visual_step;
   validate(m.design);
   return m;

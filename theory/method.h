@@ -1,6 +1,7 @@
 #pragma once
 // A method = spectrum + frequency allocation + position design. Named methods:
-//   vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom.
+//   vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope,
+//   custom. mhrope describes one KV head (`head`): its sections count heads, not pairs.
 // Presets are generalised from d = 128 to any even d (sections scaled, see make_method) and
 // accept user sections; `design` overrides any method's position design.
 
@@ -17,7 +18,7 @@ namespace hopelab {
 
 struct MethodOptions {
   Spectrum spectrum;
-  std::optional<AxisSections> sections;          // default: the preset's, scaled to d/2
+  std::optional<AxisSections> sections;          // default: the preset's, scaled to d/2 (mhrope: heads)
   double keep_fraction = 0.75;                   // p-rope
   PairLayout layout = PairLayout::halves;
   std::string custom_allocation;                 // custom: see parse_custom_allocation
@@ -28,6 +29,9 @@ struct MethodOptions {
   double fps = 1.0;                              // qwen25vl
   double tokens_per_second = 25.0;               // qwen25vl
   bool keep_fractional_time = false;             // qwen25vl
+  bool spatial_reset = false;                    // qwen2vl, qwen25vl: visual h, w without the cursor
+  int kv_heads = 8;                              // mhrope: KV heads
+  int head = 0;                                  // mhrope: the KV head described
   double visual_step = 1.0 / 16.0;               // v2pe
 };
 
@@ -39,7 +43,8 @@ struct Method {
 };
 
 const std::vector<std::string>& method_names();
-// Default [t, h, w] sections of a preset at P pairs (the d = 128 values scaled).
+// Default [t, h, w] sections of a preset at P pairs (the d = 128 values scaled); mhrope's are
+// heads, [2, 3, 3] at any P.
 AxisSections default_sections(const std::string& name, int pairs);
 // The position design a named method uses unless `design` overrides it.
 PositionDesign default_design(const std::string& name);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "theory/input_error.h"
 #include "theory/text_format.h"
@@ -42,6 +43,9 @@ void validate(const PositionDesign& d) {
   positive(d.fps, "fps");
   positive(d.tokens_per_second, "tokens per second");
   positive(d.visual_step, "V2PE visual step");
+  if (d.spatial_reset && d.kind != DesignKind::qwen2vl && d.kind != DesignKind::qwen25vl) {
+    throw InputError(std::string("spatial reset applies to the qwen2vl and qwen25vl designs, not ") + design_name(d.kind));
+  }
   if (d.temporal_patch_size <= 0) {
     throw InputError("temporal patch size must be positive, got " + std::to_string(d.temporal_patch_size));
   }
@@ -86,9 +90,11 @@ Position3 visual_position(const PositionDesign& d, const VisualBlock& b, std::in
       return {p, p, p};
     }
     case DesignKind::qwen2vl:
-      return {s + static_cast<double>(f), s + static_cast<double>(y), s + static_cast<double>(x)};
-    case DesignKind::qwen25vl:
-      return {s + time_aligned_index(d, f), s + static_cast<double>(y), s + static_cast<double>(x)};
+    case DesignKind::qwen25vl: {
+      const double t = s + (d.kind == DesignKind::qwen2vl ? static_cast<double>(f) : time_aligned_index(d, f));
+      const double spatial = d.spatial_reset ? 0.0 : s;  // spatial reset: the block's own grid
+      return {t, spatial + static_cast<double>(y), spatial + static_cast<double>(x)};
+    }
     case DesignKind::diagonal: {
       const double t = s + b.temporal_step * static_cast<double>(f);
       return {t, t + static_cast<double>(y - (b.height - 1) / 2), t + static_cast<double>(x - (b.width - 1) / 2)};
@@ -113,7 +119,10 @@ double cursor_after(const PositionDesign& d, const VisualBlock& b) {
   switch (d.kind) {
     case DesignKind::flat: return last.t + 1.0;
     case DesignKind::qwen2vl:
-    case DesignKind::qwen25vl: return std::max({last.t, last.h, last.w}) + 1.0;
+    case DesignKind::qwen25vl: {  // past the block's extent on every axis, reset or not
+      const double spatial = d.spatial_reset ? b.cursor : 0.0;
+      return std::max({last.t, spatial + last.h, spatial + last.w}) + 1.0;
+    }
     case DesignKind::diagonal: return last.t + 1.0;  // max of the t row + 1
     case DesignKind::v2pe: return std::ceil(last.t) + 1.0;
     case DesignKind::tad: return last.t + 2.0;
@@ -164,13 +173,18 @@ PositionIds assign_positions(const PositionDesign& design, const Layout& layout)
   return ids;
 }
 
-double rope_delta(const PositionIds& ids) {
-  double max_position = 0.0;
+double rope_delta(const PositionDesign& design, const PositionIds& ids) {
+  double top = -std::numeric_limits<double>::infinity();
   for (std::int64_t i = 0; i < ids.size(); ++i) {
     const Position3 p = ids.at(i);
-    max_position = std::max({max_position, p.t, p.h, p.w});
+    switch (design.kind) {
+      case DesignKind::diagonal: top = std::max(top, p.t); break;                         // the t row
+      case DesignKind::tad: top = std::max(top, p.t - static_cast<double>(i)); break;     // temporal index
+      default: top = std::max({top, p.t, p.h, p.w});
+    }
   }
-  return max_position + 1.0 - static_cast<double>(ids.size());
+  if (ids.size() == 0) top = -1.0;  // no prompt: decoding starts at 0
+  return top + 1.0 - static_cast<double>(ids.size());
 }
 
 Position3 frame_offset(const PositionDesign& design, std::int64_t frames_apart, std::int64_t height,

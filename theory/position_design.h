@@ -4,6 +4,8 @@
 //   flat      1D running index (vanilla RoPE, p-RoPE); a video is flattened t*H*W + y*W + x
 //   qwen2vl   Qwen2-VL get_rope_index: (s + f, s + y, s + x); next text at max + 1
 //   qwen25vl  Qwen2.5-VL time-aligned t = floor(f * (patch / fps) * tokens_per_second)
+//   spatial_reset (qwen2vl, qwen25vl; Huang et al. 2025, 2510.23095): h = y, w = x without the
+//             cursor, t as before; next text still at s + max(t - s, H - 1, W - 1) + 1
 //   diagonal  VideoRoPE (step = delta) and HoPE (step = gamma): t = s + step*f,
 //             h = t + y - floor((H-1)/2), w = t + x - floor((W-1)/2); next text at max t + 1
 //   v2pe      1D; visual tokens step by a fraction, text resumes at ceil(last visual) + 1
@@ -38,6 +40,8 @@ struct PositionDesign {
   double tokens_per_second = 25.0;
   int temporal_patch_size = 2;
   bool keep_fractional_time = false;  // false: the reference's integer truncation
+  // qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (no cursor offset).
+  bool spatial_reset = false;
   // v2pe: position increment of one visual token.
   double visual_step = 1.0 / 16.0;
 };
@@ -60,8 +64,13 @@ struct PositionIds {
 
 PositionIds assign_positions(const PositionDesign& design, const Layout& layout);
 
-// Qwen2-VL's rope_deltas: max position + 1 - sequence length (continues positions in decoding).
-double rope_delta(const PositionIds& ids);
+// rope_deltas as the reference code of each design reports it for a prompt of L tokens:
+//   qwen2vl, qwen25vl, flat, v2pe: max position over t, h, w + 1 - L
+//   diagonal (VideoRoPE, HoPE):    max of the t row + 1 - L
+//   tad (HoPE's code):             max of the temporal index (t_i - i) + 1 - L
+// Decoding gives the token at cache position c (c >= L) the position c + delta on every axis,
+// TAD-RoPE 2c + delta (its text step is 2).
+double rope_delta(const PositionDesign& design, const PositionIds& ids);
 
 // Position of visual token (frame f, row y, col x) of a T x H x W block whose design cursor is
 // `cursor` (see position_design.cpp), and the cursor after the block. Exposed so that offsets

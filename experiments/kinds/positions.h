@@ -1,6 +1,6 @@
 #pragma once
 // kind "positions": the (t, h, w) position of every token of a layout under a method's position
-// design (theory/position_design.h), and Qwen2-VL's rope_delta that decoding continues from.
+// design (theory/position_design.h), and the rope_delta the design's reference code reports.
 
 #include "kinds/kind.h"
 #include "params/method.h"
@@ -26,7 +26,7 @@ inline constexpr DatasetName kH{"h", "position", "height position of each token 
 inline constexpr DatasetName kW{"w", "position", "width position of each token (L)"};
 inline constexpr DatasetName kSegment{"segment", "1", "index of each token's segment in the layout (L)"};
 inline constexpr DatasetName kRopeDelta{"rope_delta", "position",
-                                        "max position + 1 - L: where decoding continues (Qwen2-VL rope_deltas)"};
+                                        "rope_deltas as the design's reference code reports it: max position + 1 - L (diagonal: of t; tad: of the temporal index)"};
 }  // namespace positions
 
 const Kind& positions_kind();

@@ -20,7 +20,10 @@ MethodOptions method_options(const MethodParams& p) {
   options.fps = p.fps;
   options.tokens_per_second = p.tokens_per_second;
   options.keep_fractional_time = p.keep_fractional_time;
+  options.spatial_reset = p.spatial_reset;
   options.visual_step = p.visual_step;
+  options.kv_heads = static_cast<int>(p.kv_heads);
+  options.head = static_cast<int>(p.kv_head);
   return options;
 }
 
@@ -30,7 +33,9 @@ void check_method_options_apply(const MethodParams& p) {
   const MethodParams defaults;
   const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
   const bool hope = is_hope(p.method), diagonal = design == DesignKind::diagonal;
-  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || p.method == "videorope" || hope;
+  const bool mhrope = p.method == "mhrope";
+  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || mhrope || p.method == "videorope" || hope;
+  const bool qwen = design == DesignKind::qwen2vl || design == DesignKind::qwen25vl;
   const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
   const struct {
     const char* field;
@@ -38,7 +43,7 @@ void check_method_options_apply(const MethodParams& p) {
     std::string value;
     const char* readers;
   } rows[] = {
-      {"sections", !p.sections.empty(), sections, p.sections, "mrope, mrope-interleave, videorope, hope and hope-x"},
+      {"sections", !p.sections.empty(), sections, p.sections, "mrope, mrope-interleave, mhrope, videorope, hope and hope-x"},
       {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
        "p-rope"},
       {"allocation", !p.allocation.empty(), p.method == "custom", p.allocation, "custom"},
@@ -53,8 +58,12 @@ void check_method_options_apply(const MethodParams& p) {
        value_text(p.tokens_per_second), "the qwen25vl design"},
       {"keep_fractional_time", p.keep_fractional_time != defaults.keep_fractional_time,
        design == DesignKind::qwen25vl, value_text(p.keep_fractional_time), "the qwen25vl design"},
+      {"spatial_reset", p.spatial_reset != defaults.spatial_reset, qwen, value_text(p.spatial_reset),
+       "the qwen2vl and qwen25vl designs"},
       {"visual_step", p.visual_step != defaults.visual_step, design == DesignKind::v2pe, value_text(p.visual_step),
        "the v2pe design"},
+      {"kv_heads", p.kv_heads != defaults.kv_heads, mhrope, value_text(p.kv_heads), "mhrope"},
+      {"kv_head", p.kv_head != defaults.kv_head, mhrope, value_text(p.kv_head), "mhrope"},
   };
   for (const auto& row : rows) {
     if (row.set && !row.applies) {

@@ -26,17 +26,20 @@ struct MethodParams {
   double fps = 1.0;
   double tokens_per_second = 25.0;
   bool keep_fractional_time = false;
+  bool spatial_reset = false;
   double visual_step = 1.0 / 16.0;
+  std::int64_t kv_heads = 8;
+  std::int64_t kv_head = 0;
 };
 
 template <class V>
 void visit_fields(MethodParams& p, V&& v) {
-  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
+  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
           "the rotary method (docs/references.md)"},
     p.method);
   v(Field{"head_dim", "1", closed(0, 1 << 20), "head dimension d (even)"}, p.head_dim);
   v(Field{"base", "1", above(1), "RoPE base b"}, p.base);
-  v(Field{"sections", "pair", words("\"t,h,w\""), "pairs per axis (default: the preset's, scaled to d/2)"},
+  v(Field{"sections", "pair", words("\"t,h,w\""), "pairs per axis (default: the preset's, scaled to d/2); mhrope: KV heads per axis (default 2,3,3)"},
     p.sections);
   v(Field{"pair_layout", "", words("halves, adjacent"), "halves (HF rotate_half) or adjacent (RoFormer)"},
     p.pair_layout);
@@ -53,7 +56,13 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"tokens_per_second", "1/s", above(0), "qwen25vl: temporal ids per second"}, p.tokens_per_second);
   v(Field{"keep_fractional_time", "", any(), "qwen25vl: keep fractional t instead of the reference's truncation"},
     p.keep_fractional_time);
+  v(Field{"spatial_reset", "", any(),
+          "qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (Huang et al. 2025)"},
+    p.spatial_reset);
   v(Field{"visual_step", "position", above(0), "v2pe: position step of a visual token"}, p.visual_step);
+  v(Field{"kv_heads", "1", closed(1, 1 << 16), "mhrope: number of KV heads (heads past the sections are NoPE)"},
+    p.kv_heads);
+  v(Field{"kv_head", "1", closed(0, 1 << 16), "mhrope: the KV head described, 0 .. kv_heads-1"}, p.kv_head);
 }
 
 // theory's options of these fields, all but the spectrum (head_dim and base). Throws InputError
@@ -66,10 +75,11 @@ Method build_method(const MethodParams& p);
 // The rule for options that do not apply: an option set to other than its default that the
 // method (with its design, the method's own or `design`) does not read is refused, naming the
 // option, the method and who reads it (docs/usage.md "Options that do not apply"). sections:
-// mrope, mrope-interleave, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
+// mrope, mrope-interleave, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
 // of the other methods; fps, tokens_per_second, keep_fractional_time: the qwen25vl design;
-// visual_step: the v2pe design. An unknown method is left to the method's builder to name.
+// spatial_reset: the qwen2vl and qwen25vl designs; visual_step: the v2pe design; kv_heads and
+// kv_head: mhrope. An unknown method is left to the method's builder to name.
 void check_method_options_apply(const MethodParams& p);
 
 }  // namespace hopelab::params

@@ -17,6 +17,9 @@ Method language_method(const VlmConfig& config, const VlmRotary& rotary) {
     throw InputError("the VLM rotates half-split pairs (i, i + d/2); pair layout '" +
                      std::string(pair_layout_name(rotary.options.layout)) + "' is not supported");
   }
+  if (rotary.method == "mhrope") {
+    throw InputError("method mhrope gives each KV head its own axis; the VLM rotates every head alike");
+  }
   MethodOptions options = rotary.options;
   options.spectrum = Spectrum{config.head_dim(), config.rope_theta};
   // The config's rope_scaling.mrope_section holds Qwen2-VL's [t, h, w] counts: they are the

@@ -71,11 +71,13 @@ inline void showValue(const MethodCase& c, std::ostream& os) {
   if (o.design) os << " design=" << design_name(*o.design);
   if (o.gamma) os << " gamma=" << *o.gamma;
   if (o.delta) os << " delta=" << *o.delta;
+  if (c.name == "mhrope") os << " kv_heads=" << o.kv_heads << " head=" << o.head;
+  if (o.spatial_reset) os << " spatial_reset";
 }
 
-// An even head dim d in [2, 256], i.e. P = d/2 in [1, 128].
-inline rc::Gen<int> gen_head_dim() {
-  return rc::gen::map(rc::gen::inRange(1, 129), [](int pairs) { return 2 * pairs; });
+// An even head dim d in [2, 2 max_pairs], i.e. P = d/2 in [1, max_pairs] (default 128).
+inline rc::Gen<int> gen_head_dim(int max_pairs = 128) {
+  return rc::gen::map(rc::gen::inRange(1, max_pairs + 1), [](int pairs) { return 2 * pairs; });
 }
 
 // A base b in (1, 1e9]: b = 10^(9k/2^20), k in [1, 2^20] (log-uniform), or one of the bases
@@ -138,14 +140,27 @@ inline rc::Gen<std::string> gen_custom_spec(int pairs) {
   });
 }
 
-// Any method by name at a random d and base, with valid sections (or the preset's), a p-RoPE
-// keep fraction, a custom allocation, a pair layout, and gamma / delta. Designs are the presets'.
-inline rc::Gen<MethodCase> gen_method() {
-  return rc::gen::exec([] {
+// MHRoPE's head sections of kv_heads in [1, 16] (three cut points, so some heads may be NoPE
+// padding) and a head among them.
+inline void gen_mhrope_heads(MethodOptions* o) {
+  o->kv_heads = *uniform(1, 17);
+  AxisSections s;
+  s.t = *uniform(0, o->kv_heads + 1);
+  s.h = *uniform(0, o->kv_heads - s.t + 1);
+  s.w = *uniform(0, o->kv_heads - s.t - s.h + 1);
+  o->sections = s;
+  o->head = *uniform(0, o->kv_heads);
+}
+
+// Any method by name at a random d (P <= max_pairs) and base, with valid sections (or the
+// preset's), a p-RoPE keep fraction, a custom allocation, MHRoPE's heads, a pair layout, and
+// gamma / delta. Designs are the presets'.
+inline rc::Gen<MethodCase> gen_method(int max_pairs = 128) {
+  return rc::gen::exec([max_pairs] {
     MethodCase c;
     c.name = *rc::gen::elementOf(method_names());
     MethodOptions& o = c.options;
-    o.spectrum.head_dim = *gen_head_dim();
+    o.spectrum.head_dim = *gen_head_dim(max_pairs);
     o.spectrum.base = *gen_base();
     o.layout = *rc::gen::element(PairLayout::halves, PairLayout::adjacent);
     const int pairs = o.spectrum.pairs();
@@ -154,6 +169,7 @@ inline rc::Gen<MethodCase> gen_method() {
     if (has_sections && *rc::gen::arbitrary<bool>()) o.sections = *gen_sections(c.name, pairs);
     if (c.name == "p-rope") o.keep_fraction = *uniform(0, 1001) / 1000.0;
     if (c.name == "custom") o.custom_allocation = *gen_custom_spec(pairs);
+    if (c.name == "mhrope" && *rc::gen::arbitrary<bool>()) gen_mhrope_heads(&o);
     if (c.name == "hope" || c.name == "hope-x") o.gamma = *gen_temporal_scale();
     if (c.name == "videorope") o.delta = *gen_temporal_scale();
     return c;

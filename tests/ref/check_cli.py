@@ -356,6 +356,12 @@ def check_positions():
         ("mrope", "video:3x2x2,text:5", {}),
         ("mrope", "text:3,video:3x2x2,text:5,image:3x4,text:2", {}),
         ("mrope-interleave", "text:2,video:2x3x2,text:2", {}),
+        ("mrope-interleave", "text:3,image:3x4,text:2,video:3x2x2,text:1", {"spatial_reset": True}),
+        ("mhrope", "text:2,image:2x3,text:1,image:4x1,text:2", {"spatial_reset": True}),
+        ("mrope", "text:1,video:3x1x2,text:2", {"design": "qwen25vl", "fps": "2", "tokens_per_second": "2",
+                                                "spatial_reset": True}),
+        ("videorope", "text:1,image:5x1,text:1", {}),
+        ("tad-rope", "text:2,video:2x1x2,text:2", {}),
         ("videorope", "text:3,video:3x2x3,text:2", {}),
         ("videorope", "text:4,video:2x3x3,text:3,video:1x4x5,text:1", {}),
         ("videorope", "text:2,video:3x2x2,text:2", {"delta": "3"}),
@@ -379,12 +385,14 @@ def check_positions():
         step = opts.get("gamma") or opts.get("delta") or ("2" if method == "videorope" else "1")
         want = ref.positions(design, layout, step=step, fps=opts.get("fps", "1"),
                              tokens_per_second=opts.get("tokens_per_second", "25"),
-                             visual_step=opts.get("visual_step", "0.0625"))
+                             visual_step=opts.get("visual_step", "0.0625"),
+                             spatial_reset=opts.get("spatial_reset", False))
         args = ["positions", "--method", method, "--layout", layout]
         flag = {"delta": "--delta", "gamma": "--gamma", "design": "--design", "fps": "--fps",
-                "tokens_per_second": "--tokens-per-second", "visual_step": "--visual-step"}
+                "tokens_per_second": "--tokens-per-second", "visual_step": "--visual-step",
+                "spatial_reset": "--spatial-reset"}
         for k, v in opts.items():
-            args += [flag[k], v]
+            args += [flag[k]] if v is True else [flag[k], v]
         case = "positions %s %s %s" % (method, layout, opts)
         got = cli_json(case, *args)
         if got is None:
@@ -393,9 +401,7 @@ def check_positions():
             actual = got.get(a)
             expect_equal(case + " " + a, [str(x) for x in col],
                          [str(Fraction(x)) for x in actual] if isinstance(actual, list) else actual)
-        if design in ("qwen2vl", "qwen25vl"):
-            top = max(max(c) for c in want)
-            expect_equal(case + " rope_delta", float(top + 1 - len(want[0])), float(got.get("rope_delta", "nan")))
+        expect_equal(case + " rope_delta", float(ref.rope_delta(design, *want)), float(got.get("rope_delta", "nan")))
 
 
 def check_positions_special():

@@ -307,9 +307,10 @@ def run_hopelab(hopelab, command, model_dir, input_path):
 
 
 def test_goldens(tmp, hopelab):
-    # golden/grad_*.json are gradient goldens (check_vlm_grad.py), not logits.
+    # golden/grad_*.json are gradient goldens (check_vlm_grad.py) and golden/positions_*.json
+    # position goldens (check_position_golden.py), not logits.
     files = sorted(p for p in glob.glob(os.path.join(HERE, "golden", "*.json"))
-                   if not os.path.basename(p).startswith("grad_"))
+                   if not os.path.basename(p).startswith(("grad_", "positions_")))
     if not files:
         print("skip transformers golden: no golden/*.json")
     for path in files:

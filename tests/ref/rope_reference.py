@@ -19,7 +19,7 @@ import numpy as np
 mpmath.mp.dps = 50
 
 EPS = 2.0 ** -53  # unit roundoff of IEEE double (half an ulp of 1)
-METHODS = ["vanilla", "mrope", "mrope-interleave", "videorope", "hope", "hope-x",
+METHODS = ["vanilla", "mrope", "mrope-interleave", "mhrope", "videorope", "hope", "hope-x",
            "p-rope", "v2pe", "tad-rope"]
 AXES = ("t", "h", "w")
 
@@ -57,7 +57,7 @@ def default_sections(method, pairs):
     return tuple(int(s) for s in scaled)
 
 
-def allocation(method, d, sections=None, keep_fraction="0.75", custom=None):
+def allocation(method, d, sections=None, keep_fraction="0.75", custom=None, head=0):
     pairs = d // 2
     if method in PRESET_SECTIONS_128:
         st, sh, sw = sections if sections is not None else default_sections(method, pairs)
@@ -79,17 +79,20 @@ def allocation(method, d, sections=None, keep_fraction="0.75", custom=None):
         for k in range(sw):
             axis[2 + 3 * k] = "w"
     elif method in ("videorope", "hope", "hope-x"):
-        # Spatial on the sh + sw highest pairs alternating h (even), w (odd); t on the st lowest.
-        # When one spatial count is used up the rest go to the other (theory/allocation.h).
-        left = {"h": sh, "w": sw}
+        # Spatial on the sh + sw highest pairs alternating h (even), w (odd) over all of them, as
+        # VideoRoPE's and HoPE's code lay them out; t on the st lowest.
         for i in range(sh + sw):
-            want = ("h" if i % 2 == 0 else "w")
-            if left[want] == 0:
-                want = "w" if want == "h" else "h"
-            axis[i] = want
-            left[want] -= 1
+            axis[i] = "h" if i % 2 == 0 else "w"
         if method in ("hope", "hope-x"):  # HFA: every temporal pair at zero frequency
             zero = {i for i in range(pairs) if axis[i] == "t"}
+    elif method == "mhrope":
+        # Multi-head: KV head `head` reads one axis on every pair; sections count heads
+        # (default [2, 3, 3] of 8: heads 0-1 t, 2-4 h, 5-7 w); heads past them are NoPE.
+        st, sh, sw = sections if sections is not None else (2, 3, 3)
+        a = "t" if head < st else "h" if head < st + sh else "w" if head < st + sh + sw else None
+        axis = [a or "t"] * pairs
+        if a is None:
+            zero = set(range(pairs))
     elif method == "p-rope":  # keep the floor(p P) highest frequencies
         keep = math.floor(Fraction(keep_fraction) * pairs)
         zero = set(range(keep, pairs))
@@ -185,13 +188,16 @@ def parse_layout(text):
 
 
 METHOD_DESIGN = {"vanilla": "flat", "p-rope": "flat", "mrope": "qwen2vl",
-                 "mrope-interleave": "qwen2vl", "custom": "qwen2vl", "videorope": "diagonal",
+                 "mrope-interleave": "qwen2vl", "mhrope": "qwen2vl", "custom": "qwen2vl", "videorope": "diagonal",
                  "hope": "diagonal", "hope-x": "diagonal", "v2pe": "v2pe", "tad-rope": "tad"}
 
 
-def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual_step="0.0625"):
+def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual_step="0.0625",
+              spatial_reset=False):
     """Position ids (t, h, w lists of Fractions) of a layout under one design.
 
+    spatial_reset (qwen2vl, qwen25vl; Huang et al. 2025): visual h, w are the block's own grid
+    coordinates (y, x); the next text still starts past the block, at s + max(t - s, y, x) + 1.
     step: the diagonal design's temporal spacing (VideoRoPE delta, default 2; HoPE gamma), or a
     list with one step per visual block (HoPE training mode draws one gamma per video).
     """
@@ -213,16 +219,17 @@ def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual
         _, T, H, W = seg
         s = nxt
         block = []
+        o = 0 if spatial_reset else s  # the spatial rows' offset
         if design == "qwen2vl":  # (s + f, s + row, s + col); next text at max of all rows + 1
-            block = [(s + f, s + y, s + x) for f in range(T) for y in range(H) for x in range(W)]
-            nxt = max(max(p) for p in block) + 1
+            block = [(s + f, o + y, o + x) for f in range(T) for y in range(H) for x in range(W)]
+            nxt = s + max(max(p[0] - s, p[1] - o, p[2] - o) for p in block) + 1
         elif design in ("qwen25vl", "qwen25vl-fractional"):
             # t = s + floor(f * (2 / fps) * tokens_per_second); the fractional variant keeps t.
             per = Fraction(2) / Fraction(fps) * Fraction(tokens_per_second)
             trunc = math.floor if design == "qwen25vl" else (lambda v: v)
-            block = [(s + trunc(f * per), s + y, s + x)
+            block = [(s + trunc(f * per), o + y, o + x)
                      for f in range(T) for y in range(H) for x in range(W)]
-            nxt = max(max(p) for p in block) + 1
+            nxt = s + max(max(p[0] - s, p[1] - o, p[2] - o) for p in block) + 1
         elif design == "diagonal":  # t = s + step f, h = t + y - floor((H-1)/2), w likewise
             dt = Fraction(steps.pop(0) if steps is not None else step)
             for f in range(T):
@@ -241,14 +248,16 @@ def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual
                 p += Fraction(visual_step)
                 block.append((p, p, p))
             nxt = math.ceil(p) + 1
-        elif design == "tad":  # +1 within a frame, +2 across frames
-            assert first, "TAD text/visual transitions are not pinned down; use a video alone"
+        elif design == "tad":
+            # HoPE's code: the sum of a temporal index (+1 per text token, per frame and back to
+            # text) and the running index: +1 within a frame, +2 across frames and to text.
             p = s
             for f in range(T):
                 for k in range(H * W):
                     block.append((p, p, p))
                     p += 1
                 p += 1
+            nxt = p  # last + 2
         else:
             raise ValueError(design)
         for pt in block:
@@ -325,3 +334,17 @@ def first_negative(omega, weight, limit, chunk=4096, start=1):
             if exact_sum(omega, weight, mm) < 0:
                 return mm
     return None
+
+
+def rope_delta(design, t, h, w):
+    """rope_deltas as each design's reference code reports it (L tokens): Qwen2-VL's and the 1D
+    designs' max over t, h, w + 1 - L; VideoRoPE's and HoPE's max of the t row + 1 - L; TAD-RoPE
+    (HoPE's get_time_rope_index) max of the temporal index t_i - i + 1 - L."""
+    n = len(t)
+    if design == "diagonal":
+        top = max(t)
+    elif design == "tad":
+        top = max(p - i for i, p in enumerate(t))
+    else:
+        top = max(max(t), max(h), max(w))
+    return top + 1 - n

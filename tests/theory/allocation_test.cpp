@@ -93,9 +93,43 @@ TEST(Allocation, UserSectionsAreHonoured) {
   EXPECT_EQ(m.pairs_on(Axis::t).size(), 8u);
   EXPECT_EQ(m.pairs_on(Axis::h).size(), 12u);
   EXPECT_EQ(m.pairs_on(Axis::w).size(), 12u);
-  o.sections = AxisSections{8, 14, 10};  // unequal spatial counts: alternate, then the rest on h
-  const FrequencyAllocation v = make_method("videorope", o).allocation;
-  EXPECT_EQ(axes_string(v), repeat("hw", 10) + "hhhh" + std::string(8, 't'));
+  o.sections = AxisSections{8, 14, 10};  // unequal spatial counts: the official code alternates
+  const FrequencyAllocation v = make_method("videorope", o).allocation;  // over all h + w pairs
+  EXPECT_EQ(axes_string(v), repeat("hw", 12) + std::string(8, 't'));
+}
+
+TEST(Allocation, VideoRopeAndHopeAlternateOverEverySpatialPair) {
+  // d = 32, sections 4,8,4: VideoRoPE's and HoPE's code lay h, w alternately over all 12 spatial
+  // pairs (hwhwhwhwhwhw), then the 4 temporal pairs.
+  MethodOptions o;
+  o.spectrum.head_dim = 32;
+  o.sections = AxisSections{4, 8, 4};
+  EXPECT_EQ(axes_string(make_method("videorope", o).allocation), repeat("hw", 6) + "tttt");
+  EXPECT_EQ(axes_string(make_method("hope", o).allocation), repeat("hw", 6) + "0000");
+  o.sections = AxisSections{4, 3, 9};
+  EXPECT_EQ(axes_string(make_method("hope", o).allocation), repeat("hw", 6) + "0000");
+}
+
+TEST(Allocation, MhropeGivesEachKvHeadOneAxis) {
+  // Sections [2, 3, 3] of 8 KV heads: heads 0-1 t, 2-4 h, 5-7 w, every pair; with 9 heads head 8
+  // is NoPE.
+  MethodOptions o;
+  o.spectrum.head_dim = 16;
+  const std::string axes[] = {"t", "t", "h", "h", "h", "w", "w", "w"};
+  for (int head = 0; head < 8; ++head) {
+    o.head = head;
+    EXPECT_EQ(axes_string(make_method("mhrope", o).allocation), repeat(axes[head], 8)) << "head " << head;
+  }
+  o.kv_heads = 9;
+  o.head = 8;
+  EXPECT_EQ(axes_string(make_method("mhrope", o).allocation), std::string(8, '0'));
+  o.head = 9;
+  EXPECT_THROW(make_method("mhrope", o), InputError);
+  o.head = 0;
+  o.sections = AxisSections{4, 4, 2};  // 10 heads > 9
+  EXPECT_THROW(make_method("mhrope", o), InputError);
+  o.kv_heads = 0;
+  EXPECT_THROW(make_method("mhrope", o), InputError);
 }
 
 TEST(Allocation, BadSectionsAreInputErrors) {

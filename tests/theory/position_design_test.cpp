@@ -14,6 +14,11 @@ PositionIds ids_of(const std::string& method, const std::string& layout, MethodO
   return assign_positions(make_method(method, o).design, parse_layout(layout));
 }
 
+double delta_of(const std::string& method, const std::string& layout, MethodOptions o = {}) {
+  const PositionDesign design = make_method(method, o).design;
+  return rope_delta(design, assign_positions(design, parse_layout(layout)));
+}
+
 Ids range(double from, int count, double step = 1.0) {
   Ids v;
   for (int i = 0; i < count; ++i) v.push_back(from + step * i);
@@ -32,7 +37,7 @@ TEST(Positions, Qwen2VlDocstringExample) {
   EXPECT_EQ(ids.t, concat({{0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2}, range(3, 5)}));
   EXPECT_EQ(ids.h, concat({{0, 0, 1, 1, 0, 0, 1, 1, 0, 0, 1, 1}, range(3, 5)}));
   EXPECT_EQ(ids.w, concat({{0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1}, range(3, 5)}));
-  EXPECT_EQ(rope_delta(ids), 8.0 - 17.0);  // max position 7, + 1, - 17 tokens
+  EXPECT_EQ(rope_delta(make_method("mrope").design, ids), 8.0 - 17.0);  // max position 7, + 1, - 17 tokens
 }
 
 TEST(Positions, Qwen25VlTimeAlignedDocstringExample) {
@@ -112,6 +117,40 @@ TEST(Positions, HopeTrainingDrawsGammaPerVideoFromTheSet) {
     seen.insert(ids.t[1] - ids.t[0]);
   }
   EXPECT_EQ(seen, (std::set<double>{0.5, 0.75, 1.0, 1.25, 1.5}));
+}
+
+TEST(Positions, SpatialResetKeepsTheGridOwnCoordinates) {
+  // Huang et al. 2025 (Multimodal-RoPEs, spatial_reset): text 0..2; an image at s = 3 gets t = 3,
+  // h = y, w = x; the next text resumes past the block's extent, s + max(0, H-1, W-1) + 1 = 6.
+  MethodOptions o;
+  o.spatial_reset = true;
+  const PositionIds ids = ids_of("mrope-interleave", "text:3,image:2x3,text:2", o);
+  EXPECT_EQ(ids.t, (Ids{0, 1, 2, 3, 3, 3, 3, 3, 3, 6, 7}));
+  EXPECT_EQ(ids.h, (Ids{0, 1, 2, 0, 0, 0, 1, 1, 1, 6, 7}));
+  EXPECT_EQ(ids.w, (Ids{0, 1, 2, 0, 1, 2, 0, 1, 2, 6, 7}));
+  EXPECT_EQ(rope_delta(make_method("mrope-interleave", o).design, ids), 8.0 - 11.0);
+  // A video: t = s + f; text after it at s + max(T-1, H-1, W-1) + 1 (here T-1 = 3 wins).
+  const PositionIds video = ids_of("mrope", "text:1,video:4x2x1,text:1", o);
+  EXPECT_EQ(video.t, (Ids{0, 1, 1, 2, 2, 3, 3, 4, 4, 5}));
+  EXPECT_EQ(video.h, (Ids{0, 0, 1, 0, 1, 0, 1, 0, 1, 5}));
+  // The design option is refused where it means nothing.
+  EXPECT_THROW(make_method("videorope", o), InputError);
+  EXPECT_THROW(make_method("vanilla", o), InputError);
+}
+
+TEST(Positions, RopeDeltaFollowsEachDesignsReferenceCode) {
+  // Diagonal (VideoRoPE get_t_scale_rope_index, HoPE get_dynamic_rope_index): the t row.
+  // text:1,image:5x1,text:1: t = 0 | 1 x5 | 2, h up to 1 + 4 - 2 = 3: delta 2 + 1 - 7 = -4
+  // (the maximum over t, h, w would give -3).
+  EXPECT_EQ(delta_of("videorope", "text:1,image:5x1,text:1"), -4.0);
+  EXPECT_EQ(delta_of("hope", "text:1,image:5x1,text:1"), -4.0);
+  // TAD-RoPE (HoPE's get_time_rope_index): the temporal index t_i - i, here 0 1 2 2 3 3 4 5:
+  // 5 + 1 - 8 = -2, and decoding at 2 * 8 - 2 = 14 continues the +2 text step after 12.
+  EXPECT_EQ(delta_of("tad-rope", "text:2,video:2x1x2,text:2"), -2.0);
+  EXPECT_EQ(delta_of("tad-rope", "text:4"), 0.0);
+  // Qwen2-VL and the 1D designs: the largest position on any axis.
+  EXPECT_EQ(delta_of("mrope", "text:1,image:5x1,text:1"), 6.0 + 1.0 - 7.0);
+  EXPECT_EQ(delta_of("vanilla", "text:3,image:2x2"), 0.0);
 }
 
 TEST(Positions, FlatRunningIndex) {

@@ -1,0 +1,215 @@
+"""Hold `hopelab positions` and `hopelab theory allocation` to the official code, by value: the
+golden golden/positions_official.json written by make_position_golden.py (run by hand with torch;
+CI needs neither torch nor the official repositories).
+
+Usage: check_position_golden.py PATH/TO/hopelab
+Checks:
+  * positions and rope_delta of VideoRoPE, HoPE (gamma 1, 0.75), TAD-RoPE (HoPE's code) and the
+    spatial-reset design of MRoPE-I / MHRoPE (Multimodal-RoPEs): exact (integers and multiples of
+    1/4, exact in double on both sides);
+  * the per-pair axes of VideoRoPE's and HoPE's frequency layouts, h != w sections included;
+  * MHRoPE's cos, sin per KV head (float32 in the official code, tolerance derived below);
+  * transformers 4.57.1, one case per class of the 5.x regressions: a still image beside a video
+    (Qwen2.5-VL), rows of a padded batch with their own rope_deltas, packed sequences (ids
+    restart), Qwen3-VL's interleaved vs Qwen2-VL's blocked layout (cos per pair). Each of these
+    also checks that the wrong convention is told apart (its twin must differ from the golden).
+"""
+
+import json
+import math
+import os
+import subprocess
+import sys
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_log import CheckLog  # noqa: E402
+from unit_record import flat_record  # noqa: E402
+
+CLI = sys.argv[1] if len(sys.argv) > 1 else "hopelab"
+GOLDEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "positions_official.json")
+U32 = 2.0 ** -24  # unit roundoff of float32
+log = CheckLog()
+FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",
+        "sections": "--sections", "kv_heads": "--kv-heads", "kv_head": "--kv-head", "head_dim": "--head-dim",
+        "base": "--base"}
+
+
+def cli(case, *args):
+    cmd = [CLI, *args, "--json"]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        log.fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
+        return None
+    return flat_record(json.loads(p.stdout))
+
+
+def option_args(options):
+    args = []
+    for k, v in options.items():
+        args += [FLAG[k]] if v is True else [FLAG[k], ",".join(map(str, v)) if isinstance(v, list) else str(v)]
+    return args
+
+
+def positions(case, method, layout, options):
+    return cli(case, "positions", "--method", method, "--layout", layout, *option_args(options))
+
+
+def expect_equal(case, expected, actual):
+    ok = expected == actual
+    if not ok and isinstance(expected, list) and isinstance(actual, list):
+        k = next((i for i, (x, y) in enumerate(zip(expected, actual)) if x != y), min(len(expected), len(actual)))
+        case += " (first difference at index %d; lengths %d, %d)" % (k, len(expected), len(actual))
+        expected, actual = expected[k:k + 8], actual[k:k + 8]
+    log.check(case, ok, expected, actual)
+
+
+def axes_string(alloc):
+    """'hwhw...tttt' ('0' for zero-frequency pairs) from a flat allocation record."""
+    pairs = len(alloc["t"]) + len(alloc["h"]) + len(alloc["w"])
+    out = ["?"] * pairs
+    for a in "thw":
+        for i in alloc[a]:
+            out[i] = a
+    for i in alloc["zero"]:
+        out[i] = "0"
+    return "".join(out)
+
+
+def allocation(case, method, **options):
+    return cli(case, "theory", "allocation", "--method", method, *option_args(options))
+
+
+def check_positions(golden):
+    for c in golden["positions"]:
+        case = "%s: %s %s %s" % (c["source"], c["method"], c["layout"], c["options"])
+        got = positions(case, c["method"], c["layout"], c["options"])
+        if got is None:
+            continue
+        for a in "thw":
+            expect_equal(case + " " + a, [float(v) for v in c[a]], got.get(a))
+        expect_equal(case + " rope_delta", float(c["rope_delta"]), got.get("rope_delta"))
+
+
+def check_frequency_layouts(golden):
+    for c in golden["frequency_layouts"]:
+        case = "%s: d=%d sections %s" % (c["source"], c["head_dim"], c["sections"])
+        got = allocation(case, c["method"], head_dim=c["head_dim"], sections=c["sections"])
+        if got is not None:
+            expect_equal(case, c["axes"], axes_string(got))
+
+
+def float32_cos_sin_tolerance(phi):
+    """The official code computes inv_freq = 1 / base^(2i/d) (float32: pow and reciprocal, <= 3u
+    relative), the angle pos * inv_freq (u more) and cos / sin in float32 (<= 1 ulp <= 2u of a
+    value <= 1): |error| <= 4u |phi| + 2u, u = 2^-24; the float64 side adds nothing comparable."""
+    return 4 * U32 * abs(phi) + 2 * U32
+
+
+def expected_cos_sin(axes, position, d, base):
+    """cos and sin per pair of a token at (t, h, w) under an axes string, in float64."""
+    out_cos, out_sin = [], []
+    for i, a in enumerate(axes):
+        phi = 0.0 if a == "0" else position["thw".index(a)] * float(base) ** (-2.0 * i / d)
+        out_cos.append((math.cos(phi), phi))
+        out_sin.append(math.sin(phi))
+    return out_cos, out_sin
+
+
+def compare_cos(case, golden_cos, axes, position, d, base, golden_sin=None):
+    """Largest |golden - expected| against its tolerance, one check per token and function."""
+    want_cos, want_sin = expected_cos_sin(axes, position, d, base)
+    worst = (0.0, 0.0, -1)
+    ok = True
+    for i, (got, (want, phi)) in enumerate(zip(golden_cos, want_cos)):
+        err, tol = abs(got - want), float32_cos_sin_tolerance(phi)
+        ok = ok and err <= tol
+        worst = max(worst, (err / tol, err, i))
+    if golden_sin is not None:
+        for i, (got, want, (_, phi)) in enumerate(zip(golden_sin, want_sin, want_cos)):
+            err, tol = abs(got - want), float32_cos_sin_tolerance(phi)
+            ok = ok and err <= tol
+            worst = max(worst, (err / tol, err, i))
+    log.check(case + " (worst pair %d)" % worst[2], ok and len(golden_cos) == len(axes), "within tolerance",
+              "error %.3g (%.2f of its tolerance)" % (worst[1], worst[0]))
+    return ok
+
+
+def check_mhrope(golden):
+    m = golden["mhrope"]
+    d, base = m["head_dim"], m["base"]
+    for head in range(m["kv_heads"]):
+        case = "%s head %d" % (m["source"], head)
+        got = allocation(case, "mhrope", head_dim=d, base=base, sections=m["sections"], kv_heads=m["kv_heads"],
+                         kv_head=head)
+        if got is None:
+            continue
+        axes = axes_string(got)
+        for k, position in enumerate(m["positions"]):
+            compare_cos(case + " token %d %s" % (k, position), m["cos"][head][k], axes, position, d, base,
+                        m["sin"][head][k])
+
+
+def check_transformers(golden):
+    for c in golden["transformers_cases"]:
+        case = "%s [%s]" % (c["source"], c["bug_class"])
+        if c["bug_class"] in ("still image", "per-row deltas"):
+            got = positions(case, c["method"], c["layout"], c["options"])
+            if got is None:
+                continue
+            for a in "thw":
+                expect_equal(case + " " + a, [float(v) for v in c[a]], got.get(a))
+            # A padded row's delta counts its padding: cache positions run over the padded width.
+            padding = c.get("padded_length", len(c["t"])) - len(c["t"])
+            actual = got.get("rope_delta")
+            expect_equal(case + " rope_delta - padding", float(c["rope_delta"]),
+                         actual - padding if isinstance(actual, (int, float)) else actual)
+            if c["bug_class"] == "still image":
+                # Twin: video-scaled ids on the image (t stepping by 50 per frame) would move the
+                # text after it; the image's t must be one value, the block's start.
+                image = got.get("t", [])[2:6]  # text:2, then the 2x2 image
+                log.check(case + " image tokens share t = s", image == [2.0] * 4, [2.0] * 4, image)
+            if c["bug_class"] == "per-row deltas":
+                rows = [r for r in golden["transformers_cases"] if r["bug_class"] == "per-row deltas"]
+                deltas = sorted({r["rope_delta"] for r in rows})
+                log.check(case + " rows' deltas differ (one row's delta for all would be wrong)",
+                          len(deltas) == len(rows), "%d distinct" % len(rows), deltas)
+        elif c["bug_class"] == "packing":
+            ids = {a: [] for a in "thw"}
+            for layout in c["packed"]:
+                got = positions(case, c["method"], layout, c["options"]) or {}
+                for a in "thw":
+                    ids[a] += got.get(a, [])
+            for a in "thw":
+                expect_equal(case + " " + a, [float(v) for v in c[a]], ids[a])
+            # Twin: the packed row read as one sequence (positions not restarted) is not the golden.
+            whole = positions(case + " as one sequence", c["method"], c["layout"], c["options"]) or {}
+            log.check(case + " one-sequence positions differ", whole.get("t") != [float(v) for v in c["t"]],
+                      "different", "equal")
+        elif c["bug_class"] == "interleaved vs blocked":
+            d, base = c["head_dim"], c["base"]
+            got = allocation(case, c["method"], head_dim=d, base=base)
+            if got is None:
+                continue
+            compare_cos(case, c["cos"], axes_string(got), c["position"], d, base)
+            # Twin: the other method's (swapped) layout must not match this golden.
+            other = "mrope" if c["method"] == "mrope-interleave" else "mrope-interleave"
+            swapped = allocation(case + " swapped", other, head_dim=d, base=base)
+            if swapped is not None:
+                want_cos, _ = expected_cos_sin(axes_string(swapped), c["position"], d, base)
+                worst = max(abs(g - w) for g, (w, _) in zip(c["cos"], want_cos))
+                log.check(case + " swapped layout " + other + " is told apart", worst > 0.1, "> 0.1", worst)
+        else:
+            log.fail(case, "a known bug class", c["bug_class"])
+
+
+def main():
+    with open(GOLDEN) as f:
+        golden = json.load(f)
+    for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers):
+        part(golden)
+    return log.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
