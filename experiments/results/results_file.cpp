@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <hdf5.h>
 
@@ -166,66 +168,21 @@ void write_root(hid_t file, const Provenance& p) {
   write_string_attribute(file, "shard", p.shard);
 }
 
-bool valid_link_name(const std::string& name) {
-  return !name.empty() && name != "." && name.find('/') == std::string::npos && name.find('\0') == std::string::npos;
+// "i/n" -> {i, n} when 0 <= i < n (digits only); {-1, -1} otherwise.
+std::pair<std::int64_t, std::int64_t> parse_shard_text(const std::string& text) {
+  const size_t slash = text.find('/');
+  const auto number = [](const std::string& digits) -> std::int64_t {
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoll(digits);
+  };
+  if (slash == std::string::npos) return {-1, -1};
+  const std::int64_t i = number(text.substr(0, slash)), n = number(text.substr(slash + 1));
+  if (i < 0 || n < 1 || i >= n) return {-1, -1};
+  return {i, n};
 }
 
-// Refuses records that cannot be written as documented, before anything touches the disk.
-void validate(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records) {
-  const std::string in = " (results file '" + path + "')";
-  std::set<std::string> groups;
-  std::set<std::int64_t> units;
-  for (const RunRecord& record : records) {
-    const std::string prefix = "/runs/";
-    const std::string name = record.group.rfind(prefix, 0) == 0 ? record.group.substr(prefix.size()) : "";
-    // The one record outside /runs: an experiment's claims, at /claims with unit_index = units_total.
-    const bool claims = record.group == kClaimsGroup;
-    if (claims && record.unit_index != provenance.units_total) {
-      throw InputError("the " + record.group + " record needs unit_index = units_total" + in);
-    }
-    if (!claims && !valid_link_name(name)) {
-      throw InputError("run group '" + record.group + "' is not /runs/<name>" + in);
-    }
-    if (!groups.insert(record.group).second) throw InputError("run group '" + record.group + "' appears twice" + in);
-    if (!claims && (record.unit_index < 0 || (provenance.units_total > 0 && record.unit_index >= provenance.units_total))) {
-      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
-                       "' is outside 0.." + std::to_string(provenance.units_total - 1) + in);
-    }
-    if (!units.insert(record.unit_index).second) {
-      throw InputError("unit_index " + std::to_string(record.unit_index) + " appears twice" + in);
-    }
-    std::set<std::string> names = {"unit_index"};
-    for (const Attribute& attribute : record.attributes) {
-      if (attribute.name.empty() || !names.insert(attribute.name).second) {
-        throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' is empty, reserved or repeated" + in);
-      }
-    }
-    names.clear();
-    for (const Dataset& dataset : record.datasets) {
-      const std::string where = "dataset '" + dataset.name + "' of '" + record.group + "'";
-      if (!valid_link_name(dataset.name) || !names.insert(dataset.name).second) {
-        throw InputError(where + " has an invalid or repeated name" + in);
-      }
-      if (dataset.shape.empty()) throw InputError(where + " has no shape (rank 0)" + in);
-      std::int64_t count = 1;
-      for (std::int64_t n : dataset.shape) {
-        if (n < 0) throw InputError(where + " has a negative dimension" + in);
-        count *= n;
-      }
-      const DatasetKind kind = resolved_kind(dataset);
-      const size_t held = kind == DatasetKind::numbers    ? dataset.numbers.size()
-                          : kind == DatasetKind::integers ? dataset.integers.size()
-                                                          : dataset.strings.size();
-      const size_t others = dataset.numbers.size() + dataset.integers.size() + dataset.strings.size() - held;
-      if (static_cast<std::int64_t>(held) != count || others != 0) {
-        throw InputError(where + " holds " + std::to_string(held) + " values (and " + std::to_string(others) +
-                         " of another kind) but its shape has " + std::to_string(count) + in);
-      }
-      if (kind == DatasetKind::strings && dataset.shape.size() != 1) {
-        throw InputError(where + " holds strings; string datasets must be 1-D" + in);
-      }
-    }
-  }
+bool valid_link_name(const std::string& name) {
+  return !name.empty() && name != "." && name.find('/') == std::string::npos && name.find('\0') == std::string::npos;
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -257,9 +214,85 @@ void write_file(const std::string& temporary, const Provenance& provenance, cons
 
 }  // namespace
 
+void check_contents(const Provenance& provenance, const std::vector<RunRecord>& records) {
+  const std::int64_t total = provenance.units_total;
+  if (total < 0) throw InputError("units_total " + std::to_string(total) + " is negative");
+  std::int64_t shard_index = 0, shard_count = 1;
+  std::int64_t runs = 0;
+  for (const RunRecord& record : records) runs += record.group != kClaimsGroup;
+  if (provenance.shard != "all") {
+    const std::string partial = "partial (" + std::to_string(runs) + " of " + std::to_string(total) + " units)";
+    std::tie(shard_index, shard_count) = parse_shard_text(provenance.shard);
+    if (provenance.shard != partial && shard_count < 1) {
+      throw InputError("shard '" + provenance.shard + "' is not 'all', i/n with 0 <= i < n, or '" + partial + "'");
+    }
+    if (shard_count < 1) shard_index = 0, shard_count = 1;
+  }
+  std::set<std::string> groups;
+  std::set<std::int64_t> units;
+  for (const RunRecord& record : records) {
+    const std::string prefix = "/runs/";
+    const std::string name = record.group.rfind(prefix, 0) == 0 ? record.group.substr(prefix.size()) : "";
+    // The one record outside /runs: an experiment's claims, at /claims with unit_index = units_total.
+    const bool claims = record.group == kClaimsGroup;
+    if (claims && record.unit_index != total) {
+      throw InputError("the " + record.group + " record needs unit_index = units_total");
+    }
+    if (!claims && !valid_link_name(name)) throw InputError("run group '" + record.group + "' is not /runs/<name>");
+    if (!groups.insert(record.group).second) throw InputError("run group '" + record.group + "' appears twice");
+    if (!claims && (record.unit_index < 0 || (total > 0 && record.unit_index >= total))) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
+                       "' is outside 0.." + std::to_string(total - 1));
+    }
+    if (!claims && record.unit_index % shard_count != shard_index) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
+                       "' is not in shard " + provenance.shard);
+    }
+    if (!units.insert(record.unit_index).second) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " appears twice");
+    }
+    std::set<std::string> names = {"unit_index"};
+    for (const Attribute& attribute : record.attributes) {
+      if (attribute.name.empty() || !names.insert(attribute.name).second) {
+        throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' is empty, reserved or repeated");
+      }
+    }
+    names.clear();
+    for (const Dataset& dataset : record.datasets) {
+      const std::string where = "dataset '" + dataset.name + "' of '" + record.group + "'";
+      if (!valid_link_name(dataset.name) || !names.insert(dataset.name).second) {
+        throw InputError(where + " has an invalid or repeated name");
+      }
+      if (dataset.shape.empty()) throw InputError(where + " has no shape (rank 0)");
+      std::uint64_t count = 1;
+      for (std::int64_t n : dataset.shape) {
+        if (n < 0) throw InputError(where + " has a negative dimension");
+        const auto size = static_cast<std::uint64_t>(n);
+        count = size != 0 && count > kMaxReadBytes / size ? kMaxReadBytes : count * size;
+      }
+      const DatasetKind kind = resolved_kind(dataset);
+      const size_t held = kind == DatasetKind::numbers    ? dataset.numbers.size()
+                          : kind == DatasetKind::integers ? dataset.integers.size()
+                                                          : dataset.strings.size();
+      const size_t others = dataset.numbers.size() + dataset.integers.size() + dataset.strings.size() - held;
+      if (static_cast<std::uint64_t>(held) != count || others != 0) {
+        throw InputError(where + " holds " + std::to_string(held) + " values (and " + std::to_string(others) +
+                         " of another kind) but its shape has " + std::to_string(count));
+      }
+      if (kind == DatasetKind::strings && dataset.shape.size() != 1) {
+        throw InputError(where + " holds strings; string datasets must be 1-D");
+      }
+    }
+  }
+}
+
 void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,
                         bool overwrite) {
-  validate(path, provenance, records);
+  try {
+    check_contents(provenance, records);  // before anything touches the disk
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " (results file '" + path + "')");
+  }
   const fs::path target(path);
   std::error_code error;
   if (fs::is_directory(target, error)) throw InputError("results file '" + path + "' is a directory");
