@@ -24,7 +24,7 @@ constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
 // Limits of a read (docs/hdf5-format.md, "Threat model: input side"): the values of one file take
 // at most kMaxReadBytes in memory, and a compressed dataset may expand to at most kMaxExpansion
 // times the bytes it stores (deflate's own ceiling is about 1032).
-constexpr std::uint64_t kMaxReadBytes = std::uint64_t{16} << 30;
+constexpr std::uint64_t kMaxReadBytes = std::uint64_t{4} << 30;
 constexpr std::uint64_t kMaxExpansion = 1100;
 
 // Root attributes besides filetype and format_version.
