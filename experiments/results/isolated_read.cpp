@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <new>
@@ -98,6 +99,10 @@ void read_in_child(const std::string& path, unsigned seconds, const std::functio
   if (code == kReadNoMemory) throw InputError("cannot read '" + path + "': out of memory");
   throw std::runtime_error("the reader of '" + path + "' failed (exit status " + std::to_string(code) + ")" +
                            (message.empty() ? "" : ": " + message));
+}
+
+unsigned read_time_limit(std::uintmax_t bytes) {
+  return static_cast<unsigned>(std::min<std::uintmax_t>(10 + (bytes >> 20), 1u << 30));
 }
 
 }  // namespace hopelab::results

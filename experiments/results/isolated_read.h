@@ -4,6 +4,7 @@
 // outside the library prevents it. A crash in the child becomes one InputError naming the file;
 // the caller then reads the file in its own process, knowing the read completes. Host only (POSIX).
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -16,5 +17,9 @@ namespace hopelab::results {
 // std::bad_alloc; std::runtime_error for any other end (another exception, a sanitizer's exit
 // status), which is a bug of the reader, not of the file.
 void read_in_child(const std::string& path, unsigned seconds, const std::function<void()>& read);
+
+// The time the read of a file of `bytes` may take: ten seconds, and one per MiB (far slower than
+// any disk; only a corrupt file that sends libhdf5 round in circles reaches it).
+unsigned read_time_limit(std::uintmax_t bytes);
 
 }  // namespace hopelab::results

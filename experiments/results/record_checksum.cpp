@@ -1,43 +1,13 @@
 #include "results/record_checksum.h"
 
-#include <cstdint>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 
+#include "results/fnv1a.h"
 #include "theory/input_error.h"
 
 namespace hopelab::results {
 
 namespace {
-
-// 64-bit FNV-1a (Fowler, Noll, Vo): h = (h xor byte) * 1099511628211 from 14695981039346656037.
-class Fnv1a {
- public:
-  void bytes(const void* data, std::size_t size) {
-    const auto* p = static_cast<const unsigned char*>(data);
-    for (std::size_t i = 0; i < size; ++i) hash_ = (hash_ ^ p[i]) * 1099511628211ULL;
-  }
-  void integer(std::uint64_t value) {
-    for (int i = 0; i < 8; ++i) {
-      const unsigned char byte = static_cast<unsigned char>(value >> (8 * i));
-      bytes(&byte, 1);
-    }
-  }
-  void number(double value) {
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &value, sizeof bits);
-    integer(bits);
-  }
-  void text(const std::string& value) {
-    integer(value.size());
-    bytes(value.data(), value.size());
-  }
-  std::uint64_t value() const { return hash_; }
-
- private:
-  std::uint64_t hash_ = 14695981039346656037ULL;
-};
 
 void add_value(Fnv1a& h, const AttributeValue& value) {
   h.integer(value.index());
@@ -52,12 +22,6 @@ void add_value(Fnv1a& h, const AttributeValue& value) {
     h.integer(is->size());
     for (std::int64_t i : *is) h.integer(static_cast<std::uint64_t>(i));
   }
-}
-
-std::string hex(std::uint64_t value) {
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(value));
-  return text;
 }
 
 }  // namespace
@@ -86,7 +50,7 @@ std::string record_checksum(const RunRecord& record) {
     h.integer(dataset.strings.size());
     for (const std::string& s : dataset.strings) h.text(s);
   }
-  return hex(h.value());
+  return h.hex();
 }
 
 std::string file_checksum(const std::string& path) {
@@ -99,7 +63,7 @@ std::string file_checksum(const std::string& path) {
     h.bytes(buffer, static_cast<std::size_t>(in.gcount()));
   }
   if (in.bad()) throw InputError("cannot read '" + path + "'");
-  return hex(h.value());
+  return h.hex();
 }
 
 }  // namespace hopelab::results

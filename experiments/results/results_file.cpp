@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
 #include <tuple>
@@ -193,11 +195,34 @@ void fsync_path(const std::string& path, int flags) {
   if (status != 0) throw Hdf5Failure("cannot sync '" + path + "'");
 }
 
+// Writes `bytes` to a new file `path` (created; removed by the caller on failure).
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw Hdf5Failure("cannot create the temporary file '" + path + "'");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? std::strerror(errno) : "nothing written";
+      ::close(fd);
+      throw Hdf5Failure("cannot write the temporary file '" + path + "' (" + reason + ")");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Hdf5Failure("cannot sync the temporary file '" + path + "'");
+}
+
+// The file is built in memory (HDF5's core driver, no backing store) and written out by
+// write_bytes: a full disk or an I/O error is then an ordinary failed write, and libhdf5 never
+// holds a file it cannot flush (whose id it would close again, and crash on, at exit).
 void write_file(const std::string& temporary, const Provenance& provenance, const std::vector<RunRecord>& sorted) {
   const Handle file_plist(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   set_deterministic_order(checked(file_plist.get(), "file properties"), true);
-  Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, file_plist.get(), H5P_DEFAULT), H5Fclose);
-  checked(file.get(), "cannot create the temporary file '" + temporary + "'");
+  const Handle access(checked(H5Pcreate(H5P_FILE_ACCESS), "file access properties"), H5Pclose);
+  checked_status(H5Pset_fapl_core(access.get(), size_t{1} << 20, false), "in-memory file");
+  Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, file_plist.get(), access.get()), H5Fclose);
+  checked(file.get(), "cannot create the in-memory file for '" + temporary + "'");
   write_root(file.get(), provenance);
   {
     const Handle runs(create_group(file.get(), "runs"), H5Gclose);
@@ -209,7 +234,12 @@ void write_file(const std::string& temporary, const Provenance& provenance, cons
     if (record.group == kClaimsGroup) write_record(file.get(), record);
   }
   checked_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size < 0) throw Hdf5Failure("cannot take the file's image");
+  std::vector<unsigned char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) throw Hdf5Failure("cannot take the file's image");
   checked_status(file.close(), "close");
+  write_bytes(temporary, image);
 }
 
 }  // namespace

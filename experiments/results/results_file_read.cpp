@@ -315,10 +315,6 @@ bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
          a.units_total == b.units_total && a.shard == b.shard;
 }
 
-// The time a read of a file of `bytes` may take: ten seconds, and one per MiB (far slower than
-// any disk; only a corrupt file that sends libhdf5 round in circles reaches it).
-unsigned read_seconds(std::uint64_t bytes) { return static_cast<unsigned>(std::min<std::uint64_t>(10 + (bytes >> 20), 1u << 30)); }
-
 // The read itself, in this process.
 ResultsFile read_here(const std::string& path, std::uint64_t file_bytes) {
   const QuietHdf5 quiet;
@@ -346,7 +342,7 @@ ResultsFile read_results_file(const std::string& path) {
   if (!fs::is_regular_file(status)) throw InputError("results file '" + path + "' is not a regular file");
   const std::uint64_t file_bytes = fs::file_size(path, error);
   if (error) throw InputError("cannot read the size of results file '" + path + "'");
-  read_in_child(path, read_seconds(file_bytes), [&] { read_here(path, file_bytes); });
+  read_in_child(path, read_time_limit(file_bytes), [&] { read_here(path, file_bytes); });
   return read_here(path, file_bytes);
 }
 
