@@ -1,6 +1,7 @@
 #include "results/isolated_read.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -36,7 +37,10 @@ void write_all(int fd, const std::string& text) {
 
 [[noreturn]] void run_child(int fd, unsigned seconds, const std::function<void()>& read) {
   std::signal(SIGALRM, SIG_DFL);
-  ::alarm(seconds);
+  std::signal(SIGXCPU, SIG_DFL);
+  const rlimit cpu{seconds, seconds + 1};
+  ::setrlimit(RLIMIT_CPU, &cpu);
+  ::alarm(60 + 10 * seconds);
   const int null = ::open("/dev/null", O_WRONLY);
   if (null >= 0) ::dup2(null, STDERR_FILENO);  // the library's own messages, a C library abort text
   int status = kReadOk;
@@ -85,9 +89,10 @@ void read_in_child(const std::string& path, unsigned seconds, const std::functio
   while (::waitpid(child, &status, 0) < 0) {
     if (errno != EINTR) throw std::runtime_error("cannot wait for the reader of '" + path + "'");
   }
-  if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM) {
+  if (WIFSIGNALED(status) && (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGALRM)) {
     throw InputError("cannot read '" + path + "': corrupt HDF5 file (the reader did not finish in " +
-                     std::to_string(seconds) + " s)");
+                     (WTERMSIG(status) == SIGXCPU ? std::to_string(seconds) + " s of CPU time)"
+                                                  : std::to_string(60 + 10 * seconds) + " s)"));
   }
   if (WIFSIGNALED(status)) {
     throw InputError("cannot read '" + path + "': corrupt HDF5 file (the reader stopped on signal " +
@@ -102,7 +107,7 @@ void read_in_child(const std::string& path, unsigned seconds, const std::functio
 }
 
 unsigned read_time_limit(std::uintmax_t bytes) {
-  return static_cast<unsigned>(std::min<std::uintmax_t>(10 + (bytes >> 20), 1u << 30));
+  return static_cast<unsigned>(std::min<std::uintmax_t>(1 + (bytes >> 20), 1u << 20));
 }
 
 }  // namespace hopelab::results

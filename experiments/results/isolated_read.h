@@ -10,16 +10,17 @@
 
 namespace hopelab::results {
 
-// Runs `read` in a forked child (stderr silenced, no exit handlers), stopped after `seconds` (a
-// corrupt file can also send libhdf5 into an endless loop). Returns when it returned; throws
+// Runs `read` in a forked child (stderr silenced, no exit handlers), stopped after `seconds` of CPU
+// time (a corrupt file can also send libhdf5 into an endless loop; a loaded machine or a slow
+// disk does not count) or 60 + 10 * `seconds` of wall time. Returns when it returned; throws
 // InputError with its InputError's message; InputError "cannot read 'PATH': corrupt HDF5 file
 // (...)" when a signal or the time limit ended it; InputError "... out of memory" for
 // std::bad_alloc; std::runtime_error for any other end (another exception, a sanitizer's exit
 // status), which is a bug of the reader, not of the file.
 void read_in_child(const std::string& path, unsigned seconds, const std::function<void()>& read);
 
-// The time the read of a file of `bytes` may take: ten seconds, and one per MiB (far slower than
-// any disk; only a corrupt file that sends libhdf5 round in circles reaches it).
+// The CPU time the read of a file of `bytes` may take: one second, and one per MiB (reads take
+// milliseconds per MiB; only a corrupt file that sends libhdf5 round in circles reaches it).
 unsigned read_time_limit(std::uintmax_t bytes);
 
 }  // namespace hopelab::results

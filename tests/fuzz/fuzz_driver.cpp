@@ -1,7 +1,7 @@
 // Deterministic driver of a fuzz target (fuzz_target.h) for builds without libFuzzer: every
 // corpus file (each must be accepted, unless its name starts with "refused_": refused, or
 // "edited_": either), then MUTATIONS (600 unless given) mutations of each, besides every
-// truncation of the first 64 bytes and 64 spread over the rest: length-field edits, bit flips,
+// truncation of the first min(64, MUTATIONS) bytes and as many spread over the rest: length-field edits, bit flips,
 // byte and digit replacements at positions from a fixed splitmix64 stream. A crash, a sanitizer
 // report, or an exception other than InputError fails the test; so does a corpus file with the
 // wrong outcome, or a run in which no mutation was refused (the mutations would then test nothing).
@@ -46,7 +46,8 @@ void run(const Bytes& input, const std::string& what, Counts* counts) {
 
 void mutate(const Bytes& seed, const std::string& name, int mutations, std::uint64_t* state, Counts* counts) {
   const size_t n = seed.size();
-  for (size_t cut = 0; cut < n; cut = cut < 64 ? cut + 1 : cut + std::max<size_t>(1, n / 64)) {
+  const size_t cuts = static_cast<size_t>(std::min(64, mutations));  // truncations: this many early, as many spread
+  for (size_t cut = 0; cut < n; cut = cut < cuts ? cut + 1 : cut + std::max<size_t>(1, n / std::max<size_t>(1, cuts))) {
     run(Bytes(seed.begin(), seed.begin() + static_cast<std::ptrdiff_t>(cut)), name + " cut at " + std::to_string(cut),
         counts);
   }
