@@ -13,8 +13,11 @@ void check_record_datasets(const results::RunRecord& record, const std::string& 
   const std::string kind_name = results::string_attribute(record, "kind");
   const Kind* kind = kind_name.empty() ? nullptr : find_kind(kind_name);
   if (!kind) return;
-  std::set<std::string> declared, held;
-  for (const DatasetName& d : kind->datasets()) declared.insert(d.name);
+  std::set<std::string> declared, required, held;
+  for (const DatasetName& d : kind->datasets()) {
+    declared.insert(d.name);
+    if (!d.optional) required.insert(d.name);
+  }
   for (const results::Dataset& d : record.datasets) {
     held.insert(d.name);
     if (!declared.count(d.name)) {
@@ -22,7 +25,7 @@ void check_record_datasets(const results::RunRecord& record, const std::string& 
                        " does not write");
     }
   }
-  for (const std::string& name : declared) {
+  for (const std::string& name : required) {
     if (!held.count(name)) {
       throw InputError(in + "'" + record.group + "' lacks the dataset '" + name + "' of kind " + kind_name);
     }

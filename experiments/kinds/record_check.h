@@ -1,6 +1,6 @@
 #pragma once
 // The structural check of a unit's record against its kind (kinds/registry.h): the record holds
-// exactly the datasets the kind declares (Kind::datasets), by name. `inspect`, `merge` and
+// every dataset the kind declares (Kind::datasets) that is not optional, and no other, by name. `inspect`, `merge` and
 // `run --resume` apply it to the records they read.
 
 #include <string>
