@@ -36,8 +36,8 @@ void write_all(int fd, const std::string& text) {
 }
 
 [[noreturn]] void run_child(int fd, unsigned seconds, const std::function<void()>& read) {
-  std::signal(SIGALRM, SIG_DFL);
-  std::signal(SIGXCPU, SIG_DFL);
+  // Default actions: a fault ends the child by its signal, whatever handlers the parent installed.
+  for (int signal : {SIGALRM, SIGXCPU, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT}) std::signal(signal, SIG_DFL);
   const rlimit cpu{seconds, seconds + 1};
   ::setrlimit(RLIMIT_CPU, &cpu);
   ::alarm(60 + 10 * seconds);
