@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "kinds/record_check.h"
 #include "output/cli_output.h"
 #include "record_output.h"
 #include "results/results_file.h"
@@ -122,7 +123,8 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
 }
 
 void run_inspect(const InspectArgs& a) {
-  const ResultsFile file = results::read_results_file(a.file);  // checks filetype and version
+  const ResultsFile file = results::read_results_file(a.file);  // checks filetype, version, contents
+  for (const results::RunRecord& record : file.records) kinds::check_record_datasets(record, a.file);
   if (a.json) {
     print_json(a, file);
   } else {

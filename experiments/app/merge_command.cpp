@@ -7,6 +7,7 @@
 
 #include "batch/claims.h"
 #include "batch/spec.h"
+#include "kinds/record_check.h"
 #include "results/merge_results.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
@@ -38,7 +39,8 @@ std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, co
 
 void run_merge(const MergeArgs& a) {
   const results::ResultsFile merged = results::merge_results_files(
-      a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); });
+      a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); },
+      [](const results::RunRecord& record) { kinds::check_record_datasets(record); });
   std::cout << "wrote " << a.output << ": " << merged.records.size() << " of " << merged.provenance.units_total
             << " units from " << a.inputs.size() << (a.inputs.size() == 1 ? " file" : " files") << ", shard "
             << merged.provenance.shard << '\n';

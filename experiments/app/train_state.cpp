@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "output/output_file.h"
+#include "results/record_checksum.h"
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm/optimizer_file.h"
@@ -20,6 +21,9 @@ namespace fs = std::filesystem;
 constexpr const char* kLogName = "train_log.h5";
 constexpr const char* kOptimizerName = "optimizer.safetensors";
 constexpr const char* kSettingsName = "settings.json";
+// "<checksum>  <file>" per line (results/record_checksum.h) for every file of a checkpoint.
+constexpr const char* kChecksumsName = "checksums";
+constexpr const char* kCheckedFiles[] = {"config.json", "model.safetensors", kOptimizerName, kLogName, kSettingsName};
 
 std::string step_name(std::int64_t step) {
   char name[32];
@@ -48,6 +52,30 @@ void write_files(const fs::path& dir, const VlmConfig& config, const TrainState&
   save_checkpoint(dir.string(), config, state.weights, Dtype::f32);
   write_optimizer_file((dir / kOptimizerName).string(), state.optimizer);
   results::write_results_file((dir / kLogName).string(), provenance, {log_record(state.log, settings_json)}, true);
+}
+
+// The checksums of a checkpoint's files, written beside them.
+std::string checksums_text(const fs::path& dir) {
+  std::string text;
+  for (const char* name : kCheckedFiles) text += results::file_checksum((dir / name).string()) + "  " + name + "\n";
+  return text;
+}
+
+// Refuses a checkpoint whose files do not match the checksums written with them (a flipped bit,
+// an edit, a file removed or replaced).
+void verify_checksums(const fs::path& dir) {
+  if (!fs::exists(dir / kChecksumsName)) {
+    throw InputError(dir.string() + ": the checkpoint has no checksums file; it cannot be trusted (start over with --force)");
+  }
+  const std::string stored = read_text(dir / kChecksumsName, 4096);
+  for (const char* name : kCheckedFiles) {
+    const std::string line = (fs::exists(dir / name) ? results::file_checksum((dir / name).string()) : "missing") +
+                             "  " + name + "\n";
+    if (stored.find(line) == std::string::npos) {
+      throw InputError(dir.string() + ": the checkpoint's " + name +
+                       " does not match its checksum (corrupt or edited); start over with --force");
+    }
+  }
 }
 
 // The first line where two texts differ, for the refusal message.
@@ -104,6 +132,7 @@ void write_checkpoint_state(const std::string& directory, const VlmConfig& confi
   fs::create_directories(temporary);
   write_files(temporary, config, state, provenance, settings_json);
   write_text(temporary / kSettingsName, settings_json);
+  write_text(temporary / kChecksumsName, checksums_text(temporary));
   fs::remove_all(states / name);
   fs::rename(temporary, states / name);
   write_text(states / "latest", name + "\n");
@@ -123,6 +152,7 @@ TrainState read_checkpoint_state(const std::string& directory, const TensorMap& 
     throw InputError(directory + ": state/latest does not name a checkpoint");
   }
   const fs::path dir = states / name;
+  verify_checksums(dir);
   const std::string stored = read_text(dir / kSettingsName, 1 << 20);
   if (stored != settings_json) {
     throw InputError(directory + ": the checkpoint was made with other settings (" +

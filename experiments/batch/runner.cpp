@@ -16,7 +16,9 @@
 #include "batch/claims.h"
 #include "batch/execute_unit.h"
 #include "batch/spec.h"
+#include "kinds/record_check.h"
 #include "output/output_file.h"
+#include "results/record_checksum.h"
 #include "results/results_file.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
@@ -140,26 +142,53 @@ std::string resume_command(const RunOptions& o, const std::string& output, const
   std::_Exit(130);
 }
 
-// The unit's checkpoint when it exists, was written for this spec and holds this unit; an
-// unreadable one is computed again. A checkpoint of another spec is an error.
+// A checkpoint's record with the checksum of its content beside it (results/record_checksum.h).
+results::RunRecord with_checksum(const results::RunRecord& record) {
+  results::RunRecord out = record;
+  out.attributes.push_back({results::kChecksumAttribute, results::record_checksum(record)});
+  return out;
+}
+
+// Why `record` cannot stand for `unit`, or "" when it can: a missing or wrong checksum, another
+// unit, a dataset missing or not of its kind. Strips the checksum attribute.
+std::string checkpoint_problem(results::RunRecord& record, const WorkUnit& unit) {
+  auto& attributes = record.attributes;
+  if (attributes.empty() || attributes.back().name != results::kChecksumAttribute) return "has no checksum";
+  const auto* stored = std::get_if<std::string>(&attributes.back().value);
+  const std::string sum = stored ? *stored : "";
+  attributes.pop_back();
+  if (sum != results::record_checksum(record)) return "does not match its checksum (corrupt or edited)";
+  if (record.group != unit.group || record.unit_index != unit.index) return "holds another unit";
+  try {
+    kinds::check_record_datasets(record);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+// The unit's checkpoint when it exists, was written for this spec and holds this unit intact;
+// an unreadable, corrupt or edited one is computed again, with one line saying so. A checkpoint
+// of another spec is an error.
 std::optional<results::RunRecord> read_checkpoint(const std::string& path, const Experiment& ex, const WorkUnit& unit) {
   if (!fs::exists(path)) return std::nullopt;
+  const auto recompute = [&](const std::string& why) {
+    std::cerr << "hopelab run: recomputing unit " << unit.index << ": " << escape_control(why) << "\n";
+    return std::nullopt;
+  };
   results::ResultsFile file;
   try {
     file = results::read_results_file(path);
   } catch (const InputError& e) {
-    std::cerr << "hopelab run: recomputing unit " << unit.index << ": unreadable checkpoint ("
-              << escape_control(e.what()) << ")\n";
-    return std::nullopt;
+    return recompute(std::string("unreadable checkpoint (") + e.what() + ")");
   }
   if (file.provenance.spec_text != ex.text) {
     throw InputError(path + ": checkpoint of a different spec text than " + ex.path +
                      "; rerun with --force to start over");
   }
-  if (file.records.size() != 1 || file.records[0].group != unit.group || file.records[0].unit_index != unit.index) {
-    throw InputError(path + ": checkpoint does not hold unit " + std::to_string(unit.index) + " (" + unit.group +
-                     "); rerun with --force to start over");
-  }
+  if (file.records.size() != 1) return recompute("checkpoint " + path + " holds " + std::to_string(file.records.size()) + " records, not 1");
+  const std::string problem = checkpoint_problem(file.records[0], unit);
+  if (!problem.empty()) return recompute("checkpoint " + path + " " + problem);
   return file.records[0];
 }
 
@@ -277,7 +306,7 @@ int run_experiment(const RunOptions& o) {
     for (const results::Attribute& a : record.attributes) {
       if (a.name == "seconds") seconds = std::get<double>(a.value);
     }
-    results::write_results_file(checkpoint, provenance, {record}, true);
+    results::write_results_file(checkpoint, provenance, {with_checksum(record)}, true);
     records.push_back(std::move(record));
     ++computed;
     progress.unit_done(unit->name, seconds, false);

@@ -22,9 +22,9 @@ namespace critical_length {
 inline constexpr DatasetName kCriticalLength{"critical_length", "position",
                                              "1 + pi / (2 theta_min); empty without a temporal frequency"};
 inline constexpr DatasetName kCriticalFrames{"critical_frames", "frame", "the critical length in frames"};
-inline constexpr DatasetName kPair{"pair", "1", "the pair with theta_min"};
-inline constexpr DatasetName kThetaMin{"theta_min", "rad/position", "smallest non-zero temporal frequency"};
-inline constexpr DatasetName kFrameStep{"frame_step", "position/frame", "temporal offset per frame"};
+inline constexpr DatasetName kPair{"pair", "1", "the pair with theta_min", true};
+inline constexpr DatasetName kThetaMin{"theta_min", "rad/position", "smallest non-zero temporal frequency", true};
+inline constexpr DatasetName kFrameStep{"frame_step", "position/frame", "temporal offset per frame", true};
 }  // namespace critical_length
 
 const Kind& critical_length_kind();

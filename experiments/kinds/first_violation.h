@@ -31,8 +31,8 @@ inline constexpr DatasetName kFirstViolation{"first_violation", "token|frame",
 inline constexpr DatasetName kProvenNever{"proven_never", "1", "1 when D >= Z - R >= 0 for every m"};
 inline constexpr DatasetName kZeroWeight{"zero_weight", "1", "Z: weight of pairs at angle 0 for every m"};
 inline constexpr DatasetName kRotatingWeight{"rotating_weight", "1", "R: weight of the other pairs"};
-inline constexpr DatasetName kOffset{"offset", "position", "position offset (t, h, w) at the violation"};
-inline constexpr DatasetName kValue{"value", "1", "D at the violation (sigma = 1)"};
+inline constexpr DatasetName kOffset{"offset", "position", "position offset (t, h, w) at the violation", true};
+inline constexpr DatasetName kValue{"value", "1", "D at the violation (sigma = 1)", true};
 }  // namespace first_violation
 
 const Kind& first_violation_kind();

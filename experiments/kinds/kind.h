@@ -37,6 +37,7 @@ struct DatasetName {
   const char* name;
   const char* unit;  // "token|frame": the unit follows the unit's `along`
   const char* description;
+  bool optional = false;  // written only in some cases (a violation found, a frames sweep)
 };
 
 class Kind;

@@ -51,7 +51,7 @@ void visit_fields(McRetrievalSettings& s, V&& v) {
 
 namespace mc_retrieval {
 // Rows: one per depth, or per (frame count, depth), counts slowest, over a range of counts.
-inline constexpr DatasetName kFrameCount{"frame_count", "frame", "frames F of each row (only with frames_end)"};
+inline constexpr DatasetName kFrameCount{"frame_count", "frame", "frames F of each row (only with frames_end)", true};
 inline constexpr DatasetName kDepth{"depth", "1", "needle depth in [0, 1]"};
 inline constexpr DatasetName kKeys{"keys", "token", "keys L of the layout"};
 inline constexpr DatasetName kNeedleFrame{"needle_frame", "frame", "frame of the needle"};

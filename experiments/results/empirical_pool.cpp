@@ -1,5 +1,6 @@
 #include "results/empirical_pool.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -7,7 +8,10 @@
 
 #include <hdf5.h>
 
+#include "results/fnv1a.h"
 #include "results/hdf5_handles.h"
+#include "results/isolated_read.h"
+#include "results/results_file.h"
 #include "theory/input_error.h"
 #include "theory/text_format.h"
 
@@ -40,14 +44,12 @@ std::string shape_text(const std::vector<hsize_t>& dims) {
   return text.empty() ? "scalar" : text;
 }
 
-}  // namespace
 
-EmpiricalPool read_empirical_pool(const std::string& file, const std::string& dataset, int head_dim) {
+// The read itself, in this process.
+EmpiricalPool read_pool_here(const std::string& file, const std::string& dataset, int head_dim,
+                             std::uintmax_t file_bytes) {
   const QuietHdf5 quiet;
   const std::string where = "dataset '" + dataset + "' in '" + file + "'";
-  std::error_code error;
-  if (!std::filesystem::exists(file, error)) throw InputError("empirical pool file '" + file + "' does not exist");
-  if (std::filesystem::is_directory(file, error)) throw InputError("empirical pool file '" + file + "' is a directory");
   if (H5Fis_hdf5(file.c_str()) <= 0) throw InputError("empirical pool file '" + file + "' is not an HDF5 file");
   const Handle h5file(H5Fopen(file.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!h5file.valid()) throw InputError("cannot open HDF5 file '" + file + "'");
@@ -85,8 +87,17 @@ EmpiricalPool read_empirical_pool(const std::string& file, const std::string& da
     throw InputError(where + " has " + std::to_string(dims[0]) + (dims[0] == 1 ? " row" : " rows") +
                      "; a pool needs at least 2");
   }
-  const hsize_t limit = static_cast<hsize_t>(INT64_MAX) / 8 / dims[1];
-  if (dims[0] > limit) throw InputError(where + " has too many rows (" + std::to_string(dims[0]) + ")");
+  // Values the file really stores (compressed: at most kMaxExpansion times), within kMaxReadBytes.
+  const Handle create(H5Dget_create_plist(set.get()), H5Pclose);
+  const bool filtered = !create.valid() || H5Pget_nfilters(create.get()) != 0;
+  const std::uint64_t stored = std::min<std::uint64_t>(H5Dget_storage_size(set.get()), file_bytes);
+  const std::uint64_t allowed =
+      std::min(results::kMaxReadBytes, filtered ? stored * results::kMaxExpansion : stored) / type_size;
+  if (dims[0] > allowed / dims[1]) {
+    throw InputError(where + " declares " + std::to_string(dims[0]) + " rows but the file stores " +
+                     std::to_string(stored) + " bytes for it (at most " + std::to_string(results::kMaxReadBytes) +
+                     " bytes are read)");
+  }
 
   EmpiricalPool pool{file, dataset, static_cast<std::int64_t>(dims[0]), head_dim, {}};
   pool.values.resize(static_cast<size_t>(dims[0] * dims[1]));
@@ -104,19 +115,26 @@ EmpiricalPool read_empirical_pool(const std::string& file, const std::string& da
   return pool;
 }
 
-std::string pool_checksum(const std::vector<double>& values) {
-  std::uint64_t hash = 14695981039346656037ULL;  // FNV-1a 64 offset basis
-  for (double value : values) {
-    std::uint64_t bits;
-    std::memcpy(&bits, &value, sizeof bits);
-    for (int byte = 0; byte < 8; ++byte) {
-      hash ^= (bits >> (8 * byte)) & 0xffU;
-      hash *= 1099511628211ULL;  // FNV prime
-    }
+}  // namespace
+
+EmpiricalPool read_empirical_pool(const std::string& file, const std::string& dataset, int head_dim) {
+  std::error_code error;
+  const auto status = std::filesystem::status(file, error);
+  if (!std::filesystem::exists(status)) throw InputError("empirical pool file '" + file + "' does not exist");
+  if (std::filesystem::is_directory(status)) throw InputError("empirical pool file '" + file + "' is a directory");
+  if (!std::filesystem::is_regular_file(status)) {
+    throw InputError("empirical pool file '" + file + "' is not a regular file");
   }
-  char text[17];
-  std::snprintf(text, sizeof text, "%016llx", static_cast<unsigned long long>(hash));
-  return std::string("fnv1a64:") + text;
+  const std::uintmax_t bytes = std::filesystem::file_size(file, error);
+  if (error) throw InputError("cannot read the size of empirical pool file '" + file + "'");
+  results::read_in_child(file, results::read_time_limit(bytes), [&] { read_pool_here(file, dataset, head_dim, bytes); });
+  return read_pool_here(file, dataset, head_dim, bytes);
+}
+
+std::string pool_checksum(const std::vector<double>& values) {
+  results::Fnv1a hash;
+  for (double value : values) hash.number(value);
+  return "fnv1a64:" + hash.hex();
 }
 
 }  // namespace hopelab

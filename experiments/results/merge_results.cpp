@@ -93,9 +93,18 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
 }
 
 ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite,
-                                const DerivedRecords& derived) {
+                                const DerivedRecords& derived, const RecordCheck& check) {
   std::vector<NamedResults> inputs;
-  for (const std::string& path : paths) inputs.push_back({path, read_results_file(path)});
+  for (const std::string& path : paths) {
+    inputs.push_back({path, read_results_file(path)});
+    for (const RunRecord& record : inputs.back().file.records) {
+      try {
+        if (check) check(record);
+      } catch (const InputError& e) {
+        throw InputError("cannot merge '" + path + "': " + e.what());
+      }
+    }
+  }
   ResultsFile merged = merge_results(inputs, current_provenance().created_utc);
   std::vector<RunRecord> records = merged.records;
   if (derived) {

@@ -29,9 +29,13 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
 // Records computed from the merged content and written with it (the command line's /claims).
 using DerivedRecords = std::function<std::vector<RunRecord>(const ResultsFile& merged)>;
 
-// Reads `paths`, merges them and writes the result, plus `derived(merged)` when given, to
-// `output` (refused if it exists unless `overwrite`). Returns the merged content.
+// A check of each record read (the command line's kind check); throws InputError.
+using RecordCheck = std::function<void(const RunRecord& record)>;
+
+// Reads `paths`, applies `check` (when given) to every record read, merges them and writes the
+// result, plus `derived(merged)` when given, to `output` (refused if it exists unless
+// `overwrite`). A record `check` refuses is InputError naming its file. Returns the merged content.
 ResultsFile merge_results_files(const std::vector<std::string>& paths, const std::string& output, bool overwrite,
-                                const DerivedRecords& derived = {});
+                                const DerivedRecords& derived = {}, const RecordCheck& check = {});
 
 }  // namespace hopelab::results

@@ -6,9 +6,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include <hdf5.h>
 
@@ -167,66 +171,21 @@ void write_root(hid_t file, const Provenance& p) {
   write_string_attribute(file, "shard", p.shard);
 }
 
-bool valid_link_name(const std::string& name) {
-  return !name.empty() && name != "." && name.find('/') == std::string::npos && name.find('\0') == std::string::npos;
+// "i/n" -> {i, n} when 0 <= i < n (digits only); {-1, -1} otherwise.
+std::pair<std::int64_t, std::int64_t> parse_shard_text(const std::string& text) {
+  const size_t slash = text.find('/');
+  const auto number = [](const std::string& digits) -> std::int64_t {
+    if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) return -1;
+    return std::stoll(digits);
+  };
+  if (slash == std::string::npos) return {-1, -1};
+  const std::int64_t i = number(text.substr(0, slash)), n = number(text.substr(slash + 1));
+  if (i < 0 || n < 1 || i >= n) return {-1, -1};
+  return {i, n};
 }
 
-// Refuses records that cannot be written as documented, before anything touches the disk.
-void validate(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records) {
-  const std::string in = " (results file '" + path + "')";
-  std::set<std::string> groups;
-  std::set<std::int64_t> units;
-  for (const RunRecord& record : records) {
-    const std::string prefix = "/runs/";
-    const std::string name = record.group.rfind(prefix, 0) == 0 ? record.group.substr(prefix.size()) : "";
-    // The one record outside /runs: an experiment's claims, at /claims with unit_index = units_total.
-    const bool claims = record.group == kClaimsGroup;
-    if (claims && record.unit_index != provenance.units_total) {
-      throw InputError("the " + record.group + " record needs unit_index = units_total" + in);
-    }
-    if (!claims && !valid_link_name(name)) {
-      throw InputError("run group '" + record.group + "' is not /runs/<name>" + in);
-    }
-    if (!groups.insert(record.group).second) throw InputError("run group '" + record.group + "' appears twice" + in);
-    if (!claims && (record.unit_index < 0 || (provenance.units_total > 0 && record.unit_index >= provenance.units_total))) {
-      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
-                       "' is outside 0.." + std::to_string(provenance.units_total - 1) + in);
-    }
-    if (!units.insert(record.unit_index).second) {
-      throw InputError("unit_index " + std::to_string(record.unit_index) + " appears twice" + in);
-    }
-    std::set<std::string> names = {"unit_index"};
-    for (const Attribute& attribute : record.attributes) {
-      if (attribute.name.empty() || !names.insert(attribute.name).second) {
-        throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' is empty, reserved or repeated" + in);
-      }
-    }
-    names.clear();
-    for (const Dataset& dataset : record.datasets) {
-      const std::string where = "dataset '" + dataset.name + "' of '" + record.group + "'";
-      if (!valid_link_name(dataset.name) || !names.insert(dataset.name).second) {
-        throw InputError(where + " has an invalid or repeated name" + in);
-      }
-      if (dataset.shape.empty()) throw InputError(where + " has no shape (rank 0)" + in);
-      std::int64_t count = 1;
-      for (std::int64_t n : dataset.shape) {
-        if (n < 0) throw InputError(where + " has a negative dimension" + in);
-        count *= n;
-      }
-      const DatasetKind kind = resolved_kind(dataset);
-      const size_t held = kind == DatasetKind::numbers    ? dataset.numbers.size()
-                          : kind == DatasetKind::integers ? dataset.integers.size()
-                                                          : dataset.strings.size();
-      const size_t others = dataset.numbers.size() + dataset.integers.size() + dataset.strings.size() - held;
-      if (static_cast<std::int64_t>(held) != count || others != 0) {
-        throw InputError(where + " holds " + std::to_string(held) + " values (and " + std::to_string(others) +
-                         " of another kind) but its shape has " + std::to_string(count) + in);
-      }
-      if (kind == DatasetKind::strings && dataset.shape.size() != 1) {
-        throw InputError(where + " holds strings; string datasets must be 1-D" + in);
-      }
-    }
-  }
+bool valid_link_name(const std::string& name) {
+  return !name.empty() && name != "." && name.find('/') == std::string::npos && name.find('\0') == std::string::npos;
 }
 
 void fsync_path(const std::string& path, int flags) {
@@ -237,11 +196,34 @@ void fsync_path(const std::string& path, int flags) {
   if (status != 0) throw Hdf5Failure("cannot sync '" + path + "'");
 }
 
+// Writes `bytes` to a new file `path` (created; removed by the caller on failure).
+void write_bytes(const std::string& path, const std::vector<unsigned char>& bytes) {
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+  if (fd < 0) throw Hdf5Failure("cannot create the temporary file '" + path + "'");
+  size_t done = 0;
+  while (done < bytes.size()) {
+    const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = n < 0 ? std::strerror(errno) : "nothing written";
+      ::close(fd);
+      throw Hdf5Failure("cannot write the temporary file '" + path + "' (" + reason + ")");
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) throw Hdf5Failure("cannot sync the temporary file '" + path + "'");
+}
+
+// The file is built in memory (HDF5's core driver, no backing store) and written out by
+// write_bytes: a full disk or an I/O error is then an ordinary failed write, and libhdf5 never
+// holds a file it cannot flush (whose id it would close again, and crash on, at exit).
 void write_file(const std::string& temporary, const Provenance& provenance, const std::vector<RunRecord>& sorted) {
   const Handle file_plist(H5Pcreate(H5P_FILE_CREATE), H5Pclose);
   set_deterministic_order(checked(file_plist.get(), "file properties"), true);
-  Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, file_plist.get(), H5P_DEFAULT), H5Fclose);
-  checked(file.get(), "cannot create the temporary file '" + temporary + "'");
+  const Handle access(checked(H5Pcreate(H5P_FILE_ACCESS), "file access properties"), H5Pclose);
+  checked_status(H5Pset_fapl_core(access.get(), size_t{1} << 20, false), "in-memory file");
+  Handle file(H5Fcreate(temporary.c_str(), H5F_ACC_TRUNC, file_plist.get(), access.get()), H5Fclose);
+  checked(file.get(), "cannot create the in-memory file for '" + temporary + "'");
   write_root(file.get(), provenance);
   {
     const Handle runs(create_group(file.get(), "runs"), H5Gclose);
@@ -253,14 +235,95 @@ void write_file(const std::string& temporary, const Provenance& provenance, cons
     if (record.group == kClaimsGroup) write_record(file.get(), record);
   }
   checked_status(H5Fflush(file.get(), H5F_SCOPE_GLOBAL), "flush");
+  const ssize_t size = H5Fget_file_image(file.get(), nullptr, 0);
+  if (size < 0) throw Hdf5Failure("cannot take the file's image");
+  std::vector<unsigned char> image(static_cast<size_t>(size));
+  if (H5Fget_file_image(file.get(), image.data(), image.size()) != size) throw Hdf5Failure("cannot take the file's image");
   checked_status(file.close(), "close");
+  write_bytes(temporary, image);
 }
 
 }  // namespace
 
+void check_contents(const Provenance& provenance, const std::vector<RunRecord>& records) {
+  const std::int64_t total = provenance.units_total;
+  if (total < 0) throw InputError("units_total " + std::to_string(total) + " is negative");
+  std::int64_t shard_index = 0, shard_count = 1;
+  std::int64_t runs = 0;
+  for (const RunRecord& record : records) runs += record.group != kClaimsGroup;
+  if (provenance.shard != "all") {
+    const std::string partial = "partial (" + std::to_string(runs) + " of " + std::to_string(total) + " units)";
+    std::tie(shard_index, shard_count) = parse_shard_text(provenance.shard);
+    if (provenance.shard != partial && shard_count < 1) {
+      throw InputError("shard '" + provenance.shard + "' is not 'all', i/n with 0 <= i < n, or '" + partial + "'");
+    }
+    if (shard_count < 1) shard_index = 0, shard_count = 1;
+  }
+  std::set<std::string> groups;
+  std::set<std::int64_t> units;
+  for (const RunRecord& record : records) {
+    const std::string prefix = "/runs/";
+    const std::string name = record.group.rfind(prefix, 0) == 0 ? record.group.substr(prefix.size()) : "";
+    // The one record outside /runs: an experiment's claims, at /claims with unit_index = units_total.
+    const bool claims = record.group == kClaimsGroup;
+    if (claims && record.unit_index != total) {
+      throw InputError("the " + record.group + " record needs unit_index = units_total");
+    }
+    if (!claims && !valid_link_name(name)) throw InputError("run group '" + record.group + "' is not /runs/<name>");
+    if (!groups.insert(record.group).second) throw InputError("run group '" + record.group + "' appears twice");
+    if (!claims && (record.unit_index < 0 || (total > 0 && record.unit_index >= total))) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
+                       "' is outside 0.." + std::to_string(total - 1));
+    }
+    if (!claims && record.unit_index % shard_count != shard_index) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " of '" + record.group +
+                       "' is not in shard " + provenance.shard);
+    }
+    if (!units.insert(record.unit_index).second) {
+      throw InputError("unit_index " + std::to_string(record.unit_index) + " appears twice");
+    }
+    std::set<std::string> names = {"unit_index"};
+    for (const Attribute& attribute : record.attributes) {
+      if (attribute.name.empty() || !names.insert(attribute.name).second) {
+        throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' is empty, reserved or repeated");
+      }
+    }
+    names.clear();
+    for (const Dataset& dataset : record.datasets) {
+      const std::string where = "dataset '" + dataset.name + "' of '" + record.group + "'";
+      if (!valid_link_name(dataset.name) || !names.insert(dataset.name).second) {
+        throw InputError(where + " has an invalid or repeated name");
+      }
+      if (dataset.shape.empty()) throw InputError(where + " has no shape (rank 0)");
+      std::uint64_t count = 1;
+      for (std::int64_t n : dataset.shape) {
+        if (n < 0) throw InputError(where + " has a negative dimension");
+        const auto size = static_cast<std::uint64_t>(n);
+        count = size != 0 && count > kMaxReadBytes / size ? kMaxReadBytes : count * size;
+      }
+      const DatasetKind kind = resolved_kind(dataset);
+      const size_t held = kind == DatasetKind::numbers    ? dataset.numbers.size()
+                          : kind == DatasetKind::integers ? dataset.integers.size()
+                                                          : dataset.strings.size();
+      const size_t others = dataset.numbers.size() + dataset.integers.size() + dataset.strings.size() - held;
+      if (static_cast<std::uint64_t>(held) != count || others != 0) {
+        throw InputError(where + " holds " + std::to_string(held) + " values (and " + std::to_string(others) +
+                         " of another kind) but its shape has " + std::to_string(count));
+      }
+      if (kind == DatasetKind::strings && dataset.shape.size() != 1) {
+        throw InputError(where + " holds strings; string datasets must be 1-D");
+      }
+    }
+  }
+}
+
 void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,
                         bool overwrite) {
-  validate(path, provenance, records);
+  try {
+    check_contents(provenance, records);  // before anything touches the disk
+  } catch (const InputError& e) {
+    throw InputError(std::string(e.what()) + " (results file '" + path + "')");
+  }
   const fs::path target(path);
   std::error_code error;
   output::check_destination(path, overwrite, "results file");

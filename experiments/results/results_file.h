@@ -21,6 +21,12 @@ constexpr const char* kClaimsGroup = "/claims";
 // [major, minor]: a reader accepts its own major and any minor up to its own.
 constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
 
+// Limits of a read (docs/hdf5-format.md, "Threat model: input side"): the values of one file take
+// at most kMaxReadBytes in memory, and a compressed dataset may expand to at most kMaxExpansion
+// times the bytes it stores (deflate's own ceiling is about 1032).
+constexpr std::uint64_t kMaxReadBytes = std::uint64_t{4} << 30;
+constexpr std::uint64_t kMaxExpansion = 1100;
+
 // Root attributes besides filetype and format_version.
 struct Provenance {
   std::string hopelab_version;   // project version
@@ -53,8 +59,20 @@ void write_results_file(const std::string& path, const Provenance& provenance, c
                         bool overwrite);
 
 // Reads a file written by write_results_file. Throws InputError naming the file and the
-// problem: missing, not HDF5, wrong filetype, a major version other than ours or a newer minor.
+// problem: missing, not a regular file, not HDF5, wrong filetype, a major version other than ours
+// or a newer minor, a dataset or attribute declaring more elements than the file stores (or over
+// the limits above), contents check_contents refuses, or a file on which libhdf5 crashes (the
+// read runs in a child process first, results/isolated_read.h).
 ResultsFile read_results_file(const std::string& path);
+
+// The checks every written and every read file passes: units_total >= 0; shard "all", "i/n"
+// with 0 <= i < n, or "partial (K of N units)" with N = units_total and K the records held; each
+// record at /runs/<name> (or the /claims record, unit_index = units_total), unit_index in
+// 0..units_total-1 (when units_total > 0) and in the shard, no group or unit_index twice,
+// attribute names non-empty, unique and not unit_index, datasets named, unique, of rank >= 1,
+// holding as many values as their shape says, string datasets 1-D. Throws InputError naming the
+// record and the problem.
+void check_contents(const Provenance& provenance, const std::vector<RunRecord>& records);
 
 // Equal apart from provenance.created_utc (format version, every other provenance field, records).
 bool same_content(const ResultsFile& a, const ResultsFile& b);

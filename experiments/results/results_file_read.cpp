@@ -1,11 +1,16 @@
 // Reading a hopelab results file (results_file.h): filetype and version checks, provenance,
-// run groups in unit_index order.
+// run groups in unit_index order. Files are untrusted (docs/hdf5-format.md, "Threat model: input
+// side"): every element count is bounded by the bytes the file really stores before anything is
+// allocated, the contents get the writer's checks, and the whole read runs once in a forked child
+// first (results/isolated_read.h), so a libhdf5 crash on a corrupt file is one error line.
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 
 #include <hdf5.h>
 
 #include "results/hdf5_support.h"
+#include "results/isolated_read.h"
 #include "results/results_file.h"
 #include "theory/input_error.h"
 
@@ -16,6 +21,45 @@ using namespace detail;
 namespace {
 
 namespace fs = std::filesystem;
+
+// What one read may cost: bytes of values held in memory, over the whole file.
+struct ReadBudget {
+  std::uint64_t file_bytes = 0;  // the file's size on disk
+  std::uint64_t read_bytes = 0;  // values read so far
+};
+
+// The element count of `dims` (times `element_bytes`) when the file can really hold it: at most
+// the bytes `stored` for the object (capped by the file's size) unless `filtered`, at most
+// kMaxExpansion times them when compressed, and within kMaxReadBytes over the file.
+size_t bounded_count(const std::vector<hsize_t>& dims, bool is_null, size_t element_bytes, std::uint64_t stored,
+                     bool filtered, ReadBudget& budget, const std::string& what) {
+  if (is_null) return 0;
+  std::uint64_t count = 1;
+  for (hsize_t n : dims) {
+    if (n != 0 && count > std::numeric_limits<std::uint64_t>::max() / n) {
+      throw Hdf5Failure(what + " declares more elements than can be counted");
+    }
+    count *= n;
+  }
+  const std::uint64_t size = std::max<std::uint64_t>(1, element_bytes);
+  if (count > kMaxReadBytes / size) {
+    throw Hdf5Failure(what + " declares " + std::to_string(count) + " elements, over the read limit of " +
+                      std::to_string(kMaxReadBytes) + " bytes");
+  }
+  const std::uint64_t bytes = count * size;
+  const std::uint64_t real = std::min(stored, budget.file_bytes);
+  const std::uint64_t allowed = filtered ? std::min(kMaxReadBytes, real * kMaxExpansion) : real;
+  if (bytes > allowed) {
+    throw Hdf5Failure(what + " declares " + std::to_string(count) + " elements (" + std::to_string(bytes) +
+                      " bytes) but the file stores " + std::to_string(real) + " bytes for it" +
+                      (filtered ? " (compressed data expands at most " + std::to_string(kMaxExpansion) + " times)" : ""));
+  }
+  if (bytes > kMaxReadBytes - budget.read_bytes) {
+    throw Hdf5Failure(what + " takes the values read over the limit of " + std::to_string(kMaxReadBytes) + " bytes");
+  }
+  budget.read_bytes += bytes;
+  return static_cast<size_t>(count);
+}
 
 // Reads `count` strings of `type` (variable- or fixed-length) through `read(memory_type, buffer)`.
 template <class Read>
@@ -58,7 +102,7 @@ std::vector<hsize_t> dims_of(hid_t space, bool& is_null) {
   return dims;
 }
 
-AttributeValue read_attribute(hid_t object, const std::string& name, const std::string& where) {
+AttributeValue read_attribute(hid_t object, const std::string& name, const std::string& where, ReadBudget& budget) {
   const std::string what = "attribute '" + name + "' of " + where;
   const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
   checked(attribute.get(), "cannot open " + what);
@@ -69,7 +113,8 @@ AttributeValue read_attribute(hid_t object, const std::string& name, const std::
   if (dims.size() > 1) throw Hdf5Failure(what + " has rank " + std::to_string(dims.size()) + "; at most 1 is read");
   const auto read = [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); };
   const H5T_class_t type_class = H5Tget_class(type.get());
-  const size_t count = is_null ? 0 : dims.empty() ? 1 : static_cast<size_t>(dims[0]);
+  const size_t count = bounded_count(dims, is_null, H5Tget_size(type.get()), H5Aget_storage_size(attribute.get()),
+                                     false, budget, what);
   if (type_class == H5T_STRING) {
     if (!dims.empty() || is_null) throw Hdf5Failure(what + " is a list of strings; only single strings are read");
     return read_strings(type.get(), 1, read, what)[0];
@@ -112,7 +157,7 @@ std::vector<std::string> member_names(hid_t object, bool attributes) {
   return names;
 }
 
-Dataset read_dataset(hid_t group, const std::string& name, const std::string& where) {
+Dataset read_dataset(hid_t group, const std::string& name, const std::string& where, ReadBudget& budget) {
   const std::string what = "dataset '" + name + "' of " + where;
   const Handle set(H5Dopen2(group, name.c_str(), H5P_DEFAULT), H5Dclose);
   checked(set.get(), "cannot open " + what);
@@ -122,11 +167,11 @@ Dataset read_dataset(hid_t group, const std::string& name, const std::string& wh
   const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
   Dataset dataset;
   dataset.name = name;
-  size_t count = is_null ? 0 : 1;
-  for (hsize_t n : dims) {
-    dataset.shape.push_back(static_cast<std::int64_t>(n));
-    count *= static_cast<size_t>(n);
-  }
+  for (hsize_t n : dims) dataset.shape.push_back(static_cast<std::int64_t>(n));
+  const Handle create(checked(H5Dget_create_plist(set.get()), what), H5Pclose);
+  const bool filtered = H5Pget_nfilters(create.get()) != 0;
+  const size_t count =
+      bounded_count(dims, is_null, H5Tget_size(type.get()), H5Dget_storage_size(set.get()), filtered, budget, what);
   const auto read = [&](hid_t memory, void* buffer) {
     return H5Dread(set.get(), memory, H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer);
   };
@@ -149,7 +194,7 @@ Dataset read_dataset(hid_t group, const std::string& name, const std::string& wh
   }
   for (const char* key : {"unit", "description"}) {
     if (H5Aexists(set.get(), key) <= 0) continue;
-    const AttributeValue value = read_attribute(set.get(), key, what);
+    const AttributeValue value = read_attribute(set.get(), key, what, budget);
     const auto* text = std::get_if<std::string>(&value);
     if (!text) throw Hdf5Failure("attribute '" + std::string(key) + "' of " + what + " is not a string");
     (std::string(key) == "unit" ? dataset.unit : dataset.description) = *text;
@@ -157,7 +202,7 @@ Dataset read_dataset(hid_t group, const std::string& name, const std::string& wh
   return dataset;
 }
 
-RunRecord read_record(hid_t runs, const std::string& name) {
+RunRecord read_record(hid_t runs, const std::string& name, ReadBudget& budget) {
   const std::string where = "'/runs/" + name + "'";
   const Handle group(H5Gopen2(runs, name.c_str(), H5P_DEFAULT), H5Gclose);
   checked(group.get(), "cannot open group " + where);
@@ -165,7 +210,7 @@ RunRecord read_record(hid_t runs, const std::string& name) {
   record.group = "/runs/" + name;
   bool has_unit = false;
   for (const std::string& key : member_names(group.get(), true)) {
-    AttributeValue value = read_attribute(group.get(), key, where);
+    AttributeValue value = read_attribute(group.get(), key, where, budget);
     if (key == "unit_index") {
       const auto* index = std::get_if<std::int64_t>(&value);
       if (!index) throw Hdf5Failure("unit_index of " + where + " is not an integer");
@@ -180,21 +225,21 @@ RunRecord read_record(hid_t runs, const std::string& name) {
     // H5Iget_type of the opened object, not H5Oget_info (its signature differs across HDF5 1.10/1.12).
     const Handle object(H5Oopen(group.get(), member.c_str(), H5P_DEFAULT), H5Oclose);
     checked(object.get(), "cannot open '" + member + "' in " + where);
-    if (H5Iget_type(object.get()) == H5I_DATASET) record.datasets.push_back(read_dataset(group.get(), member, where));
+    if (H5Iget_type(object.get()) == H5I_DATASET) record.datasets.push_back(read_dataset(group.get(), member, where, budget));
   }
   return record;
 }
 
-std::string root_string(hid_t file, const char* name) {
+std::string root_string(hid_t file, const char* name, ReadBudget& budget) {
   if (H5Aexists(file, name) <= 0) throw Hdf5Failure(std::string("the root attribute '") + name + "' is missing");
-  const AttributeValue value = read_attribute(file, name, "the root");
+  const AttributeValue value = read_attribute(file, name, "the root", budget);
   if (const auto* text = std::get_if<std::string>(&value)) return *text;
   throw Hdf5Failure(std::string("the root attribute '") + name + "' is not a string");
 }
 
-std::int64_t root_integer(hid_t file, const char* name) {
+std::int64_t root_integer(hid_t file, const char* name, ReadBudget& budget) {
   if (H5Aexists(file, name) <= 0) throw Hdf5Failure(std::string("the root attribute '") + name + "' is missing");
-  const AttributeValue value = read_attribute(file, name, "the root");
+  const AttributeValue value = read_attribute(file, name, "the root", budget);
   if (const auto* number = std::get_if<std::int64_t>(&value)) return *number;
   throw Hdf5Failure(std::string("the root attribute '") + name + "' is not an integer");
 }
@@ -203,17 +248,17 @@ std::string version_text(std::int64_t major, std::int64_t minor) {
   return std::to_string(major) + "." + std::to_string(minor);
 }
 
-ResultsFile read_open_file(hid_t file) {
+ResultsFile read_open_file(hid_t file, ReadBudget& budget) {
   ResultsFile out;
   if (H5Aexists(file, "filetype") <= 0) throw InputError("is not a hopelab results file (no filetype attribute)");
-  const AttributeValue type = read_attribute(file, "filetype", "the root");
+  const AttributeValue type = read_attribute(file, "filetype", "the root", budget);
   const auto* type_text = std::get_if<std::string>(&type);
   if (!type_text || *type_text != kFileType) {
     throw InputError("is not a hopelab results file (filetype " + (type_text ? "'" + *type_text + "'" : "not a string") +
                      ", expected '" + kFileType + "')");
   }
   if (H5Aexists(file, "format_version") <= 0) throw InputError("has no format_version attribute");
-  const AttributeValue version = read_attribute(file, "format_version", "the root");
+  const AttributeValue version = read_attribute(file, "format_version", "the root", budget);
   const auto* numbers = std::get_if<std::vector<std::int64_t>>(&version);
   if (!numbers || numbers->size() != 2) throw InputError("has a malformed format_version (expected two integers)");
   out.format_version = *numbers;
@@ -227,32 +272,39 @@ ResultsFile read_open_file(hid_t file) {
   }
 
   Provenance& p = out.provenance;
-  p.hopelab_version = root_string(file, "hopelab_version");
-  p.git_commit = root_string(file, "git_commit");
-  p.git_dirty = root_integer(file, "git_dirty") != 0;
-  p.created_utc = root_string(file, "created_utc");
-  p.host = root_string(file, "host");
-  p.backend = root_string(file, "backend");
-  p.device = root_string(file, "device");
+  p.hopelab_version = root_string(file, "hopelab_version", budget);
+  p.git_commit = root_string(file, "git_commit", budget);
+  p.git_dirty = root_integer(file, "git_dirty", budget) != 0;
+  p.created_utc = root_string(file, "created_utc", budget);
+  p.host = root_string(file, "host", budget);
+  p.backend = root_string(file, "backend", budget);
+  p.device = root_string(file, "device", budget);
   // Absent from files written before it was recorded (format 1.0 either way).
-  p.instruction_set = H5Aexists(file, "instruction_set") > 0 ? root_string(file, "instruction_set") : "unknown";
-  p.rng = root_string(file, "rng");
+  p.instruction_set = H5Aexists(file, "instruction_set") > 0 ? root_string(file, "instruction_set", budget) : "unknown";
+  p.rng = root_string(file, "rng", budget);
   if (H5Aexists(file, "seed") <= 0) throw Hdf5Failure("the root attribute 'seed' is missing");
   {
     const Handle seed(checked(H5Aopen(file, "seed", H5P_DEFAULT), "seed"), H5Aclose);
+    const Handle seed_type(checked(H5Aget_type(seed.get()), "the root attribute 'seed'"), H5Tclose);
+    const Handle space(checked(H5Aget_space(seed.get()), "the root attribute 'seed'"), H5Sclose);
+    if (H5Tget_class(seed_type.get()) != H5T_INTEGER || H5Sget_simple_extent_type(space.get()) != H5S_SCALAR ||
+        H5Aget_storage_size(seed.get()) < H5Tget_size(seed_type.get())) {
+      throw Hdf5Failure("the root attribute 'seed' is not one integer");
+    }
     checked_status(H5Aread(seed.get(), H5T_NATIVE_UINT64, &p.seed), "the root attribute 'seed'");
   }
-  p.spec_name = root_string(file, "spec_name");
-  p.spec_text = root_string(file, "spec_text");
-  p.units_total = root_integer(file, "units_total");
-  p.shard = root_string(file, "shard");
+  p.spec_name = root_string(file, "spec_name", budget);
+  p.spec_text = root_string(file, "spec_text", budget);
+  p.units_total = root_integer(file, "units_total", budget);
+  p.shard = root_string(file, "shard", budget);
 
   if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0) throw Hdf5Failure("the group /runs is missing");
   const Handle runs(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
   checked(runs.get(), "cannot open /runs");
-  for (const std::string& name : member_names(runs.get(), false)) out.records.push_back(read_record(runs.get(), name));
+  for (const std::string& name : member_names(runs.get(), false)) out.records.push_back(read_record(runs.get(), name, budget));
   std::stable_sort(out.records.begin(), out.records.end(),
                    [](const RunRecord& a, const RunRecord& b) { return a.unit_index < b.unit_index; });
+  check_contents(out.provenance, out.records);
   return out;
 }
 
@@ -263,23 +315,35 @@ bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
          a.units_total == b.units_total && a.shard == b.shard;
 }
 
-}  // namespace
-
-ResultsFile read_results_file(const std::string& path) {
+// The read itself, in this process.
+ResultsFile read_here(const std::string& path, std::uint64_t file_bytes) {
   const QuietHdf5 quiet;
-  std::error_code error;
-  if (!fs::exists(path, error)) throw InputError("results file '" + path + "' does not exist");
-  if (fs::is_directory(path, error)) throw InputError("results file '" + path + "' is a directory");
   if (H5Fis_hdf5(path.c_str()) <= 0) throw InputError("results file '" + path + "' is not an HDF5 file");
   const Handle file(H5Fopen(path.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT), H5Fclose);
   if (!file.valid()) throw InputError("cannot open HDF5 file '" + path + "'");
+  ReadBudget budget;
+  budget.file_bytes = file_bytes;
   try {
-    return read_open_file(file.get());
+    return read_open_file(file.get(), budget);
   } catch (const InputError& e) {
     throw InputError("'" + path + "' " + e.what());
   } catch (const Hdf5Failure& e) {
     throw InputError("malformed results file '" + path + "': " + e.what());
   }
+}
+
+}  // namespace
+
+ResultsFile read_results_file(const std::string& path) {
+  std::error_code error;
+  const fs::file_status status = fs::status(path, error);
+  if (!fs::exists(status)) throw InputError("results file '" + path + "' does not exist");
+  if (fs::is_directory(status)) throw InputError("results file '" + path + "' is a directory");
+  if (!fs::is_regular_file(status)) throw InputError("results file '" + path + "' is not a regular file");
+  const std::uint64_t file_bytes = fs::file_size(path, error);
+  if (error) throw InputError("cannot read the size of results file '" + path + "'");
+  read_in_child(path, read_time_limit(file_bytes), [&] { read_here(path, file_bytes); });
+  return read_here(path, file_bytes);
 }
 
 bool same_content(const ResultsFile& a, const ResultsFile& b) {

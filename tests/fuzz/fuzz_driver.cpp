@@ -1,12 +1,14 @@
-// Deterministic driver of the fuzz target (fuzz_target.h) for builds without libFuzzer: every
-// corpus file (each must be accepted), then a few thousand mutations of each: every truncation
-// of the first 64 bytes and 64 spread over the rest, header-length edits, bit flips, byte and
-// digit replacements at positions from a fixed splitmix64 stream. A crash, a sanitizer report,
-// or an exception other than InputError fails the test; so does a corpus file refused, or a
-// run in which no mutation was refused (the mutations would then test nothing).
-//   usage: fuzz_driver CORPUS_DIRECTORY
+// Deterministic driver of a fuzz target (fuzz_target.h) for builds without libFuzzer: every
+// corpus file (each must be accepted, unless its name starts with "refused_": refused, or
+// "edited_": either), then MUTATIONS (600 unless given) mutations of each, besides every
+// truncation of the first min(64, MUTATIONS) bytes and as many spread over the rest: length-field edits, bit flips,
+// byte and digit replacements at positions from a fixed splitmix64 stream. A crash, a sanitizer
+// report, or an exception other than InputError fails the test; so does a corpus file with the
+// wrong outcome, or a run in which no mutation was refused (the mutations would then test nothing).
+//   usage: fuzz_driver CORPUS_DIRECTORY [MUTATIONS]
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstdio>
 #include <exception>
 #include <filesystem>
@@ -42,20 +44,23 @@ void run(const Bytes& input, const std::string& what, Counts* counts) {
   }
 }
 
-void mutate(const Bytes& seed, const std::string& name, std::uint64_t* state, Counts* counts) {
+void mutate(const Bytes& seed, const std::string& name, int mutations, std::uint64_t* state, Counts* counts) {
   const size_t n = seed.size();
-  for (size_t cut = 0; cut < n; cut = cut < 64 ? cut + 1 : cut + std::max<size_t>(1, n / 64)) {
+  const size_t cuts = static_cast<size_t>(std::min(64, mutations));  // truncations: this many early, as many spread
+  for (size_t cut = 0; cut < n; cut = cut < cuts ? cut + 1 : cut + std::max<size_t>(1, n / std::max<size_t>(1, cuts))) {
     run(Bytes(seed.begin(), seed.begin() + static_cast<std::ptrdiff_t>(cut)), name + " cut at " + std::to_string(cut),
         counts);
   }
-  if (n >= 9 && seed[0] % 2 == 0) {  // safetensors: the 8-byte header length after the selector byte
+  const long field = hopelab::fuzz_length_field(seed.data(), n);
+  if (field >= 0 && static_cast<size_t>(field) + 8 <= n) {  // e.g. safetensors' 8-byte header length
+    const size_t at = static_cast<size_t>(field);
     std::uint64_t header = 0;
-    for (int i = 7; i >= 0; --i) header = (header << 8) | seed[1 + static_cast<size_t>(i)];
+    for (int i = 7; i >= 0; --i) header = (header << 8) | seed[at + static_cast<size_t>(i)];
     for (std::uint64_t length :
          {std::uint64_t{0}, std::uint64_t{1}, header - 1, header + 1, header + 8, std::uint64_t{n},
           std::uint64_t{1} << 32, (std::uint64_t{100} << 20) + 1, std::uint64_t{1} << 63, ~std::uint64_t{0}}) {
       Bytes edited = seed;
-      for (int i = 0; i < 8; ++i) edited[1 + static_cast<size_t>(i)] = static_cast<std::uint8_t>(length >> (8 * i));
+      for (int i = 0; i < 8; ++i) edited[at + static_cast<size_t>(i)] = static_cast<std::uint8_t>(length >> (8 * i));
       run(edited, name + " header length " + std::to_string(length), counts);
     }
   }
@@ -63,7 +68,7 @@ void mutate(const Bytes& seed, const std::string& name, std::uint64_t* state, Co
   for (size_t i = 1; i < n; ++i)
     if (seed[i] >= '0' && seed[i] <= '9') digits.push_back(i);
   const std::uint8_t interesting[] = {'"', '{', '}', '[', ']', ',', ':', '-', '9', '.', 'e', 0x00, 0xff, 0x80};
-  for (int k = 0; k < 600 && n > 1; ++k) {
+  for (int k = 0; k < mutations && n > 1; ++k) {
     Bytes edited = seed;
     const std::uint64_t r = splitmix(state);
     const size_t at = 1 + r % (n - 1);
@@ -87,10 +92,11 @@ void mutate(const Bytes& seed, const std::string& name, std::uint64_t* state, Co
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: fuzz_driver CORPUS_DIRECTORY\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: fuzz_driver CORPUS_DIRECTORY [MUTATIONS]\n");
     return 2;
   }
+  const int mutations = argc == 3 ? std::atoi(argv[2]) : 600;
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(argv[1])) files.push_back(entry.path());
   std::sort(files.begin(), files.end());
@@ -100,12 +106,16 @@ int main(int argc, char** argv) {
     std::ifstream in(path, std::ios::binary);
     const Bytes seed((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     Counts original;
-    run(seed, path.filename().string(), &original);
-    if (original.accepted != 1) {
-      std::fprintf(stderr, "FAIL corpus file %s: refused, expected accepted (it is a valid file)\n", path.c_str());
+    const std::string name = path.filename().string();
+    run(seed, name, &original);
+    const bool refuse = name.rfind("refused_", 0) == 0, either = name.rfind("edited_", 0) == 0;
+    if (original.failures == 0 && !either && original.accepted != (refuse ? 0 : 1)) {
+      std::fprintf(stderr, "FAIL corpus file %s: %s, expected %s\n", path.c_str(),
+                   original.accepted ? "accepted" : "refused", refuse ? "refused" : "accepted (it is a valid file)");
       counts.failures += 1;
     }
-    mutate(seed, path.filename().string(), &state, &counts);
+    counts.failures += original.failures;
+    mutate(seed, name, mutations, &state, &counts);
   }
   std::printf("fuzz driver: %zu corpus files, %ld mutations accepted, %ld refused, %ld failures\n", files.size(),
               counts.accepted, counts.refused, counts.failures);

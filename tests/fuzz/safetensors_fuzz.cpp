@@ -75,6 +75,8 @@ FuzzOutcome fuzz_one_input(const std::uint8_t* data, std::size_t size) {
   return FuzzOutcome::accepted;
 }
 
+long fuzz_length_field(const std::uint8_t* data, std::size_t size) { return size >= 9 && data[0] % 2 == 0 ? 1 : -1; }
+
 }  // namespace hopelab
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

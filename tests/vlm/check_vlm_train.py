@@ -4,7 +4,8 @@
 - bad settings: exit 2, one line on stderr naming the value, no output directory;
 - an existing output without --resume or --force: refused;
 - kill -9 during a run, then --resume: the final checkpoint, optimiser state and logged losses
-  are byte-identical to an uninterrupted run's (same settings and threads);
+  are byte-identical to an uninterrupted run's (same settings and threads); a checkpoint with a
+  flipped bit or a file removed is refused by --resume in one line;
 - `vlm grad` refuses labels that are neither -100 nor a vocabulary id, naming the entry;
 - threads wait passively unless the user set OMP_WAIT_POLICY.
 
@@ -111,6 +112,31 @@ def check_resume(log, hopelab, tmp):
     log.check("--resume with other settings: exit 2", r.returncode == 2, 2, r.returncode)
     log.check("--resume with other settings: names the setting", "learning_rate" in r.stderr,
               "learning_rate", r.stderr.strip())
+    check_corrupt_checkpoint(log, hopelab, killed, steps)
+
+
+def check_corrupt_checkpoint(log, hopelab, out, steps):
+    """A flipped bit in a weight of the newest checkpoint (still a finite float, still a valid
+    safetensors file), or a file of it removed: --resume refuses in one line, never uses it."""
+    latest = os.path.join(out, "state", "latest")
+    log.check("a finished run keeps its newest checkpoint", os.path.exists(latest), latest, "missing")
+    if not os.path.exists(latest):
+        return
+    state = os.path.join(out, "state", open(latest).read().strip())
+    model = os.path.join(state, "model.safetensors")
+    original = file_bytes(model)
+    flipped = bytearray(original)
+    flipped[-3] ^= 0x01  # a mantissa bit of the last F32 weight
+    open(model, "wb").write(flipped)
+    for case in ("a flipped bit in a weight", "optimizer.safetensors removed"):
+        if case.startswith("optimizer"):
+            open(model, "wb").write(original)
+            os.rename(os.path.join(state, "optimizer.safetensors"), os.path.join(state, "moved"))
+        r = train(hopelab, out, steps, ["--resume"])
+        lines = r.stderr.strip().splitlines()
+        log.check("--resume over " + case + ": exit 2", r.returncode == 2, 2, r.returncode)
+        log.check("--resume over " + case + ": one line naming the checksum",
+                  len(lines) == 1 and "checksum" in lines[0], "1 line with 'checksum'", r.stderr.strip())
 
 
 def check_grad_labels(log, hopelab, tmp):
