@@ -30,12 +30,13 @@ inline constexpr DatasetName kCoincidentPairs{"coincident_pairs", "1",
                                               "(overlapping text token, visual token) pairs with equal h and equal w"};
 inline constexpr DatasetName kTextStart{"text_start", "position", "p0: the first following text token's position"};
 inline constexpr DatasetName kVisualMaxHw{"visual_max_hw", "position", "the largest h or w coordinate of a visual token"};
-inline constexpr DatasetName kCoincidentOffset{"coincident_offset", "position",
-                                               "(dt, dh, dw) of the first coincident pair (absent when none)"};
-inline constexpr DatasetName kCoincidentPreference{"coincident_preference", "1",
-                                                   "D of that pair (sigma = 1): total, t, h, w (absent when none)"};
-inline constexpr DatasetName kLastTokenPreference{"last_token_preference", "1",
-                                                  "D of the same text token for the last visual token: total, t, h, w"};
+inline constexpr DatasetName kCoincidentOffset{
+    "coincident_offset", "position", "(dt, dh, dw) of the first coincident pair (absent when none)", true};
+inline constexpr DatasetName kCoincidentPreference{
+    "coincident_preference", "1", "D of that pair (sigma = 1): total, t, h, w (absent when none)", true};
+inline constexpr DatasetName kLastTokenPreference{
+    "last_token_preference", "1",
+    "D of the same text token for the last visual token: total, t, h, w (absent when no pair coincides)", true};
 }  // namespace text_collision
 
 const Kind& text_collision_kind();
