@@ -209,9 +209,10 @@ bool within(double value, double expected, double tolerance) {
   return std::fabs(value - expected) <= tolerance * std::max(std::fabs(expected), 1.0);
 }
 
-// value-equals: every element of `dataset` in every unit equals `expected` within
-// tolerance * max(|expected|, 1).
-Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
+// Whether `holds(x)` is true for every element x of `dataset` in every unit, with the
+// "dataset = unit: values; ..." text of the outcome; n/a when a unit lacks the dataset.
+template <class Predicate>
+Outcome every_element(const ClaimFields& f, const RunRecords& runs, Predicate holds) {
   Outcome o;
   o.holds = true;
   std::vector<std::pair<std::string, std::string>> items;
@@ -221,35 +222,31 @@ Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
       if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
       std::vector<std::string> texts;
       for (double x : *v) {
-        o.holds = *o.holds && within(x, *f.expected, f.tolerance);
+        o.holds = *o.holds && holds(x);
         texts.push_back(num(x));
       }
       items.emplace_back(label(*r), joined(texts, ","));
     }
   }
-  o.computed = f.dataset + " = " + per_unit(items) + " (expected " + num(*f.expected) +
-               (f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "") + ")";
+  o.computed = f.dataset + " = " + per_unit(items);
+  return o;
+}
+
+// value-equals: every element of `dataset` in every unit equals `expected` within
+// tolerance * max(|expected|, 1).
+Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
+  Outcome o = every_element(f, runs, [&](double x) { return within(x, *f.expected, f.tolerance); });
+  if (o.holds.has_value()) {  // not n/a
+    const std::string tolerance = f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "";
+    o.computed += " (expected " + num(*f.expected) + tolerance + ")";
+  }
   return o;
 }
 
 // value-in-range: every element of `dataset` in every unit lies in [range[0], range[1]].
 Outcome value_in_range(const ClaimFields& f, const RunRecords& runs) {
-  Outcome o;
-  o.holds = true;
-  std::vector<std::pair<std::string, std::string>> items;
-  for (const auto& run : runs) {
-    for (const RunRecord* r : run) {
-      const auto v = values(*r, f.dataset);
-      if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
-      std::vector<std::string> texts;
-      for (double x : *v) {
-        o.holds = *o.holds && x >= f.range[0] && x <= f.range[1];
-        texts.push_back(num(x));
-      }
-      items.emplace_back(label(*r), joined(texts, ","));
-    }
-  }
-  o.computed = f.dataset + " = " + per_unit(items) + " (range [" + num(f.range[0]) + ", " + num(f.range[1]) + "])";
+  Outcome o = every_element(f, runs, [&](double x) { return x >= f.range[0] && x <= f.range[1]; });
+  if (o.holds.has_value()) o.computed += " (range [" + num(f.range[0]) + ", " + num(f.range[1]) + "])";
   return o;
 }
 
