@@ -1,8 +1,10 @@
 #include "sim/train/trainer.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <string>
+#include <utility>
 
 #include "kernels/uniform_index.h"
 #include "sim/train/frame_stride.h"
@@ -23,7 +25,34 @@ void require(bool ok, const std::string& what) {
   if (!ok) throw InputError(what);
 }
 
+std::int64_t parameter_count(const TensorMap& tensors) {
+  std::int64_t n = 0;
+  for (const auto& [name, t] : tensors) n += t.numel();
+  return n;
+}
+
+// gradients[0] += gradients[1] + ... in group order, each value summed the same way whatever
+// the thread count. gradients: G maps of the same names and shapes.
+void sum_into_first(std::vector<TensorMap>* gradients) {
+  TensorMap& total = gradients->front();
+  for (auto& [name, t] : total) {
+    float* out = t.data.data();
+    const auto n = static_cast<std::int64_t>(t.data.size());
+    std::vector<const float*> parts;
+    for (std::size_t g = 1; g < gradients->size(); ++g) parts.push_back((*gradients)[g].at(name).data.data());
+#pragma omp parallel for simd schedule(static) if (n >= (std::int64_t{1} << 16))
+    for (std::int64_t k = 0; k < n; ++k) {
+      for (const float* part : parts) out[k] += part[k];
+    }
+  }
+}
+
 }  // namespace
+
+std::int64_t gradient_groups(std::int64_t batch, std::int64_t parameters) {
+  const std::int64_t by_memory = kGroupGradientBytes / (4 * std::max<std::int64_t>(parameters, 1));
+  return std::max<std::int64_t>(1, std::min({batch, kMaxGradientGroups, by_memory}));
+}
 
 void check_train_settings(const TrainSettings& settings, const VlmModel& model) {
   check_train_settings(settings, model.config(), model.method());
@@ -105,37 +134,79 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
   return update_on_examples(model, settings, step_examples(model->config(), settings, state->step), state);
 }
 
+BatchGradients batch_gradients(const VlmModel& model, const TrainSettings& settings,
+                               std::vector<NeedleExample>* examples, std::int64_t step, std::int64_t groups) {
+  const auto batch = static_cast<std::int64_t>(examples->size());
+  if (groups < 1 || groups > batch) {
+    throw InputError(std::to_string(batch) + " examples do not split into " + std::to_string(groups) + " groups");
+  }
+  BatchGradients out;
+  std::vector<PackedBatch> packed(static_cast<std::size_t>(groups));
+  for (std::int64_t g = 0; g < groups; ++g) {  // group g: examples [g B / G, (g + 1) B / G)
+    std::vector<const VlmInput*> prompts;
+    std::vector<PositionIds> positions;
+    for (std::int64_t e = g * batch / groups; e < (g + 1) * batch / groups; ++e) {
+      const auto index = static_cast<std::uint64_t>(step * batch + e);
+      const VlmInput& input = (*examples)[static_cast<std::size_t>(e)].input;
+      const std::optional<PositionIds> scaled = training_positions(model, settings, input, index);
+      positions.push_back(scaled ? *scaled : vlm_positions(model.method(), vlm_layout(model.config(), input)));
+      prompts.push_back(&input);
+    }
+    PackedBatch& p = packed[static_cast<std::size_t>(g)];
+    p = pack_batch(prompts, positions);
+    out.counted += counted_targets(shifted_targets(p.input.labels, p.segments));
+    out.tokens += static_cast<std::int64_t>(p.input.input_ids.size());
+  }
+  if (out.counted == 0) throw InputError("the batch's labels count no position");
+
+  std::vector<TensorMap> gradients(static_cast<std::size_t>(groups));
+  std::vector<CrossEntropy> losses(static_cast<std::size_t>(groups));
+  std::vector<std::exception_ptr> errors(static_cast<std::size_t>(groups));  // rethrown outside the threads
+  // One group per thread; the ops inside a group then run on that thread alone (nested regions
+  // are inactive). With one group the ops themselves spread over the threads.
+#pragma omp parallel for schedule(dynamic, 1) if (groups > 1)
+  for (std::int64_t g = 0; g < groups; ++g) {
+    const auto i = static_cast<std::size_t>(g);
+    try {
+      PrefillOptions options;
+      options.positions = packed[i].positions;
+      options.segments = packed[i].segments;
+      gradients[i] = zero_gradients(model.tensors());
+      // Every group's loss is normalised by the whole batch's count: the sum is the batch mean's.
+      losses[i] = add_prompt_gradients(model, packed[i].input, packed[i].input.labels,
+                                       static_cast<double>(out.counted), &gradients[i], options);
+    } catch (...) {
+      errors[i] = std::current_exception();
+    }
+  }
+  for (const std::exception_ptr& error : errors) {
+    if (error) std::rethrow_exception(error);
+  }
+  sum_into_first(&gradients);
+  out.gradients = std::move(gradients.front());
+  for (const CrossEntropy& ce : losses) {  // in group order
+    out.loss_sum += ce.loss_sum;
+    out.correct += ce.correct;
+  }
+  return out;
+}
+
 StepLog update_on_examples(VlmModel* model, const TrainSettings& settings, std::vector<NeedleExample> examples,
                            AdamWState* state) {
   const std::int64_t step = state->step, batch = settings.batch;
   if (static_cast<std::int64_t>(examples.size()) != batch) {
     throw InputError("a step takes " + std::to_string(batch) + " examples, got " + std::to_string(examples.size()));
   }
-  std::vector<const VlmInput*> prompts;
-  std::vector<PositionIds> positions;
-  for (std::int64_t e = 0; e < batch; ++e) {
-    const auto index = static_cast<std::uint64_t>(step * batch + e);
-    NeedleExample& ex = examples[static_cast<std::size_t>(e)];
-    const std::optional<PositionIds> scaled = training_positions(*model, settings, ex.input, index);
-    positions.push_back(scaled ? *scaled : vlm_positions(model->method(), vlm_layout(model->config(), ex.input)));
-    prompts.push_back(&ex.input);
-  }
-  const PackedBatch packed = pack_batch(prompts, positions);  // one forward and backward for the batch
-  PrefillOptions options;
-  options.positions = packed.positions;
-  options.segments = packed.segments;
-  const std::int64_t counted = counted_targets(shifted_targets(packed.input.labels, packed.segments));
-  TensorMap gradients = zero_gradients(model->tensors());
-  const CrossEntropy ce = add_prompt_gradients(*model, packed.input, packed.input.labels,
-                                               static_cast<double>(counted), &gradients, options);
+  BatchGradients b =
+      batch_gradients(*model, settings, &examples, step, gradient_groups(batch, parameter_count(model->tensors())));
   StepLog log;
   log.step = step;
-  log.loss = ce.loss_sum / static_cast<double>(counted);
-  log.accuracy = static_cast<double>(ce.correct) / static_cast<double>(counted);
+  log.loss = b.loss_sum / static_cast<double>(b.counted);
+  log.accuracy = static_cast<double>(b.correct) / static_cast<double>(b.counted);
   log.learning_rate = learning_rate(settings.schedule, step);
-  log.grad_norm = clip_gradient_norm(settings.clip_norm, &gradients);
-  log.tokens = static_cast<std::int64_t>(packed.input.input_ids.size());
-  adamw_step(settings.adamw, log.learning_rate, gradients, &model->weights_for_update(), state);
+  log.grad_norm = clip_gradient_norm(settings.clip_norm, &b.gradients);
+  log.tokens = b.tokens;
+  adamw_step(settings.adamw, log.learning_rate, b.gradients, &model->weights_for_update(), state);
   return log;
 }
 

@@ -1,7 +1,8 @@
 #pragma once
 // One optimiser step of the VLM on the needle task (docs/vlm.md "Training"): the batch of step s
-// is the task's examples s B .. s B + B - 1, packed into one prompt (packed_batch.h) whose
-// forward and backward run once, bit-identical for any thread count; the loss is the mean
+// is the task's examples s B .. s B + B - 1, split into G groups of consecutive examples, each
+// packed into one prompt (packed_batch.h) whose forward and backward run on one thread, the
+// groups' gradients summed in order: bit-identical for any thread count; the loss is the mean
 // cross-entropy over the batch's counted labels; then global-norm clipping and AdamW at the
 // schedule's rate. With DTS (HoPE's
 // dynamic temporal scaling), example i's video is placed with a temporal step gamma drawn from
@@ -43,6 +44,14 @@ void check_train_settings(const TrainSettings& settings, const VlmModel& model);
 // The same for a model of this config and method, without its weights.
 void check_train_settings(const TrainSettings& settings, const VlmConfig& config, const Method& method);
 
+// Groups of a batch, G = min(B, kMaxGradientGroups, what kGroupGradientBytes holds): a function of
+// the batch and the model's size alone, never of the thread count. A small model's ops are too
+// short to share among threads (each parallel region's start and barrier cost more than half the
+// op), so its groups run one per thread; a large model's single group spreads each op instead.
+inline constexpr std::int64_t kMaxGradientGroups = 4;
+inline constexpr std::int64_t kGroupGradientBytes = std::int64_t{256} << 20;  // float32 gradients
+std::int64_t gradient_groups(std::int64_t batch, std::int64_t parameters);
+
 struct StepLog {
   std::int64_t step = 0;        // 0-based, the step just taken
   double loss = 0.0;            // mean cross-entropy of the batch (before the update)
@@ -64,8 +73,22 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
 // The batch of step `step`: settings.batch examples of the task (or the fixed prompt), example e
 // at task index step B + e, drawn in parallel.
 std::vector<NeedleExample> step_examples(const VlmConfig& config, const TrainSettings& settings, std::int64_t step);
-// The rest of step state->step on its examples: positions (DTS, stride), one packed forward and
-// backward, clipping, AdamW.
+struct BatchGradients {
+  TensorMap gradients;       // d(mean loss)/d(parameters), the model's names and shapes
+  double loss_sum = 0.0;     // cross-entropy summed over the counted labels
+  std::int64_t counted = 0;  // counted labels of the batch
+  std::int64_t correct = 0;  // of them, argmax hits
+  std::int64_t tokens = 0;   // LLM tokens of the batch
+};
+
+// The gradients of step `step`'s examples (positions: DTS, stride) computed as `groups` packed
+// groups of consecutive examples (1 <= groups <= batch), summed in group order. Any grouping
+// gives the same gradients up to float32 summation order.
+BatchGradients batch_gradients(const VlmModel& model, const TrainSettings& settings,
+                               std::vector<NeedleExample>* examples, std::int64_t step, std::int64_t groups);
+
+// The rest of step state->step on its examples: batch_gradients in gradient_groups groups,
+// clipping, AdamW.
 StepLog update_on_examples(VlmModel* model, const TrainSettings& settings, std::vector<NeedleExample> examples,
                            AdamWState* state);
 

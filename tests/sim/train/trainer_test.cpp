@@ -141,6 +141,57 @@ TEST(Trainer, StepsAreBitIdenticalForOneAndTwoThreads) {
   for (const auto& [name, t] : after[0]) EXPECT_EQ(t.data, after[1].at(name).data) << name;
 }
 
+// Grouping changes only the order of float32 sums. Each gradient value is a sum over the batch's
+// rows of per-row products that are the same in every grouping, so two groupings differ by at most
+// 2 (n - 1) u sum_r |c_r| (two summation orders, n <= rows terms, u = 2^-24). The per-row terms
+// are not observable here; the bound used is 2 n u times the tensor's largest |gradient| times a
+// cancellation allowance of 16 (9e-4 of the largest value for this 450-row batch). The
+// twin shows the check has teeth: normalising each group by its own count instead of the batch's
+// is 4x off; dropping one of two groups leaves half of every sum.
+TEST(Trainer, GroupsOfTheBatchSumToTheSameGradients) {
+  const TrainSettings s = short_run(1);
+  const VlmModel model = needle_model("hope", 2);
+  std::vector<NeedleExample> examples = step_examples(model.config(), s, 0);
+  const BatchGradients one = batch_gradients(model, s, &examples, 0, 1);
+  const double bound_per_max = 2.0 * static_cast<double>(one.tokens) * 0x1p-24 * 16;
+  for (std::int64_t groups : {2, 4, 16}) {
+    const BatchGradients split = batch_gradients(model, s, &examples, 0, groups);
+    EXPECT_EQ(split.counted, one.counted);
+    EXPECT_EQ(split.correct, one.correct);
+    EXPECT_EQ(split.tokens, one.tokens);
+    EXPECT_NEAR(split.loss_sum, one.loss_sum, 1e-9 * one.loss_sum) << groups;  // double sums of equal terms
+    double worst = 0.0;
+    for (const auto& [name, t] : one.gradients) {
+      double largest = 0.0, diff = 0.0;
+      const std::vector<float>& other = split.gradients.at(name).data;
+      for (std::size_t k = 0; k < t.data.size(); ++k) {
+        largest = std::max(largest, static_cast<double>(std::fabs(t.data[k])));
+        diff = std::max(diff, std::fabs(static_cast<double>(t.data[k]) - other[k]));
+      }
+      if (largest > 0) worst = std::max(worst, diff / largest);
+      EXPECT_LE(diff, bound_per_max * largest) << name << " in " << groups << " groups";
+    }
+    std::printf("%lld groups: largest difference %.3g of a tensor's largest value (bound %.3g)\n",
+                static_cast<long long>(groups), worst, bound_per_max);
+  }
+  // Twin: the batch with its second group of two dropped (the first half's gradients, which are
+  // normalised by the half's count, rescaled to the whole batch's) must fail the same bound.
+  std::vector<NeedleExample> half(examples.begin(), examples.begin() + 8);
+  const BatchGradients dropped = batch_gradients(model, s, &half, 0, 1);
+  const double rescale = static_cast<double>(dropped.counted) / static_cast<double>(one.counted);
+  bool any_outside = false;
+  for (const auto& [name, t] : one.gradients) {
+    double largest = 0.0, diff = 0.0;
+    for (std::size_t k = 0; k < t.data.size(); ++k) {
+      largest = std::max(largest, static_cast<double>(std::fabs(t.data[k])));
+      diff = std::max(diff, std::fabs(t.data[k] - rescale * dropped.gradients.at(name).data[k]));
+    }
+    any_outside = any_outside || diff > bound_per_max * largest;
+  }
+  EXPECT_TRUE(any_outside) << "half a batch passed as the whole";
+  EXPECT_ANY_THROW(batch_gradients(model, s, &examples, 0, 17));
+}
+
 TEST(Trainer, DtsPlacesEachVideoWithItsGamma) {
   TrainSettings s = short_run(1);
   s.dts_gammas = {0.5, 2.0};
