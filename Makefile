@@ -54,9 +54,11 @@ MUTATE_FLAGS ?=
 mutation: build
 	@scripts/mutate $(BUILD_DIR) --jobs $(JOBS) $(MUTATE_FLAGS)
 
-# Monte Carlo throughput against the NumPy baselines (minutes; not part of the tests).
+# Monte Carlo throughput against the NumPy baselines (minutes; not part of the tests). Given
+# TORCH_PYTHON (a Python with torch and a pip NumPy), also against PyTorch and OpenBLAS.
 bench: build
-	@/usr/bin/python3 benchmarks/bench_mc.py --hopelab $(BUILD_DIR)/hopelab
+	@/usr/bin/python3 benchmarks/bench_mc.py --hopelab $(BUILD_DIR)/hopelab \
+	  $(if $(filter command line environment,$(origin TORCH_PYTHON)),--torch-python $(TORCH_PYTHON))
 
 # VLM prefill and decode against the NumPy reference (about 8 minutes; docs/perf.md).
 # BENCH_FLAGS: e.g. "--torch-python /path/to/python" to time transformers' Qwen2-VL too.

@@ -160,7 +160,7 @@ SamplingParams sampling_params(const PreferenceSampling& cfg, const double* scal
   }
   if (key_pool.rows == nullptr) key_pool = query_pool;
   return {cfg.seed, cfg.samples, cfg.mu, cfg.eps, cfg.law,
-          cfg.law == ComponentLaw::student_t ? std::sqrt((cfg.nu - 2.0) / cfg.nu) : 1.0, cfg.nu, scales,
+          cfg.law == ComponentLaw::student_t ? std::sqrt((cfg.nu - 2.0) / cfg.nu) : 1.0, cfg.nu, cfg.normals, scales,
           query_pool, key_pool};
 }
 

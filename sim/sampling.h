@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/fast_normal.h"
 #include "kernels/normal.h"
 #include "kernels/pair_statistics.h"
 #include "kernels/uniform_index.h"
@@ -27,6 +28,12 @@ enum class ComponentLaw : std::uint8_t {
               // k* = q + eps s_j Z' is N(0, 1), s_j the query pool's population std of column j
 };
 
+// How N(0, 1) components are drawn: Box-Muller in double from 53-bit uniforms (the oracle; two
+// normals per Philox block), or in float, vectorised (kernels/fast_normal.h; four per block).
+// The two are different functions of (seed, stream, sample, component): the same law, not the
+// same numbers.
+enum class NormalPrecision : std::uint8_t { fp64, fp32 };
+
 struct PreferenceSampling {
   std::uint64_t seed = 0;
   std::int64_t samples = 100000;  // N
@@ -36,6 +43,7 @@ struct PreferenceSampling {
   double eps = 1.0;               // k* - q in units of each component's scale
   ComponentLaw law = ComponentLaw::gaussian;
   double nu = 0.0;                // student_t degrees of freedom
+  NormalPrecision normals = NormalPrecision::fp64;  // gaussian components and the empirical noise
   std::vector<double> query_pool; // (n_q, d) row-major: the empirical law's rows of q (and of k
                                   // when key_pool is empty); mu, sigma and scales are unused
   std::vector<double> key_pool;   // (n_k, d) row-major rows of k, or empty
@@ -99,6 +107,7 @@ struct SamplingParams {
   ComponentLaw law;
   double t_scale;        // sqrt((nu - 2) / nu): unit-variance Student-t
   double nu;
+  NormalPrecision normals;
   const double* scales;  // (d) standard deviations
   PoolRows query_pool;   // empirical law: rows of q
   PoolRows key_pool;     // empirical law: rows of k (the query pool's when there is one pool)
@@ -106,13 +115,17 @@ struct SamplingParams {
 
 // Component j of one stream, standardised (mean 0, variance 1). Student-t components own draws
 // j * 64 .. j * 64 + 63; otherwise (gaussian, and the empirical law's noise) components come in
-// pairs from one Philox block (draw j / 2).
+// pairs from one Philox block (draw j / 2), or in fours with fp32 normals (draw j / 4).
 HOPELAB_HD inline void standard_components(const SamplingParams& p, std::uint32_t stream, std::uint64_t sample,
                                            int head_dim, double* z) {
   if (p.law == ComponentLaw::student_t) {
     for (int j = 0; j < head_dim; ++j) {
       z[j] = p.t_scale * student_t(p.nu, p.seed, stream, sample, static_cast<std::uint32_t>(j));
     }
+  } else if (p.normals == NormalPrecision::fp32) {
+    float f[kMaxEstimatorHeadDim + 3];  // fast_normals fills whole blocks of four
+    fast_normals(p.seed, stream, sample, head_dim, f);
+    for (int j = 0; j < head_dim; ++j) z[j] = f[j];
   } else {
     for (int j = 0; j < head_dim; j += 2) {
       const VariatePair<double> pair = normal_pair(p.seed, stream, sample, static_cast<std::uint32_t>(j / 2));

@@ -66,9 +66,20 @@ FmaRate calibrated_peak(bool single) {
 }
 
 struct WinBench {
-  const char* precision;
-  double total_seconds, count_seconds, fma_per_second, peak, share;
+  const char* precision;  // of the phases and the product
+  const char* normals;    // of the draws
+  double total_seconds, draw_seconds, count_seconds, fma_per_second, peak, share;
 };
+
+// The win-probability configurations timed: float arithmetic with float normals (the fastest),
+// then each precision with the double normals (the oracle).
+struct WinConfig {
+  PhasePrecision precision;
+  NormalPrecision normals;
+};
+constexpr WinConfig kWinConfigs[] = {{PhasePrecision::fp32, NormalPrecision::fp32},
+                                     {PhasePrecision::fp32, NormalPrecision::fp64},
+                                     {PhasePrecision::fp64, NormalPrecision::fp64}};
 
 void run_bench_mc(const BenchArgs& a) {
   const Method method = build_method(a.method);
@@ -83,7 +94,7 @@ void run_bench_mc(const BenchArgs& a) {
   params::check_max_work(max_work, "max_work");
   const double pairs = static_cast<double>(method.spectrum.pairs());
   params::check_work(static_cast<double>(repeats) * (static_cast<double>(n) * static_cast<double>(m) +
-                                                     2.0 * static_cast<double>(win_n) * static_cast<double>(win_m)) *
+                                                     3.0 * static_cast<double>(win_n) * static_cast<double>(win_m)) *
                          pairs,
                      max_work, "bench mc");
   PreferenceSampling cfg;
@@ -103,22 +114,26 @@ void run_bench_mc(const BenchArgs& a) {
   }
   const double preference_median = median(preference_seconds);
 
-  // Win probability in both precisions: total and the counting product alone.
+  // Win probability: total, drawing, and the counting product alone.
   const std::vector<Offset3> win_offsets = text_offsets(win_m);
   const FmaRate peaks[2] = {calibrated_peak(true), calibrated_peak(false)};
   std::vector<WinBench> wins;
-  for (PhasePrecision precision : {PhasePrecision::fp32, PhasePrecision::fp64}) {
-    std::vector<double> total, count;
+  for (const WinConfig& c : kWinConfigs) {
+    std::vector<double> total, draw, count;
+    PreferenceSampling drawn = win_cfg;
+    drawn.normals = c.normals;
     for (std::int64_t r = 0; r < repeats; ++r) {
       WinTiming timing;
-      total.push_back(timed([&] { estimate_win_probability(method, win_cfg, win_offsets, precision, &timing); }));
+      total.push_back(timed([&] { estimate_win_probability(method, drawn, win_offsets, c.precision, &timing); }));
+      draw.push_back(timing.draw_seconds);
       count.push_back(timing.count_seconds);
     }
-    const bool single = precision == PhasePrecision::fp32;
+    const bool single = c.precision == PhasePrecision::fp32;
     const double fmas = static_cast<double>(win_n) * static_cast<double>(win_m) * d;
     const double rate = fmas / median(count);
     const double peak = peaks[single ? 0 : 1].fma_per_second;
-    wins.push_back({single ? "fp32" : "fp64", median(total), median(count), rate, peak, rate / peak});
+    wins.push_back({single ? "fp32" : "fp64", c.normals == NormalPrecision::fp32 ? "fp32" : "fp64", median(total),
+                    median(draw), median(count), rate, peak, rate / peak});
   }
 
   const double sample_offsets = static_cast<double>(n) * static_cast<double>(m);
@@ -129,8 +144,11 @@ void run_bench_mc(const BenchArgs& a) {
                              {"sample_offsets_per_second", sample_offsets / preference_median}};
     Json rows = Json::array();
     for (const WinBench& w : wins) {
-      rows.push_back(Json{{"precision", w.precision}, {"samples", win_n}, {"offsets", win_m},
-                          {"seconds", w.total_seconds}, {"count_seconds", w.count_seconds},
+      // Each sample draws q, k and the noise: 3 d normals.
+      rows.push_back(Json{{"precision", w.precision}, {"normals", w.normals}, {"samples", win_n}, {"offsets", win_m},
+                          {"seconds", w.total_seconds}, {"draw_seconds", w.draw_seconds},
+                          {"normals_per_second", 3.0 * d * static_cast<double>(win_n) / w.draw_seconds},
+                          {"count_seconds", w.count_seconds},
                           {"fma_per_second", w.fma_per_second}, {"peak_fma_per_second", w.peak},
                           {"share_of_peak", w.share},
                           {"sample_offsets_per_second", static_cast<double>(win_n) * static_cast<double>(win_m) / w.total_seconds}});
@@ -145,11 +163,12 @@ void run_bench_mc(const BenchArgs& a) {
             << " runs\n";
   std::cout << "expected preference: N = " << n << ", M = " << m << ": " << compact_text(preference_median)
             << " s, " << compact_text(sample_offsets / preference_median) << " sample-offsets/s\n";
-  Table table({"win probability", "N x M", "total s", "counting s", "FMA/s", "peak FMA/s", "share of peak"});
+  Table table({"win probability", "normals", "N x M", "total s", "drawing s", "counting s", "FMA/s", "peak FMA/s",
+               "share of peak"});
   for (const WinBench& w : wins) {
-    table.add_row({w.precision, std::to_string(win_n) + " x " + std::to_string(win_m), compact_text(w.total_seconds),
-                   compact_text(w.count_seconds), compact_text(w.fma_per_second), compact_text(w.peak),
-                   compact_text(w.share)});
+    table.add_row({w.precision, w.normals, std::to_string(win_n) + " x " + std::to_string(win_m),
+                   compact_text(w.total_seconds), compact_text(w.draw_seconds), compact_text(w.count_seconds),
+                   compact_text(w.fma_per_second), compact_text(w.peak), compact_text(w.share)});
   }
   table.print(std::cout);
 }

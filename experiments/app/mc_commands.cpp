@@ -51,7 +51,8 @@ void print_header(const batch::WorkUnit& unit, const results::RunRecord& r, cons
   const auto s = kinds::settings_as<S>(*unit.settings);
   out << params::build_method(s.method).name << ": Monte Carlo " << what << ", " << s.sampling.samples
       << " samples, seed " << unit.seed << ", " << s.sampling.dist << ", " << scale_text(s.sampling, r) << ", "
-      << s.sampling.precision << " phases, backend " << backend_name() << "\n";
+      << s.sampling.precision << " phases" << (s.sampling.normals == "fp32" ? ", fp32 normals" : "") << ", backend "
+      << backend_name() << "\n";
 }
 
 void print_mc_preference(const batch::WorkUnit& unit, const results::RunRecord& r, std::ostream& out) {

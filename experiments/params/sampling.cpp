@@ -55,6 +55,10 @@ PreferenceSampling sampling_of(const SamplingParams& p, std::uint64_t seed, int 
   cfg.sigma = p.scale.sigma;
   cfg.mu = p.mu;
   cfg.eps = p.eps;
+  if (p.normals != "fp64" && p.normals != "fp32") {
+    throw InputError("normals must be fp64 or fp32, got '" + p.normals + "'");
+  }
+  cfg.normals = p.normals == "fp32" ? NormalPrecision::fp32 : NormalPrecision::fp64;
   const std::string student_t = "student-t:";
   if (p.dist == "gaussian") {
     cfg.law = ComponentLaw::gaussian;

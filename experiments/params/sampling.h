@@ -40,6 +40,7 @@ struct SamplingParams {
   double mu = 0.0, eps = 1.0;
   std::string dist = "gaussian";
   std::string precision = "fp64";
+  std::string normals = "fp64";
 };
 
 template <class V>
@@ -54,6 +55,9 @@ void visit_fields(SamplingParams& p, V&& v) {
     p.dist);
   v(Field{"precision", "", words("fp64, fp32"), "rotation phases in float64 or float32 (theory stays exact)"},
     p.precision);
+  v(Field{"normals", "", words("fp64, fp32"),
+          "normal components by Box-Muller in float64 (the oracle) or in float32, vectorised (other numbers, same law)"},
+    p.normals);
 }
 
 inline SamplingParams sampling_with(std::int64_t samples) {

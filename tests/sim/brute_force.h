@@ -1,12 +1,13 @@
 #pragma once
 // Independent per-sample references for the Monte Carlo engines: the documented draws of one
 // Gaussian sample (streams kStreamQuery / kStreamKey / kStreamNoise, draw j / 2 for components
-// j, j + 1) and the RoPE score by explicit rotation in long double, with theta recomputed here
+// j, j + 1; with fp32 normals, the scalar normal_quad at draw j / 4 for j .. j + 3) and the RoPE score by explicit rotation in long double, with theta recomputed here
 // and the pair layout written out from its definition. Shares no code with the engines' maths.
 #include <cmath>
 #include <cstdint>
 #include <vector>
 
+#include "kernels/fast_normal.h"
 #include "kernels/normal.h"
 #include "sim/sampling.h"
 
@@ -38,20 +39,24 @@ struct BruteForceSample {
   std::vector<long double> q, k, k_star;  // (d) each
 };
 
+// Component `dim` of stream `stream` of sample s, standard normal, as the sampling documents it.
+inline long double documented_normal(const PreferenceSampling& cfg, std::uint32_t stream, std::uint64_t s, int dim) {
+  if (cfg.normals == NormalPrecision::fp32) {
+    float quad[4];
+    normal_quad(cfg.seed, stream, s, static_cast<std::uint32_t>(dim / 4), quad);
+    return quad[dim % 4];
+  }
+  const VariatePair<double> z = normal_pair(cfg.seed, stream, s, static_cast<std::uint32_t>(dim / 2));
+  return dim % 2 == 0 ? z.first : z.second;
+}
+
 inline BruteForceSample draw_gaussian_sample(const PreferenceSampling& cfg, std::int64_t s, int d) {
   BruteForceSample out{std::vector<long double>(d), std::vector<long double>(d), std::vector<long double>(d)};
-  for (int dim = 0; dim < d; dim += 2) {
-    const auto draw = static_cast<std::uint32_t>(dim / 2);
-    const auto sample = static_cast<std::uint64_t>(s);
-    const VariatePair<double> zq = normal_pair(cfg.seed, kStreamQuery, sample, draw);
-    const VariatePair<double> zk = normal_pair(cfg.seed, kStreamKey, sample, draw);
-    const VariatePair<double> zn = normal_pair(cfg.seed, kStreamNoise, sample, draw);
-    out.q[dim] = cfg.mu + cfg.sigma * zq.first;
-    out.q[dim + 1] = cfg.mu + cfg.sigma * zq.second;
-    out.k[dim] = cfg.mu + cfg.sigma * zk.first;
-    out.k[dim + 1] = cfg.mu + cfg.sigma * zk.second;
-    out.k_star[dim] = out.q[dim] + cfg.eps * cfg.sigma * zn.first;
-    out.k_star[dim + 1] = out.q[dim + 1] + cfg.eps * cfg.sigma * zn.second;
+  const auto sample = static_cast<std::uint64_t>(s);
+  for (int dim = 0; dim < d; ++dim) {
+    out.q[dim] = cfg.mu + cfg.sigma * documented_normal(cfg, kStreamQuery, sample, dim);
+    out.k[dim] = cfg.mu + cfg.sigma * documented_normal(cfg, kStreamKey, sample, dim);
+    out.k_star[dim] = out.q[dim] + cfg.eps * cfg.sigma * documented_normal(cfg, kStreamNoise, sample, dim);
   }
   return out;
 }

@@ -17,7 +17,10 @@
 namespace hopelab {
 namespace {
 
-TEST(WinProbability, EqualsBruteForceCount) {
+// Both normal precisions: the engine's vectorised float normals are the documented scalar ones.
+class WinProbabilityNormals : public ::testing::TestWithParam<NormalPrecision> {};
+
+TEST_P(WinProbabilityNormals, EqualsBruteForceCount) {
   MethodOptions o;
   o.spectrum = {8, 100.0};
   const Method method = make_method("videorope", o);
@@ -25,6 +28,7 @@ TEST(WinProbability, EqualsBruteForceCount) {
   cfg.seed = 4;
   cfg.samples = 700;
   cfg.eps = 1.5;
+  cfg.normals = GetParam();
   const std::vector<Offset3> offsets = {{0, 0, 0}, {2, 2, 2}, {31, -5, 8}, {1e5, 1e5, 1e5}};
   const std::vector<WinEstimate> got = estimate_win_probability(method, cfg, offsets);
   for (size_t j = 0; j < offsets.size(); ++j) {
@@ -44,7 +48,17 @@ TEST(WinProbability, EqualsBruteForceCount) {
     const double p = got[j].probability;
     EXPECT_DOUBLE_EQ(got[j].standard_error, std::sqrt(p * (1 - p) / 700.0));
   }
+  // Twin: the other precision's normals are other numbers, so some count differs.
+  PreferenceSampling other = cfg;
+  other.normals = cfg.normals == NormalPrecision::fp32 ? NormalPrecision::fp64 : NormalPrecision::fp32;
+  const std::vector<WinEstimate> moved = estimate_win_probability(method, other, offsets);
+  bool differs = false;
+  for (size_t j = 0; j < offsets.size(); ++j) differs = differs || moved[j].probability != got[j].probability;
+  EXPECT_TRUE(differs);
 }
+
+INSTANTIATE_TEST_SUITE_P(Precisions, WinProbabilityNormals,
+                         ::testing::Values(NormalPrecision::fp64, NormalPrecision::fp32));
 
 // Reference scores for many samples x offsets without per-score trigonometry: pair products of
 // the brute-force draws and rotation weights, both in long double from their definitions
