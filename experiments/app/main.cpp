@@ -22,7 +22,7 @@
 #include "theory_report.h"
 #include "unit_command.h"
 #include "vlm_commands.h"
-#include "wait_policy.h"
+#include "thread_environment.h"
 
 namespace {
 
@@ -84,7 +84,7 @@ int fail(const std::string& prefix, const std::string& message, int status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  hopelab::cli::run_with_passive_wait_policy(argv);  // threads that wait sleep (wait_policy.h)
+  hopelab::cli::run_with_thread_environment(argv);  // passive waits, a quota's threads (thread_environment.h)
   CLI::App app{"hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings", "hopelab"};
   app.require_subcommand(1);
   hopelab::cli::add_theory_commands(app);

@@ -20,7 +20,7 @@
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm_commands.h"
-#include "wait_policy.h"
+#include "thread_environment.h"
 #include "cli_method_options.h"
 
 namespace hopelab::cli {

@@ -171,7 +171,7 @@ def check_grad_labels(log, hopelab, tmp):
 
 def check_wait_policy(log, hopelab):
     """Unless OMP_WAIT_POLICY is set, the program runs itself again with the passive policy
-    (experiments/app/wait_policy.h); a policy the user set is kept."""
+    (experiments/app/thread_environment.h); a policy the user set is kept."""
     tiny = ["bench", "train", "--threads", "1", "--repeats", "1", "--batch", "1", "--frames", "2", "--json"]
     env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
     for given, expected in ((None, "passive"), ("active", "active"), ("PASSIVE", "PASSIVE")):
