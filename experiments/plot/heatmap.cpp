@@ -21,7 +21,7 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
   const std::string v = "$" + std::to_string(layout.value_column);
   std::ostringstream g;
   g << "  set multiplot layout " << rows << "," << columns << " title " << gnuplot_string(layout.title)
-    << " noenhanced\n"
+    << (layout.subtitle.empty() ? std::string() : ".\"\\n\"." + gnuplot_string(layout.subtitle)) << " noenhanced\n"
     << "  # viridis (colour-blind safe, sequential)\n"
     << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
     << "  set cbrange [0:1]\n"
@@ -33,6 +33,12 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
     << "  set ylabel " << gnuplot_string(layout.y_label) << "\n"
     << "  set grid noxtics noytics\n"
     << "  unset key\n";
+  // A cell's text: the value to two decimals, under it its interval when the layout has one.
+  const std::string text =
+      layout.low_column > 0 && layout.high_column > 0
+          ? "sprintf(\"%.2f\\n{/*0.75 [%.2f, %.2f]}\", " + v + ", $" + std::to_string(layout.low_column) + ", $" +
+                std::to_string(layout.high_column) + ")"
+          : "sprintf('%.2f', " + v + ")";
   for (std::size_t m = 0; m < count; ++m) {
     const bool last_in_row = (m + 1) % columns == 0 || m + 1 == count;
     g << "  set title " << gnuplot_string(layout.panels[m]) << " noenhanced\n"
@@ -40,10 +46,10 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
                       : "  unset colorbox\n  unset cblabel\n")
       << "  plot data index " << m << " using 1:2:(0.5):(0.5):" << layout.value_column
       << " with boxxyerror fs solid 1.0 noborder fc palette, \\\n"
-      << "       '' index " << m << " using 1:2:(" << v << " < 0.5 ? sprintf('%.2f', " << v
-      << ") : '') with labels font ',9' tc rgb '#ffffff', \\\n"
-      << "       '' index " << m << " using 1:2:(" << v << " >= 0.5 ? sprintf('%.2f', " << v
-      << ") : '') with labels font ',9' tc rgb '#000000'\n";
+      << "       '' index " << m << " using 1:2:(" << v << " < 0.5 ? " << text
+      << " : '') with labels font ',9' tc rgb '#ffffff', \\\n"
+      << "       '' index " << m << " using 1:2:(" << v << " >= 0.5 ? " << text
+      << " : '') with labels font ',9' tc rgb '#000000'\n";
   }
   g << "  unset multiplot\n";
   figure->commands = g.str();
