@@ -9,6 +9,7 @@
 #include "kinds/preference.h"
 #include "kinds/mc_preference.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -102,11 +103,12 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
       << (last ? "  set format x '10^{%L}'\n  set xlabel 'frame distance m [frames] (log scale; m = 0 not shown)'\n"
                : "  set format x ''\n  unset xlabel\n")
       << "  plot 0 with lines ls 9";
-    const std::string ls = " ls " + std::to_string(curve_style(c));
+    // every panel in its units' method colour (one γ per panel tells them apart)
     for (std::size_t i = 0; i < units.size(); ++i) {
       const results::RunRecord& r = *units[i];
       if (number_attribute(r, "gamma", std::nan("")) != gammas[c]) continue;
       const std::string block = "data index " + std::to_string(i);
+      const std::string ls = method_colour(text_attribute(r, "method", "?"));
       if (text_attribute(r, "kind") == kinds::mc_preference_kind().name()) {
         g << ", \\\n       " << block << " using (x($1)):3:4 with yerrorbars" << ls << " lw 1.5 pt 6 ps 1.3";
       } else {

@@ -4,6 +4,7 @@
 #include <array>
 #include <cstdio>
 #include <cstdlib>
+#include <sstream>
 #include <utility>
 
 #include "plot/figure.h"
@@ -56,6 +57,28 @@ std::string setting_text(const std::string& key, const std::string& value) {
     if (key == name) return std::string(symbol) + " = " + plain_text(value);
   }
   return plain_text(key) + " = " + plain_text(value);
+}
+
+std::string unit_label(const results::RunRecord& run, const std::vector<std::string>& skip) {
+  std::string out = method_style(text_attribute(run, "method", "?")).name;
+  if (text_attribute(run, "unit").find('/') != std::string::npos) {
+    std::stringstream parts(sweep_label(run));
+    std::string part;
+    while (std::getline(parts, part, ',')) {
+      const std::size_t eq = part.find('=');
+      if (eq == std::string::npos) continue;
+      const std::string key = part.substr(0, eq);
+      if (key == "method" || std::find(skip.begin(), skip.end(), key) != skip.end()) continue;
+      out += ", " + setting_text(key, part.substr(eq + 1));
+    }
+  }
+  const std::string axis = text_attribute(run, "only_axis");
+  if (!axis.empty()) out += ", " + setting_text("only_axis", axis);
+  return out;
+}
+
+std::string method_colour(const std::string& method, std::size_t k) {
+  return " lc rgb '" + shade_of(method_style(method).colour, k) + "'";
 }
 
 std::string tint(const std::string& colour, double share) {

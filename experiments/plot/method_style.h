@@ -5,6 +5,9 @@
 // Paul Tol's palette; a method the table does not know is grey under its own (plain) name.
 
 #include <string>
+#include <vector>
+
+#include "results/run_record.h"
 
 namespace hopelab::plot {
 
@@ -21,6 +24,13 @@ MethodStyle method_style(const std::string& method);
 // One setting of a sweep point as a legend shows it: "method", "hope" -> "HoPE"; "base", "1e4"
 // -> "b = 1e4"; "gamma" -> "γ = ..."; "along", "frames" -> "along frames"; others "key = value".
 std::string setting_text(const std::string& key, const std::string& value);
+
+// A unit's curve or panel label: its method's display name, then setting_text of each other key
+// of its sweep point but those in `skip` ("HoPE, γ = 0.5"); an axis restriction last.
+std::string unit_label(const results::RunRecord& run, const std::vector<std::string>& skip = {});
+
+// " lc rgb '#RRGGBB'": the colour of the k-th curve of `method` in a figure (shade_of).
+std::string method_colour(const std::string& method, std::size_t k = 0);
 
 // `colour` mixed with white: share 0 is the colour itself, 0.6 a light tint. The k-th curve of
 // one method in a figure uses tint(colour, 0.28 k) (at most three steps), with its own dash.

@@ -32,25 +32,10 @@ struct Curve {
   std::vector<Point> points;
 };
 
-// "HoPE, t pairs only", "HoPE-X, b = 1e4": the method's display name and every other setting of
-// the unit's sweep point but `key` (and along, which a figure fixes), then its axis restriction.
+// "HoPE, t pairs only", "HoPE-X, b = 1e4": unit_label without the swept key (and along, which a
+// figure fixes).
 std::string label_without(const results::RunRecord& run, const std::string& key) {
-  std::string out = method_style(text_attribute(run, "method", "?")).name;
-  const std::string unit = text_attribute(run, "unit");
-  if (unit.find('/') != std::string::npos) {
-    std::stringstream parts(sweep_label(run));
-    std::string part;
-    while (std::getline(parts, part, ',')) {
-      const std::size_t eq = part.find('=');
-      if (eq == std::string::npos) continue;
-      const std::string k = part.substr(0, eq);
-      if (k == key || k == "method" || k == "along") continue;
-      out += ", " + setting_text(k, part.substr(eq + 1));
-    }
-  }
-  const std::string axis = text_attribute(run, "only_axis");
-  if (!axis.empty()) out += ", " + setting_text("only_axis", axis);
-  return out;
+  return unit_label(run, {key, "along"});
 }
 
 Point point_of(const results::RunRecord& run, const std::string& key) {
