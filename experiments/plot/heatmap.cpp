@@ -1,6 +1,7 @@
 #include "plot/heatmap.h"
 
 #include <algorithm>
+#include <cmath>
 #include <sstream>
 
 namespace hopelab::plot {
@@ -11,7 +12,7 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
   const std::size_t rows = (count + columns - 1) / columns;
   // A panel wide enough for its cells' labels (about 60 px a cell) and never narrower than 360.
   const int panel = std::max(360, static_cast<int>(60 * layout.x_ticks.size()) + 140);
-  figure->width = std::max(720, static_cast<int>(panel * static_cast<int>(columns) + 140));
+  figure->width = std::max(780, static_cast<int>(panel * static_cast<int>(columns) + 200));
   figure->height = static_cast<int>(380 * rows + 80);
   const auto ticks = [](const std::vector<std::string>& labels) {
     std::string text = "(";
@@ -19,12 +20,18 @@ void draw_heatmaps(const HeatmapLayout& layout, Figure* figure) {
     return text + ")";
   };
   const std::string v = "$" + std::to_string(layout.value_column);
+  // The mark's label only where it clears the colour box's own labels 0, 0.2, ..., 1.
+  const bool mark_fits = layout.mark >= 0 && layout.mark <= 1 &&
+                         std::fabs(layout.mark - 0.2 * std::round(layout.mark / 0.2)) >= 0.05;
   std::ostringstream g;
   g << "  set multiplot layout " << rows << "," << columns << " title " << gnuplot_string(layout.title)
     << (layout.subtitle.empty() ? std::string() : ".\"\\n\"." + gnuplot_string(layout.subtitle)) << " noenhanced\n"
     << "  # viridis (colour-blind safe, sequential)\n"
     << "  set palette defined (0 '#440154', 0.25 '#3B528B', 0.5 '#21908C', 0.75 '#5DC963', 1 '#FDE725')\n"
     << "  set cbrange [0:1]\n"
+    << (mark_fits ? "  set cbtics add (" + gnuplot_string(layout.mark_label) + " " +
+                                                   format_number(layout.mark) + ")\n"
+                  : std::string())
     << "  set xrange [-0.5:" << static_cast<double>(layout.x_ticks.size()) - 0.5 << "]\n"
     << "  set yrange [-0.5:" << static_cast<double>(layout.y_ticks.size()) - 0.5 << "]\n"
     << "  set xtics " << ticks(layout.x_ticks) << "\n"

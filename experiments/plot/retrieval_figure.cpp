@@ -99,7 +99,7 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   if (!std::isnan(chance_lo)) {
     std::snprintf(chance, sizeof chance, chance_lo == chance_hi ? "%.2g" : "%.2g to %.2g", chance_lo, chance_hi);
   }
-  layout.subtitle = "under each rate its Wilson 95 % interval; chance 1/L (L keys): " +
+  layout.subtitle = "under each: Wilson 95 % interval; chance 1/L (L keys) = " +
                     std::string(*chance ? chance : "unknown");
   for (const std::string& m : methods) layout.panels.push_back(method_style(m).name);
   for (double f : frames) layout.x_ticks.push_back(format_number(f));
@@ -107,6 +107,10 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
   layout.x_label = "video length F [frames]";
   layout.y_label = "needle depth (0 to 1)";
   layout.value_label = "hit rate";
+  if (chance_lo == chance_hi) {
+    layout.mark = chance_lo;
+    layout.mark_label = "chance";
+  }
   layout.low_column = 7;
   layout.high_column = 8;
   draw_heatmaps(layout, &fig);
