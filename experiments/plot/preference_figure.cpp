@@ -280,7 +280,7 @@ Figure figure_of(const Group& group) {
     std::string names;
     for (const std::string& u : c.units) names += (names.empty() ? "" : " + ") + u;
     data << (i ? "\n\n" : "") << "# block " << i << ": " << names << "\n"
-         << "# curve: " << c.label << "; " << violation_text(c) << "\n";
+         << "# curve: " << plain_text(c.label + "; " + violation_text(c)) << "\n";
     double lowest = std::nan("");
     for (const Row& r : c.rows) {
       if (!std::isnan(r.closed_form)) lowest = std::isnan(lowest) ? r.closed_form : std::min(lowest, r.closed_form);
