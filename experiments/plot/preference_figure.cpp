@@ -160,9 +160,9 @@ std::string violation_text(const Curve& c) {
     case Violation::kViolated:
       return "first D < 0 at m = " + format_number(static_cast<double>(v.distance));
     case Violation::kNever:
-      return "D >= 0 at every m (proven)";
+      return "D ≥ 0 at every m (proven)";
     case Violation::kClean:
-      return std::string("D >= 0 at every m <= ") + format_number(static_cast<double>(v.limit)) +
+      return std::string("D ≥ 0 at every m ≤ ") + format_number(static_cast<double>(v.limit)) +
              (v.capped ? " (scan stopped there)" : "");
     case Violation::kUnknown:
       break;
