@@ -16,6 +16,7 @@
 #include "plot/figures.h"
 #include "plot/method_style.h"
 #include "plot/record_method.h"
+#include "theory/input_error.h"
 
 namespace hopelab::plot {
 
@@ -118,7 +119,13 @@ void add_violation(const results::RunRecord& run, Curve* c) {
   q.grid_height = theory->grid_height;
   q.grid_width = theory->grid_width;
   q.limit = v.limit;
-  const FirstViolation fv = first_violation(theory->method, q);
+  FirstViolation fv;
+  try {
+    fv = first_violation(theory->method, q);
+  } catch (const InputError& e) {  // settings the theory refuses (an edited file): no mark, the reason said
+    v.why = e.what();
+    return;
+  }
   if (fv.proven_never) {
     v.status = Violation::kNever;
     return;
