@@ -8,6 +8,7 @@
 
 #include "kinds/cosine_map.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -23,7 +24,7 @@ struct Panel {
 
 Panel panel_of(const results::RunRecord& run) {
   Panel p;
-  p.label = {text_attribute(run, "method", sweep_label(run))};
+  p.label = {unit_label(run, {"axis"})};
   p.distance = dataset_numbers(run, kinds::cosine_map::kDistance.name);
   p.pair = dataset_numbers(run, kinds::cosine_map::kPair.name);
   p.zero = dataset_numbers(run, kinds::cosine_map::kZeroFrequency.name);

@@ -11,6 +11,8 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 #include <gnuplot-iostream.h>
 
@@ -232,6 +234,29 @@ std::string text_attribute(const results::RunRecord& run, const std::string& nam
 
 std::string unit_text(const results::RunRecord& run, const std::string& name) {
   return plain_text(results::dataset_unit(run, name));
+}
+
+std::string attribute_text(const results::RunRecord& run, const std::string& name) {
+  for (const results::Attribute& a : run.attributes) {
+    if (a.name != name) continue;
+    return std::visit(
+        [](const auto& v) -> std::string {
+          using T = std::decay_t<decltype(v)>;
+          if constexpr (std::is_same_v<T, std::string>) {
+            return plain_text(v);
+          } else if constexpr (std::is_same_v<T, std::int64_t>) {
+            return std::to_string(v);
+          } else if constexpr (std::is_same_v<T, double>) {
+            return format_number(v);
+          } else {
+            std::string out;
+            for (const auto& x : v) out += (out.empty() ? "" : ",") + format_number(static_cast<double>(x));
+            return out;
+          }
+        },
+        a.value);
+  }
+  return "";
 }
 
 std::string sweep_label(const results::RunRecord& run) {

@@ -73,6 +73,8 @@ using results::number_attribute;
 // only way figures read a string from the file.
 std::string text_attribute(const results::RunRecord& run, const std::string& name, const std::string& fallback = "");
 std::string unit_text(const results::RunRecord& run, const std::string& name);
+// Any attribute as one line of text (numbers %.10g, lists joined by ','), "" when absent.
+std::string attribute_text(const results::RunRecord& run, const std::string& name);
 // The sweep part of a unit name ("pref/method=vanilla" -> "method=vanilla"), else the run name.
 std::string sweep_label(const results::RunRecord& run);
 

@@ -9,6 +9,7 @@
 #include "kinds/preference.h"
 #include "kinds/mc_preference.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -81,8 +82,23 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
   const double top = 1.0 - 55.0 / f.height, bottom = 85.0 / f.height;
   const double step = (top - bottom) / static_cast<double>(n);
   std::ostringstream g;
-  g << "  set multiplot title 'HoPE along frames, one panel per temporal scale γ: line closed form, circles Monte "
-       "Carlo (±z SE)'\n"
+  const bool any_mc = std::any_of(units.begin(), units.end(), [](const results::RunRecord* r) {
+    return text_attribute(*r, "kind") == kinds::mc_preference_kind().name();
+  });
+  const bool any_closed = std::any_of(units.begin(), units.end(), [](const results::RunRecord* r) {
+    return text_attribute(*r, "kind") != kinds::mc_preference_kind().name();
+  });
+  std::string methods;  // display names, in order of appearance
+  for (const results::RunRecord* r : units) {
+    const std::string name = method_style(text_attribute(*r, "method", "?")).name;
+    if (methods.find(name) == std::string::npos) methods += (methods.empty() ? "" : ", ") + name;
+  }
+  // The title names what the panels hold: a line for the closed form only where a unit has one.
+  g << "  set multiplot title " << gnuplot_string(methods + " along frames, one panel per temporal scale γ: " +
+                                                 (any_closed ? std::string("line closed form") : std::string()) +
+                                                 (any_closed && any_mc ? ", " : "") +
+                                                 (any_mc ? "circles Monte Carlo (±z SE)" : ""))
+    << "\n"
     << "  set logscale x\n"
     << "  set xrange [" << format_number(lo / 1.25) << ":" << format_number(hi * 1.25) << "]\n"
     << "  set yrange [" << format_number(y_lo) << ":" << format_number(y_hi) << "]\n"
@@ -102,11 +118,12 @@ std::vector<Figure> gamma_preference_figures(const results::ResultsFile& file) {
       << (last ? "  set format x '10^{%L}'\n  set xlabel 'frame distance m [frames] (log scale; m = 0 not shown)'\n"
                : "  set format x ''\n  unset xlabel\n")
       << "  plot 0 with lines ls 9";
-    const std::string ls = " ls " + std::to_string(curve_style(c));
+    // every panel in its units' method colour (one γ per panel tells them apart)
     for (std::size_t i = 0; i < units.size(); ++i) {
       const results::RunRecord& r = *units[i];
       if (number_attribute(r, "gamma", std::nan("")) != gammas[c]) continue;
       const std::string block = "data index " + std::to_string(i);
+      const std::string ls = method_colour(text_attribute(r, "method", "?"));
       if (text_attribute(r, "kind") == kinds::mc_preference_kind().name()) {
         g << ", \\\n       " << block << " using (x($1)):3:4 with yerrorbars" << ls << " lw 1.5 pt 6 ps 1.3";
       } else {

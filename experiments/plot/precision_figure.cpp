@@ -5,12 +5,14 @@
 // offset (log-log), beside 2^-24 Delta theta_max, half an ulp of the largest phase.
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <sstream>
 
 #include "kinds/mc_preference.h"
 #include "kinds/phase_error.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -82,12 +84,15 @@ std::vector<Figure> precision_figures(const results::ResultsFile& file) {
     << "  plot " << format_number(bound) << " with lines ls 9 lw 2 title "
     << gnuplot_string("Šidák bound z = " + format_number(std::round(bound * 100) / 100));
   constexpr int kPoint[] = {7, 5, 9, 13};  // alternate sizes: equal curves (same draws) stay visible
+  std::map<std::string, std::size_t> seen;  // each method's colour, shaded per further unit
   for (std::size_t i = 0; i < units.size(); ++i) {
     const results::RunRecord& r = *units[i];
     const bool is32 = text_attribute(r, "precision", "fp64") == "fp32";
-    g << ", \\\n       data index " << i << " using (x($1)):2 with linespoints ls " << curve_style(i) << " dt "
+    const std::string method = text_attribute(r, "method", "?");
+    g << ", \\\n       data index " << i << " using (x($1)):2 with linespoints" << method_colour(method, seen[method]++)
+      << " lw 2 dt "
       << (is32 ? 1 : 2) << " pt " << kPoint[i % 4] << " ps " << (i % 2 ? "0.9" : "1.7") << " title "
-      << gnuplot_string(text_attribute(r, "precision", "fp64") + ", " + text_attribute(r, "method", "?") + " (" +
+      << gnuplot_string(text_attribute(r, "precision", "fp64") + ", " + unit_label(r, {"precision"}) + " (" +
                         text_attribute(r, "run") + ")")
       << " noenhanced";
   }
@@ -154,9 +159,10 @@ std::vector<Figure> phase_error_figures(const results::ResultsFile& file) {
       << "  y(v) = v > 0 ? v : NaN\n"
       << "  plot ";
     for (std::size_t i = 0; i < run.units.size(); ++i) {
-      g << (i ? ", \\\n       " : "") << "data index " << i << " using 1:(y($2)) with points ls " << curve_style(i)
+      g << (i ? ", \\\n       " : "") << "data index " << i << " using 1:(y($2)) with points"
+        << method_colour(text_attribute(*run.units[i], "method", "?"), i)
         << " pt " << (i % 2 ? 6 : 7) << " ps " << (i % 2 ? "1.4" : "0.8") << " title "
-        << gnuplot_string(sweep_label(*run.units[i])) << " noenhanced";
+        << gnuplot_string(unit_label(*run.units[i])) << " noenhanced";
     }
     g << ", \\\n       data index 0 using 1:(y($3)) with lines lc rgb '#000000' lw 1.5 dt 2 title "
          "'2^{-24} Δ θ_{max} (half an ulp of the largest phase)'\n";

@@ -1,7 +1,8 @@
 // first_violation_<run> and gamma_first_violation: HoPE Theorem 3.1, the smallest distance m at
 // which the closed-form preference D turns negative, against a swept parameter (the rotary base
-// b, or HoPE's temporal scale gamma). Units proven never to violate, or clean up to the scan
-// limit, are drawn as triangles above the data (never) or at the limit (a lower bound).
+// b, or HoPE's temporal scale gamma). Units proven never to violate are drawn in a labelled
+// strip above the plot (no height to give them); units clean up to the scan limit as open
+// triangles at the limit (a lower bound).
 
 #include <algorithm>
 #include <cmath>
@@ -10,6 +11,7 @@
 
 #include "kinds/first_violation.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -24,25 +26,16 @@ struct Point {
 };
 
 struct Curve {
-  std::string label;
+  std::string key;     // run and settings: the points of one curve
+  std::string label;   // display name and the settings that tell it from the others
+  std::string method;  // as the file spells it
   std::vector<Point> points;
 };
 
-// The sweep label of a unit without its `key=value` part ("method=hope,base=1e4" -> "method=hope").
-std::string label_without(const results::RunRecord& run, const std::string& key, bool with_run) {
-  std::string out;
-  std::stringstream parts(sweep_label(run));
-  std::string part;
-  while (std::getline(parts, part, ',')) {
-    if (part.rfind(key + "=", 0) == 0) continue;
-    out += (out.empty() ? "" : ",") + part;
-  }
-  const std::string axis = text_attribute(run, "only_axis");
-  if (!axis.empty()) out += (out.empty() ? "" : ",") + axis + " pairs only";
-  const std::string unit = text_attribute(run, "unit");
-  if (unit.find('/') == std::string::npos && axis.empty()) return text_attribute(run, "run");
-  if (out.empty()) return text_attribute(run, "run");
-  return with_run ? text_attribute(run, "run") + ": " + out : out;
+// "HoPE, t pairs only", "HoPE-X, b = 1e4": unit_label without the swept key (and along, which a
+// figure fixes).
+std::string label_without(const results::RunRecord& run, const std::string& key) {
+  return unit_label(run, {key, "along"});
 }
 
 Point point_of(const results::RunRecord& run, const std::string& key) {
@@ -66,7 +59,6 @@ struct Axes {
   std::string x_label;      // with unit
   bool log_x = false;
   std::string title;
-  bool run_in_label = false;  // curves of several runs: "run: sweep part"
 };
 
 Figure violation_figure(const std::string& name, const std::string& description, const Axes& axes,
@@ -74,11 +66,16 @@ Figure violation_figure(const std::string& name, const std::string& description,
   std::vector<Curve> curves;
   std::string unit;
   for (const results::RunRecord* r : units) {
-    const std::string label = label_without(*r, axes.key, axes.run_in_label);
-    auto it = std::find_if(curves.begin(), curves.end(), [&](const Curve& c) { return c.label == label; });
-    if (it == curves.end()) it = curves.insert(curves.end(), Curve{label, {}});
+    const std::string label = label_without(*r, axes.key);
+    const std::string key = text_attribute(*r, "run") + "|" + label;
+    auto it = std::find_if(curves.begin(), curves.end(), [&](const Curve& c) { return c.key == key; });
+    if (it == curves.end()) it = curves.insert(curves.end(), Curve{key, label, text_attribute(*r, "method", "?"), {}});
     it->points.push_back(point_of(*r, axes.key));
     if (unit.empty()) unit = unit_text(*r, kinds::first_violation::kFirstViolation.name);
+  }
+  for (Curve& c : curves) {  // two runs with one label: the run named
+    const auto same = std::count_if(curves.begin(), curves.end(), [&](const Curve& o) { return o.label == c.label; });
+    if (same > 1) c.label += " (run " + c.key.substr(0, c.key.find('|')) + ")";
   }
   double lo = 0, hi = 0, x_lo = 0, x_hi = 0;
   bool first_x = true;
@@ -94,50 +91,59 @@ Figure violation_figure(const std::string& name, const std::string& description,
     }
   }
   if (!(lo > 0)) lo = hi = 1;
-  // Never-violating curves sit on rows above the data, one row (a factor 1.6) per curve.
-  const double never_base = hi * 3;
-  std::size_t never_rows = 0;
-  std::map<std::string, double> never_y;
+  // Curves with a never-violating point get a row each in a strip above the plot.
+  std::map<std::string, std::size_t> never_row;  // curve key -> row 1, 2, ... (top first)
   for (const Curve& c : curves) {
     if (std::any_of(c.points.begin(), c.points.end(), [](const Point& p) { return p.status == kNever; })) {
-      never_y[c.label] = never_base * std::pow(1.6, static_cast<double>(never_rows++));
+      never_row[c.key] = never_row.size() + 1;
     }
   }
-  const double y_top = never_rows ? never_base * std::pow(1.6, static_cast<double>(never_rows)) : hi * 2.5;
+  const std::size_t never_rows = never_row.size();
 
   Figure f;
   f.name = name;
   f.description = description;
   std::ostringstream data;
-  data << "# columns: " << axes.key << " [1]  first_violation [" << unit
-       << "]  status [1]  never_row [" << unit << "]\n"
-       << "# status 0: violated at first_violation; 1: proven never (first_violation NaN, drawn at never_row);\n"
-       << "# 2: none up to the scan limit (first_violation = the limit, a lower bound)\n"
+  data << "# columns: " << axes.key << " [1]  first_violation [" << unit << "]  status [1]  never_row [1]\n"
+       << "# status 0: violated at first_violation; 1: proven never (first_violation NaN; drawn in the strip\n"
+       << "# 'never violated (proven)' above the plot, on row never_row); 2: none up to the scan limit\n"
+       << "# (first_violation = the limit, a lower bound)\n"
        << "# one block per curve (gnuplot: index i)\n";
   for (std::size_t i = 0; i < curves.size(); ++i) {
     data << (i ? "\n\n" : "") << "# block " << i << ": " << curves[i].label << "\n";
+    const auto row = never_row.find(curves[i].key);
     for (const Point& p : curves[i].points) {
-      const auto row = never_y.find(curves[i].label);
       data << format_number(p.x) << " " << format_number(p.status == kNever ? std::nan("") : p.distance) << " "
-           << static_cast<int>(p.status) << " " << format_number(row == never_y.end() ? std::nan("") : row->second)
-           << "\n";
+           << static_cast<int>(p.status) << " "
+           << (row == never_row.end() ? std::string("NaN") : std::to_string(row->second)) << "\n";
     }
   }
   f.data = data.str();
 
+  // Layout: a strip of never_rows rows (26 px each) over the main plot, the key right of both.
+  f.width = 1300;
+  const int strip = never_rows ? static_cast<int>(26 * never_rows + 34) : 0;
+  f.height = 650 + strip;
+  const double top = 1.0 - 60.0 / f.height, bottom = 80.0 / f.height;
+  const double split = top - static_cast<double>(strip) / f.height;
+
+  std::vector<std::string> styles, points;  // per curve: colour and dash; point type
+  std::map<std::string, std::size_t> seen;
+  for (const Curve& c : curves) {
+    const MethodStyle style = method_style(c.method);
+    const std::size_t k = seen[c.method]++;
+    const int dash = k == 0 ? style.dash : static_cast<int>(1 + (static_cast<std::size_t>(style.dash) + k) % 5);
+    styles.push_back(" lc rgb '" + shade_of(style.colour, k) + "' lw 2 dt " + std::to_string(dash));
+    points.push_back(" pt " + std::to_string(k == 0 ? style.point : (style.point + 2 * static_cast<int>(k)) % 14 + 1));
+  }
+
   std::ostringstream g;
-  g << "  set title " << gnuplot_string(axes.title) << "\n"
-    << "  set xlabel " << gnuplot_string(axes.x_label) << "\n"
-    << "  set ylabel " << gnuplot_string("first violating distance m [" + unit + "s] (log scale)") << "\n"
-    << "  set logscale y\n"
-    << "  set format y '10^{%L}'\n"
-    << "  set yrange [" << format_number(lo / 2.5) << ":" << format_number(y_top) << "]\n";
+  std::string xrange;
   if (axes.log_x) {
-    g << "  set logscale x\n  set format x '10^{%L}'\n"
-      << "  set xrange [" << format_number(x_lo / 1.6) << ":" << format_number(x_hi * 1.6) << "]\n";
+    xrange = "  set logscale x\n  set format x '10^{%L}'\n  set xrange [" + format_number(x_lo / 1.6) + ":" +
+             format_number(x_hi * 1.6) + "]\n";
   } else {
     const double pad = (x_hi - x_lo) * 0.08 + (x_hi == x_lo ? 0.5 : 0);
-    g << "  set xrange [" << format_number(x_lo - pad) << ":" << format_number(x_hi + pad) << "]\n  set xtics (";
     std::vector<double> xs;
     for (const Curve& c : curves) {
       for (const Point& p : c.points) {
@@ -145,38 +151,62 @@ Figure violation_figure(const std::string& name, const std::string& description,
       }
     }
     std::sort(xs.begin(), xs.end());
-    for (std::size_t i = 0; i < xs.size(); ++i) g << (i ? ", " : "") << format_number(xs[i]);
-    g << ")\n";
+    xrange = "  set xrange [" + format_number(x_lo - pad) + ":" + format_number(x_hi + pad) + "]\n  set xtics (";
+    for (std::size_t i = 0; i < xs.size(); ++i) xrange += (i ? ", " : "") + format_number(xs[i]);
+    xrange += ")\n";
   }
-  if (never_rows) {  // a dashed line separates the never-violated rows from the data
-    g << "  set arrow 1 from graph 0, first " << format_number(never_base / 1.25) << " to graph 1, first "
-      << format_number(never_base / 1.25) << " nohead ls 9\n";
+  g << "  set multiplot title " << gnuplot_string(axes.title) << "\n"
+    << "  set lmargin at screen 0.09\n  set rmargin at screen 0.68\n" << xrange;
+  if (never_rows) {  // the strip: one row per curve that never violates somewhere, labelled
+    g << "  set tmargin at screen " << format_number(top) << "\n"
+      << "  set bmargin at screen " << format_number(split + 8.0 / f.height) << "\n"
+      << "  set yrange [" << static_cast<double>(never_rows) + 0.6 << ":0.4]\n  set ytics (";
+    std::size_t n = 0;
+    for (const Curve& c : curves) {
+      if (never_row.count(c.key)) g << (n++ ? ", " : "") << gnuplot_string(" ") << " " << never_row[c.key];
+    }
+    g << ")\n  set format x ''\n  unset xlabel\n  unset key\n  set grid noytics\n"
+      << "  set label 1 'never violated (proven)' at graph 0.01, graph 1 left offset 0, 0.6 font ',11'\n"
+      << "  set ylabel ''\n"
+      << "  plot ";
+    bool first = true;
+    for (std::size_t i = 0; i < curves.size(); ++i) {
+      if (!never_row.count(curves[i].key)) continue;
+      g << (first ? "" : ", \\\n       ") << "data index " << i << " using 1:($3 == 1 ? $4 : NaN) with points"
+        << styles[i] << points[i] << " ps 1.6 notitle";
+      first = false;
+    }
+    g << "\n  unset label 1\n  set grid\n  set ytics autofreq\n";
+    g << (axes.log_x ? "  set format x '10^{%L}'\n" : "  set format x '% h'\n");
   }
-  g << "  set key outside right top vertical Left reverse samplen 2\n"
+  g << "  set tmargin at screen " << format_number(split) << "\n"
+    << "  set bmargin at screen " << format_number(bottom) << "\n"
+    << "  set xlabel " << gnuplot_string(axes.x_label) << "\n"
+    << "  set ylabel " << gnuplot_string("first violating distance m [" + unit + "s] (log scale)") << "\n"
+    << "  set logscale y\n"
+    << "  set format y '10^{%L}'\n"
+    << "  set yrange [" << format_number(lo / 2.5) << ":" << format_number(hi * 2.5) << "]\n"
+    << "  set key at screen 0.7, screen " << format_number(top) << " left top Left reverse samplen 2\n"
     << "  v(s, m) = s == 0 ? m : NaN\n"
     << "  plot ";
-  // Curves that coincide stay visible: each its own marker and dash, earlier ones larger.
-  constexpr int kPoint[] = {7, 5, 13, 11, 15};
-  bool first = true;
   bool any_clean = false;
   for (std::size_t i = 0; i < curves.size(); ++i) {
-    const std::string ls = " ls " + std::to_string(curve_style(i));
     const std::string block = "data index " + std::to_string(i);
-    g << (first ? "" : ", \\\n       ") << block << " using 1:(v($3, $2)) with linespoints" << ls << " dt "
-      << (i % 3 + 1) << " pt " << kPoint[i % 5] << " ps " << format_number(std::max(0.8, 1.8 - 0.25 * static_cast<double>(i)))
-      << " title " << gnuplot_string(curves[i].label) << " noenhanced";
-    first = false;
-    g << ", \\\n       " << block << " using 1:($3 == 1 ? $4 : NaN) with points" << ls << " pt 9 ps 1.8 notitle";
-    g << ", \\\n       " << block << " using 1:($3 == 2 ? $2 : NaN) with points" << ls << " pt 8 ps "
+    const std::string size = format_number(std::max(0.9, 2.3 - 0.55 * static_cast<double>(i)));
+    g << (i ? ", \\\n       " : "") << block << " using 1:(v($3, $2)) with linespoints" << styles[i] << points[i] << " ps "
+      << size << " title " << gnuplot_string(curves[i].label);
+    g << ", \\\n       " << block << " using 1:($3 == 2 ? $2 : NaN) with points" << styles[i] << " pt 8 ps "
       << format_number(std::max(1.0, 2.6 - 0.4 * static_cast<double>(i))) << " notitle";  // nested when equal
     any_clean = any_clean || std::any_of(curves[i].points.begin(), curves[i].points.end(),
                                          [](const Point& p) { return p.status == kClean; });
   }
-  if (never_rows) g << ", \\\n       keyentry with points lc rgb '#000000' pt 9 ps 1.8 title 'never violated (proven)'";
   if (any_clean) g << ", \\\n       keyentry with points lc rgb '#000000' pt 8 ps 1.8 title 'none up to the scan limit'";
-  g << "\n";
+  if (never_rows) {
+    g << ", \\\n       keyentry with points lc rgb '#000000' pt 7 ps 0 title "
+      << gnuplot_string("top strip: never violated (proven)");
+  }
+  g << "\n  unset multiplot\n";
   f.commands = g.str();
-  f.width = 1300;
   return f;
 }
 
@@ -222,7 +252,6 @@ std::vector<Figure> gamma_violation_figures(const results::ResultsFile& file) {
   if (units.empty()) return {};
   Axes axes;
   axes.key = "gamma";
-  axes.run_in_label = true;
   axes.x_label = "HoPE temporal scale γ (dimensionless)";
   axes.title = "First violation along frames vs γ (first-violation runs sweeping gamma)";
   return {violation_figure("gamma_first_violation", "First violating frame distance vs HoPE's gamma (first-violation)",

@@ -4,11 +4,13 @@
 // pairs' part of the copy's score, sum over t pairs of rho_i cos phi_i / sqrt(d). One colour per unit.
 
 #include <algorithm>
+#include <map>
 #include <cmath>
 #include <sstream>
 
 #include "kinds/vlm_frame_match.h"
 #include "plot/figures.h"
+#include "plot/method_style.h"
 
 namespace hopelab::plot {
 
@@ -28,14 +30,14 @@ std::vector<double> head_zero(const results::RunRecord& run, const std::string& 
 
 // "hope, γ = 0.5": the method and the temporal options the unit sets; 1D methods marked.
 std::string label_of(const results::RunRecord& run) {
-  std::string label = text_attribute(run, "method", "?");
+  std::string label = method_style(text_attribute(run, "method", "?")).name;
   const double gamma = number_attribute(run, "gamma", std::nan(""));
   const double delta = number_attribute(run, "delta", std::nan(""));
   if (!std::isnan(gamma)) label += ", γ = " + format_number(gamma);
   if (!std::isnan(delta)) label += ", δ = " + format_number(delta);
   const std::vector<double> spatial = dataset_numbers(run, kinds::vlm_frame_match::kSpatialScore.name);
   if (!spatial.empty() && std::all_of(spatial.begin(), spatial.end(), [](double v) { return v == 0; })) {
-    label += " (1D: all pairs t)";  // one position per token: every pair counts as temporal
+    label += ", every pair temporal";  // one position per token: every pair counts as temporal
   }
   return label;
 }
@@ -119,15 +121,21 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
                                          "(lines), |difference| ≤ " + format_number(std::ceil(worst * 1000) / 1000) +
                                          " × the float32 tolerance") << " at graph 0.01, graph 1.04 left\n"
     << "  plot 0 with lines ls 9 notitle";
+  std::vector<std::string> colours;  // each unit in its method's colour (shaded when repeated)
+  std::map<std::string, std::size_t> seen;
+  for (const results::RunRecord* u : units) {
+    const std::string method = text_attribute(*u, "method", "?");
+    colours.push_back(method_colour(method, seen[method]++));
+  }
   for (std::size_t i = 0; i < units.size(); ++i) {
     const std::string block = "data index " + std::to_string(i);
-    const std::string ls = " ls " + std::to_string(curve_style(i));
+    const std::string& ls = colours[i];
     g << ", \\\n       " << block << " using 1:3 with lines" << ls << " lw 2 notitle"
       << ", \\\n       " << block << " using 1:2 with points" << ls << marker(i) << " title "
       << gnuplot_string(label_of(*units[i]));
   }
-  g << ", \\\n       keyentry with points lc rgb '#000000' pt 7 ps 1.1 title 'points: the model'"
-    << ", \\\n       keyentry with lines lc rgb '#000000' lw 2 title 'lines: closed form'\n"
+  g << ", \\\n       keyentry with points lc rgb '#808080' pt 6 ps 1.1 title 'points: the model'"
+    << ", \\\n       keyentry with lines lc rgb '#808080' lw 2 title 'lines: closed form'\n"
     << "  unset label 1\n"
     << "  unset key\n"
     << "  set tmargin at screen 0.47\n"
@@ -136,11 +144,11 @@ Figure figure_of(const std::string& run_name, const std::vector<const results::R
     << "  set xlabel 'frames apart Δf [frames] (copy of the last frame placed Δf frames earlier)'\n"
     << "  set yrange [" << format_number(low_lo) << ":" << format_number(low_hi) << "]\n"
     << "  set ylabel 'temporal part of the score (nats)'\n"
-    << "  set label 1 'temporal pairs'' part of the copy''s score Σ_{i ∈ t} ρ_i cos φ_i / √d: zero "
-       "frequencies (HoPE) stay flat, rotating ones oscillate' at graph 0.01, graph 1.04 left\n"
+    << "  set label 1 'temporal pairs'' part of the copy''s score Σ_{i ∈ t} ρ_i cos φ_i / √d: flat for "
+       "HoPE (zero frequencies), nearly for VideoRoPE (the slowest)' at graph 0.01, graph 1.04 left\n"
     << "  plot ";
   for (std::size_t i = 0; i < units.size(); ++i) {
-    g << (i ? ", \\\n       " : "") << "data index " << i << " using 1:5 with linespoints ls " << curve_style(i)
+    g << (i ? ", \\\n       " : "") << "data index " << i << " using 1:5 with linespoints" << colours[i]
       << " lw 2" << marker(i) << " notitle";
   }
   g << "\n  unset label 1\n  unset multiplot\n";

@@ -14,6 +14,7 @@
 #include "kinds/vlm_niah.h"
 #include "plot/figures.h"
 #include "plot/heatmap.h"
+#include "theory/binomial.h"
 
 namespace hopelab::plot {
 
@@ -26,6 +27,8 @@ struct Series {
   std::string title;
   std::vector<double> frames, depth;           // (C)
   std::vector<std::vector<double>> accuracy;  // (seeds, C)
+  std::vector<double> correct, examples;      // (C) right answers and examples, summed over seeds
+  double chance = std::nan("");               // 1 / classes K
 };
 
 std::vector<Series> series_of(const std::vector<RunUnits>& runs) {
@@ -45,6 +48,17 @@ std::vector<Series> series_of(const std::vector<RunUnits>& runs) {
         if (a.size() != gamma.size() * frames.size()) continue;  // another grid: left out
         s.accuracy.emplace_back(a.begin() + static_cast<std::ptrdiff_t>(g * frames.size()),
                                 a.begin() + static_cast<std::ptrdiff_t>((g + 1) * frames.size()));
+        const std::vector<double> correct = dataset_numbers(*r, niah::kCorrect.name);
+        const double examples = number_attribute(*r, "examples", std::nan(""));
+        s.correct.resize(frames.size(), 0.0);
+        s.examples.resize(frames.size(), 0.0);
+        for (std::size_t c = 0; c < frames.size(); ++c) {  // NaN (no interval) when a count is missing
+          const std::size_t k = g * frames.size() + c;
+          s.correct[c] += k < correct.size() ? correct[k] : std::nan("");
+          s.examples[c] += examples;
+        }
+        const double classes = number_attribute(*r, "classes", std::nan(""));
+        if (classes >= 2) s.chance = 1.0 / classes;
       }
       if (!s.accuracy.empty()) out.push_back(std::move(s));
     }
@@ -79,8 +93,11 @@ Figure heatmap(const std::vector<Series>& series) {
   fig.name = "vlm_niah_heatmap";
   fig.description = "V-NIAH accuracy over haystack length and needle depth, mean over seeds (vlm-niah)";
   std::ostringstream data;
-  data << "# columns: frame_index [1]  depth_index [1]  frames [frame]  depth [1]  accuracy [1]  seeds [1]\n"
+  data << "# columns: frame_index [1]  depth_index [1]  frames [frame]  depth [1]  accuracy [1]  seeds [1]  "
+          "wilson_low [1]  wilson_high [1]  chance [1]\n"
        << "# accuracy: mean over the run's seeds of the fraction answered right\n"
+       << "# wilson_low, wilson_high: Wilson 95 % interval of the right answers pooled over the seeds\n"
+       << "# (binomial sampling only, not the spread between seeds); chance: 1 / classes\n"
        << "# one block per (run, evaluation) (gnuplot: index i), in the order of the panels\n";
   for (std::size_t s = 0; s < series.size(); ++s) {
     data << (s ? "\n\n" : "") << "# block " << s << ": " << series[s].title << "\n";
@@ -90,7 +107,13 @@ Figure heatmap(const std::vector<Series>& series) {
       const auto i = std::find(frames.begin(), frames.end(), series[s].frames[c]) - frames.begin();
       const auto j = std::find(depths.begin(), depths.end(), series[s].depth[c]) - depths.begin();
       data << i << " " << j << " " << format_number(series[s].frames[c]) << " " << format_number(series[s].depth[c])
-           << " " << format_number(mean(per_seed)) << " " << per_seed.size() << "\n";
+           << " " << format_number(mean(per_seed)) << " " << per_seed.size();
+      ProportionInterval w{std::nan(""), std::nan("")};
+      const double k = c < series[s].correct.size() ? series[s].correct[c] : std::nan("");
+      const double n = c < series[s].examples.size() ? series[s].examples[c] : std::nan("");
+      if (n >= 1 && n < 9e15 && k >= 0 && k <= n) w = wilson_interval(std::llround(k), std::llround(n));
+      data << " " << format_number(w.low) << " " << format_number(w.high) << " " << format_number(series[s].chance)
+           << "\n";
     }
   }
   fig.data = data.str();
@@ -102,6 +125,18 @@ Figure heatmap(const std::vector<Series>& series) {
   layout.x_label = "haystack length [frames]";
   layout.y_label = "needle depth";
   layout.value_label = "accuracy";
+  layout.low_column = 7;
+  layout.high_column = 8;
+  std::string chance;
+  for (const Series& s : series) {
+    const std::string c = std::isnan(s.chance) ? "unknown" : format_number(std::round(s.chance * 1000) / 1000);
+    if (chance.find(c) == std::string::npos) chance += (chance.empty() ? "" : ", ") + c;
+  }
+  if (chance.find(',') == std::string::npos && chance != "unknown") {
+    layout.mark = series.front().chance;
+    layout.mark_label = "chance";
+  }
+  layout.subtitle = "under each: Wilson 95 % interval (seeds pooled); chance 1/K = " + chance;
   draw_heatmaps(layout, &fig);
   return fig;
 }

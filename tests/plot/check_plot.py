@@ -199,8 +199,9 @@ def check_columns(fig, h5):
             return v if v >= 1 else (np.nan if never == 1 else g.attrs["limit"])
 
         fv = read_blocks(os.path.join(fig, "first_violation_fvb.dat"))
-        for method in ("mrope", "videorope", "hope"):
-            rows = np.array(fv.get(f"method={method}", []))
+        # blocks are labelled by the method's display name (one per method in every figure)
+        for method, shown in (("mrope", "M-RoPE"), ("videorope", "VideoRoPE"), ("hope", "HoPE")):
+            rows = np.array(fv.get(shown, []))
             units = sorted((g.attrs["base"], g) for g in units_of(f, "fvb").values() if g.attrs["method"] == method)
             log.check(f"first_violation_fvb.dat: 4 bases for {method}", len(rows) == len(units) == 4,
                       "4 rows, 4 units", f"{len(rows)} rows, {len(units)} units")
@@ -209,7 +210,7 @@ def check_columns(fig, h5):
                 want = [np.nan if g[FV["proven_never"]][0] == 1 else first_violation(g) for _, g in units]
                 same(rows[:, 1], want, f"first_violation_fvb {method}: first_violation column")
         gv = read_blocks(os.path.join(fig, "gamma_first_violation.dat"))
-        rows = np.array(gv.get("fvg", []))
+        rows = np.array(gv.get("HoPE", []))
         units = sorted((g.attrs["gamma"], g) for g in units_of(f, "fvg").values())
         if block_check("gamma_first_violation.dat: 3 gammas for fvg", rows, 3):
             same(rows[:, 0], [x for x, _ in units], "gamma_first_violation: gamma column")
