@@ -12,7 +12,7 @@
 #include "params/method.h"
 #include "params/distances.h"
 #include "params/sampling.h"
-#include "sim/backend.h"
+#include "sim/backend_registry.h"
 #include "unit_command.h"
 
 namespace hopelab::cli {
@@ -51,7 +51,7 @@ void print_header(const batch::WorkUnit& unit, const results::RunRecord& r, cons
   const auto s = kinds::settings_as<S>(*unit.settings);
   out << params::build_method(s.method).name << ": Monte Carlo " << what << ", " << s.sampling.samples
       << " samples, seed " << unit.seed << ", " << s.sampling.dist << ", " << scale_text(s.sampling, r) << ", "
-      << s.sampling.precision << " phases, backend " << backend_name() << "\n";
+      << s.sampling.precision << " phases, backend " << current_backend().name << "\n";
 }
 
 void print_mc_preference(const batch::WorkUnit& unit, const results::RunRecord& r, std::ostream& out) {
