@@ -11,7 +11,9 @@ cpu (label unit): runs anywhere.
     same log shows them (so the watch can see a CUDA load).
   * the provenance of --json and of a results file names the backend and its device: cpu-omp,
     the CPU's model, compute capability and driver "none", runtime "OpenMP ...".
-  * --backend cuda where it cannot run (no module, or no device), --backend gpu, a spec's
+  * --backend cuda where it cannot run (no module, or no device; $HOPELAB_CUDA_MODULE naming
+    nothing, a file that is not a shared object, or one without the module's entry point, while
+    auto then runs on the CPU), --backend gpu, a spec's
     `backend = "tpu"`: exit 2, nothing on stdout, one stderr line naming the cause; a run refused
     so writes no file. A spec's backend = "cuda" is overridden by `hopelab run --backend cpu`.
 gpu (label gpu): exit 77 (skipped) unless --backend cuda runs. The CUDA module against the CPU
@@ -137,6 +139,27 @@ def check_cpu():
                                                              "--win-offsets", "1", "--repeats", "1"]),
                              ["backend cuda"])
             one_line_refusal("bench vlm --backend cuda", run(VLM_BENCH + ["--backend", "cuda"]), ["backend cuda"])
+        # Whatever stands where the module should: nothing, a file that is not a shared object, a
+        # shared object without the entry point. Each is refused with one line naming it.
+        not_elf = os.path.join(tmp, "libhopelab_cuda.so")
+        with open(not_elf, "w") as f:
+            f.write("not a shared object\n")
+        libm = next((p for p in ("/lib/x86_64-linux-gnu/libm.so.6", "/usr/lib/x86_64-linux-gnu/libm.so.6",
+                                 "/lib64/libm.so.6") if os.path.exists(p)), None)
+        for case, module, words in [("no module", os.path.join(tmp, "none.so"), ["no CUDA backend", "none.so"]),
+                                    ("not a shared object", not_elf, ["cannot load", not_elf]),
+                                    ("no entry point", libm, ["is not a CUDA module of this hopelab build"])]:
+            if module is None:
+                continue
+            os.environ["HOPELAB_CUDA_MODULE"] = module
+            try:
+                one_line_refusal("HOPELAB_CUDA_MODULE, " + case, run(WIN + ["--backend", "cuda"]),
+                                 ["backend cuda"] + words)
+                rc, out, err, _ = run(WIN + ["--backend", "auto", "--json"])
+                check("HOPELAB_CUDA_MODULE, " + case + ": auto runs on the CPU",
+                      rc == 0 and provenance(out).get("backend") == "cpu-omp", "cpu-omp", (rc, err[:200]))
+            finally:
+                del os.environ["HOPELAB_CUDA_MODULE"]
         one_line_refusal("--backend gpu", run(WIN + ["--backend", "gpu"]), ["--backend", "'gpu'"])
         one_line_refusal("unit --backend ''", run(["unit", "preference", "--method", "vanilla", "--backend", ""]),
                          ["''"])
