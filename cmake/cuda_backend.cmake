@@ -6,10 +6,15 @@
 # compiling them with the host compiler). Sets HOPELAB_HAVE_CUDA_BUILD (ON/OFF) for tests/.
 # Without nvcc, or with HOPELAB_CUDA OFF, the build is CPU only and says so.
 
-# Warnings as errors on CUDA code: nvcc's own, and the host compiler's on the host side.
+# Warnings as errors on CUDA code: nvcc's own, and the host compiler's on the host side (unless
+# HOPELAB_WERROR is OFF).
 function(hopelab_cuda_warnings target)
-  target_compile_options(${target} PRIVATE
-    $<$<COMPILE_LANGUAGE:CUDA>:-Werror=all-warnings -Xcompiler=-Wall,-Wextra,-Wshadow,-Werror>)
+  if(HOPELAB_WERROR)
+    target_compile_options(${target} PRIVATE
+      $<$<COMPILE_LANGUAGE:CUDA>:-Werror=all-warnings -Xcompiler=-Wall,-Wextra,-Wshadow,-Werror>)
+  else()
+    target_compile_options(${target} PRIVATE $<$<COMPILE_LANGUAGE:CUDA>:-Xcompiler=-Wall,-Wextra,-Wshadow>)
+  endif()
 endfunction()
 
 set(HOPELAB_HAVE_CUDA_BUILD OFF)

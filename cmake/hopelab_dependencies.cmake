@@ -26,13 +26,20 @@ add_library(hopelab_gnuplot_iostream INTERFACE)
 target_include_directories(hopelab_gnuplot_iostream SYSTEM INTERFACE ${GNUPLOT_IOSTREAM_INCLUDE_DIR})
 target_link_libraries(hopelab_gnuplot_iostream INTERFACE Boost::iostreams Boost::filesystem Boost::system)
 
-# Thrust/CUB/libcu++ (CCCL) come with the CUDA toolkit in its standard location; the CPU
-# build uses only its headers, with Thrust's device system set to OpenMP.
+# Thrust (CCCL): the CUDA toolkit's when one is installed (the CUDA build compiles against the same
+# headers), else Debian's libthrust-dev (scripts/bootstrap installs it), so the CPU build needs no
+# CUDA toolkit (tests/build). The CPU build uses only the headers, with Thrust's device system set
+# to OpenMP.
 find_path(CCCL_INCLUDE_DIR thrust/version.h
-  HINTS ENV CUDA_PATH
-  PATHS /usr/local/cuda/include/cccl /usr/local/cuda/include
-  PATH_SUFFIXES cccl
-  REQUIRED)
+  HINTS ${CUDAToolkit_ROOT}/include ENV CUDAToolkit_ROOT ENV CUDA_PATH
+  PATHS /usr/local/cuda/include
+  PATH_SUFFIXES cccl include/cccl include
+  NO_DEFAULT_PATH)
+find_path(CCCL_INCLUDE_DIR thrust/version.h)
+if(NOT CCCL_INCLUDE_DIR)
+  message(FATAL_ERROR "hopelab: Thrust's headers not found: install the CUDA toolkit or Debian's libthrust-dev "
+                      "(scripts/bootstrap installs it)")
+endif()
 add_library(hopelab_thrust_omp INTERFACE)
 target_include_directories(hopelab_thrust_omp SYSTEM INTERFACE ${CCCL_INCLUDE_DIR})
 target_compile_definitions(hopelab_thrust_omp INTERFACE

@@ -24,8 +24,9 @@ function(hopelab_include_root root_name prefix source_dir out_var)
   set(${out_var} ${root} PARENT_SCOPE)
 endfunction()
 
-# Warnings as errors on host code.
+# Warnings as errors on host code (unless HOPELAB_WERROR is OFF).
 function(hopelab_host_warnings target)
   target_compile_options(${target} PRIVATE
-    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion -Werror>)
+    $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wno-sign-conversion
+      $<$<BOOL:${HOPELAB_WERROR}>:-Werror>>)
 endfunction()

@@ -29,6 +29,9 @@ function(hopelab_add_test name)
     hopelab_cuda_warnings(${name})
   endif()
   target_link_libraries(${name} PRIVATE ${arg_LIBRARIES} GTest::gtest_main)
+  if("gpu" IN_LIST arg_LABELS)  # built by the target hopelab_device_check (tests/CMakeLists.txt)
+    set_property(GLOBAL APPEND PROPERTY HOPELAB_GPU_TEST_TARGETS ${name})
+  endif()
   hopelab_host_warnings(${name})
   gtest_discover_tests(${name}
     TEST_PREFIX "${name}."

@@ -1,7 +1,8 @@
 #pragma once
-// Which backend a program links: every sim library built twice (hopelab_sim / hopelab_sim_cuda,
+// Which build of sim/ a library is: every sim library built twice (hopelab_sim / hopelab_sim_cuda,
 // hopelab_vlm_device / hopelab_vlm_device_cuda) answers through these two functions, defined
-// once in sim/backend.cpp (part of hopelab_sim and hopelab_sim_cuda).
+// once in sim/backend.cpp (part of hopelab_sim and hopelab_sim_cuda). The hopelab program
+// holds both builds and chooses at run time (sim/backend_registry.h); a test program links one.
 
 namespace hopelab {
 

@@ -2,7 +2,7 @@
 // Closed-form preference D(Delta) = sum_i w_i cos(phi_i) (theory/preference.h) evaluated at
 // many offsets at once, in parallel on the build's backend: Thrust on OpenMP (hopelab_sim) or
 // CUDA (hopelab_sim_cuda, same source). Each offset's sum is theory's accumulate_preference.
-// A program links one backend; both define these same functions.
+// Both builds define these same functions; programs reach them through sim/engines.h.
 
 #include <vector>
 

@@ -7,15 +7,13 @@
 #include <string>
 #include <vector>
 
+#include "backend_option.h"
 #include "bench_timing.h"
 #include "cli_method_options.h"
 #include "output/cli_output.h"
 #include "params/field_text.h"
 #include "params/work_limit.h"
-#include "sim/fma_peak.h"
-#include "sim/preference_estimator.h"
-#include "sim/preference_sweep.h"
-#include "sim/win_probability.h"
+#include "sim/backend_registry.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 
@@ -32,6 +30,7 @@ struct BenchArgs {
   std::string repeats = "3";
   std::string seed = "0";
   std::string max_work = params::number_name(params::kDefaultMaxWork);
+  std::string backend = "auto";
   bool json = false;
 };
 
@@ -56,12 +55,11 @@ std::vector<Offset3> text_offsets(std::int64_t count) {
 }
 
 // The backend's FMA peak, with iterations doubled until one run lasts 0.2 s.
-FmaRate calibrated_peak(bool single) {
+FmaRate calibrated_peak(const Engines& backend, bool single) {
+  const auto measure = single ? backend.measure_fma_peak_float : backend.measure_fma_peak_double;
   for (std::int64_t iterations = 1 << 10;; iterations *= 2) {
-    const FmaRate probe = single ? measure_fma_peak_float(iterations, 1) : measure_fma_peak_double(iterations, 1);
-    if (probe.seconds > 0.2 || iterations > (std::int64_t{1} << 40)) {
-      return single ? measure_fma_peak_float(iterations, 3) : measure_fma_peak_double(iterations, 3);
-    }
+    const FmaRate probe = measure(iterations, 1);
+    if (probe.seconds > 0.2 || iterations > (std::int64_t{1} << 40)) return measure(iterations, 3);
   }
 }
 
@@ -105,18 +103,21 @@ void run_bench_mc(const BenchArgs& a) {
   win_cfg.samples = win_n;
   validate_sampling(method, win_cfg);
   const int d = method.spectrum.head_dim;
+  const Engines& backend = use_backend_flag(a.backend);
 
   // Expected preference: accumulate over N samples, then M offsets with standard errors.
   const std::vector<Offset3> offsets = text_offsets(m);
   std::vector<double> preference_seconds;
   for (std::int64_t r = 0; r < repeats; ++r) {
-    preference_seconds.push_back(timed([&] { estimate_preference(method, accumulate_pair_products(method, cfg), offsets); }));
+    preference_seconds.push_back(timed([&] {
+      backend.estimate_preference(method, backend.accumulate_pair_products(method, cfg), offsets, PhasePrecision::fp64);
+    }));
   }
   const double preference_median = median(preference_seconds);
 
   // Win probability: total, drawing, and the counting product alone.
   const std::vector<Offset3> win_offsets = text_offsets(win_m);
-  const FmaRate peaks[2] = {calibrated_peak(true), calibrated_peak(false)};
+  const FmaRate peaks[2] = {calibrated_peak(backend, true), calibrated_peak(backend, false)};
   std::vector<WinBench> wins;
   for (const WinConfig& c : kWinConfigs) {
     std::vector<double> total, draw, count;
@@ -124,7 +125,8 @@ void run_bench_mc(const BenchArgs& a) {
     drawn.normals = c.normals;
     for (std::int64_t r = 0; r < repeats; ++r) {
       WinTiming timing;
-      total.push_back(timed([&] { estimate_win_probability(method, drawn, win_offsets, c.precision, &timing); }));
+      total.push_back(
+          timed([&] { backend.estimate_win_probability(method, drawn, win_offsets, c.precision, &timing); }));
       draw.push_back(timing.draw_seconds);
       count.push_back(timing.count_seconds);
     }
@@ -138,7 +140,8 @@ void run_bench_mc(const BenchArgs& a) {
 
   const double sample_offsets = static_cast<double>(n) * static_cast<double>(m);
   if (a.json) {
-    Json out{{"benchmark", "mc"}, {"backend", backend_name()}, {"method", method.name}, {"head_dim", d},
+    Json out{{"benchmark", "mc"}, {"backend", backend.name}, {"device", backend.describe_device().name},
+             {"method", method.name}, {"head_dim", d},
              {"repeats", repeats}, {"statistic", "median"}};
     out["preference"] = Json{{"samples", n}, {"offsets", m}, {"seconds", preference_median},
                              {"sample_offsets_per_second", sample_offsets / preference_median}};
@@ -159,7 +162,8 @@ void run_bench_mc(const BenchArgs& a) {
     std::cout << out.dump() << '\n';
     return;
   }
-  std::cout << "backend " << backend_name() << ", " << method.name << ", d = " << d << ", medians of " << repeats
+  std::cout << "backend " << backend.name << " (" << backend.describe_device().name << "), " << method.name
+            << ", d = " << d << ", medians of " << repeats
             << " runs\n";
   std::cout << "expected preference: N = " << n << ", M = " << m << ": " << compact_text(preference_median)
             << " s, " << compact_text(sample_offsets / preference_median) << " sample-offsets/s\n";
@@ -176,7 +180,7 @@ void run_bench_mc(const BenchArgs& a) {
 }  // namespace
 
 void add_bench_commands(CLI::App& app) {
-  CLI::App* bench = app.add_subcommand("bench", "throughput of the engines on this build's backend");
+  CLI::App* bench = app.add_subcommand("bench", "throughput of the engines on the chosen backend (--backend)");
   bench->require_subcommand(1);
   auto args = std::make_shared<BenchArgs>();
   args->method.method = "vanilla";
@@ -190,6 +194,7 @@ void add_bench_commands(CLI::App& app) {
   cmd->add_option("--seed", args->seed, "Philox seed")->capture_default_str();
   cmd->add_option("--max-work", args->max_work, "work limit in pair evaluations (docs/usage.md \"Work limit\")")
       ->capture_default_str();
+  add_backend_option(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "print one JSON object");
   cmd->callback([args] { run_bench_mc(*args); });
 }

@@ -90,6 +90,8 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
   head.add_row({"created_utc", p.created_utc});
   head.add_row({"host", p.host});
   head.add_row({"backend", p.backend + " on " + p.device});
+  head.add_row({"device versions", "compute capability " + p.compute_capability + ", driver " + p.driver_version +
+                                       ", runtime " + p.runtime_version});
   head.add_row({"instruction_set", p.instruction_set});
   head.add_row({"rng", p.rng + ", seed " + std::to_string(p.seed)});
   head.add_row({"spec", p.spec_name + " (" + std::to_string(line_count(p.spec_text)) + " lines of text" +

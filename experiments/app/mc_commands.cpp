@@ -12,7 +12,7 @@
 #include "params/method.h"
 #include "params/distances.h"
 #include "params/sampling.h"
-#include "sim/backend.h"
+#include "sim/backend_registry.h"
 #include "unit_command.h"
 
 namespace hopelab::cli {
@@ -52,7 +52,7 @@ void print_header(const batch::WorkUnit& unit, const results::RunRecord& r, cons
   out << params::build_method(s.method).name << ": Monte Carlo " << what << ", " << s.sampling.samples
       << " samples, seed " << unit.seed << ", " << s.sampling.dist << ", " << scale_text(s.sampling, r) << ", "
       << s.sampling.precision << " phases" << (s.sampling.normals == "fp32" ? ", fp32 normals" : "") << ", backend "
-      << backend_name() << "\n";
+      << current_backend().name << "\n";
 }
 
 void print_mc_preference(const batch::WorkUnit& unit, const results::RunRecord& r, std::ostream& out) {

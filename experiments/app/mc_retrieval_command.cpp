@@ -11,7 +11,7 @@
 #include "params/distances.h"
 #include "params/frame_grid.h"
 #include "params/method.h"
-#include "sim/backend.h"
+#include "sim/backend_registry.h"
 #include "sim/retrieval.h"
 #include "theory/text_parse.h"
 #include "unit_command.h"
@@ -61,7 +61,7 @@ void print_retrieval(const batch::WorkUnit& unit, const results::RunRecord& r, s
       << ", needle cell " << s.needle_cell
       << (similar ? ", similar distractors every " + std::to_string(*s.similar_period) + " frames" : "") << ", "
       << s.samples << " samples, seed " << unit.seed << ", sigma " << number_text(s.sigma) << ", eps "
-      << number_text(s.eps) << ", " << s.precision << " phases, backend " << backend_name() << "\n";
+      << number_text(s.eps) << ", " << s.precision << " phases, backend " << current_backend().name << "\n";
   const auto column = [&](const kinds::DatasetName& d) { return results::dataset_numbers(r, d.name); };
   const std::vector<double> depth = column(kDepth), frames = column(kFrameCount), keys = column(kKeys),
                             needle_frame = column(kNeedleFrame), offset = column(kNeedleOffset),

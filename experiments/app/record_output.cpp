@@ -8,7 +8,9 @@ Json provenance_json(const results::Provenance& p, bool with_spec_text) {
   Json out = {{"hopelab_version", p.hopelab_version}, {"git_commit", p.git_commit},
               {"git_dirty", p.git_dirty},             {"created_utc", p.created_utc},
               {"host", p.host},                       {"backend", p.backend},
-              {"device", p.device},                   {"instruction_set", p.instruction_set},
+              {"device", p.device},                   {"compute_capability", p.compute_capability},
+              {"driver_version", p.driver_version},   {"runtime_version", p.runtime_version},
+              {"instruction_set", p.instruction_set},
               {"rng", p.rng},                         {"seed", p.seed},
               {"spec_name", p.spec_name}};
   if (with_spec_text) out["spec_text"] = p.spec_text;

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "backend_option.h"
 #include "batch/runner.h"
 
 namespace hopelab::cli {
@@ -17,6 +18,7 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--shard", o->shard, "i/n: run only the units with unit_index % n == i");
   cmd->add_flag("--force", o->force, "overwrite the output and discard a stale work directory");
   cmd->add_flag("--dry-run", o->dry_run, "validate the spec and list its units; compute nothing");
+  add_backend_option(*cmd, o->backend, "(default: the spec's [experiment] backend, else auto)");
   cmd->add_option("--samples-factor", o->samples_factor,
                   "budget: every Monte Carlo unit draws its samples times K (recorded in the stored spec text)");
   cmd->add_option("--stop-after", o->stop_after, "stop as if interrupted after K computed units (tests)")

@@ -10,6 +10,7 @@
 #include "kinds/registry.h"
 #include "record_output.h"
 #include "results/results_file.h"
+#include "sim/backend_registry.h"
 
 namespace hopelab::cli {
 
@@ -18,7 +19,7 @@ namespace {
 struct UnitArgs {
   kinds::UnitSettings settings;
   FieldFlags flags;
-  params::ExperimentParams limits;  // its max_work: --max-work
+  params::ExperimentParams limits;  // its max_work and backend: --max-work, --backend
   bool json = false;
   UnitCommandOptions options;
 };
@@ -56,6 +57,7 @@ void run_unit(UnitArgs& a) {
   a.flags.apply();
   params::check_max_work(a.limits.max_work, "max_work");
   const batch::WorkUnit unit = batch::single_unit(a.settings, a.limits.max_work);
+  use_backend(parse_backend_choice(a.limits.backend, "--backend"));
   const results::RunRecord record = batch::execute_unit(unit);
   if (a.options.after_compute) a.options.after_compute(unit, record);
   results::Provenance provenance = results::current_provenance();

@@ -6,11 +6,12 @@
 #include <iostream>
 #include <memory>
 
+#include "backend_option.h"
 #include "bench_timing.h"
 #include "output/cli_output.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
-#include "sim/vlm/vlm_model.h"
+#include "sim/vlm/vlm_runner.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
 #include "vlm_commands.h"
@@ -27,6 +28,7 @@ struct BenchArgs {
   int repeats = 3;
   VlmMethodArgs method;
   bool json = false;
+  std::string backend = "auto";
 };
 
 }  // namespace
@@ -41,6 +43,7 @@ void add_vlm_bench_command(CLI::App& bench) {
   cmd->add_option("--repeats", args->repeats, "timed prefills per length (the median is reported)")->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
+  add_backend_option(*cmd, args->backend);
   cmd->callback([args] {
     if (args->repeats < 1 || args->repeats > 100) throw InputError("--repeats must be 1..100, got " + std::to_string(args->repeats));
     if (args->decode_steps < 1 || args->decode_steps > 4096) {
@@ -52,8 +55,10 @@ void add_vlm_bench_command(CLI::App& bench) {
       if (n < 1 || n > (std::int64_t{1} << 20)) throw InputError("--tokens entries must be 1..2^20, got " + t);
       lengths.push_back(n);
     }
+    const Engines& backend = use_backend_flag(args->backend);
     const VlmConfig config = vlm_preset(args->preset);
     const VlmModel model(config, random_weights(config, 0), build_vlm_rotary(args->method));
+    const std::unique_ptr<VlmRunner> runner = backend.vlm_runner(model);
     Json rows = Json::array();
     Table table({"tokens", "prefill s", "prefill tok/s", "decode s/token", "decode tok/s"});
     for (std::int64_t length : lengths) {
@@ -62,12 +67,11 @@ void add_vlm_bench_command(CLI::App& bench) {
       PrefillOptions options;
       options.last_row_only = true;
       std::vector<double> prefill, decode;
-      KvCache cache;
       for (int r = 0; r < args->repeats; ++r) {
-        prefill.push_back(timed([&] { model.prefill(prompt, &cache, options); }));
+        prefill.push_back(timed([&] { runner->prefill(prompt, options); }));
       }
       for (int s = 0; s < args->decode_steps; ++s) {
-        decode.push_back(timed([&] { model.decode(s % (config.vocab_size - 6), &cache); }));
+        decode.push_back(timed([&] { runner->decode(s % (config.vocab_size - 6)); }));
       }
       const double p = median(prefill), d = median(decode);
       rows.push_back(Json{{"tokens", length}, {"prefill_seconds", p}, {"prefill_tokens_per_second", static_cast<double>(length) / p},
@@ -76,14 +80,15 @@ void add_vlm_bench_command(CLI::App& bench) {
                      compact_text(1 / d)});
     }
     if (args->json) {
-      std::cout << Json{{"implementation", "hopelab"}, {"preset", args->preset}, {"method", model.method().name},
+      std::cout << Json{{"implementation", "hopelab"}, {"backend", backend.name}, {"preset", args->preset},
+                        {"method", model.method().name},
                         {"repeats", args->repeats}, {"decode_steps", args->decode_steps}, {"statistic", "median"},
                         {"rows", rows}}
                        .dump()
                 << '\n';
       return;
     }
-    std::cout << "preset " << args->preset << ", " << model.method().name << ", medians of " << args->repeats
+    std::cout << "backend " << backend.name << ", preset " << args->preset << ", " << model.method().name << ", medians of " << args->repeats
               << " prefills and " << args->decode_steps << " decode steps\n";
     table.print(std::cout);
   });

@@ -4,8 +4,9 @@
 #include <iostream>
 #include <memory>
 
+#include "backend_option.h"
 #include "output/cli_output.h"
-#include "sim/vlm/vlm_model.h"
+#include "sim/vlm/vlm_runner.h"
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
@@ -21,6 +22,7 @@ struct GenerateArgs {
   VlmMethodArgs method;
   int max_new_tokens = 16;
   bool json = false;
+  std::string backend = "auto";
 };
 
 }  // namespace
@@ -33,16 +35,20 @@ void add_vlm_generate_command(CLI::App& vlm) {
   cmd->add_option("--max-new-tokens", args->max_new_tokens, "at most this many new tokens (default 16)");
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
+  add_backend_option(*cmd, args->backend);
   cmd->callback([args] {
     if (args->max_new_tokens < 1) {
       throw InputError("--max-new-tokens must be at least 1, got " + std::to_string(args->max_new_tokens));
     }
+    const Engines& backend = use_backend_flag(args->backend);
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
     const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));
-    const std::vector<std::int64_t> ids = model.generate(input, args->max_new_tokens);
+    const std::vector<std::int64_t> ids = backend.vlm_runner(model)->generate(input, args->max_new_tokens);
     if (args->json) {
-      std::cout << Json{{"method", model.method().name}, {"prompt_tokens", input.input_ids.size()}, {"tokens", ids}}.dump()
+      std::cout << Json{{"method", model.method().name}, {"backend", backend.name},
+                        {"prompt_tokens", input.input_ids.size()}, {"tokens", ids}}
+                       .dump()
                 << '\n';
       return;
     }

@@ -5,8 +5,9 @@
 #include <iostream>
 #include <memory>
 
+#include "backend_option.h"
 #include "output/output_file.h"
-#include "sim/vlm/vlm_model.h"
+#include "sim/vlm/vlm_runner.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
 #include "vlm/safetensors.h"
@@ -22,6 +23,7 @@ struct LogitsArgs {
   VlmMethodArgs method;
   bool last_only = false;
   bool force = false;
+  std::string backend = "auto";
 };
 
 }  // namespace
@@ -35,8 +37,10 @@ void add_vlm_logits_command(CLI::App& vlm) {
   cmd->add_flag("--last-only", args->last_only, "only the last token's logits, (1, V)");
   add_vlm_method_options(*cmd, args->method);
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
+  add_backend_option(*cmd, args->backend);
   cmd->callback([args] {
     output::check_destination(args->output, args->force, "output");
+    const Engines& backend = use_backend_flag(args->backend);
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
     const VlmRotary rotary = build_vlm_rotary(args->method);
@@ -45,12 +49,12 @@ void add_vlm_logits_command(CLI::App& vlm) {
     options.last_row_only = args->last_only;
     SafetensorsContents out;
     Tensor& logits = out.floats["logits"];
-    logits.data = model.prefill(input, nullptr, options);
+    logits.data = backend.vlm_runner(model)->prefill(input, options);
     const std::int64_t vocab = model.config().vocab_size;
     logits.shape = {static_cast<std::int64_t>(logits.data.size()) / vocab, vocab};
     out.metadata = {{"format", "hopelab-vlm-logits"}, {"model", args->model}, {"input", args->input},
                     {"method", model.method().name},
-                    {"temporal_step", std::to_string(model.method().design.temporal_step)}};
+                    {"temporal_step", std::to_string(model.method().design.temporal_step)}, {"backend", backend.name}};
     write_safetensors(args->output, out, Dtype::f32);
     std::cout << "wrote " << args->output << ": logits (" << logits.shape[0] << ", " << vocab << "), method "
               << model.method().name << "\n";

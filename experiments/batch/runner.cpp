@@ -20,6 +20,7 @@
 #include "output/output_file.h"
 #include "results/record_checksum.h"
 #include "results/results_file.h"
+#include "sim/backend_registry.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
@@ -217,6 +218,9 @@ bool output_complete(const std::string& output, const Experiment& ex, const Shar
 int run_experiment(const RunOptions& o) {
   const Experiment ex = parse_spec(o.spec_path, o.samples_factor);
   const Shard shard = parse_shard(o.shard);
+  // --backend, else the spec's [experiment] backend (checked when the spec was read).
+  const BackendChoice backend = o.backend.empty() ? parse_backend_choice(ex.fields.backend, "experiment.backend")
+                                                  : parse_backend_choice(o.backend, "--backend");
   std::vector<const WorkUnit*> units;
   for (const WorkUnit& u : ex.units) {
     if (u.index % shard.count == shard.index) units.push_back(&u);
@@ -234,6 +238,7 @@ int run_experiment(const RunOptions& o) {
     }
     return 0;
   }
+  use_backend(backend);  // before anything is written: cuda without a device refuses the run here
 
   const std::string output = o.output.empty() ? default_output(ex.fields.name, shard) : o.output;
   const std::string work = output + ".partial";

@@ -20,6 +20,7 @@ struct RunOptions {
   std::string shard;              // "i/n": units with unit_index % n == i; empty: all
   std::int64_t stop_after = -1;   // testing: stop as if interrupted after this many computed units
   std::int64_t samples_factor = 1;  // budget: Monte Carlo samples times this, written into the spec text
+  std::string backend;            // auto, cpu or cuda; empty: the spec's [experiment] backend
 };
 
 // Returns the exit status: 0 done, 130 stopped (checkpoints kept). Throws InputError for a bad

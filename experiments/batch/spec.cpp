@@ -15,6 +15,7 @@
 #include "batch/execute_unit.h"
 #include "kinds/registry.h"
 #include "params/work_limit.h"
+#include "sim/backend_registry.h"
 #include "theory/input_error.h"
 #include "vlm/file_bytes.h"
 
@@ -433,6 +434,11 @@ Experiment parse_spec_text(const std::string& text, const std::string& path) {
     params::check_max_work(ex.fields.max_work, "max_work");
   } catch (const InputError& e) {
     fail(path, "experiment.max_work", e.what());
+  }
+  try {
+    parse_backend_choice(ex.fields.backend, "backend");
+  } catch (const InputError& e) {
+    fail(path, "experiment.backend", e.what());
   }
   if (ex.fields.samples_factor < 1) {
     fail(path, "experiment.samples_factor",

@@ -6,7 +6,7 @@
 #include "kinds/kind_support.h"
 #include "kinds/mc_preparation.h"
 #include "params/frame_grid.h"
-#include "sim/win_probability.h"
+#include "sim/backend_registry.h"
 #include "theory/first_violation.h"
 #include "theory/sidak.h"
 
@@ -22,7 +22,7 @@ void check(const McInversionSettings& s, std::uint64_t seed) {
 void compute(const McInversionSettings& s, std::uint64_t seed, results::RunRecord& r) {
   using namespace mc_inversion;
   const PreparedMc p = prepare_mc(s, seed);
-  const std::vector<WinEstimate> mc = estimate_win_probability(p.method, p.cfg, p.grid.offsets, p.precision);
+  const std::vector<WinEstimate> mc = current_backend().estimate_win_probability(p.method, p.cfg, p.grid.offsets, p.precision, nullptr);
   const std::vector<double> d = closed_form_preference(p);
   const std::vector<double>& distance = p.grid.distance;
   const double z = sidak_z(s.family_level, mc.size());

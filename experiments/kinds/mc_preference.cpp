@@ -5,7 +5,7 @@
 #include "kinds/kind_support.h"
 #include "kinds/mc_preparation.h"
 #include "kinds/preference.h"
-#include "sim/preference_estimator.h"
+#include "sim/backend_registry.h"
 #include "theory/sidak.h"
 
 namespace hopelab::kinds {
@@ -17,8 +17,9 @@ void check(const McPreferenceSettings& s, std::uint64_t seed) { prepare_mc(s, se
 void compute(const McPreferenceSettings& s, std::uint64_t seed, results::RunRecord& r) {
   using namespace mc_preference;
   const PreparedMc p = prepare_mc(s, seed);
+  const Engines& backend = current_backend();
   const std::vector<PreferenceEstimate> mc =
-      estimate_preference(p.method, accumulate_pair_products(p.method, p.cfg), p.grid.offsets, p.precision);
+      backend.estimate_preference(p.method, backend.accumulate_pair_products(p.method, p.cfg), p.grid.offsets, p.precision);
   const std::vector<double> theory = closed_form_preference(p);
   const double z_bound = sidak_z(s.family_level, mc.size());
   std::vector<double> mean, se, n, z;

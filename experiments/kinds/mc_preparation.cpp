@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "results/empirical_pool.h"
+#include "sim/backend_registry.h"
 
 namespace hopelab::kinds {
 
@@ -30,7 +31,7 @@ std::vector<double> closed_form_preference(const PreparedMc& p) {
   if (p.cfg.law == ComponentLaw::empirical) {
     return preference_from_pair_products(p.method, expected_pair_products(p.method, p.cfg), p.grid.offsets);
   }
-  return preference_sweep(p.method, p.grid.offsets, pair_weights(p.method, p.variances));
+  return current_backend().preference_sweep(p.method, p.grid.offsets, pair_weights(p.method, p.variances));
 }
 
 void append_pool_attributes(const PreparedMc& p, results::RunRecord& r) {

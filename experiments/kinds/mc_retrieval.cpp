@@ -3,6 +3,7 @@
 #include "kinds/kind_support.h"
 #include "params/distances.h"
 #include "params/frame_grid.h"
+#include "sim/backend_registry.h"
 #include "sim/retrieval.h"
 #include "theory/input_error.h"
 
@@ -58,7 +59,7 @@ void compute(const McRetrievalSettings& s, std::uint64_t seed, results::RunRecor
   std::vector<double> depth, needle_offset, mass, mass_se, hit, hit_se, similar_hit, similar_se, n;
   std::vector<std::int64_t> frame_count, keys, needle_frame, similar;
   for (const RetrievalSetup& setup : p.setups) {
-    const RetrievalEstimate e = estimate_retrieval(p.method, p.cfg, setup, p.precision);
+    const RetrievalEstimate e = current_backend().estimate_retrieval(p.method, p.cfg, setup, p.precision);
     frame_count.push_back(setup.frames);
     depth.push_back(setup.depth);
     keys.push_back(e.keys);

@@ -3,7 +3,7 @@
 #include "kinds/kind_support.h"
 #include "kinds/mc_preparation.h"
 #include "kinds/preference.h"
-#include "sim/win_probability.h"
+#include "sim/backend_registry.h"
 
 namespace hopelab::kinds {
 
@@ -14,7 +14,7 @@ void check(const McWinProbSettings& s, std::uint64_t seed) { prepare_mc(s, seed)
 void compute(const McWinProbSettings& s, std::uint64_t seed, results::RunRecord& r) {
   using namespace mc_win_prob;
   const PreparedMc p = prepare_mc(s, seed);
-  const std::vector<WinEstimate> mc = estimate_win_probability(p.method, p.cfg, p.grid.offsets, p.precision);
+  const std::vector<WinEstimate> mc = current_backend().estimate_win_probability(p.method, p.cfg, p.grid.offsets, p.precision, nullptr);
   const std::vector<double> theory = closed_form_preference(p);
   std::vector<double> probability, se, n;
   for (const WinEstimate& e : mc) {

@@ -1,6 +1,7 @@
 #pragma once
 // [experiment] of a spec: its name (the default output file), the seed of every unit and the
-// Monte Carlo budget factor, and the work limit of its units (params/work_limit.h).
+// Monte Carlo budget factor, the work limit of its units (params/work_limit.h) and the backend
+// that computes them (sim/backend_registry.h).
 
 #include <cstdint>
 #include <string>
@@ -16,6 +17,7 @@ struct ExperimentParams {
   std::string description;
   std::int64_t samples_factor = 1;
   double max_work = kDefaultMaxWork;
+  std::string backend = "auto";
 };
 
 template <class V>
@@ -30,6 +32,10 @@ void visit_fields(ExperimentParams& p, V&& v) {
   v(Field{"max_work", "pair evaluation", at_least(1),
           "work limit of each unit (docs/usage.md \"Work limit\"): raise it for a unit that means it"},
     p.max_work);
+  v(Field{"backend", "", words("auto, cpu or cuda"),
+          "where Monte Carlo and model computations run: cuda (the GPU), cpu (OpenMP), or auto (cuda when a "
+          "CUDA device and this build's CUDA backend are there, else cpu)"},
+    p.backend);
 }
 
 }  // namespace hopelab::params

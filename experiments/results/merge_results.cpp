@@ -82,6 +82,9 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
   p.host = common_or_mixed(inputs, &Provenance::host);
   p.backend = common_or_mixed(inputs, &Provenance::backend);
   p.device = common_or_mixed(inputs, &Provenance::device);
+  p.compute_capability = common_or_mixed(inputs, &Provenance::compute_capability);
+  p.driver_version = common_or_mixed(inputs, &Provenance::driver_version);
+  p.runtime_version = common_or_mixed(inputs, &Provenance::runtime_version);
   p.instruction_set = common_or_mixed(inputs, &Provenance::instruction_set);
   p.created_utc = created_utc;
   for (const auto& unit : units) out.records.push_back(*unit.second.first);

@@ -2,11 +2,10 @@
 #include <unistd.h>
 
 #include <ctime>
-#include <fstream>
 
 #include "results/build_info.h"
 #include "results/results_file.h"
-#include "sim/preference_sweep.h"
+#include "sim/backend_registry.h"
 
 namespace hopelab::results {
 
@@ -16,20 +15,6 @@ std::string host_name() {
   char name[256] = {};
   if (gethostname(name, sizeof name - 1) != 0 || name[0] == '\0') return "unknown";
   return name;
-}
-
-// The "model name" line of /proc/cpuinfo, "unknown" when there is none.
-std::string cpu_model() {
-  std::ifstream cpuinfo("/proc/cpuinfo");
-  std::string line;
-  while (std::getline(cpuinfo, line)) {
-    if (line.rfind("model name", 0) != 0) continue;
-    const size_t colon = line.find(':');
-    if (colon == std::string::npos) break;
-    const size_t start = line.find_first_not_of(" \t", colon + 1);
-    return start == std::string::npos ? "unknown" : line.substr(start);
-  }
-  return "unknown";
 }
 
 std::string utc_now() {
@@ -53,9 +38,13 @@ Provenance current_provenance() {
   p.git_dirty = build_git_dirty();
   p.created_utc = utc_now();
   p.host = host_name();
-  p.backend = backend_name();
-  // The CUDA backend's GPU name is not read yet; its host CPU is recorded instead.
-  p.device = cpu_model();
+  const Engines& backend = current_backend();
+  const DeviceDescription device = backend.describe_device();
+  p.backend = backend.name;
+  p.device = device.name;
+  p.compute_capability = device.compute_capability;
+  p.driver_version = device.driver_version;
+  p.runtime_version = device.runtime_version;
   p.instruction_set = build_instruction_set();
   return p;
 }

@@ -162,6 +162,9 @@ void write_root(hid_t file, const Provenance& p) {
   write_string_attribute(file, "host", p.host);
   write_string_attribute(file, "backend", p.backend);
   write_string_attribute(file, "device", p.device);
+  write_string_attribute(file, "compute_capability", p.compute_capability);
+  write_string_attribute(file, "driver_version", p.driver_version);
+  write_string_attribute(file, "runtime_version", p.runtime_version);
   write_string_attribute(file, "instruction_set", p.instruction_set);
   write_string_attribute(file, "rng", p.rng);
   write_attribute(file, "seed", H5T_STD_U64LE, H5T_NATIVE_UINT64, {}, &p.seed);

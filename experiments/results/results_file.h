@@ -34,8 +34,11 @@ struct Provenance {
   bool git_dirty = false;        // uncommitted changes at build time
   std::string created_utc;       // ISO 8601, e.g. 2026-11-22T09:30:00Z (ignored when comparing)
   std::string host;              // machine name
-  std::string backend;           // "cpu-omp" or "cuda"
+  std::string backend;           // "cpu-omp" or "cuda": the backend chosen for the run
   std::string device;            // CPU model or GPU name
+  std::string compute_capability = "unknown";  // the GPU's, "9.0"; "none" on the CPU
+  std::string driver_version = "unknown";      // the GPU driver's, "580.159.03 (CUDA 13.0)"; "none" on the CPU
+  std::string runtime_version = "unknown";     // "CUDA 13.0", or "OpenMP 201511" on the CPU
   std::string instruction_set;   // of the CPU code: "native: FLAGS (EXTENSIONS)" or "portable: ..."
   std::string rng = "philox4x32-10";
   std::uint64_t seed = 0;        // the spec's seed
@@ -77,8 +80,10 @@ void check_contents(const Provenance& provenance, const std::vector<RunRecord>& 
 // Equal apart from provenance.created_utc (format version, every other provenance field, records).
 bool same_content(const ResultsFile& a, const ResultsFile& b);
 
-// This build's provenance fields (version, commit, dirty flag, host, backend, device, instruction
-// set) with created_utc set to now; the caller fills seed, spec and unit counts.
+// This build's provenance fields (version, commit, dirty flag, host, instruction set) and the
+// current backend's (sim/backend_registry.h: its name, device, compute capability, driver and
+// runtime versions), with created_utc set to now; the caller fills seed, spec and unit counts.
+// The caller chooses the backend first.
 Provenance current_provenance();
 
 }  // namespace hopelab::results

@@ -281,6 +281,11 @@ ResultsFile read_open_file(hid_t file, ReadBudget& budget) {
   p.device = root_string(file, "device", budget);
   // Absent from files written before it was recorded (format 1.0 either way).
   p.instruction_set = H5Aexists(file, "instruction_set") > 0 ? root_string(file, "instruction_set", budget) : "unknown";
+  for (auto [name, field] : {std::pair{"compute_capability", &Provenance::compute_capability},
+                             std::pair{"driver_version", &Provenance::driver_version},
+                             std::pair{"runtime_version", &Provenance::runtime_version}}) {
+    p.*field = H5Aexists(file, name) > 0 ? root_string(file, name, budget) : "unknown";
+  }
   p.rng = root_string(file, "rng", budget);
   if (H5Aexists(file, "seed") <= 0) throw Hdf5Failure("the root attribute 'seed' is missing");
   {
@@ -310,7 +315,9 @@ ResultsFile read_open_file(hid_t file, ReadBudget& budget) {
 
 bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
   return a.hopelab_version == b.hopelab_version && a.git_commit == b.git_commit && a.git_dirty == b.git_dirty &&
-         a.host == b.host && a.backend == b.backend && a.device == b.device && a.instruction_set == b.instruction_set &&
+         a.host == b.host && a.backend == b.backend && a.device == b.device && a.compute_capability == b.compute_capability &&
+         a.driver_version == b.driver_version && a.runtime_version == b.runtime_version &&
+         a.instruction_set == b.instruction_set &&
          a.rng == b.rng && a.seed == b.seed && a.spec_name == b.spec_name && a.spec_text == b.spec_text &&
          a.units_total == b.units_total && a.shard == b.shard;
 }

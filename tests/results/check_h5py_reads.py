@@ -36,7 +36,8 @@ log = CheckLog(tolerances=False)
 check = log.check
 
 ROOT = ["filetype", "format_version", "hopelab_version", "git_commit", "git_dirty", "created_utc", "host",
-        "backend", "device", "instruction_set", "rng", "seed", "spec_name", "spec_text", "units_total", "shard"]
+        "backend", "device", "compute_capability", "driver_version", "runtime_version", "instruction_set", "rng", "seed",
+        "spec_name", "spec_text", "units_total", "shard"]
 SPEC_TEXT = ('[experiment]\nname = "sample"\nseed = 1234\n[[run]]\nname = "fv"\nkind = "first-violation"\n'
              '[run.sweep]\nmethod = ["vanilla", "mrope", "videorope", "hope"]\n')
 
@@ -65,8 +66,8 @@ def check_root(f, where, shard):
     check(where + " filetype", as_text(a["filetype"]) == "hopelab-results", "hopelab-results", a["filetype"])
     v = a["format_version"]
     check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 0], "int64 [1, 0]", repr(v))
-    for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "instruction_set", "rng",
-                 "spec_name", "spec_text", "shard"]:
+    for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "compute_capability",
+                 "driver_version", "runtime_version", "instruction_set", "rng", "spec_name", "spec_text", "shard"]:
         check(where + " " + name + " is a UTF-8 string", isinstance(a[name], str) and
               h5py.check_string_dtype(a.get_id(name).dtype).encoding == "utf-8", "str", type(a[name]))
     check(where + " git_dirty", a["git_dirty"] in (0, 1) and a["git_dirty"].dtype == np.int64, "int64 0/1",
@@ -283,6 +284,18 @@ def main():
         with h5py.File(os.path.join(tmp, "mixed.h5"), "r") as f:
             got = f.attrs.get("instruction_set")
         check("merge with a file lacking instruction_set", code == 0 and got == "mixed", "exit 0, mixed",
+              "%d %r %s" % (code, got, err))
+        # Likewise the device's versions, recorded later still: "unknown" when read, "mixed" merged.
+        with h5py.File(older, "r+") as f:
+            for name in ("compute_capability", "driver_version", "runtime_version"):
+                del f.attrs[name]
+        code, out, err = run([CLI, "inspect", older, "--json"])
+        got = json.loads(out)["provenance"].get("runtime_version") if code == 0 else None
+        check("a file lacking runtime_version reads it as unknown", got == "unknown", "unknown", "%d %r" % (code, got))
+        code, out, err = run([CLI, "merge", s0, older, "-o", os.path.join(tmp, "mixed2.h5")])
+        with h5py.File(os.path.join(tmp, "mixed2.h5"), "r") as f:
+            got = [f.attrs.get(n) for n in ("compute_capability", "driver_version", "runtime_version")]
+        check("merge with a file lacking the device's versions", code == 0 and got == ["mixed"] * 3, "exit 0, mixed",
               "%d %r %s" % (code, got, err))
         check("failed merges leave nothing", not os.path.exists(os.path.join(tmp, "o.h5")) and
               not [n for n in os.listdir(tmp) if ".tmp-" in n], "no o.h5, no temporaries", sorted(os.listdir(tmp)))
