@@ -176,9 +176,14 @@ class Coordinator {
     std::vector<UnitCost> costs;
     for (const WorkUnit* u : d_.units) costs.push_back({u->settings->cost(), u->settings->parts()});
     tasks_ = schedule_tasks(costs, world_.size());
+    std::size_t pieces = 0;
     for (const Task& t : tasks_) {
-      if (t.piece) split_[t.unit].parts_left += t.last - t.first;
+      if (t.piece) split_[t.unit].parts_left += t.last - t.first, ++pieces;
     }
+    std::cerr << "hopelab run: " << d_.units.size() << " units on " << world_.size()
+              << " processes, largest estimated cost first";
+    if (!split_.empty()) std::cerr << "; " << split_.size() << " cut by samples into " << pieces << " pieces";
+    std::cerr << "\n";
     ranks_[0].pid = getpid();
     ranks_[0].host = host_name();
 

@@ -61,10 +61,13 @@ std::vector<double> compute_parts(const McPreferenceSettings& s, std::uint64_t s
 void finish(const McPreferenceSettings& s, std::uint64_t seed, const std::vector<double>& chunks,
             results::RunRecord& r) {
   const PreparedMc p = prepare_mc(s, seed);
-  const PairProductMoments moments = merge_chunks(p.method.spectrum.pairs(), chunks);
-  if (moments.n != static_cast<double>(s.sampling.samples)) {
+  const int pairs = p.method.spectrum.pairs();
+  const PairProductMoments moments = merge_chunks(pairs, chunks);
+  if (chunks.size() != static_cast<size_t>(parts(s) * chunk_floats(pairs)) ||
+      moments.n != static_cast<double>(s.sampling.samples)) {
     throw std::logic_error("mc-preference: the parts hold " + std::to_string(moments.n) + " of " +
-                           std::to_string(s.sampling.samples) + " samples");
+                           std::to_string(s.sampling.samples) + " samples in " + std::to_string(chunks.size()) +
+                           " numbers");
   }
   write_record(s, p, moments, r);
 }
