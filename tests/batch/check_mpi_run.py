@@ -14,8 +14,9 @@ Usage: check_mpi_run.py PATH/TO/hopelab PATH/TO/mpiexec identical|stop|kill
     was computing, keeps the checkpoints, and --resume by one process without MPI completes it;
     the whole job killed (SIGKILL to every process) and --resume'd under -n 2 completes it; each
     completed file equals the run of one process.
-Open MPI's mpiexec is given --oversubscribe (more processes than cores), and its
-allow-run-as-root variables when run as root (as in CI). Prints one line per failed check and
+Open MPI's mpiexec is given --oversubscribe (more processes than cores), its allow-run-as-root
+variables when run as root (as in CI), and plain copies between processes (containers often
+forbid its single-copy reads). Prints one line per failed check and
 exits 1 if any failed.
 """
 
@@ -131,6 +132,8 @@ def mpiexec_args(n):
 
 def environment():
     env = dict(os.environ)
+    # Containers often forbid the cross-process reads of Open MPI's single-copy transfers.
+    env.setdefault("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
     if os.geteuid() == 0:
         env.update(OMPI_ALLOW_RUN_AS_ROOT="1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM="1")
     return env
