@@ -169,7 +169,22 @@ class Coordinator {
  public:
   Coordinator(World& world, const Distribution& d) : world_(world), d_(d), ranks_(static_cast<std::size_t>(world.size())) {}
 
+  // Errors on rank 0 itself (a checkpoint that cannot be written) end the job as a unit's do: its
+  // own worker thread may be computing, so the process cannot return through the runner.
   int run() {
+    try {
+      return distribute();
+    } catch (const InputError& e) {
+      end(2, e.what());
+    } catch (const std::bad_alloc&) {
+      end(2, "out of memory");
+    } catch (const std::exception& e) {
+      end(1, e.what());
+    }
+  }
+
+ private:
+  int distribute() {
     const Experiment& ex = *d_.experiment;
     const std::string spec = MessageWriter().text(ex.text).text(ex.path).bytes();
     for (int r = 1; r < world_.size(); ++r) world_.send(r, kSpec, spec);
@@ -216,7 +231,6 @@ class Coordinator {
     return 0;
   }
 
- private:
   const WorkUnit& unit_of(const Task& t) const { return *d_.units[t.unit]; }
 
   void hand_out(int r) {
@@ -247,7 +261,10 @@ class Coordinator {
     }
     if (tag == kBye) return;
     const std::int64_t number = in.integer();
-    if (tag == kFailed) fail(source, number, in.integer() == 1, in.text());
+    if (tag == kFailed) {
+      const bool input = in.integer() == 1;
+      fail(source, number, input, in.text());
+    }
     if (number < 0 || number >= static_cast<std::int64_t>(tasks_.size()) || number != rank.task) {
       throw std::runtime_error("rank " + std::to_string(source) + " answered task " + std::to_string(number) +
                                ", not the one it was given");
@@ -289,17 +306,21 @@ class Coordinator {
   // A unit's error: the other ranks released, one line as main prints it, the process ended
   // (rank 0's own thread may be computing, so no return through the runner).
   [[noreturn]] void fail(int source, std::int64_t number, bool input, const std::string& message) {
-    release(world_, input ? 2 : 1);
     std::string where = "rank " + std::to_string(source);
     if (number >= 0 && number < static_cast<std::int64_t>(tasks_.size())) {
       const WorkUnit& unit = unit_of(tasks_[static_cast<std::size_t>(number)]);
       where += ", unit " + std::to_string(unit.index) + " " + unit.name;
     }
+    end(input ? 2 : 1, where + ": " + message);
+  }
+
+  // The other ranks released, one line as main prints it (status 2: bad input, else internal).
+  [[noreturn]] void end(int status, const std::string& message) {
+    release(world_, status);
     std::cout << std::flush;
-    std::cerr << (input ? "hopelab: error: " : "hopelab: internal error: ") << escape_control(where + ": " + message)
-              << "\n"
+    std::cerr << (status == 2 ? "hopelab: error: " : "hopelab: internal error: ") + escape_control(message) + "\n"
               << std::flush;
-    std::_Exit(input ? 2 : 1);
+    std::_Exit(status);
   }
 
   // Whether rank r's process is known gone: on this host, and no process of its pid exists.

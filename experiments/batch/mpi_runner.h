@@ -39,7 +39,8 @@ struct Distribution {
 // Rank 0: computes the units across the world and returns 0 when all are done; after
 // stop_after computed units, prints the stop message and returns 130. On a stop request, prints
 // the stop message and ends the process with 130 at once. A unit's error on any rank ends the
-// process like main's handler would (exit 2 for bad input, 1 otherwise), naming rank and unit.
+// process like main's handler would (exit 2 for bad input, 1 otherwise), naming rank and unit;
+// so does an error of rank 0's own (a checkpoint it cannot write).
 // Every other rank is released before it returns or ends.
 int coordinate(World& world, const Distribution& d);
 

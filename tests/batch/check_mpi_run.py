@@ -9,7 +9,8 @@ Usage: check_mpi_run.py PATH/TO/hopelab PATH/TO/mpiexec identical|stop|kill
     file with one bit of one value changed is told apart by the same comparison.
   stop: a run stopped after 2 units under -n 2 exits 130 with the resume command and keeps its
     checkpoints, and --resume under -n 3 completes it, equal to the run of one process; a refused
-    run (output exists) under -n 2 exits 2 with one error line, promptly.
+    run (output exists) under -n 2 exits 2 with one error line, promptly, and so does a unit that
+    fails while computing, the line naming the rank and the unit.
   kill: rank 1 killed (SIGKILL) mid-run stops the job with one line naming rank 1 and the unit it
     was computing, keeps the checkpoints, and --resume by one process without MPI completes it;
     the whole job killed (SIGKILL to every process) and --resume'd under -n 2 completes it; each
@@ -121,6 +122,24 @@ samples = 16000
 [run.sweep]
 method = ["vanilla", "mrope", "videorope", "hope"]
 base = [1e4, 1e5, 1e6]
+"""
+
+
+# Unit 1 passes every check but has no feasible base (one pair at theta = 1): it fails computing.
+SPEC_FAILS = """[experiment]
+name = "fails"
+
+[[run]]
+name = "ok"
+kind = "base-bound"
+head_dim = 32
+context_length = 512
+
+[[run]]
+name = "nobase"
+kind = "base-bound"
+head_dim = 2
+context_length = 100000
 """
 
 
@@ -295,6 +314,18 @@ def stop(tmp):
     check("existing output under -n 2: exit 2", code == 2, 2, "%d %s" % (code, err[-2000:]))
     check("existing output: one error line", len(errors) == 1 and "exists" in errors[0], "1 line", errors)
     check("existing output: the job ends promptly", time.time() - started < 30, "< 30 s", time.time() - started)
+
+    # A unit that fails when computed (valid settings, no feasible base): one line naming the
+    # rank and the unit, exit 2.
+    with open(os.path.join(tmp, "fails.toml"), "w") as f:
+        f.write(SPEC_FAILS)
+    code, out, err = run(["run", "fails.toml", "-o", "fails.h5"], tmp, ranks=2, timeout=60)
+    errors = [line for line in hopelab_lines(err) if line.startswith("hopelab: error:")]
+    check("failing unit under -n 2: exit 2", code == 2, 2, "%d %s" % (code, err[-2000:]))
+    check("failing unit: one line naming rank and unit",
+          len(errors) == 1 and re.fullmatch(r"hopelab: error: rank [01], unit 1 nobase: no feasible base up to 1e15",
+                                            errors[0]) is not None,
+          "hopelab: error: rank R, unit 1 nobase: no feasible base up to 1e15", errors)
 
 
 def kill(tmp):
