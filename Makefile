@@ -7,7 +7,7 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train clean
+.PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train bench-mpi clean
 
 all: build
 
@@ -71,6 +71,11 @@ bench-vlm: build
 TORCH_PYTHON ?= python3
 bench-train: cli
 	@/usr/bin/python3 benchmarks/bench_train.py --hopelab $(BUILD_DIR)/hopelab --torch-python $(TORCH_PYTHON) $(BENCH_FLAGS)
+
+# hopelab run across MPI processes: strong and weak scaling of paper.toml and of one Monte Carlo
+# unit (docs/perf.md; many minutes). BENCH_FLAGS: e.g. "--ranks 1,2,4 --only mc".
+bench-mpi: cli
+	@/usr/bin/python3 benchmarks/bench_mpi.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
 
 # The VLM host model beside its device backend: the CUDA build where it finds a GPU, else the
 # CPU build (docs/perf.md).

@@ -35,12 +35,13 @@ struct AccumulateChunk {
   int head_dim;
   PairLayout layout;
   std::int64_t chunk_size;
+  std::int64_t first_chunk;  // the chunk in out's slot 0
   double* out;
 
   HOPELAB_HD void operator()(std::int64_t chunk) const {
     const int pairs = head_dim / 2;
     const int m = 2 * pairs;
-    double* n = out + chunk * chunk_stride(pairs);
+    double* n = out + (chunk - first_chunk) * chunk_stride(pairs);
     double* mean = n + 1;
     double* comoment = mean + m;
     double q[kMaxEstimatorHeadDim], v[kMaxEstimatorHeadDim], z[kMaxEstimatorHeadDim], x[kMaxEstimatorHeadDim];
@@ -70,28 +71,44 @@ PairProductMoments merge(const PairProductMoments& a, const PairProductMoments& 
   return out;
 }
 
-PairProductMoments accumulate_pair_products(const Method& method, const PreferenceSampling& cfg) {
+std::int64_t pair_product_chunks(std::int64_t samples) { return std::min(kMaxChunks, samples); }
+
+std::int64_t chunk_floats(int pairs) { return chunk_stride(pairs); }
+
+std::vector<double> accumulate_pair_product_chunks(const Method& method, const PreferenceSampling& cfg,
+                                                   std::int64_t first, std::int64_t last) {
   validate_sampling(method, cfg);
-  const int pairs = method.spectrum.pairs();
-  const std::int64_t chunks = std::min(kMaxChunks, cfg.samples);
+  const std::int64_t chunks = pair_product_chunks(cfg.samples);
+  if (first < 0 || first > last || last > chunks) {
+    throw InputError("chunk range [" + std::to_string(first) + ", " + std::to_string(last) + ") is outside the " +
+                     std::to_string(chunks) + " chunks of " + std::to_string(cfg.samples) + " samples");
+  }
   const std::int64_t chunk_size = (cfg.samples + chunks - 1) / chunks;
-  const std::int64_t stride = chunk_stride(pairs);
+  const std::int64_t stride = chunk_stride(method.spectrum.pairs());
 
   const DeviceSampling sampling(cfg, method.spectrum.head_dim);  // scales and pools on the backend's device
   const SamplingParams& params = sampling.params();
 
-  thrust::device_vector<double> slots(static_cast<size_t>(chunks * stride), 0.0);
-  const AccumulateChunk accumulate{params, method.spectrum.head_dim, method.allocation.layout, chunk_size,
+  // Slot c - first holds chunk c, a pure function of the chunk's sample indices.
+  thrust::device_vector<double> slots(static_cast<size_t>((last - first) * stride), 0.0);
+  const AccumulateChunk accumulate{params, method.spectrum.head_dim, method.allocation.layout, chunk_size, first,
                                    thrust::raw_pointer_cast(slots.data())};
-  thrust::for_each(thrust::counting_iterator<std::int64_t>(0), thrust::counting_iterator<std::int64_t>(chunks),
+  thrust::for_each(thrust::counting_iterator<std::int64_t>(first), thrust::counting_iterator<std::int64_t>(last),
                    accumulate);
-  const std::vector<double> host(slots.begin(), slots.end());
+  return std::vector<double>(slots.begin(), slots.end());
+}
 
-  // Merge the chunks in index order: the same sum for any thread count or backend.
+PairProductMoments merge_chunks(int pairs, const std::vector<double>& chunks) {
+  const std::int64_t stride = chunk_stride(pairs);
+  if (pairs < 1 || chunks.size() % static_cast<size_t>(stride) != 0) {
+    throw InputError(std::to_string(chunks.size()) + " numbers are not whole chunk accumulators of " +
+                     std::to_string(pairs) + " pairs");
+  }
+  // Merge the chunks in index order: the same sum for any thread count, backend or split.
   PairProductMoments total;
   total.pairs = pairs;
-  for (std::int64_t c = 0; c < chunks; ++c) {
-    const double* slot = host.data() + c * stride;
+  for (size_t at = 0; at < chunks.size(); at += static_cast<size_t>(stride)) {
+    const double* slot = chunks.data() + at;
     PairProductMoments part;
     part.pairs = pairs;
     part.n = slot[0];
@@ -100,6 +117,11 @@ PairProductMoments accumulate_pair_products(const Method& method, const Preferen
     total = merge(total, part);
   }
   return total;
+}
+
+PairProductMoments accumulate_pair_products(const Method& method, const PreferenceSampling& cfg) {
+  return merge_chunks(method.spectrum.pairs(),
+                      accumulate_pair_product_chunks(method, cfg, 0, pair_product_chunks(cfg.samples)));
 }
 
 std::vector<PreferenceEstimate> estimate_preference(const Method& method, const PairProductMoments& moments,

@@ -9,7 +9,8 @@
 //   2. mean(Delta) = xbar . w(Delta), SE(Delta) = sqrt(w^T Cov w / N),
 //      w = (cos phi_i, sin phi_i)                                          O(M d^2)
 // Samples are split into fixed chunks (by sample index, not by thread) whose accumulators
-// merge in order (Chan), so results are identical for any thread count and backend.
+// merge in order (Chan), so results are identical for any thread count and backend; a range of
+// chunks can be accumulated apart (another process) and merged later, with the same result.
 
 #include <cstdint>
 #include <vector>
@@ -33,6 +34,18 @@ PairProductMoments accumulate_pair_products(const Method& method, const Preferen
 
 // Chan's merge of two accumulators of the same P (for shards and chunks).
 PairProductMoments merge(const PairProductMoments& a, const PairProductMoments& b);
+
+// Step 1 by chunks. The chunks N samples are cut into (min(256, N), by sample index); each
+// chunk's accumulator as [n, mean (2P), comoment (2P x 2P)], chunk_floats(P) numbers.
+std::int64_t pair_product_chunks(std::int64_t samples);
+std::int64_t chunk_floats(int pairs);
+// The accumulators of chunks [first, last), in chunk order: (last - first, chunk_floats(P)).
+// Throws InputError for bad sampling or a range outside 0..pair_product_chunks(N).
+std::vector<double> accumulate_pair_product_chunks(const Method& method, const PreferenceSampling& sampling,
+                                                   std::int64_t first, std::int64_t last);
+// Chan's merge of chunk accumulators in their order (chunks: (count, chunk_floats(P))):
+// accumulate_pair_products is merge_chunks(P, accumulate_pair_product_chunks(all chunks)).
+PairProductMoments merge_chunks(int pairs, const std::vector<double>& chunks);
 
 struct PreferenceEstimate {
   double mean = 0.0;

@@ -77,6 +77,7 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"runs_count", file.records.size()},
                     {"units_total", p.units_total},
                     {"shard", p.shard},
+                    {"ranks", p.ranks},
                     {"runs", runs}};
   std::cout << json_line(out) << '\n';
 }
@@ -98,6 +99,7 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
                             (a.spec ? ", below)" : "; --spec prints it)")});
   head.add_row({"runs", std::to_string(file.records.size()) + " of " + std::to_string(p.units_total) +
                             " units, shard " + p.shard});
+  head.add_row({"ranks", p.ranks == 0 ? std::string("mixed") : std::to_string(p.ranks)});
   head.print(std::cout);
   if (!file.records.empty()) {
     std::cout << '\n';

@@ -77,7 +77,7 @@ std::string command_line(int argc, char** argv) {
 
 int fail(const std::string& prefix, const std::string& message, int status) {
   std::cout << std::flush;
-  std::cerr << prefix << hopelab::escape_control(message) << "\n";
+  std::cerr << prefix + hopelab::escape_control(message) + "\n";  // one write: mpirun passes it on whole
   return status;
 }
 

@@ -34,8 +34,10 @@ struct AttributeWriter {
 
 void validate_unit(const WorkUnit& unit) { unit.settings->check(unit.seed); }
 
-results::RunRecord execute_unit(const WorkUnit& unit) {
-  const auto start = std::chrono::steady_clock::now();
+namespace {
+
+// The record's bookkeeping and settings, before the kind's datasets.
+results::RunRecord record_of(const WorkUnit& unit) {
   results::RunRecord r;
   r.unit_index = unit.index;
   r.group = unit.group;
@@ -44,9 +46,33 @@ results::RunRecord execute_unit(const WorkUnit& unit) {
   r.attributes.push_back({"kind", unit.kind});
   r.attributes.push_back({"seed", static_cast<std::int64_t>(unit.seed)});
   kinds::for_each_field(*unit.settings, AttributeWriter{r.attributes});
+  return r;
+}
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+results::RunRecord execute_unit(const WorkUnit& unit) {
+  const auto start = std::chrono::steady_clock::now();
+  results::RunRecord r = record_of(unit);
   unit.settings->compute(unit.seed, r);
-  const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
-  r.attributes.push_back({"seconds", elapsed.count()});
+  r.attributes.push_back({"seconds", seconds_since(start)});
+  return r;
+}
+
+std::vector<double> execute_parts(const WorkUnit& unit, std::int64_t first, std::int64_t last) {
+  return unit.settings->compute_parts(unit.seed, first, last);
+}
+
+results::RunRecord execute_unit_from_parts(const WorkUnit& unit, const std::vector<double>& accumulators,
+                                           double part_seconds) {
+  const auto start = std::chrono::steady_clock::now();
+  results::RunRecord r = record_of(unit);
+  unit.settings->compute_from_parts(unit.seed, accumulators, r);
+  r.attributes.push_back({"seconds", part_seconds + seconds_since(start)});
   return r;
 }
 

@@ -4,6 +4,9 @@
 // schema), the kind, unit name, seed and `seconds`, and its results as datasets with units.
 // `hopelab kinds KIND` and docs/usage.md list the datasets of each kind.
 
+#include <cstdint>
+#include <vector>
+
 #include "batch/spec.h"
 #include "results/run_record.h"
 
@@ -14,5 +17,13 @@ namespace hopelab::batch {
 void validate_unit(const WorkUnit& unit);
 
 results::RunRecord execute_unit(const WorkUnit& unit);
+
+// A unit that splits by sample ranges (kinds::Settings::parts), computed in pieces: the raw
+// accumulators of parts [first, last), and the record from every part's accumulators in part
+// order, equal to execute_unit's but for `seconds`, which is `part_seconds` (the pieces' compute
+// time, wherever they ran) plus this merge's.
+std::vector<double> execute_parts(const WorkUnit& unit, std::int64_t first, std::int64_t last);
+results::RunRecord execute_unit_from_parts(const WorkUnit& unit, const std::vector<double>& accumulators,
+                                           double part_seconds);
 
 }  // namespace hopelab::batch

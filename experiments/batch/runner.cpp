@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -15,6 +16,7 @@
 
 #include "batch/claims.h"
 #include "batch/execute_unit.h"
+#include "batch/mpi_runner.h"
 #include "batch/spec.h"
 #include "kinds/record_check.h"
 #include "output/output_file.h"
@@ -131,8 +133,9 @@ std::string default_output(const std::string& name, const Shard& shard) {
   return "data/results/" + name + ".shard-" + std::to_string(shard.index) + "-of-" + std::to_string(shard.count) + ".h5";
 }
 
-std::string resume_command(const RunOptions& o, const std::string& output, const Shard& shard) {
-  std::string command = "hopelab run " + o.spec_path + " -o " + output + " --resume";
+std::string resume_command(const RunOptions& o, const std::string& output, const Shard& shard, int ranks) {
+  std::string command = (ranks > 1 ? "mpirun -n " + std::to_string(ranks) + " " : std::string()) + "hopelab run " +
+                        o.spec_path + " -o " + output + " --resume";
   if (shard.text != "all") command += " --shard " + shard.text;
   return command;
 }
@@ -216,6 +219,10 @@ bool output_complete(const std::string& output, const Experiment& ex, const Shar
 }  // namespace
 
 int run_experiment(const RunOptions& o) {
+  // Under an MPI launcher, ranks other than 0 only compute what rank 0 hands out (batch/mpi_runner.h).
+  mpi::World& world = mpi::World::join();
+  if (world.rank() != 0) mpi::serve(world);
+  const mpi::ReleaseOnExit release(world);
   const Experiment ex = parse_spec(o.spec_path, o.samples_factor);
   const Shard shard = parse_shard(o.shard);
   // --backend, else the spec's [experiment] backend (checked when the spec was read).
@@ -271,6 +278,7 @@ int run_experiment(const RunOptions& o) {
   provenance.spec_text = ex.text;
   provenance.units_total = static_cast<std::int64_t>(ex.units.size());
   provenance.shard = shard.text;
+  provenance.ranks = world.size();
 
   StopSignals signals;
   const auto start = Clock::now();
@@ -280,8 +288,21 @@ int run_experiment(const RunOptions& o) {
   const auto stopped_message = [&](const std::string& where) {
     return std::string("hopelab run: stopped (") + where + "): " + std::to_string(records.size()) + " of " +
            std::to_string(units.size()) + " units done, checkpoints in " + work + "\n  resume with: " +
-           resume_command(o, output, shard) + "\n";
+           resume_command(o, output, shard, world.size()) + "\n";
   };
+  // A computed unit: its checkpoint, its record, progress.
+  const auto unit_computed = [&](const WorkUnit& unit, results::RunRecord record) {
+    double seconds = 0.0;
+    for (const results::Attribute& a : record.attributes) {
+      if (a.name == "seconds") seconds = std::get<double>(a.value);
+    }
+    results::write_results_file(work + "/unit-" + std::to_string(unit.index) + ".h5", provenance,
+                                {with_checksum(record)}, true);
+    records.push_back(std::move(record));
+    ++computed;
+    progress.unit_done(unit.name, seconds, false);
+  };
+  std::vector<const WorkUnit*> distributed;  // with several processes: the units no checkpoint holds
   for (const WorkUnit* unit : units) {
     const std::string checkpoint = work + "/unit-" + std::to_string(unit->index) + ".h5";
     if (o.resume) {
@@ -291,6 +312,10 @@ int run_experiment(const RunOptions& o) {
         progress.unit_done(unit->name, 0.0, true);
         continue;
       }
+    }
+    if (world.size() > 1) {
+      distributed.push_back(unit);
+      continue;
     }
     if (g_stop_signal.load() != 0 || (o.stop_after >= 0 && static_cast<std::int64_t>(computed) >= o.stop_after)) {
       progress.finish();
@@ -306,15 +331,14 @@ int run_experiment(const RunOptions& o) {
         stop_now(stopped_message("signal, unit " + std::to_string(unit->index) + " " + unit->name + " abandoned"));
       }
     }
-    results::RunRecord record = result.get();
-    double seconds = 0.0;
-    for (const results::Attribute& a : record.attributes) {
-      if (a.name == "seconds") seconds = std::get<double>(a.value);
-    }
-    results::write_results_file(checkpoint, provenance, {with_checksum(record)}, true);
-    records.push_back(std::move(record));
-    ++computed;
-    progress.unit_done(unit->name, seconds, false);
+    unit_computed(*unit, result.get());
+  }
+  if (!distributed.empty()) {
+    const int status = mpi::coordinate(world, {&ex, distributed, o.stop_after, unit_computed,
+                                               [] { return g_stop_signal.load() != 0; }, stopped_message});
+    if (status != 0) return status;
+    std::sort(records.begin(), records.end(),
+              [](const results::RunRecord& a, const results::RunRecord& b) { return a.unit_index < b.unit_index; });
   }
   progress.finish();
 
@@ -327,6 +351,7 @@ int run_experiment(const RunOptions& o) {
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
   std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
             << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
+            << (world.size() > 1 ? " on " + std::to_string(world.size()) + " processes" : "")
             << " -> " << output << "\n";
   if (!claims.empty()) {
     std::cout << "\nclaims (" << ex.path << "):\n";

@@ -38,6 +38,10 @@ double work(const BaseBoundSettings& s) {
   return static_cast<double>(s.context_length) * static_cast<double>(s.head_dim / 2);
 }
 
+// The grid walk evaluates some 10^4 bases, most rejected early: 3-7e-7 s per unit of work
+// measured over paper.toml's units (docs/perf.md).
+double cost(const BaseBoundSettings& s) { return 5e-7 * work(s); }
+
 }  // namespace
 
 const Kind& base_bound_kind() {
@@ -45,7 +49,7 @@ const Kind& base_bound_kind() {
   static const KindOf<BaseBoundSettings> kind(
       "base-bound", "smallest RoPE base with B_b(m) >= 0 up to the context length", {"context_length"},
       {kBase, kInfeasibleBelow, kFeasibleAtSearchStart, kMaxDistance, kBasesEvaluated, kInfeasibleAbove}, check,
-      compute, nullptr, work);
+      compute, nullptr, work, cost);
   return kind;
 }
 

@@ -60,7 +60,24 @@ class Settings {
   // The Monte Carlo budget: its samples field times `factor` (no-op for exact kinds). Throws
   // InputError on overflow.
   virtual void scale_samples(std::int64_t factor) = 0;
+  // Estimated seconds of compute on docs/perf.md's 2-core machine, for scheduling units across
+  // processes (batch/mpi_schedule.h): the kind's own estimate from measured rates, else
+  // kDefaultSecondsPerWork x work() + kDefaultUnitSeconds. Only relative sizes matter.
+  virtual double cost() const = 0;
+  // A Monte Carlo unit that splits by sample ranges: its samples cut into parts() fixed parts
+  // by sample index (0: the unit does not split), the raw accumulators of parts [first, last) in
+  // part order (computed anywhere), and the record from the accumulators of every part
+  // concatenated in part order. compute_from_parts(seed, compute_parts(seed, 0, parts()), r)
+  // writes what compute(seed, r) writes, bit for bit, however the parts were grouped.
+  virtual std::int64_t parts() const = 0;
+  virtual std::vector<double> compute_parts(std::uint64_t seed, std::int64_t first, std::int64_t last) const = 0;
+  virtual void compute_from_parts(std::uint64_t seed, const std::vector<double>& accumulators,
+                                  results::RunRecord& r) const = 0;
 };
+
+// The cost of a kind without an estimate of its own (Settings::cost).
+inline constexpr double kDefaultSecondsPerWork = 1e-9;
+inline constexpr double kDefaultUnitSeconds = 1e-3;
 
 class Kind {
  public:

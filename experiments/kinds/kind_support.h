@@ -1,11 +1,13 @@
 #pragma once
 // What a kind's .cpp needs to define itself (kinds/kind.h): KindOf<S> implements Kind and
 // Settings for a settings struct S from visit_fields(S&, v), check(S, seed) and
-// compute(S, seed, record), and optionally its Monte Carlo samples field and its work;
-// numbers() and integers() build its datasets from their DatasetName.
+// compute(S, seed, record), and optionally its Monte Carlo samples field, its work, its cost
+// and its split by sample ranges (SplitOf<S>); numbers() and integers() build its datasets from
+// their DatasetName.
 // Included by kinds/*.cpp only.
 
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "kinds/kind.h"
@@ -31,6 +33,19 @@ class SettingsOf final : public Settings {
   }
   void compute(std::uint64_t seed, results::RunRecord& r) const override { kind_.compute(s_, seed, r); }
   double work() const override { return kind_.work != nullptr ? kind_.work(s_) : 0.0; }
+  double cost() const override {
+    return kind_.cost != nullptr ? kind_.cost(s_) : kDefaultSecondsPerWork * work() + kDefaultUnitSeconds;
+  }
+  std::int64_t parts() const override { return kind_.split.parts != nullptr ? kind_.split.parts(s_) : 0; }
+  std::vector<double> compute_parts(std::uint64_t seed, std::int64_t first, std::int64_t last) const override {
+    if (kind_.split.parts == nullptr) throw std::logic_error(std::string(kind_.name()) + " does not split");
+    return kind_.split.compute(s_, seed, first, last);
+  }
+  void compute_from_parts(std::uint64_t seed, const std::vector<double>& accumulators,
+                          results::RunRecord& r) const override {
+    if (kind_.split.parts == nullptr) throw std::logic_error(std::string(kind_.name()) + " does not split");
+    kind_.split.finish(s_, seed, accumulators, r);
+  }
   void scale_samples(std::int64_t factor) override {
     if (kind_.samples == nullptr || factor == 1) return;
     std::int64_t& samples = kind_.samples(s_);
@@ -45,6 +60,15 @@ class SettingsOf final : public Settings {
   S s_;
 };
 
+// A Monte Carlo kind's split by sample ranges (Settings::parts): the number of parts, the
+// accumulators of parts [first, last), and the record from all of them in part order.
+template <class S>
+struct SplitOf {
+  std::int64_t (*parts)(const S&) = nullptr;
+  std::vector<double> (*compute)(const S&, std::uint64_t seed, std::int64_t first, std::int64_t last) = nullptr;
+  void (*finish)(const S&, std::uint64_t seed, const std::vector<double>& accumulators, results::RunRecord&) = nullptr;
+};
+
 template <class S>
 class KindOf final : public Kind {
  public:
@@ -52,11 +76,13 @@ class KindOf final : public Kind {
   using Compute = void (*)(const S&, std::uint64_t seed, results::RunRecord&);
   using Samples = std::int64_t& (*)(S&);
   using Work = double (*)(const S&);
+  using Cost = double (*)(const S&);
 
   KindOf(const char* name, const char* summary, std::vector<std::string> required, std::vector<DatasetName> datasets,
-         Check check_fn, Compute compute_fn, Samples samples_fn = nullptr, Work work_fn = nullptr)
-      : check(check_fn), compute(compute_fn), samples(samples_fn), work(work_fn), name_(name), summary_(summary),
-        required_(std::move(required)), datasets_(std::move(datasets)) {}
+         Check check_fn, Compute compute_fn, Samples samples_fn = nullptr, Work work_fn = nullptr,
+         Cost cost_fn = nullptr, SplitOf<S> split_fns = {})
+      : check(check_fn), compute(compute_fn), samples(samples_fn), work(work_fn), cost(cost_fn), split(split_fns),
+        name_(name), summary_(summary), required_(std::move(required)), datasets_(std::move(datasets)) {}
 
   const char* name() const override { return name_; }
   const char* summary() const override { return summary_; }
@@ -68,6 +94,8 @@ class KindOf final : public Kind {
   const Compute compute;
   const Samples samples;  // the Monte Carlo budget's field, or nullptr
   const Work work;        // the unit's pair evaluations (params/work_limit.h), or nullptr
+  const Cost cost;        // its estimated seconds (Settings::cost), or nullptr
+  const SplitOf<S> split; // its split by sample ranges, or none
 
  private:
   const char* name_;

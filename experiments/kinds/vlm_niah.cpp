@@ -191,6 +191,24 @@ void compute(const VlmNiahSettings& s, std::uint64_t seed, results::RunRecord& r
   r.datasets.push_back(integers(kFirstNegative, first_negative, nullptr, {g_count, layers, heads}));
 }
 
+// Measured with the needle preset (docs/perf.md): about 5e-5 s per training token (forward and
+// backward) and 2e-5 s per evaluated token, scaled by hidden^2 x layers for larger presets.
+double cost(const VlmNiahSettings& s) {
+  const VlmConfig c = vlm_preset(s.model.empty() ? s.preset : "needle");
+  const VlmConfig needle = vlm_preset("needle");
+  const double size = static_cast<double>(c.hidden_size) * c.hidden_size * c.num_hidden_layers /
+                      (static_cast<double>(needle.hidden_size) * needle.hidden_size * needle.num_hidden_layers);
+  const double frame_tokens = static_cast<double>(s.grid_height) * static_cast<double>(s.grid_width);
+  const double train = s.model.empty() ? static_cast<double>(s.steps) * static_cast<double>(s.batch) *
+                                             static_cast<double>(s.train_min_frames + s.train_max_frames) / 2
+                                       : 0.0;
+  double frames = 0.0;
+  for (double f : s.lengths) frames += f;
+  const double gammas = s.eval_gammas.empty() ? 1.0 : static_cast<double>(s.eval_gammas.size());
+  const double evaluated = gammas * static_cast<double>(s.examples) * static_cast<double>(s.depths.size()) * frames;
+  return size * frame_tokens * (5e-5 * train + 2e-5 * evaluated);
+}
+
 }  // namespace
 
 const Kind& vlm_niah_kind() {
@@ -200,7 +218,7 @@ const Kind& vlm_niah_kind() {
       {}, {kTrainLoss, kTrainAccuracy, kFrames, kDepth, kNeedleFrame, kEvalGamma, kCorrect, kAccuracy, kAccuracyLow,
            kAccuracyHigh, kLoss, kNeedleMass, kMeanAccuracy, kBeyondAccuracy, kPreferenceFramesApart, kOwnPreference,
            kFirstNegative},
-      check, compute);
+      check, compute, nullptr, nullptr, cost);
   return kind;
 }
 

@@ -86,6 +86,9 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
   p.driver_version = common_or_mixed(inputs, &Provenance::driver_version);
   p.runtime_version = common_or_mixed(inputs, &Provenance::runtime_version);
   p.instruction_set = common_or_mixed(inputs, &Provenance::instruction_set);
+  for (const NamedResults& input : inputs) {
+    if (input.file.provenance.ranks != p0.ranks) p.ranks = 0;  // mixed
+  }
   p.created_utc = created_utc;
   for (const auto& unit : units) out.records.push_back(*unit.second.first);
   const auto present = static_cast<std::int64_t>(out.records.size());

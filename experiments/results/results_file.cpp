@@ -172,6 +172,7 @@ void write_root(hid_t file, const Provenance& p) {
   write_string_attribute(file, "spec_text", p.spec_text);
   write_int_attribute(file, "units_total", p.units_total);
   write_string_attribute(file, "shard", p.shard);
+  write_int_attribute(file, "ranks", p.ranks);
 }
 
 // "i/n" -> {i, n} when 0 <= i < n (digits only); {-1, -1} otherwise.
@@ -251,6 +252,7 @@ void write_file(const std::string& temporary, const Provenance& provenance, cons
 void check_contents(const Provenance& provenance, const std::vector<RunRecord>& records) {
   const std::int64_t total = provenance.units_total;
   if (total < 0) throw InputError("units_total " + std::to_string(total) + " is negative");
+  if (provenance.ranks < 0) throw InputError("ranks " + std::to_string(provenance.ranks) + " is negative");
   std::int64_t shard_index = 0, shard_count = 1;
   std::int64_t runs = 0;
   for (const RunRecord& record : records) runs += record.group != kClaimsGroup;

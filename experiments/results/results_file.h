@@ -46,6 +46,7 @@ struct Provenance {
   std::string spec_text;         // the spec's full TOML text
   std::int64_t units_total = 0;  // work units in the whole spec
   std::string shard = "all";     // "i/n" for a shard, "all" for a whole run or a complete merge
+  std::int64_t ranks = 1;        // processes of the run that wrote it (MPI ranks; 0 after merging different counts)
 };
 
 struct ResultsFile {
@@ -68,7 +69,7 @@ void write_results_file(const std::string& path, const Provenance& provenance, c
 // read runs in a child process first, results/isolated_read.h).
 ResultsFile read_results_file(const std::string& path);
 
-// The checks every written and every read file passes: units_total >= 0; shard "all", "i/n"
+// The checks every written and every read file passes: units_total >= 0, ranks >= 0; shard "all", "i/n"
 // with 0 <= i < n, or "partial (K of N units)" with N = units_total and K the records held; each
 // record at /runs/<name> (or the /claims record, unit_index = units_total), unit_index in
 // 0..units_total-1 (when units_total > 0) and in the shard, no group or unit_index twice,

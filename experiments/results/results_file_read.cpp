@@ -302,6 +302,8 @@ ResultsFile read_open_file(hid_t file, ReadBudget& budget) {
   p.spec_text = root_string(file, "spec_text", budget);
   p.units_total = root_integer(file, "units_total", budget);
   p.shard = root_string(file, "shard", budget);
+  // Absent from files written before it was recorded (format 1.0 either way): one process.
+  p.ranks = H5Aexists(file, "ranks") > 0 ? root_integer(file, "ranks", budget) : 1;
 
   if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0) throw Hdf5Failure("the group /runs is missing");
   const Handle runs(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
@@ -319,7 +321,7 @@ bool same_provenance_but_time(const Provenance& a, const Provenance& b) {
          a.driver_version == b.driver_version && a.runtime_version == b.runtime_version &&
          a.instruction_set == b.instruction_set &&
          a.rng == b.rng && a.seed == b.seed && a.spec_name == b.spec_name && a.spec_text == b.spec_text &&
-         a.units_total == b.units_total && a.shard == b.shard;
+         a.units_total == b.units_total && a.shard == b.shard && a.ranks == b.ranks;
 }
 
 // The read itself, in this process.

@@ -37,7 +37,8 @@ check = log.check
 
 ROOT = ["filetype", "format_version", "hopelab_version", "git_commit", "git_dirty", "created_utc", "host",
         "backend", "device", "compute_capability", "driver_version", "runtime_version", "instruction_set", "rng", "seed",
-        "spec_name", "spec_text", "units_total", "shard"]
+        "spec_name", "spec_text", "units_total", "shard",
+        "ranks"]
 SPEC_TEXT = ('[experiment]\nname = "sample"\nseed = 1234\n[[run]]\nname = "fv"\nkind = "first-violation"\n'
              '[run.sweep]\nmethod = ["vanilla", "mrope", "videorope", "hope"]\n')
 
@@ -73,6 +74,7 @@ def check_root(f, where, shard):
     check(where + " git_dirty", a["git_dirty"] in (0, 1) and a["git_dirty"].dtype == np.int64, "int64 0/1",
           repr(a["git_dirty"]))
     check(where + " seed", a["seed"].dtype == np.uint64 and a["seed"] == 1234, "uint64 1234", repr(a["seed"]))
+    check(where + " ranks", a["ranks"].dtype == np.int64 and a["ranks"] == 1, "int64 1", repr(a["ranks"]))
     check(where + " units_total", a["units_total"].dtype == np.int64 and a["units_total"] == 4, 4,
           repr(a["units_total"]))
     check(where + " rng", a["rng"] == "philox4x32-10", "philox4x32-10", a["rng"])
@@ -207,7 +209,7 @@ def main():
               isinstance(doc, dict), "one JSON line", out[:200] + err)
         if doc:
             check("inspect --json keys", list(doc.keys()) == ["file", "filetype", "format_version", "provenance",
-                                                              "runs_count", "units_total", "shard", "runs"],
+                                                              "runs_count", "units_total", "shard", "ranks", "runs"],
                   "documented keys", list(doc.keys()))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
                                             doc.get("format_version")) == (4, 4, "all", [1, 0]),
@@ -297,6 +299,20 @@ def main():
             got = [f.attrs.get(n) for n in ("compute_capability", "driver_version", "runtime_version")]
         check("merge with a file lacking the device's versions", code == 0 and got == ["mixed"] * 3, "exit 0, mixed",
               "%d %r %s" % (code, got, err))
+        # ranks: absent reads as one process; files of different rank counts merge to 0 (mixed).
+        for case, value, expected in [("lacking ranks", None, 1), ("of 3 ranks", 3, 0)]:
+            other = os.path.join(tmp, "ranks.h5")
+            shutil.copy(s1, other)
+            with h5py.File(other, "r+") as f:
+                del f.attrs["ranks"]
+                if value is not None:
+                    f.attrs.create("ranks", value, dtype=np.int64)
+            out_path = os.path.join(tmp, "ranks-merged.h5")
+            code, out, err = run([CLI, "merge", s0, other, "-o", out_path, "--force"])
+            with h5py.File(out_path, "r") as f:
+                got = f.attrs.get("ranks")
+            check("merge with a file " + case, code == 0 and got == expected, "exit 0, ranks %d" % expected,
+                  "%d %r %s" % (code, got, err))
         check("failed merges leave nothing", not os.path.exists(os.path.join(tmp, "o.h5")) and
               not [n for n in os.listdir(tmp) if ".tmp-" in n], "no o.h5, no temporaries", sorted(os.listdir(tmp)))
     finally:
