@@ -6,6 +6,7 @@
 #include <sstream>
 #include <string>
 
+#include "batch/claims_table.h"
 #include "kinds/record_check.h"
 #include "output/cli_output.h"
 #include "record_output.h"
@@ -18,6 +19,7 @@ namespace {
 
 using results::Attribute;
 using results::Dataset;
+using results::kClaimsGroup;
 using results::ResultsFile;
 
 struct InspectArgs {
@@ -77,7 +79,8 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"runs_count", file.records.size()},
                     {"units_total", p.units_total},
                     {"shard", p.shard},
-                    {"runs", runs}};
+                    {"runs", runs},
+                    {"claims", file.claims ? claims_json(batch::claims_from_record(*file.claims)) : Json::array()}};
   std::cout << json_line(out) << '\n';
 }
 
@@ -114,6 +117,10 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
                     datasets.empty() ? "-" : datasets});
     }
     runs.print(std::cout);
+  }
+  if (file.claims) {
+    std::cout << "\nclaims (" << kClaimsGroup << "):\n";
+    batch::print_claims_table(batch::claims_from_record(*file.claims), std::cout);
   }
   if (a.spec) {  // line by line, each with its control characters escaped
     std::cout << "\n";

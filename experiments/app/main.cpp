@@ -9,6 +9,7 @@
 #include <hdf5.h>
 
 #include "run_command.h"
+#include "claims_command.h"
 #include "bench_command.h"
 #include "mc_commands.h"
 #include "mc_retrieval_command.h"
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_kinds_command(app);
   hopelab::cli::add_unit_command(app);
   hopelab::cli::add_inspect_command(app);
+  hopelab::cli::add_claims_command(app);
   hopelab::cli::add_merge_command(app);
   hopelab::cli::add_plot_command(app);
   hopelab::cli::add_vlm_command(app);

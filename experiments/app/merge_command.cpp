@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "batch/claims.h"
+#include "batch/claims_table.h"
 #include "batch/spec.h"
 #include "kinds/record_check.h"
 #include "results/merge_results.h"

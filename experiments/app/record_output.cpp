@@ -15,6 +15,27 @@ Json provenance_json(const results::Provenance& p, bool with_spec_text) {
   return out;
 }
 
+Json claims_json(const std::vector<batch::ClaimResult>& claims) {
+  Json out = Json::array();
+  for (const batch::ClaimResult& c : claims) {
+    out.push_back({{"id", c.id},
+                   {"verdict", c.verdict},
+                   {"statement", c.statement},
+                   {"source", c.source},
+                   {"rule", c.rule},
+                   {"runs", c.runs},
+                   {"assumption", c.assumption},
+                   {"value", number_json(c.numbers.value)},
+                   {"threshold", number_json(c.numbers.threshold)},
+                   {"ratio", number_json(c.numbers.ratio)},
+                   {"violation_at", number_json(c.numbers.violation_at)},
+                   {"why", c.why},
+                   {"computed", c.computed},
+                   {"monte_carlo", c.monte_carlo}});
+  }
+  return out;
+}
+
 const char* dataset_type_name(const results::Dataset& d) {
   switch (results::resolved_kind(d)) {
     case results::DatasetKind::integers: return "int64";

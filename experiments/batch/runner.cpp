@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "batch/claims.h"
+#include "batch/claims_table.h"
 #include "batch/execute_unit.h"
 #include "batch/spec.h"
 #include "kinds/record_check.h"
@@ -325,7 +326,7 @@ int run_experiment(const RunOptions& o) {
             << " -> " << output << "\n";
   if (!claims.empty()) {
     std::cout << "\nclaims (" << ex.path << "):\n";
-    print_claims(claims, std::cout);
+    print_claims_table(claims, std::cout);
   }
   return 0;
 }
