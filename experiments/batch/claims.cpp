@@ -419,7 +419,8 @@ Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
     }
   }
   o.computed = per_unit(items) + (never ? "" : " (bound " + num(*f.expected) + ")");
-  const std::string counts = std::to_string(violating) + " of " + std::to_string(units) + " units violate";
+  std::string counts = std::to_string(violating) + " of " + std::to_string(units) + " units violate";
+  if (violating > 1 && std::isfinite(largest)) counts += ", the last at m = " + num(largest);
   if (never) {
     o.numbers = {smallest, NAN, NAN, smallest};
     o.why = *o.holds ? "no unit violates: " + o.computed

@@ -1,6 +1,7 @@
 #include "batch/claims_table.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <map>
 #include <ostream>
@@ -134,10 +135,21 @@ std::string count_line(const std::vector<ClaimResult>& claims) {
 
 // ---- Markdown and CSV ---------------------------------------------------------------------------
 
+// Text as a Markdown table cell or list item shows it: backslashes, backticks, asterisks and bars
+// escaped, and underscores and '<' where they could start emphasis or a tag (an underscore not
+// inside a word, a '<' before a letter, '/', '!' or '?').
 std::string markdown_escaped(const std::string& text) {
+  const std::string escaped = escape_control(text);
+  const auto word = [&](std::size_t k) { return k < escaped.size() && std::isalnum(static_cast<unsigned char>(escaped[k])); };
   std::string out;
-  for (char ch : escape_control(text)) {
-    if (std::string("\\`*_|<[]").find(ch) != std::string::npos) out += '\\';
+  for (std::size_t k = 0; k < escaped.size(); ++k) {
+    const char ch = escaped[k];
+    const bool intraword = k > 0 && word(k - 1) && word(k + 1);
+    const bool tag = k + 1 < escaped.size() && (std::isalpha(static_cast<unsigned char>(escaped[k + 1])) ||
+                                                std::string("/!?").find(escaped[k + 1]) != std::string::npos);
+    if (std::string("\\`*|").find(ch) != std::string::npos || (ch == '_' && !intraword) || (ch == '<' && tag)) {
+      out += '\\';
+    }
     out += ch;
   }
   return out;
