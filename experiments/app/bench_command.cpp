@@ -9,6 +9,7 @@
 
 #include "bench_timing.h"
 #include "cli_method_options.h"
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "params/field_text.h"
 #include "params/work_limit.h"
@@ -70,7 +71,7 @@ struct WinBench {
   double total_seconds, count_seconds, fma_per_second, peak, share;
 };
 
-void run_bench_mc(const BenchArgs& a) {
+void run_bench_mc(const BenchArgs& a, const CLI::App& cmd) {
   const Method method = build_method(a.method);
   // Offsets are held at once (24 bytes each): at most 10^7, as an offset grid's.
   const std::int64_t n = integer_flag("samples", a.samples, params::at_least(2));
@@ -138,7 +139,7 @@ void run_bench_mc(const BenchArgs& a) {
     out["win_probability"] = rows;
     out["peak"] = Json{{"fp32_fma_per_second", peaks[0].fma_per_second},
                        {"fp64_fma_per_second", peaks[1].fma_per_second}, {"work_items", peaks[0].work_items}};
-    std::cout << out.dump() << '\n';
+    std::cout << command_json(cmd, out).dump() << '\n';
     return;
   }
   std::cout << "backend " << backend_name() << ", " << method.name << ", d = " << d << ", medians of " << repeats
@@ -172,7 +173,7 @@ void add_bench_commands(CLI::App& app) {
   cmd->add_option("--max-work", args->max_work, "work limit in pair evaluations (docs/usage.md \"Work limit\")")
       ->capture_default_str();
   cmd->add_flag("--json", args->json, "print one JSON object");
-  cmd->callback([args] { run_bench_mc(*args); });
+  cmd->callback([args, cmd] { run_bench_mc(*args, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "batch/claims_table.h"
+#include "command_json.h"
 #include "record_output.h"
 #include "results/results_file.h"
 #include "theory/input_error.h"
@@ -18,7 +19,7 @@ struct ClaimsArgs {
   bool json = false, csv = false, markdown = false;
 };
 
-void run_claims(const ClaimsArgs& a) {
+void run_claims(const ClaimsArgs& a, const CLI::App& cmd) {
   const results::ResultsFile file = results::read_results_file(a.file);
   if (!file.claims) {
     throw InputError("results file '" + a.file + "' has no claims (no /claims group: its spec '" +
@@ -26,9 +27,8 @@ void run_claims(const ClaimsArgs& a) {
   }
   const std::vector<batch::ClaimResult> claims = batch::claims_from_record(*file.claims);
   if (a.json) {
-    const Json settings = {{"file", a.file}};
     std::cout << json_line({{"file", a.file},
-                            {"settings", settings},
+                            {"settings", command_settings_json(cmd)},
                             {"claims", claims_json(claims)},
                             {"provenance", provenance_json(file.provenance)}})
               << '\n';
@@ -52,7 +52,7 @@ void add_claims_command(CLI::App& app) {
   auto* markdown = cmd->add_flag("--markdown", a->markdown, "print a Markdown table and the why list");
   json->excludes(csv)->excludes(markdown);
   csv->excludes(markdown);
-  cmd->callback([a] { run_claims(*a); });
+  cmd->callback([a, cmd] { run_claims(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "batch/claims_table.h"
+#include "command_json.h"
 #include "kinds/record_check.h"
 #include "output/cli_output.h"
 #include "record_output.h"
@@ -60,7 +61,7 @@ size_t line_count(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (!text.empty() && text.back() != '\n');
 }
 
-void print_json(const InspectArgs& a, const ResultsFile& file) {
+void print_json(const InspectArgs& a, const ResultsFile& file, const CLI::App& cmd) {
   const results::Provenance& p = file.provenance;
   const Json provenance = provenance_json(p, a.spec);
   Json runs = Json::array();
@@ -73,6 +74,7 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"datasets", datasets}});
   }
   const Json out = {{"file", a.file},
+                    {"settings", command_settings_json(cmd)},
                     {"filetype", results::kFileType},
                     {"format_version", file.format_version},
                     {"provenance", provenance},
@@ -129,11 +131,11 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
   }
 }
 
-void run_inspect(const InspectArgs& a) {
+void run_inspect(const InspectArgs& a, const CLI::App& cmd) {
   const ResultsFile file = results::read_results_file(a.file);  // checks filetype, version, contents
   for (const results::RunRecord& record : file.records) kinds::check_record_datasets(record, a.file);
   if (a.json) {
-    print_json(a, file);
+    print_json(a, file, cmd);
   } else {
     print_text(a, file);
   }
@@ -147,7 +149,7 @@ void add_inspect_command(CLI::App& app) {
   cmd->add_option("file", a->file, "results file written by hopelab")->required();
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->add_flag("--spec", a->spec, "also print the spec text stored in the file");
-  cmd->callback([a] { run_inspect(*a); });
+  cmd->callback([a, cmd] { run_inspect(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

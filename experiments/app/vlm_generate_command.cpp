@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "sim/vlm/vlm_model.h"
 #include "theory/input_error.h"
@@ -33,7 +34,7 @@ void add_vlm_generate_command(CLI::App& vlm) {
   cmd->add_option("--max-new-tokens", args->max_new_tokens, "at most this many new tokens (default 16)");
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     if (args->max_new_tokens < 1) {
       throw InputError("--max-new-tokens must be at least 1, got " + std::to_string(args->max_new_tokens));
     }
@@ -42,7 +43,10 @@ void add_vlm_generate_command(CLI::App& vlm) {
     const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));
     const std::vector<std::int64_t> ids = model.generate(input, args->max_new_tokens);
     if (args->json) {
-      std::cout << Json{{"method", model.method().name}, {"prompt_tokens", input.input_ids.size()}, {"tokens", ids}}.dump()
+      std::cout << command_json(*cmd, {{"method", model.method().name},
+                                       {"prompt_tokens", input.input_ids.size()},
+                                       {"tokens", ids}})
+                       .dump()
                 << '\n';
       return;
     }

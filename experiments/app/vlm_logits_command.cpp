@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/output_file.h"
 #include "sim/vlm/vlm_model.h"
 #include "vlm/checkpoint.h"
@@ -22,6 +23,7 @@ struct LogitsArgs {
   VlmMethodArgs method;
   bool last_only = false;
   bool force = false;
+  bool json = false;
 };
 
 }  // namespace
@@ -35,7 +37,8 @@ void add_vlm_logits_command(CLI::App& vlm) {
   cmd->add_flag("--last-only", args->last_only, "only the last token's logits, (1, V)");
   add_vlm_method_options(*cmd, args->method);
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
-  cmd->callback([args] {
+  cmd->add_flag("--json", args->json, "print one JSON object: settings, what was written, provenance");
+  cmd->callback([args, cmd] {
     output::check_destination(args->output, args->force, "output");
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
@@ -52,6 +55,14 @@ void add_vlm_logits_command(CLI::App& vlm) {
                     {"method", model.method().name},
                     {"temporal_step", std::to_string(model.method().design.temporal_step)}};
     write_safetensors(args->output, out, Dtype::f32);
+    if (args->json) {
+      std::cout << json_line(command_json(*cmd, {{"output", args->output},
+                                                 {"shape", logits.shape},
+                                                 {"method", model.method().name},
+                                                 {"temporal_step", model.method().design.temporal_step}}))
+                << '\n';
+      return;
+    }
     std::cout << "wrote " << args->output << ": logits (" << logits.shape[0] << ", " << vocab << "), method "
               << model.method().name << "\n";
   });

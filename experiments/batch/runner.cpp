@@ -215,12 +215,25 @@ bool output_complete(const std::string& output, const Experiment& ex, const Shar
 
 }  // namespace
 
-int run_experiment(const RunOptions& o) {
+int run_experiment(const RunOptions& o, RunSummary* summary) {
   const Experiment ex = parse_spec(o.spec_path, o.samples_factor);
   const Shard shard = parse_shard(o.shard);
   std::vector<const WorkUnit*> units;
   for (const WorkUnit& u : ex.units) {
     if (u.index % shard.count == shard.index) units.push_back(&u);
+  }
+  if (o.dry_run && summary != nullptr) {
+    summary->spec_name = ex.fields.name;
+    summary->shard = shard.text;
+    summary->units = units.size();
+    summary->units_total = static_cast<std::int64_t>(ex.units.size());
+    for (const WorkUnit* u : units) summary->planned.push_back(u->name);
+    for (const Claim& c : ex.claims) {
+      const ClaimFields& f = c.fields;
+      summary->claims.push_back(
+          ClaimResult{f.id, f.source, f.statement, f.rule, "", f.assumption, "", "-", "n/a", {}, "not computed (dry run)"});
+    }
+    return 0;
   }
   if (o.dry_run) {
     std::cout << ex.fields.name << ": " << ex.units.size() << " units" << (shard.text == "all" ? "" : ", shard " + shard.text + ": " + std::to_string(units.size())) << "\n";
@@ -244,6 +257,15 @@ int run_experiment(const RunOptions& o) {
       output_complete(output, ex, shard, units)) {
     std::error_code removed;
     fs::remove_all(work, removed);
+    if (summary != nullptr) {
+      summary->spec_name = ex.fields.name;
+      summary->output = output;
+      summary->shard = shard.text;
+      summary->units = units.size();
+      summary->units_total = static_cast<std::int64_t>(ex.units.size());
+      summary->already_complete = true;
+      return 0;
+    }
     std::cout << ex.fields.name << ": " << output << " is already complete (" << units.size()
               << " units of this spec); removed the work directory " << work << "\n";
     return 0;
@@ -321,6 +343,11 @@ int run_experiment(const RunOptions& o) {
   results::write_results_file(output, provenance, written, o.force);
   fs::remove_all(work, ec);
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  if (summary != nullptr) {
+    *summary = RunSummary{ex.fields.name, output, shard.text, records.size(), computed, resumed,
+                          provenance.units_total, elapsed, false, {}, claims, provenance};
+    return 0;
+  }
   std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
             << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
             << " -> " << output << "\n";

@@ -50,7 +50,7 @@ struct ResultsFile {
   std::vector<std::int64_t> format_version;  // as stored
   Provenance provenance;
   std::vector<RunRecord> records;            // in unit_index order
-  std::optional<RunRecord> claims;           // the /claims record, when the file has one
+  std::optional<RunRecord> claims = std::nullopt;  // the /claims record, when the file has one
 };
 
 // Writes `records` (sorted by unit_index in the file) under `path` atomically, through
