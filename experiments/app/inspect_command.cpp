@@ -145,7 +145,7 @@ void run_inspect(const InspectArgs& a, const CLI::App& cmd) {
 
 void add_inspect_command(CLI::App& app) {
   auto a = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app.add_subcommand("inspect", "provenance and run groups of a hopelab results file (.h5)");
+  CLI::App* cmd = app.add_subcommand("inspect", "provenance, run groups and claims table of a hopelab results file (.h5)");
   cmd->add_option("file", a->file, "results file written by hopelab")->required();
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->add_flag("--spec", a->spec, "also print the spec text stored in the file");
