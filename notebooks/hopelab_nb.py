@@ -102,6 +102,19 @@ def show_claims(f, source_contains):
     return shown
 
 
+def wilson_interval(rate, trials, z=1.959963984540054):
+    """The 95 % Wilson score interval (low, high) of a rate measured over `trials` samples: the p
+    whose score test |k/n - p| <= z sqrt(p (1 - p) / n) accepts k = rate * n (theory/binomial.h,
+    which the command-line tables use)."""
+    n = int(round(trials))
+    if n < 1:
+        return 0.0, 1.0
+    p = round(rate * n) / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
 def print_table(header, rows):
     """Prints rows (sequences of values) under a header, columns padded to their widest cell."""
     cells = [list(map(str, header))] + [[str(v) for v in row] for row in rows]

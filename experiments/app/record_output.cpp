@@ -1,6 +1,9 @@
 #include "record_output.h"
 
+#include <cmath>
 #include <ostream>
+
+#include "theory/binomial.h"
 
 namespace hopelab::cli {
 
@@ -34,6 +37,13 @@ Json claims_json(const std::vector<batch::ClaimResult>& claims) {
                    {"monte_carlo", c.monte_carlo}});
   }
   return out;
+}
+
+std::string wilson_text(double rate, double trials) {
+  if (!(trials >= 1) || !(rate >= 0 && rate <= 1)) return "-";
+  const auto n = static_cast<std::int64_t>(std::llround(trials));
+  const ProportionInterval i = wilson_interval(std::llround(rate * static_cast<double>(n)), n);
+  return "[" + compact_text(i.low) + ", " + compact_text(i.high) + "]";
 }
 
 const char* dataset_type_name(const results::Dataset& d) {

@@ -22,6 +22,10 @@ Json dataset_json(const results::Dataset& d, bool with_values);
 // Claims as a JSON array: one object per claim with every column (numbers null where NaN).
 Json claims_json(const std::vector<batch::ClaimResult>& claims);
 
+// The 95 % Wilson interval of a rate measured over `trials` samples, "[low, high]" (theory/binomial.h):
+// what tables show beside a win probability or a hit rate (never zero width at 0 or 1).
+std::string wilson_text(double rate, double trials);
+
 // "int64", "float64" or "string".
 const char* dataset_type_name(const results::Dataset& d);
 
