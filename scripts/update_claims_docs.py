@@ -1,12 +1,16 @@
 #!/usr/bin/env python3
-"""Writes the claims table of the paper suite's results into README.md between its claims markers.
+"""Writes the paper suite's claims into the docs: README.md's claims table and the Table 2 verdicts
+of docs/theory-base-bounds.md, each between its markers.
 
 Usage: scripts/update_claims_docs.py HOPELAB RESULTS.h5 [--check]
-RESULTS.h5 is what `make run` writes, data/results/paper.h5; the section becomes
-`hopelab claims RESULTS.h5 --markdown`. With --check, changes nothing and exits 1 (naming the
-first differing line) when a section differs from what the program prints.
+RESULTS.h5 is what `make run` writes, data/results/paper.h5. README.md's section becomes
+`hopelab claims RESULTS.h5 --markdown`; theory-base-bounds.md's a table of the numbers of the
+claims t2-<L>-feasible and t2-<L>-minimal (`hopelab claims RESULTS.h5 --json`). With --check,
+changes nothing and exits 1 (naming the first differing line) when a section differs from what
+the program prints.
 """
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -14,10 +18,41 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def number(x, digits=3):
+    """`digits` significant digits in the style of Table 2, 4.29e3; '-' for null."""
+    if x is None:
+        return "-"
+    mantissa, exponent = ("%.*e" % (digits - 1, x)).split("e")
+    return "%se%d" % (mantissa, int(exponent))
+
+
+def base_bound_table(claims):
+    """Markdown: one row per Table 2 entry, from the claims t2-<L>-feasible and t2-<L>-minimal."""
+    by_id = {c["id"]: c for c in claims}
+    entries = [c["id"][3:-len("-feasible")] for c in claims if c["id"].startswith("t2-") and c["id"].endswith("-feasible")]
+    lines = ["| L | paper | feasible under every convention | first m with B(m) < 0 at the paper's base "
+             "| b\\* furthest from the paper | paper / b\\* | within 5 % |",
+             "|---|---|---|---|---|---|---|"]
+    for entry in entries:
+        feasible, minimal = by_id.get("t2-%s-feasible" % entry), by_id.get("t2-%s-minimal" % entry)
+        if minimal is None:
+            continue
+        first = feasible["violation_at"]
+        lines.append("| %s | %s | %s | %s | %s | %.3f | %s |" % (
+            entry.upper() if entry.endswith("m") else entry, number(feasible["value"], 2), "yes" if feasible["verdict"] == "holds" else "**no**",
+            "-" if first is None else "%d" % first, number(minimal["threshold"]), minimal["ratio"],
+            "yes" if minimal["verdict"] == "holds" else "**no**"))
+    return "\n".join(lines) + "\n"
+
+
 def sections(hopelab, results):
     """(file, begin marker, end marker, generated text) of every generated section."""
-    claims = subprocess.run([hopelab, "claims", results, "--markdown"], capture_output=True, text=True, check=True)
-    return [(os.path.join(ROOT, "README.md"), "<!-- claims:begin -->\n", "<!-- claims:end -->\n", claims.stdout)]
+    run = lambda *args: subprocess.run([hopelab, "claims", results, *args], capture_output=True, text=True,
+                                       check=True).stdout
+    claims = json.loads(run("--json"))["claims"]
+    return [(os.path.join(ROOT, "README.md"), "<!-- claims:begin -->\n", "<!-- claims:end -->\n", run("--markdown")),
+            (os.path.join(ROOT, "docs", "theory-base-bounds.md"), "<!-- table2-claims:begin -->\n",
+             "<!-- table2-claims:end -->\n", base_bound_table(claims))]
 
 
 def update(path, begin, end, generated, check):
