@@ -5,17 +5,16 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
-#include <sstream>
 #include <vector>
 
 #include "batch/claims.h"
 #include "batch/claims_table.h"
 #include "batch/execute_unit.h"
+#include "batch/run_progress.h"
 #include "batch/spec.h"
 #include "kinds/record_check.h"
 #include "output/output_file.h"
@@ -60,53 +59,6 @@ class StopSignals {
  private:
   struct sigaction previous_int_ {};
   struct sigaction previous_term_ {};
-};
-
-// ---- progress on stderr ------------------------------------------------------------------
-
-std::string seconds_text(double s) {
-  char buffer[32];
-  if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
-  else if (s < 3600) std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
-  else std::snprintf(buffer, sizeof buffer, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
-  return buffer;
-}
-
-// A bar redrawn in place on a terminal; one log line per unit otherwise.
-class Progress {
- public:
-  Progress(std::size_t total, std::size_t done) : total_(total), done_(done), tty_(isatty(STDERR_FILENO) == 1) {}
-
-  void unit_done(const std::string& name, double seconds, bool resumed) {
-    ++done_;
-    if (!resumed) ++computed_;
-    if (!tty_) {
-      std::cerr << "hopelab run: [" << done_ << "/" << total_ << "] " << escape_control(name)
-                << (resumed ? " (checkpoint)" : " " + seconds_text(seconds)) << "\n";
-      return;
-    }
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(computed_) / elapsed : 0.0;
-    const std::size_t width = 30, filled = total_ ? done_ * width / total_ : width;
-    std::ostringstream line;
-    line << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done_ << "/"
-         << total_ << " units";
-    char rate_text[32];
-    std::snprintf(rate_text, sizeof rate_text, "%.2f", rate);
-    if (computed_ > 0) {
-      line << "  " << rate_text << " units/s  ETA " << seconds_text(static_cast<double>(total_ - done_) / rate);
-    }
-    std::cerr << line.str() << std::flush;
-  }
-
-  void finish() const {
-    if (tty_) std::cerr << "\n";
-  }
-
- private:
-  std::size_t total_, done_, computed_ = 0;
-  bool tty_;
-  Clock::time_point start_ = Clock::now();
 };
 
 // ---- shards and paths -----------------------------------------------------------------------
@@ -293,20 +245,23 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
   StopSignals signals;
   const auto start = Clock::now();
   std::vector<results::RunRecord> records;
-  Progress progress(units.size(), 0);
+  std::vector<RunProgress::Unit> planned;
+  for (const WorkUnit* u : units) planned.push_back({u->name, u->kind, u->settings->work()});
+  RunProgress progress(std::move(planned), isatty(STDERR_FILENO) == 1);
   std::size_t resumed = 0, computed = 0;
   const auto stopped_message = [&](const std::string& where) {
     return std::string("hopelab run: stopped (") + where + "): " + std::to_string(records.size()) + " of " +
            std::to_string(units.size()) + " units done, checkpoints in " + work + "\n  resume with: " +
            resume_command(o, output, shard) + "\n";
   };
-  for (const WorkUnit* unit : units) {
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const WorkUnit* unit = units[k];
     const std::string checkpoint = work + "/unit-" + std::to_string(unit->index) + ".h5";
     if (o.resume) {
       if (std::optional<results::RunRecord> done = read_checkpoint(checkpoint, ex, *unit)) {
         records.push_back(std::move(*done));
         ++resumed;
-        progress.unit_done(unit->name, 0.0, true);
+        progress.done(k, 0.0, true);
         continue;
       }
     }
@@ -317,8 +272,10 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
     }
     // The unit runs beside this thread, which watches for a stop request: a signal abandons the
     // unit in progress at once (its checkpoint is never started, so nothing is half written).
+    progress.start(k);
     std::future<results::RunRecord> result = std::async(std::launch::async, [unit] { return execute_unit(*unit); });
     while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      progress.tick();
       if (g_stop_signal.load() != 0) {
         progress.finish();
         stop_now(stopped_message("signal, unit " + std::to_string(unit->index) + " " + unit->name + " abandoned"));
@@ -332,7 +289,7 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
     results::write_results_file(checkpoint, provenance, {with_checksum(record)}, true);
     records.push_back(std::move(record));
     ++computed;
-    progress.unit_done(unit->name, seconds, false);
+    progress.done(k, seconds, false);
   }
   progress.finish();
 
@@ -349,7 +306,7 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
     return 0;
   }
   std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
-            << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
+            << ", " << computed << " computed, " << resumed << " from checkpoints, in " << duration_text(elapsed)
             << " -> " << output << "\n";
   if (!claims.empty()) {
     std::cout << "\nclaims (" << ex.path << "):\n";
