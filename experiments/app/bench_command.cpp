@@ -10,6 +10,7 @@
 #include "bench_timing.h"
 #include "cli_method_options.h"
 #include "command_json.h"
+#include "machine_load.h"
 #include "output/cli_output.h"
 #include "params/field_text.h"
 #include "params/work_limit.h"
@@ -95,6 +96,8 @@ void run_bench_mc(const BenchArgs& a, const CLI::App& cmd) {
   win_cfg.samples = win_n;
   validate_sampling(method, win_cfg);
   const int d = method.spectrum.head_dim;
+  const MachineLoad load_before = machine_load();
+  warn_if_loaded(load_before, "before the timings");
 
   // Expected preference: accumulate over N samples, then M offsets with standard errors.
   const std::vector<Offset3> offsets = text_offsets(m);
@@ -123,6 +126,8 @@ void run_bench_mc(const BenchArgs& a, const CLI::App& cmd) {
   }
 
   const double sample_offsets = static_cast<double>(n) * static_cast<double>(m);
+  const MachineLoad load_after = machine_load();
+  if (!load_before.loaded()) warn_if_loaded(load_after, "after the timings");
   if (a.json) {
     Json out{{"benchmark", "mc"}, {"backend", backend_name()}, {"method", method.name}, {"head_dim", d},
              {"repeats", repeats}, {"statistic", "median"}};
@@ -137,6 +142,10 @@ void run_bench_mc(const BenchArgs& a, const CLI::App& cmd) {
                           {"sample_offsets_per_second", static_cast<double>(win_n) * static_cast<double>(win_m) / w.total_seconds}});
     }
     out["win_probability"] = rows;
+    out["machine"] = Json{{"cores", load_after.cores},
+                          {"load_average_before", load_before.load_average},
+                          {"load_average_after", load_after.load_average},
+                          {"loaded", load_before.loaded() || load_after.loaded()}};
     out["peak"] = Json{{"fp32_fma_per_second", peaks[0].fma_per_second},
                        {"fp64_fma_per_second", peaks[1].fma_per_second}, {"work_items", peaks[0].work_items}};
     std::cout << command_json(cmd, out).dump() << '\n';

@@ -146,6 +146,16 @@ def main():
             log.check("unit " + kind + " --json", p.returncode == 0 and json_problems(p.stdout) == [],
                       "settings and provenance", (p.returncode, p.stderr.strip()[-200:], json_problems(p.stdout)))
             covered.add(("unit", kind))
+        # bench mc says whether the machine was loaded (load average above the cores it may use),
+        # and warns on stderr exactly then.
+        p = subprocess.run([CLI, "bench", "mc", "--samples", "1000", "--offsets", "10", "--win-samples", "1000",
+                            "--win-offsets", "10", "--repeats", "1", "--json"], capture_output=True, text=True,
+                           timeout=120)
+        machine = json.loads(p.stdout).get("machine", {}) if p.returncode == 0 else {}
+        loaded = max(machine.get("load_average_before", -1), machine.get("load_average_after", -1)) > \
+            machine.get("cores", 1e9)
+        log.check("bench mc: machine.loaded is load average > cores", machine.get("loaded") == loaded, loaded, machine)
+        log.check("bench mc: a warning exactly when loaded", ("load average" in p.stderr) == loaded, loaded, p.stderr)
         uncovered = [" ".join(leaf) for leaf in leaves
                      if leaf not in covered and leaf[0] != "unit" and leaf[0] not in NOT_COMPUTING]
         log.check("every computing command has a case here", uncovered == [], [], uncovered)
