@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <future>
 #include <iostream>
 
+#include "batch/execute_unit.h"
 #include "theory/escape_text.h"
 
 namespace hopelab::batch {
@@ -135,6 +137,25 @@ void RunProgress::draw() {
   const double seconds = running_ ? std::chrono::duration<double>(last_draw_ - running_since_).count() : 0.0;
   std::cerr << "\r\033[K" << progress_line(done_, units_.size(), unit, seconds, remaining(), terminal_columns() - 1)
             << std::flush;
+}
+
+// ---- one unit ------------------------------------------------------------------------------------
+
+results::RunRecord execute_unit_showing_time(const WorkUnit& unit) {
+  if (isatty(STDERR_FILENO) != 1) return execute_unit(unit);
+  using Clock = std::chrono::steady_clock;
+  std::future<results::RunRecord> result = std::async(std::launch::async, [&unit] { return execute_unit(unit); });
+  const auto start = Clock::now();
+  bool shown = false;
+  while (result.wait_for(std::chrono::seconds(1)) != std::future_status::ready) {
+    const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    std::string line = "hopelab: computing " + escape_control(unit.name) + " " + duration_text(seconds);
+    if (line.size() > terminal_columns() - 1) line.resize(terminal_columns() - 1);
+    std::cerr << "\r\033[K" << line << std::flush;
+    shown = true;
+  }
+  if (shown) std::cerr << "\r\033[K" << std::flush;
+  return result.get();
 }
 
 }  // namespace hopelab::batch

@@ -1,7 +1,8 @@
 #pragma once
 // Progress of `hopelab run` on stderr. On a terminal one line redrawn every second: a bar of the
 // units done, the unit running and how long it has run, and the remaining time estimated from the
-// units' costs; otherwise one log line per finished unit. The estimate (CostModel) learns, per
+// units' costs; otherwise one log line per finished unit. A single unit (a computing command)
+// shows its elapsed time on a terminal (execute_unit_showing_time). The estimate (CostModel) learns, per
 // kind, seconds per unit of work (a kind's work in pair evaluations, params/work_limit.h) from the
 // units computed so far, so a run whose last units are its largest is not estimated by counting.
 
@@ -11,6 +12,9 @@
 #include <optional>
 #include <string>
 #include <vector>
+
+#include "batch/spec.h"
+#include "results/run_record.h"
 
 namespace hopelab::batch {
 
@@ -68,5 +72,10 @@ class RunProgress {
   CostModel costs_;
   bool tty_;
 };
+
+// execute_unit(unit); on a terminal (stderr) meanwhile one line, "hopelab: computing <name>
+// 12.0s", redrawn every second from the first second on and erased at the end. Exceptions of
+// the unit propagate.
+results::RunRecord execute_unit_showing_time(const WorkUnit& unit);
 
 }  // namespace hopelab::batch
