@@ -7,6 +7,14 @@ BUILD_DIR ?= build
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
+# Quiet: no "Entering directory" lines; a build that does nothing prints nothing (BUILD_QUIET
+# drops CMake's per-target progress lines, keeps compiler lines and errors); pipefail keeps the
+# status of the first command of a pipe, so a failing build or run still fails the target.
+MAKEFLAGS += --no-print-directory
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+BUILD_QUIET = { grep --line-buffered -v -E '^\[ *[0-9]+%\] (Built target|Reading the git commit)|^Consolidate compiler generated dependencies' || true; }
+
 .PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train bench-mpi clean
 
 all: build
@@ -19,11 +27,11 @@ configure: bootstrap
 
 # Everything: libraries, the CLI, tests and benchmarks (what `make test` needs).
 build: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@cmake --build $(BUILD_DIR) -j $(JOBS) 2>&1 | $(BUILD_QUIET)
 
 # The command line alone, ./$(BUILD_DIR)/hopelab, and what it links (no tests, no benchmarks).
 cli: configure
-	@cmake --build $(BUILD_DIR) -j $(JOBS) --target hopelab
+	@cmake --build $(BUILD_DIR) -j $(JOBS) --target hopelab 2>&1 | $(BUILD_QUIET)
 
 # The main job: the paper-verification suite (experiments/paper.toml), its claims table on
 # stdout, everything in data/results/paper.h5 (the runner creates data/results/). Minutes.

@@ -78,11 +78,13 @@ def scalar(group, name):
 
 
 def claims(f):
-    """The /claims table as a list of dicts (column -> string), [] when the file has none."""
+    """The /claims table as a list of dicts (column -> string, or number for value, threshold,
+    ratio, violation_at), [] when the file has none."""
     if "claims" not in f:
         return []
     table = f["claims"]
-    columns = {name: table[name].asstr()[()] for name in table}
+    columns = {name: table[name].asstr()[()] if h5py.check_string_dtype(table[name].dtype) else table[name][()]
+               for name in table}
     return [dict(zip(columns, row)) for row in zip(*columns.values())]
 
 
@@ -93,11 +95,24 @@ def show_claims(f, source_contains):
         raise KeyError(f"{f.filename} has no claims from {source_contains}")
     for c in shown:
         print(f"[{c['verdict'].upper()}] {c['id']} ({c['source']})")
-        for label in ("statement", "computed", "monte_carlo", "assumption"):
-            if c[label] and c[label] != "-":
+        for label in ("statement", "computed", "monte_carlo", "assumption", "why"):
+            if c.get(label) and c[label] != "-":
                 print(textwrap.fill(c[label], 100, initial_indent=f"    {label}: ",
                                     subsequent_indent=" " * 8))
     return shown
+
+
+def wilson_interval(rate, trials, z=1.959963984540054):
+    """The 95 % Wilson score interval (low, high) of a rate measured over `trials` samples: the p
+    whose score test |k/n - p| <= z sqrt(p (1 - p) / n) accepts k = rate * n (theory/binomial.h,
+    which the command-line tables use)."""
+    n = int(round(trials))
+    if n < 1:
+        return 0.0, 1.0
+    p = round(rate * n) / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * (p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def print_table(header, rows):

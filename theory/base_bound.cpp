@@ -11,10 +11,14 @@
 
 namespace hopelab {
 
-bool base_is_feasible(double base, int head_dim, std::int64_t max_distance) {
+std::optional<std::int64_t> first_infeasible_distance(double base, int head_dim, std::int64_t max_distance) {
   const std::vector<double> theta = rope_frequencies({head_dim, base});
   const std::vector<double> weight(theta.size(), 1.0);
-  return !scan_first_negative(theta, weight, 1, max_distance).first_negative;
+  return scan_first_negative(theta, weight, 1, max_distance).first_negative;
+}
+
+bool base_is_feasible(double base, int head_dim, std::int64_t max_distance) {
+  return !first_infeasible_distance(base, head_dim, max_distance);
 }
 
 namespace {

@@ -6,6 +6,7 @@
 // bracket. Windows of feasibility narrower than one grid step can be missed (docs/theory.md).
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace hopelab {
@@ -33,6 +34,9 @@ struct BaseBound {
   bool found = false;
   std::vector<BaseInterval> infeasible_above;  // infeasible grid runs above b* (non-monotonicity)
 };
+
+// The smallest m in [1, max_distance] with B_b(m) < 0; nullopt when there is none.
+std::optional<std::int64_t> first_infeasible_distance(double base, int head_dim, std::int64_t max_distance);
 
 // True when B_b(m) >= 0 for all m in [1, max_distance] (m = 0 gives d/2 > 0).
 bool base_is_feasible(double base, int head_dim, std::int64_t max_distance);

@@ -10,6 +10,8 @@
 #include "backend_option.h"
 #include "bench_timing.h"
 #include "cli_method_options.h"
+#include "command_json.h"
+#include "machine_load.h"
 #include "output/cli_output.h"
 #include "params/field_text.h"
 #include "params/work_limit.h"
@@ -79,7 +81,7 @@ constexpr WinConfig kWinConfigs[] = {{PhasePrecision::fp32, NormalPrecision::fp3
                                      {PhasePrecision::fp32, NormalPrecision::fp64},
                                      {PhasePrecision::fp64, NormalPrecision::fp64}};
 
-void run_bench_mc(const BenchArgs& a) {
+void run_bench_mc(const BenchArgs& a, const CLI::App& cmd) {
   const Method method = build_method(a.method);
   // Offsets are held at once (24 bytes each): at most 10^7, as an offset grid's.
   const std::int64_t n = integer_flag("samples", a.samples, params::at_least(2));
@@ -104,6 +106,8 @@ void run_bench_mc(const BenchArgs& a) {
   validate_sampling(method, win_cfg);
   const int d = method.spectrum.head_dim;
   const Engines& backend = use_backend_flag(a.backend);
+  const MachineLoad load_before = machine_load();
+  warn_if_loaded(load_before, "before the timings");
 
   // Expected preference: accumulate over N samples, then M offsets with standard errors.
   const std::vector<Offset3> offsets = text_offsets(m);
@@ -139,6 +143,8 @@ void run_bench_mc(const BenchArgs& a) {
   }
 
   const double sample_offsets = static_cast<double>(n) * static_cast<double>(m);
+  const MachineLoad load_after = machine_load();
+  if (!load_before.loaded()) warn_if_loaded(load_after, "after the timings");
   if (a.json) {
     Json out{{"benchmark", "mc"}, {"backend", backend.name}, {"device", backend.describe_device().name},
              {"method", method.name}, {"head_dim", d},
@@ -157,9 +163,13 @@ void run_bench_mc(const BenchArgs& a) {
                           {"sample_offsets_per_second", static_cast<double>(win_n) * static_cast<double>(win_m) / w.total_seconds}});
     }
     out["win_probability"] = rows;
+    out["machine"] = Json{{"cores", load_after.cores},
+                          {"load_average_before", load_before.load_average},
+                          {"load_average_after", load_after.load_average},
+                          {"loaded", load_before.loaded() || load_after.loaded()}};
     out["peak"] = Json{{"fp32_fma_per_second", peaks[0].fma_per_second},
                        {"fp64_fma_per_second", peaks[1].fma_per_second}, {"work_items", peaks[0].work_items}};
-    std::cout << out.dump() << '\n';
+    std::cout << command_json(cmd, out).dump() << '\n';
     return;
   }
   std::cout << "backend " << backend.name << " (" << backend.describe_device().name << "), " << method.name
@@ -196,7 +206,7 @@ void add_bench_commands(CLI::App& app) {
       ->capture_default_str();
   add_backend_option(*cmd, args->backend);
   cmd->add_flag("--json", args->json, "print one JSON object");
-  cmd->callback([args] { run_bench_mc(*args); });
+  cmd->callback([args, cmd] { run_bench_mc(*args, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -6,6 +6,8 @@
 #include <sstream>
 #include <string>
 
+#include "batch/claims_table.h"
+#include "command_json.h"
 #include "kinds/record_check.h"
 #include "output/cli_output.h"
 #include "record_output.h"
@@ -18,6 +20,7 @@ namespace {
 
 using results::Attribute;
 using results::Dataset;
+using results::kClaimsGroup;
 using results::ResultsFile;
 
 struct InspectArgs {
@@ -58,7 +61,7 @@ size_t line_count(const std::string& text) {
   return static_cast<size_t>(std::count(text.begin(), text.end(), '\n')) + (!text.empty() && text.back() != '\n');
 }
 
-void print_json(const InspectArgs& a, const ResultsFile& file) {
+void print_json(const InspectArgs& a, const ResultsFile& file, const CLI::App& cmd) {
   const results::Provenance& p = file.provenance;
   const Json provenance = provenance_json(p, a.spec);
   Json runs = Json::array();
@@ -71,6 +74,7 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"datasets", datasets}});
   }
   const Json out = {{"file", a.file},
+                    {"settings", command_settings_json(cmd)},
                     {"filetype", results::kFileType},
                     {"format_version", file.format_version},
                     {"provenance", provenance},
@@ -78,7 +82,8 @@ void print_json(const InspectArgs& a, const ResultsFile& file) {
                     {"units_total", p.units_total},
                     {"shard", p.shard},
                     {"ranks", p.ranks},
-                    {"runs", runs}};
+                    {"runs", runs},
+                    {"claims", file.claims ? claims_json(batch::claims_from_record(*file.claims)) : Json::array()}};
   std::cout << json_line(out) << '\n';
 }
 
@@ -119,6 +124,10 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
     }
     runs.print(std::cout);
   }
+  if (file.claims) {
+    std::cout << "\nclaims (" << kClaimsGroup << "):\n";
+    batch::print_claims_table(batch::claims_from_record(*file.claims), std::cout);
+  }
   if (a.spec) {  // line by line, each with its control characters escaped
     std::cout << "\n";
     std::istringstream lines(p.spec_text);
@@ -126,11 +135,11 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
   }
 }
 
-void run_inspect(const InspectArgs& a) {
+void run_inspect(const InspectArgs& a, const CLI::App& cmd) {
   const ResultsFile file = results::read_results_file(a.file);  // checks filetype, version, contents
   for (const results::RunRecord& record : file.records) kinds::check_record_datasets(record, a.file);
   if (a.json) {
-    print_json(a, file);
+    print_json(a, file, cmd);
   } else {
     print_text(a, file);
   }
@@ -140,11 +149,11 @@ void run_inspect(const InspectArgs& a) {
 
 void add_inspect_command(CLI::App& app) {
   auto a = std::make_shared<InspectArgs>();
-  CLI::App* cmd = app.add_subcommand("inspect", "provenance and run groups of a hopelab results file (.h5)");
+  CLI::App* cmd = app.add_subcommand("inspect", "provenance, run groups and claims table of a hopelab results file (.h5)");
   cmd->add_option("file", a->file, "results file written by hopelab")->required();
   cmd->add_flag("--json", a->json, "print one JSON object");
   cmd->add_flag("--spec", a->spec, "also print the spec text stored in the file");
-  cmd->callback([a] { run_inspect(*a); });
+  cmd->callback([a, cmd] { run_inspect(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -1,6 +1,7 @@
 #pragma once
-// `hopelab inspect FILE.h5 [--json] [--spec]`: the provenance, unit counts and run groups of a
-// hopelab results file (docs/hdf5-format.md), after checking its filetype and format version.
+// `hopelab inspect FILE.h5 [--json] [--spec]`: the provenance, unit counts, run groups and claims
+// table of a hopelab results file (docs/hdf5-format.md), after checking its filetype and format
+// version.
 
 #include <CLI/CLI.hpp>
 

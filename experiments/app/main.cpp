@@ -1,5 +1,6 @@
 // hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings.
 // Exit status: 0 success, 2 bad input (one line naming the bad value), 1 internal error.
+// No arguments: the usage on stdout, exit 0. --version: the version and git describe of the build.
 // Every error is one stderr line with its control characters escaped; HDF5 prints nothing itself.
 
 #include <iostream>
@@ -9,10 +10,12 @@
 #include <hdf5.h>
 
 #include "run_command.h"
+#include "claims_command.h"
 #include "bench_command.h"
 #include "mc_commands.h"
 #include "mc_retrieval_command.h"
 #include "plot_command.h"
+#include "results/build_info.h"
 #include "inspect_command.h"
 #include "kinds_command.h"
 #include "merge_command.h"
@@ -87,6 +90,9 @@ int main(int argc, char** argv) {
   hopelab::cli::run_with_thread_environment(argv);  // passive waits, a quota's threads (thread_environment.h)
   CLI::App app{"hopelab: exact theory and Monte Carlo of multimodal rotary position embeddings", "hopelab"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("hopelab ") + hopelab::results::build_version() + " (git " +
+                                        hopelab::results::build_git_describe() + ")",
+                       "print the version and the git commit of this build, then exit");
   hopelab::cli::add_theory_commands(app);
   hopelab::cli::add_theory_report_command(*app.get_subcommand("theory"));
   hopelab::cli::add_positions_command(app);
@@ -97,6 +103,7 @@ int main(int argc, char** argv) {
   hopelab::cli::add_kinds_command(app);
   hopelab::cli::add_unit_command(app);
   hopelab::cli::add_inspect_command(app);
+  hopelab::cli::add_claims_command(app);
   hopelab::cli::add_merge_command(app);
   hopelab::cli::add_plot_command(app);
   hopelab::cli::add_vlm_command(app);
@@ -104,12 +111,18 @@ int main(int argc, char** argv) {
   hopelab::cli::add_train_bench_command(*app.get_subcommand("bench"));
   refuse_empty_values(app);
   H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);  // HDF5 failures become our one-line errors
+  if (argc == 1) {  // a new user's first try: the usage, not an error
+    std::cout << app.help();
+    return 0;
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
     return app.exit(CLI::CallForHelp());
   } catch (const CLI::CallForAllHelp&) {
     return app.exit(CLI::CallForAllHelp());
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
   } catch (const CLI::ParseError& e) {
     const std::string unknown = unknown_subcommand(app, argc, argv);
     return fail("hopelab: error: ", unknown.empty() ? e.what() : unknown, 2);

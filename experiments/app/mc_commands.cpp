@@ -12,6 +12,7 @@
 #include "params/method.h"
 #include "params/distances.h"
 #include "params/sampling.h"
+#include "record_output.h"
 #include "sim/backend_registry.h"
 #include "unit_command.h"
 
@@ -76,11 +77,11 @@ void print_mc_win_prob(const batch::WorkUnit& unit, const results::RunRecord& r,
   print_header<kinds::McWinProbSettings>(unit, r, "win probability P[q R k* > q R k]", out);
   const std::vector<Offset3> offsets = record_offsets(r);
   const std::vector<double> probability = results::dataset_numbers(r, kProbability.name),
-                            se = results::dataset_numbers(r, kStandardError.name),
+                            n = results::dataset_numbers(r, kN.name),
                             theory = results::dataset_numbers(r, kExpectedPreference.name);
-  Table table({"offset (t,h,w)", "P(win)", "SE", "expected preference (theory)"});
+  Table table({"offset (t,h,w)", "P(win)", "95% Wilson", "expected preference (theory)"});
   for (size_t j = 0; j < offsets.size(); ++j) {
-    table.add_row({offset_text(offsets[j]), compact_text(probability[j]), compact_text(se[j]),
+    table.add_row({offset_text(offsets[j]), compact_text(probability[j]), wilson_text(probability[j], n[j]),
                    compact_text(theory[j])});
   }
   table.print(out);

@@ -11,6 +11,7 @@
 #include "params/distances.h"
 #include "params/frame_grid.h"
 #include "params/method.h"
+#include "record_output.h"
 #include "sim/backend_registry.h"
 #include "sim/retrieval.h"
 #include "theory/text_parse.h"
@@ -66,23 +67,23 @@ void print_retrieval(const batch::WorkUnit& unit, const results::RunRecord& r, s
   const std::vector<double> depth = column(kDepth), frames = column(kFrameCount), keys = column(kKeys),
                             needle_frame = column(kNeedleFrame), offset = column(kNeedleOffset),
                             mass = column(kMass), mass_se = column(kMassStandardError), hit = column(kHitRate),
-                            hit_se = column(kHitStandardError), similar_count = column(kSimilarDistractors),
-                            similar_hit = column(kSimilarHitRate), similar_se = column(kSimilarHitStandardError);
+                            similar_count = column(kSimilarDistractors), similar_hit = column(kSimilarHitRate),
+                            n = column(kN);
   const auto integer = [](double v) { return std::to_string(static_cast<std::int64_t>(v)); };
   std::vector<std::string> header = {"frames", "depth", "keys", "needle frame", "needle offset (t,h,w)",
-                                     "mass", "SE", "hit rate", "SE"};
-  if (similar) header.insert(header.end(), {"similar", "similar hit", "SE"});
+                                     "mass", "SE", "hit rate", "95% Wilson"};
+  if (similar) header.insert(header.end(), {"similar", "similar hit", "95% Wilson"});
   Table table(header);
   for (size_t k = 0; k < depth.size(); ++k) {
     std::vector<std::string> row = {frames.empty() ? std::to_string(s.frames) : integer(frames[k]),
                                     number_text(depth[k]), integer(keys[k]), integer(needle_frame[k]),
                                     offset_text({offset[3 * k], offset[3 * k + 1], offset[3 * k + 2]}),
                                     compact_text(mass[k]), compact_text(mass_se[k]), compact_text(hit[k]),
-                                    compact_text(hit_se[k])};
+                                    wilson_text(hit[k], n[k])};
     if (similar) {
       const bool any = similar_count[k] > 0;
       row.insert(row.end(), {integer(similar_count[k]), any ? compact_text(similar_hit[k]) : "-",
-                             any ? compact_text(similar_se[k]) : "-"});
+                             any ? wilson_text(similar_hit[k], n[k]) : "-"});
     }
     table.add_row(row);
   }

@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "batch/claims.h"
+#include "batch/claims_table.h"
 #include "batch/spec.h"
+#include "command_json.h"
 #include "kinds/record_check.h"
 #include "results/merge_results.h"
 #include "theory/escape_text.h"
@@ -20,6 +22,7 @@ struct MergeArgs {
   std::vector<std::string> inputs;
   std::string output;
   bool force = false;
+  bool json = false;
 };
 
 // The spec's claims evaluated on the merged units, as the /claims record `hopelab run` writes
@@ -37,10 +40,19 @@ std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, co
   return {batch::claims_record(batch::evaluate_claims(ex, merged.records), merged.provenance.units_total)};
 }
 
-void run_merge(const MergeArgs& a) {
+void run_merge(const MergeArgs& a, const CLI::App& cmd) {
   const results::ResultsFile merged = results::merge_results_files(
       a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); },
       [](const results::RunRecord& record) { kinds::check_record_datasets(record); });
+  if (a.json) {
+    const Json result = {{"output", a.output},
+                         {"inputs", a.inputs},
+                         {"units", merged.records.size()},
+                         {"units_total", merged.provenance.units_total},
+                         {"shard", merged.provenance.shard}};
+    std::cout << json_line(command_json(cmd, result, merged.provenance)) << '\n';
+    return;
+  }
   std::cout << "wrote " << a.output << ": " << merged.records.size() << " of " << merged.provenance.units_total
             << " units from " << a.inputs.size() << (a.inputs.size() == 1 ? " file" : " files") << ", shard "
             << merged.provenance.shard << '\n';
@@ -54,7 +66,8 @@ void add_merge_command(CLI::App& app) {
   cmd->add_option("inputs", a->inputs, "results files of the same spec and seed")->required();
   cmd->add_option("-o,--output", a->output, "merged results file")->required();
   cmd->add_flag("--force", a->force, "overwrite an existing output file");
-  cmd->callback([a] { run_merge(*a); });
+  cmd->add_flag("--json", a->json, "print one JSON object: settings, units merged, the merged file's provenance");
+  cmd->callback([a, cmd] { run_merge(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -8,7 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "command_json.h"
 #include "plot/figures.h"
+#include "record_output.h"
 #include "results/results_file.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
@@ -58,9 +60,10 @@ struct PlotArgs {
   std::string input;
   std::string output = "data/figures/";
   std::vector<std::string> only;
+  bool json = false;
 };
 
-void run_plot(const PlotArgs& args) {
+void run_plot(const PlotArgs& args, const CLI::App& cmd) {
   for (const std::string& name : args.only) {
     bool known = false;
     for (const Family& f : families()) known = known || name == f.name;
@@ -70,20 +73,32 @@ void run_plot(const PlotArgs& args) {
   plot::FigureSet set(args.output);  // nothing reaches args.output unless every figure is drawn
   std::vector<std::string> lines;
   std::size_t made = 0;
+  Json figures_json = Json::array(), skipped_json = Json::array();
   for (const Family& family : families()) {
     if (!args.only.empty() && std::find(args.only.begin(), args.only.end(), family.name) == args.only.end()) continue;
     std::vector<plot::Figure> figures = family.make(file);
     if (figures.empty()) {
       lines.push_back("hopelab plot: skipped " + std::string(family.name) + " (no " + family.needs + ")");
+      skipped_json.push_back({{"family", family.name}, {"needs", family.needs}});
     }
     for (plot::Figure& figure : figures) {
       const std::string stem = set.add(std::move(figure), args.input);
       lines.push_back("hopelab plot: " + std::string(family.name) + ": " +
                       (std::filesystem::path(args.output) / stem).string() + ".{png,svg,gp,dat}");
+      figures_json.push_back({{"family", family.name}, {"stem", stem}, {"files", {"png", "svg", "gp", "dat"}}});
       ++made;
     }
   }
   set.commit();
+  if (args.json) {
+    const Json result = {{"input", args.input},
+                         {"output", args.output},
+                         {"figures", figures_json},
+                         {"skipped", skipped_json},
+                         {"results_provenance", provenance_json(file.provenance)}};
+    std::cout << json_line(command_json(cmd, result)) << '\n';
+    return;
+  }
   for (const std::string& line : lines) std::cout << escape_control(line) << "\n";
   std::cout << made << " figure" << (made == 1 ? "" : "s") << " from " << escape_control(args.input) << " -> "
             << escape_control(args.output) << "\n";
@@ -98,7 +113,8 @@ void add_plot_command(CLI::App& app) {
   sub->add_option("results", args->input, "hopelab results file (HDF5)")->required();
   sub->add_option("-o,--output", args->output, "output directory (created if needed)")->capture_default_str();
   sub->add_option("--only", args->only, "figure families: " + family_list())->delimiter(',');
-  sub->callback([args] { run_plot(*args); });
+  sub->add_flag("--json", args->json, "print one JSON object: settings, figures written, provenance");
+  sub->callback([args, sub] { run_plot(*args, *sub); });
 }
 
 }  // namespace hopelab::cli

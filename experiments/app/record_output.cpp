@@ -1,6 +1,9 @@
 #include "record_output.h"
 
+#include <cmath>
 #include <ostream>
+
+#include "theory/binomial.h"
 
 namespace hopelab::cli {
 
@@ -15,6 +18,34 @@ Json provenance_json(const results::Provenance& p, bool with_spec_text) {
               {"spec_name", p.spec_name}};
   if (with_spec_text) out["spec_text"] = p.spec_text;
   return out;
+}
+
+Json claims_json(const std::vector<batch::ClaimResult>& claims) {
+  Json out = Json::array();
+  for (const batch::ClaimResult& c : claims) {
+    out.push_back({{"id", c.id},
+                   {"verdict", c.verdict},
+                   {"statement", c.statement},
+                   {"source", c.source},
+                   {"rule", c.rule},
+                   {"runs", c.runs},
+                   {"assumption", c.assumption},
+                   {"value", number_json(c.numbers.value)},
+                   {"threshold", number_json(c.numbers.threshold)},
+                   {"ratio", number_json(c.numbers.ratio)},
+                   {"violation_at", number_json(c.numbers.violation_at)},
+                   {"why", c.why},
+                   {"computed", c.computed},
+                   {"monte_carlo", c.monte_carlo}});
+  }
+  return out;
+}
+
+std::string wilson_text(double rate, double trials) {
+  if (!(trials >= 1) || !(rate >= 0 && rate <= 1)) return "-";
+  const auto n = static_cast<std::int64_t>(std::llround(trials));
+  const ProportionInterval i = wilson_interval(std::llround(rate * static_cast<double>(n)), n);
+  return "[" + compact_text(i.low) + ", " + compact_text(i.high) + "]";
 }
 
 const char* dataset_type_name(const results::Dataset& d) {

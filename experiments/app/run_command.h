@@ -1,6 +1,6 @@
 #pragma once
-// `hopelab run SPEC.toml [-o OUT.h5] [--resume] [--shard i/n] [--force] [--dry-run]`: a batch
-// experiment from a TOML spec into one HDF5 results file (batch/runner.h).
+// `hopelab run SPEC.toml [-o OUT.h5] [--resume] [--shard i/n] [--force] [--dry-run] [--json]`: a
+// batch experiment from a TOML spec into one HDF5 results file (batch/runner.h).
 
 #include <CLI/CLI.hpp>
 

@@ -12,6 +12,7 @@
 
 #include "allocator_tuning.h"
 #include "bench_timing.h"
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "sim/train/trainer.h"
 #include "sim/vlm/presets.h"
@@ -51,7 +52,7 @@ void add_train_bench_command(CLI::App& bench) {
       ->capture_default_str();
   cmd->add_flag("--json", a->json, "print one JSON object");
   add_vlm_method_options(*cmd, a->method);
-  cmd->callback([a] {
+  cmd->callback([a, cmd] {
     reuse_freed_memory();
     if (a->repeats < 1 || a->repeats > 1000) throw InputError("--repeats must be 1..1000, got " + std::to_string(a->repeats));
     std::vector<int> thread_counts;
@@ -97,9 +98,10 @@ void add_train_bench_command(CLI::App& bench) {
                      compact_text(u), compact_text(update_rate / threads)});
     }
     if (a->json) {
-      std::cout << Json{{"implementation", "hopelab"}, {"preset", a->preset}, {"method", method}, {"batch", a->batch},
-                        {"frames", a->frames}, {"repeats", a->repeats}, {"statistic", "median"},
-                        {"omp_wait_policy", wait_policy_name()}, {"rows", rows}}
+      std::cout << command_json(*cmd, {{"implementation", "hopelab"}, {"preset", a->preset}, {"method", method},
+                                       {"batch", a->batch}, {"frames", a->frames}, {"repeats", a->repeats},
+                                       {"statistic", "median"}, {"omp_wait_policy", wait_policy_name()},
+                                       {"rows", rows}})
                        .dump()
                 << '\n';
       return;

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "batch/execute_unit.h"
+#include "batch/run_progress.h"
 #include "batch/spec.h"
 #include "field_flags.h"
 #include "kinds/registry.h"
@@ -58,7 +59,7 @@ void run_unit(UnitArgs& a) {
   params::check_max_work(a.limits.max_work, "max_work");
   const batch::WorkUnit unit = batch::single_unit(a.settings, a.limits.max_work);
   use_backend(parse_backend_choice(a.limits.backend, "--backend"));
-  const results::RunRecord record = batch::execute_unit(unit);
+  const results::RunRecord record = batch::execute_unit_showing_time(unit);  // elapsed time on a terminal
   if (a.options.after_compute) a.options.after_compute(unit, record);
   results::Provenance provenance = results::current_provenance();
   provenance.seed = unit.seed;

@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "backend_option.h"
+#include "command_json.h"
 #include "bench_timing.h"
 #include "output/cli_output.h"
 #include "sim/vlm/presets.h"
@@ -44,7 +45,7 @@ void add_vlm_bench_command(CLI::App& bench) {
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
   add_backend_option(*cmd, args->backend);
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     if (args->repeats < 1 || args->repeats > 100) throw InputError("--repeats must be 1..100, got " + std::to_string(args->repeats));
     if (args->decode_steps < 1 || args->decode_steps > 4096) {
       throw InputError("--decode-steps must be 1..4096, got " + std::to_string(args->decode_steps));
@@ -80,10 +81,10 @@ void add_vlm_bench_command(CLI::App& bench) {
                      compact_text(1 / d)});
     }
     if (args->json) {
-      std::cout << Json{{"implementation", "hopelab"}, {"backend", backend.name}, {"preset", args->preset},
-                        {"method", model.method().name},
-                        {"repeats", args->repeats}, {"decode_steps", args->decode_steps}, {"statistic", "median"},
-                        {"rows", rows}}
+      std::cout << command_json(*cmd, {{"implementation", "hopelab"}, {"backend", backend.name}, {"preset", args->preset},
+                                       {"method", model.method().name}, {"repeats", args->repeats},
+                                       {"decode_steps", args->decode_steps}, {"statistic", "median"},
+                                       {"rows", rows}})
                        .dump()
                 << '\n';
       return;

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "vlm/checkpoint.h"
 #include "vlm/input_file.h"
@@ -36,7 +37,7 @@ void add_vlm_check_command(CLI::App& vlm) {
   cmd->add_flag("--all-methods", args->all_methods, "vanilla, mrope, mrope-interleave, videorope and hope");
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     const Checkpoint checkpoint = load_checkpoint(args->model);
     VlmInput prompt;
     if (args->input.empty()) {
@@ -71,7 +72,8 @@ void add_vlm_check_command(CLI::App& vlm) {
                         {"tolerance", number_json(c.tolerance)},
                         {"verdict", c.skipped ? "skipped" : c.passed() ? "pass" : "fail"}, {"detail", c.detail}});
       }
-      std::cout << Json{{"model", args->model}, {"passed", all_passed}, {"checks", list}}.dump() << '\n';
+      std::cout << command_json(*cmd, {{"model", args->model}, {"passed", all_passed}, {"checks", list}}).dump()
+                << '\n';
     } else {
       Table table({"method", "check", "error", "tolerance", "verdict", "where"});
       for (const VlmCheckResult& c : results) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "cli_method_options.h"
+#include "command_json.h"
 #include "output/output_file.h"
 #include "results/results_file.h"
 #include "sim/train/qk_rows.h"
@@ -28,9 +29,10 @@ struct DumpArgs {
   int layer = 0, head = 0;
   VlmMethodArgs method;
   bool force = false;
+  bool json = false;
 };
 
-void run_dump(const DumpArgs& a) {
+void run_dump(const DumpArgs& a, const CLI::App& cmd) {
   if (a.rows != "video" && a.rows != "text" && a.rows != "all") {
     throw InputError("--rows must be video, text or all, got '" + a.rows + "'");
   }
@@ -90,6 +92,15 @@ void run_dump(const DumpArgs& a) {
   provenance.spec_name = "vlm-dump-qk";
   provenance.units_total = 1;
   results::write_results_file(a.output, provenance, {r}, a.force);
+  if (a.json) {
+    std::cout << json_line(command_json(cmd,
+                                        {{"output", a.output}, {"rows_written", n}, {"head_dim", d},
+                                         {"kv_head", kv_head}, {"method", model.method().name},
+                                         {"queries", "/runs/qk/queries"}, {"keys", "/runs/qk/keys"}},
+                                        provenance))
+              << '\n';
+    return;
+  }
   std::cout << "wrote " << a.output << ": " << n << " " << a.rows << " rows of layer " << a.layer << ", head " << a.head
             << " (KV head " << kv_head << "), d = " << d << ", method " << model.method().name
             << "; pools /runs/qk/queries and /runs/qk/keys\n";
@@ -108,7 +119,8 @@ void add_vlm_dump_qk_command(CLI::App& vlm) {
   cmd->add_option("--rows", a->rows, "video, text or all tokens")->capture_default_str();
   cmd->add_flag("--force", a->force, "overwrite an existing output file");
   add_vlm_method_options(*cmd, a->method);
-  cmd->callback([a] { run_dump(*a); });
+  cmd->add_flag("--json", a->json, "print one JSON object: settings, what was written, provenance");
+  cmd->callback([a, cmd] { run_dump(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

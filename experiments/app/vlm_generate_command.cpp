@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "backend_option.h"
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "sim/vlm/vlm_runner.h"
 #include "theory/input_error.h"
@@ -36,7 +37,7 @@ void add_vlm_generate_command(CLI::App& vlm) {
   cmd->add_flag("--json", args->json, "print one JSON object");
   add_vlm_method_options(*cmd, args->method);
   add_backend_option(*cmd, args->backend);
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     if (args->max_new_tokens < 1) {
       throw InputError("--max-new-tokens must be at least 1, got " + std::to_string(args->max_new_tokens));
     }
@@ -46,8 +47,9 @@ void add_vlm_generate_command(CLI::App& vlm) {
     const VlmModel model(checkpoint.config, std::move(checkpoint.weights), build_vlm_rotary(args->method));
     const std::vector<std::int64_t> ids = backend.vlm_runner(model)->generate(input, args->max_new_tokens);
     if (args->json) {
-      std::cout << Json{{"method", model.method().name}, {"backend", backend.name},
-                        {"prompt_tokens", input.input_ids.size()}, {"tokens", ids}}
+      std::cout << command_json(*cmd, {{"method", model.method().name}, {"backend", backend.name},
+                                       {"prompt_tokens", input.input_ids.size()},
+                                       {"tokens", ids}})
                        .dump()
                 << '\n';
       return;

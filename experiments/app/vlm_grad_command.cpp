@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "command_json.h"
 #include "output/output_file.h"
 #include "sim/train/adamw.h"
 #include "sim/train/model_gradients.h"
@@ -43,7 +44,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
   cmd->add_flag("--json", args->json, "print the loss, counted labels and gradient norm as JSON");
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
   add_vlm_method_options(*cmd, args->method);
-  cmd->callback([args] {
+  cmd->callback([args, cmd] {
     output::check_destination(args->output, args->force, "output");
     Checkpoint checkpoint = load_checkpoint(args->model);
     const VlmInput input = read_input_file(args->input, checkpoint.config);
@@ -67,7 +68,7 @@ void add_vlm_grad_command(CLI::App& vlm) {
       j["grad_norm"] = norm;
       j["method"] = model.method().name;
       j["output"] = args->output;
-      std::cout << j.dump(2) << "\n";
+      std::cout << command_json(*cmd, j).dump(2) << "\n";
     } else {
       std::cout << "wrote " << args->output << ": loss " << format_number(result.loss) << " over "
                 << result.label_tokens << " labels, gradient norm " << norm << ", method " << model.method().name

@@ -8,6 +8,7 @@
 #include "sim/vlm/parameters.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
+#include "command_json.h"
 #include "theory/input_error.h"
 #include "vlm/checkpoint.h"
 #include "vlm_commands.h"
@@ -22,6 +23,7 @@ struct InitArgs {
   std::uint64_t seed = 0;
   std::uint64_t max_shard_bytes = 0;
   bool force = false;
+  bool json = false;
 };
 
 // A checkpoint directory may be new or empty; one holding files needs --force, and anything
@@ -50,7 +52,8 @@ void add_vlm_init_command(CLI::App& vlm) {
                   "write shards of at most this many data bytes and model.safetensors.index.json "
                   "(default 0: one model.safetensors)")->check(decimal_unsigned());
   cmd->add_flag("--force", args->force, "overwrite the checkpoint in an existing, non-empty directory");
-  cmd->callback([args] {
+  cmd->add_flag("--json", args->json, "print one JSON object: settings, what was written, provenance");
+  cmd->callback([args, cmd] {
     const VlmConfig config = vlm_preset(args->preset);
     const Dtype dtype = parse_weight_dtype(args->dtype);
     check_output_directory(args->output, args->force);
@@ -60,6 +63,12 @@ void add_vlm_init_command(CLI::App& vlm) {
       std::int64_t n = 1;
       for (std::int64_t s : p.shape) n *= s;
       count += n;
+    }
+    if (args->json) {
+      std::cout << json_line(command_json(*cmd, {{"output", args->output}, {"preset", args->preset},
+                                                 {"parameters", count}, {"dtype", args->dtype}, {"seed", args->seed}}))
+                << '\n';
+      return;
     }
     std::cout << "wrote " << args->output << ": preset " << args->preset << ", " << count << " parameters, "
               << args->dtype << ", seed " << args->seed << "\n";

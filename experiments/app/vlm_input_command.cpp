@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/output_file.h"
 #include "theory/input_error.h"
 #include "theory/text_parse.h"
@@ -22,6 +23,7 @@ struct InputArgs {
   SyntheticPrompt prompt;
   std::vector<std::string> repeats;
   bool force = false;
+  bool json = false;
 };
 
 // "3:0" -> (3, 0).
@@ -48,7 +50,8 @@ void add_vlm_input_command(CLI::App& vlm) {
   cmd->add_option("--text-after", p.text_after, "text tokens after the video (default 4)");
   cmd->add_option("--repeat-frame", args->repeats, "SRC:DST: copy temporal patch SRC's pixels onto DST (repeatable)");
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
-  cmd->callback([args] {
+  cmd->add_flag("--json", args->json, "print one JSON object: settings, what was written, provenance");
+  cmd->callback([args, cmd] {
     output::check_destination(args->output, args->force, "output");
     SyntheticPrompt prompt = args->prompt;
     std::string repeats;
@@ -69,6 +72,13 @@ void add_vlm_input_command(CLI::App& vlm) {
                                                          {"repeat_frame", repeats}};
     write_input_file(args->output, input, metadata);
     const VisualGrid& g = input.video_grid_thw[0];
+    if (args->json) {
+      std::cout << json_line(command_json(*cmd, {{"output", args->output},
+                                                 {"tokens", input.input_ids.size()},
+                                                 {"video_grid_thw", {g.t, g.h, g.w}}}))
+                << '\n';
+      return;
+    }
     std::cout << "wrote " << args->output << ": " << input.input_ids.size() << " tokens, video grid (" << g.t << ", "
               << g.h << ", " << g.w << ")\n";
   });

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "sim/vlm/parameters.h"
 #include "theory/escape_text.h"
@@ -33,7 +34,7 @@ void add_vlm_inspect_command(CLI::App& vlm) {
   CLI::App* cmd = vlm.add_subcommand("inspect", "check a checkpoint and print its configuration");
   cmd->add_option("directory", *directory, "checkpoint directory")->required();
   cmd->add_flag("--json", *json, "print one JSON object");
-  cmd->callback([directory, json] {
+  cmd->callback([directory, json, cmd] {
     const Checkpoint ckpt = load_checkpoint(*directory);
     const VlmConfig& c = ckpt.config;
     const VisionConfig& v = c.vision;
@@ -65,7 +66,7 @@ void add_vlm_inspect_command(CLI::App& vlm) {
                         {"temporal_patch_size", v.temporal_patch_size},
                         {"spatial_merge_size", v.spatial_merge_size}}}};
     if (*json) {
-      std::cout << json_line(out) << "\n";
+      std::cout << json_line(command_json(*cmd, out)) << "\n";
       return;
     }
     std::cout << escape_control(*directory) << ": " << total << " parameters (vision " << vision << ", language " << total - vision

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "backend_option.h"
+#include "command_json.h"
 #include "output/output_file.h"
 #include "sim/vlm/vlm_runner.h"
 #include "vlm/checkpoint.h"
@@ -24,6 +25,7 @@ struct LogitsArgs {
   bool last_only = false;
   bool force = false;
   std::string backend = "auto";
+  bool json = false;
 };
 
 }  // namespace
@@ -38,7 +40,8 @@ void add_vlm_logits_command(CLI::App& vlm) {
   add_vlm_method_options(*cmd, args->method);
   cmd->add_flag("--force", args->force, "overwrite an existing output file");
   add_backend_option(*cmd, args->backend);
-  cmd->callback([args] {
+  cmd->add_flag("--json", args->json, "print one JSON object: settings, what was written, provenance");
+  cmd->callback([args, cmd] {
     output::check_destination(args->output, args->force, "output");
     const Engines& backend = use_backend_flag(args->backend);
     Checkpoint checkpoint = load_checkpoint(args->model);
@@ -56,6 +59,14 @@ void add_vlm_logits_command(CLI::App& vlm) {
                     {"method", model.method().name},
                     {"temporal_step", std::to_string(model.method().design.temporal_step)}, {"backend", backend.name}};
     write_safetensors(args->output, out, Dtype::f32);
+    if (args->json) {
+      std::cout << json_line(command_json(*cmd, {{"output", args->output},
+                                                 {"shape", logits.shape},
+                                                 {"method", model.method().name},
+                                                 {"temporal_step", model.method().design.temporal_step}}))
+                << '\n';
+      return;
+    }
     std::cout << "wrote " << args->output << ": logits (" << logits.shape[0] << ", " << vocab << "), method "
               << model.method().name << "\n";
   });

@@ -5,6 +5,7 @@
 #include <iostream>
 #include <memory>
 
+#include "command_json.h"
 #include "output/cli_output.h"
 #include "sim/vlm/vlm_positions.h"
 #include "vlm/config_json.h"
@@ -29,15 +30,19 @@ void add_vlm_positions_command(CLI::App& vlm) {
   cmd->add_option("--model", args->model, "checkpoint directory (its config.json is read)")->required();
   cmd->add_option("--input", args->input, "input.safetensors")->required();
   add_vlm_method_options(*cmd, args->method);
-  cmd->callback([args] {
+  cmd->add_flag("--json", "print one JSON object (what this command always prints)");
+  cmd->callback([args, cmd] {
     const VlmConfig config = read_config_json(args->model + "/config.json");
     const VlmInput input = read_input_file(args->input, config);
     const VlmRotary rotary = build_vlm_rotary(args->method);
     const Method method = language_method(config, rotary);
     const PositionIds ids = vlm_positions(method, vlm_layout(config, input));
-    std::cout << Json{{"method", method.name}, {"design", design_name(method.design.kind)},
-                      {"layout", layout_text(vlm_layout(config, input))}, {"t", numbers_json(ids.t)},
-                      {"h", numbers_json(ids.h)}, {"w", numbers_json(ids.w)}}
+    std::cout << command_json(*cmd, {{"method", method.name},
+                                     {"design", design_name(method.design.kind)},
+                                     {"layout", layout_text(vlm_layout(config, input))},
+                                     {"t", numbers_json(ids.t)},
+                                     {"h", numbers_json(ids.h)},
+                                     {"w", numbers_json(ids.w)}})
                      .dump()
               << '\n';
   });

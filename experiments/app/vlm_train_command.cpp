@@ -16,6 +16,7 @@
 
 #include "allocator_tuning.h"
 #include "cli_method_options.h"
+#include "command_json.h"
 #include "sim/train/trainer.h"
 #include "sim/vlm/presets.h"
 #include "sim/vlm/random_weights.h"
@@ -97,7 +98,7 @@ void print_progress(const StepLog& s, std::int64_t steps, double tokens_per_seco
                s.grad_norm, tokens_per_second, eta);
 }
 
-void run_training(const TrainArgs& a) {
+void run_training(const TrainArgs& a, const CLI::App& cmd) {
   reuse_freed_memory();
   TrainSettings settings = a.settings;
   settings.dts_gammas = parse_gammas(a.dts);
@@ -173,7 +174,7 @@ void run_training(const TrainArgs& a) {
     j["final_loss"] = last.loss;
     j["final_accuracy"] = last.accuracy;
     j["method"] = model.method().name;
-    std::cout << j.dump(2) << "\n";
+    std::cout << command_json(cmd, j, provenance).dump(2) << "\n";
   } else {
     std::cout << "wrote " << a.output << ": " << settings.steps << " steps, final loss " << last.loss
               << ", accuracy " << last.accuracy << ", method " << model.method().name << "\n";
@@ -227,7 +228,7 @@ void add_vlm_train_command(CLI::App& vlm) {
   cmd->add_flag("--force", a->force, "start over in an existing output directory");
   cmd->add_flag("--json", a->json, "print the summary as JSON");
   cmd->add_flag("--quiet", a->quiet, "no progress lines");
-  cmd->callback([a] { run_training(*a); });
+  cmd->callback([a, cmd] { run_training(*a, *cmd); });
 }
 
 }  // namespace hopelab::cli

@@ -142,14 +142,24 @@ using results::number_attribute;
 using results::string_attribute;
 
 std::string num(double v) { return cli::compact_text(v); }
+// A fraction as a percentage to 3 significant digits ("27.6%").
+std::string percent(double fraction) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.3g%%", fraction * 100);
+  return buffer;
+}
 
-// The outcome of one rule on its runs' records: nullopt holds = n/a.
+// The outcome of one rule on its runs' records: nullopt holds = n/a. `numbers` and `why` are
+// the values that decided it (ClaimNumbers) and one sentence saying so.
 struct Outcome {
   std::optional<bool> holds;
   std::string computed, monte_carlo = "-";
+  ClaimNumbers numbers;
+  std::string why;
 };
 
-Outcome not_available(const std::string& why) { return Outcome{std::nullopt, why, "-"}; }
+Outcome not_available(const std::string& why) { return Outcome{std::nullopt, why, "-", {}, why}; }
+Outcome failed(const std::string& why) { return Outcome{false, why, "-", {}, why}; }
 
 // Per run, its units' records in expansion order (all present, else the first absent unit).
 using RunRecords = std::vector<std::vector<const RunRecord*>>;
@@ -176,19 +186,25 @@ std::string per_unit(const std::vector<std::pair<std::string, std::string>>& ite
 // ---- the rules --------------------------------------------------------------------------------
 
 // monte-carlo-agrees: every mc-preference verdict is 1 (|mean - closed form| <= Sidak z * SE over
-// each unit's offsets at its family_level).
+// each unit's offsets at its family_level). Numbers: max |z|, the Sidak bound, their ratio, the
+// smallest distance whose mean disagrees.
 Outcome monte_carlo_agrees(const ClaimFields&, const RunRecords& runs) {
   std::size_t agree = 0, total = 0;
   double max_z = 0.0, z_bound = 0.0, lo = INFINITY, hi = -INFINITY, mc_lo = INFINITY, mc_hi = -INFINITY;
+  double first_disagreement = NAN;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
       const auto verdict = values(*r, mc_preference::kVerdict.name), z = values(*r, mc_preference::kZ.name),
                  theory = values(*r, mc_preference::kTheory.name), mean = values(*r, mc_preference::kMean.name);
+      const auto distance = values(*r, mc_preference::kDistance.name);
       if (!verdict || !z || !theory || !mean) return not_available("unit " + string_attribute(*r, "unit") + " lacks datasets");
       z_bound = std::max(z_bound, number_attribute(*r, "z_bound", 0.0));
       for (size_t j = 0; j < verdict->size(); ++j) {
         ++total;
         agree += (*verdict)[j] == 1.0 ? 1 : 0;
+        if ((*verdict)[j] != 1.0 && distance && j < distance->size() && !((*distance)[j] >= first_disagreement)) {
+          first_disagreement = (*distance)[j];
+        }
         max_z = std::max(max_z, std::fabs((*z)[j]));
         lo = std::min(lo, (*theory)[j]);
         hi = std::max(hi, (*theory)[j]);
@@ -202,6 +218,10 @@ Outcome monte_carlo_agrees(const ClaimFields&, const RunRecords& runs) {
   o.computed = "2 sigma^2 B(m) in [" + num(lo) + ", " + num(hi) + "] at " + std::to_string(total) + " offsets";
   o.monte_carlo = "mean in [" + num(mc_lo) + ", " + num(mc_hi) + "], " + std::to_string(agree) + "/" +
                   std::to_string(total) + " within Sidak z (max |z| " + num(max_z) + " <= " + num(z_bound) + ")";
+  o.numbers = {max_z, z_bound, z_bound > 0 ? max_z / z_bound : NAN, first_disagreement};
+  o.why = "max |z| " + num(max_z) + " against the Sidak bound " + num(z_bound) + "; " +
+          std::to_string(total - agree) + " of " + std::to_string(total) + " means outside it" +
+          (std::isnan(first_disagreement) ? "" : ", the first at m = " + num(first_disagreement));
   return o;
 }
 
@@ -209,10 +229,17 @@ bool within(double value, double expected, double tolerance) {
   return std::fabs(value - expected) <= tolerance * std::max(std::fabs(expected), 1.0);
 }
 
+// The element of a rule's datasets that is furthest from passing, and its unit's label.
+struct Worst {
+  double x = NAN, badness = -INFINITY;
+  std::string unit;
+};
+
 // Whether `holds(x)` is true for every element x of `dataset` in every unit, with the
-// "dataset = unit: values; ..." text of the outcome; n/a when a unit lacks the dataset.
-template <class Predicate>
-Outcome every_element(const ClaimFields& f, const RunRecords& runs, Predicate holds) {
+// "dataset = unit: values; ..." text of the outcome; n/a when a unit lacks the dataset. `worst`
+// gets the element with the largest badness(x).
+template <class Predicate, class Badness>
+Outcome every_element(const ClaimFields& f, const RunRecords& runs, Predicate holds, Badness badness, Worst& worst) {
   Outcome o;
   o.holds = true;
   std::vector<std::pair<std::string, std::string>> items;
@@ -224,6 +251,8 @@ Outcome every_element(const ClaimFields& f, const RunRecords& runs, Predicate ho
       for (double x : *v) {
         o.holds = *o.holds && holds(x);
         texts.push_back(num(x));
+        const double b = std::isnan(x) ? INFINITY : badness(x);
+        if (b > worst.badness) worst = Worst{x, b, label(*r)};
       }
       items.emplace_back(label(*r), joined(texts, ","));
     }
@@ -233,52 +262,83 @@ Outcome every_element(const ClaimFields& f, const RunRecords& runs, Predicate ho
 }
 
 // value-equals: every element of `dataset` in every unit equals `expected` within
-// tolerance * max(|expected|, 1).
+// tolerance * max(|expected|, 1). Numbers: the element furthest from expected, expected, their
+// ratio.
 Outcome value_equals(const ClaimFields& f, const RunRecords& runs) {
-  Outcome o = every_element(f, runs, [&](double x) { return within(x, *f.expected, f.tolerance); });
-  if (o.holds.has_value()) {  // not n/a
-    const std::string tolerance = f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "";
-    o.computed += " (expected " + num(*f.expected) + tolerance + ")";
-  }
+  const double expected = *f.expected, scale = std::max(std::fabs(expected), 1.0);
+  Worst worst;
+  Outcome o = every_element(
+      f, runs, [&](double x) { return within(x, expected, f.tolerance); },
+      [&](double x) { return std::fabs(x - expected); }, worst);
+  if (!o.holds.has_value()) return o;
+  const std::string tolerance = f.tolerance > 0 ? " +- " + num(f.tolerance * 100) + "%" : "";
+  o.computed += " (expected " + num(expected) + tolerance + ")";
+  o.numbers = {worst.x, expected, expected != 0 ? worst.x / expected : NAN, NAN};
+  o.why = f.dataset + " = " + num(worst.x) + " (" + worst.unit + "), expected " + num(expected) + tolerance +
+          ": off by " + percent(std::fabs(worst.x - expected) / scale) + (*o.holds ? "" : " > " + percent(f.tolerance));
   return o;
 }
 
 // value-in-range: every element of `dataset` in every unit lies in [range[0], range[1]].
+// Numbers: the element nearest to or furthest beyond an end, that end, their ratio.
 Outcome value_in_range(const ClaimFields& f, const RunRecords& runs) {
-  Outcome o = every_element(f, runs, [&](double x) { return x >= f.range[0] && x <= f.range[1]; });
-  if (o.holds.has_value()) o.computed += " (range [" + num(f.range[0]) + ", " + num(f.range[1]) + "])";
+  const double low = f.range[0], high = f.range[1];
+  Worst worst;
+  Outcome o = every_element(
+      f, runs, [&](double x) { return x >= low && x <= high; }, [&](double x) { return std::max(low - x, x - high); },
+      worst);
+  if (!o.holds.has_value()) return o;
+  const std::string range = "[" + num(low) + ", " + num(high) + "]";
+  o.computed += " (range " + range + ")";
+  const double end = worst.x < low || (worst.x <= high && worst.x - low < high - worst.x) ? low : high;
+  o.numbers = {worst.x, end, end != 0 ? worst.x / end : NAN, NAN};
+  o.why = f.dataset + " = " + num(worst.x) + " (" + worst.unit + ") " + (*o.holds ? "inside " : "outside ") + range;
   return o;
 }
 
 // increasing / decreasing: the first element of `dataset` of each unit, in the order of the runs
-// and of each run's units, strictly increases / decreases.
+// and of each run's units, strictly increases / decreases. Numbers at the first break: the
+// value, the one before it, their ratio.
 Outcome monotone(const ClaimFields& f, const RunRecords& runs, bool increasing) {
   Outcome o;
   o.holds = true;
   std::vector<std::string> texts;
   std::optional<double> previous;
+  std::string previous_label;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
       const auto v = values(*r, f.dataset);
       if (!v || v->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no " + f.dataset);
       const double x = v->front();
-      if (previous) o.holds = *o.holds && (increasing ? x > *previous : x < *previous);
+      if (previous && *o.holds && !(increasing ? x > *previous : x < *previous)) {
+        o.holds = false;
+        o.numbers = {x, *previous, *previous != 0 ? x / *previous : NAN, NAN};
+        o.why = f.dataset + (increasing ? " stops increasing at " : " stops decreasing at ") + label(*r) + ": " +
+                num(x) + (increasing ? " <= " : " >= ") + num(*previous) + " (" + previous_label + ")";
+      }
       previous = x;
+      previous_label = label(*r);
       texts.push_back(label(*r) + ": " + num(x));
     }
   }
   o.computed = f.dataset + (increasing ? " increasing: " : " decreasing: ") + joined(texts, " -> ");
+  if (*o.holds) o.why = o.computed;
   return o;
 }
 
 // bound-feasible: the paper's base `expected` satisfies B(m) >= 0 for every m of each unit's
 // range (checked exactly at that base; feasibility is not monotone in b).
 // bound-minimal: the exact minimal base b* equals `expected` within tolerance * expected.
+// Numbers: the paper's base, b* (bound-minimal: the unit's furthest from it; bound-feasible: the
+// first breaking unit's, else the largest), paper / b*, and the first m with B(m) < 0 at the
+// paper's base.
 Outcome base_bound(const ClaimFields& f, const RunRecords& runs, bool minimal) {
+  const double paper = *f.expected;
   Outcome o;
   o.holds = true;
   std::vector<std::string> bases, feasible, infeasible;
-  double lo = INFINITY, hi = 0.0;
+  double lo = INFINITY, hi = 0.0, chosen = NAN, worst = -1.0, breaks = NAN;
+  std::string chosen_range, breaks_range;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
       const auto base = values(*r, base_bound_data::kBase.name);
@@ -286,37 +346,57 @@ Outcome base_bound(const ClaimFields& f, const RunRecords& runs, bool minimal) {
       if (!base || !max_distance || base->empty()) return not_available("unit " + string_attribute(*r, "unit") + " has no base");
       const auto head_dim = static_cast<int>(number_attribute(*r, "head_dim", 128));
       const auto m = static_cast<std::int64_t>(max_distance->front());
+      const double b = base->front();
       const std::string range = "m<=" + std::to_string(m);
-      bases.push_back(num(base->front()) + " (" + range + ")");
-      lo = std::min(lo, *f.expected / base->front());
-      hi = std::max(hi, *f.expected / base->front());
+      bases.push_back(num(b) + " (" + range + ")");
+      lo = std::min(lo, paper / b);
+      hi = std::max(hi, paper / b);
       if (minimal) {
-        o.holds = *o.holds && within(base->front(), *f.expected, f.tolerance);
+        o.holds = *o.holds && within(b, paper, f.tolerance);
+        if (std::fabs(b - paper) > worst) worst = std::fabs(b - paper), chosen = b, chosen_range = range;
       } else {
-        const bool ok = base_is_feasible(*f.expected, head_dim, m);
-        o.holds = *o.holds && ok;
-        (ok ? feasible : infeasible).push_back(range);
+        const std::optional<std::int64_t> first = first_infeasible_distance(paper, head_dim, m);
+        o.holds = *o.holds && !first;
+        (first ? infeasible : feasible).push_back(range);
+        if (first && !(static_cast<double>(*first) >= breaks)) {
+          breaks = static_cast<double>(*first), breaks_range = range, chosen = b, chosen_range = range;
+        }
+        if (!first && std::isnan(breaks) && !(b <= chosen)) chosen = b, chosen_range = range;
       }
     }
   }
-  o.computed = "b* " + joined(bases, ", ") + "; paper " + num(*f.expected);
+  o.computed = "b* " + joined(bases, ", ") + "; paper " + num(paper);
+  o.numbers = {paper, chosen, paper / chosen, breaks};
   if (minimal) {
     o.computed += ", paper/b* " + num(lo) + (hi > lo ? ".." + num(hi) : "");
+    o.why = "b* = " + num(chosen) + " (" + chosen_range + ") is " + percent(std::fabs(chosen - paper) / paper) +
+            (chosen < paper ? " below " : " above ") + "the paper's " + num(paper) + " (paper/b* " +
+            num(paper / chosen) + "); the rule allows " + percent(f.tolerance);
   } else if (infeasible.empty()) {
     o.computed += " feasible for every range";
+    o.why = num(paper) + " keeps B(m) >= 0 for every range (b* up to " + num(chosen) + ")";
   } else {
     o.computed += " INFEASIBLE for " + joined(infeasible, ", ") +
                   (feasible.empty() ? "" : "; feasible for " + joined(feasible, ", "));
+    o.why = num(paper) + " first breaks at m = " + num(breaks) + " <= " + breaks_range.substr(3) + " (B(m) < 0)" +
+            (paper > chosen ? ", though above b* = " + num(chosen) : ", below b* = " + num(chosen)) +
+            (feasible.empty() ? "" : "; feasible for " + joined(feasible, ", "));
   }
   return o;
 }
 
 // never-violated: no unit has a first violation (first_violation = -1: proven never, or none
 // up to the unit's limit). violated-before: every unit's first violation is in [1, expected].
+// Numbers: never-violated: the smallest first violation; violated-before: the largest (infinite
+// when a unit has none), the bound, their ratio; both: the smallest first violation.
 Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
   Outcome o;
   o.holds = true;
   std::vector<std::pair<std::string, std::string>> items;
+  std::vector<std::string> bad;
+  double smallest = NAN, largest = -INFINITY;
+  std::string smallest_unit;
+  std::size_t units = 0, violating = 0;
   for (const auto& run : runs) {
     for (const RunRecord* r : run) {
       const auto fv = values(*r, first_violation::kFirstViolation.name);
@@ -325,17 +405,40 @@ Outcome violation(const ClaimFields& f, const RunRecords& runs, bool never) {
       const double m = fv->front();
       const bool ok = never ? m < 0 : (m >= 1 && m <= *f.expected);
       o.holds = *o.holds && ok;
-      items.emplace_back(label(*r), m < 0 ? (proven && !proven->empty() && proven->front() == 1 ? "never (proven)"
-                                                                                               : "none <= limit")
-                                          : "m = " + num(m));
+      const std::string text = m < 0 ? (proven && !proven->empty() && proven->front() == 1 ? "never (proven)"
+                                                                                        : "none <= limit")
+                                     : "m = " + num(m);
+      items.emplace_back(label(*r), text);
+      ++units;
+      if (!ok) bad.push_back(label(*r) + (m < 0 ? " " + text : " at " + text));
+      if (m >= 1) {
+        ++violating;
+        if (!(m >= smallest)) smallest = m, smallest_unit = label(*r);
+      }
+      largest = std::max(largest, m < 1 ? INFINITY : m);
     }
   }
   o.computed = per_unit(items) + (never ? "" : " (bound " + num(*f.expected) + ")");
+  std::string counts = std::to_string(violating) + " of " + std::to_string(units) + " units violate";
+  if (violating > 1 && std::isfinite(largest)) counts += ", the last at m = " + num(largest);
+  if (never) {
+    o.numbers = {smallest, NAN, NAN, smallest};
+    o.why = *o.holds ? "no unit violates: " + o.computed
+                     : smallest_unit + " first violates at m = " + num(smallest) + " (" + counts + ")";
+  } else {
+    o.numbers = {largest, *f.expected, largest / *f.expected, smallest};
+    o.why = *o.holds ? "every unit violates by " + num(*f.expected) + ", the last at m = " + num(largest) +
+                           (std::isnan(smallest) ? "" : ", the first at m = " + num(smallest))
+                     : "not violated by " + num(*f.expected) + ": " + joined(bad, ", ") +
+                           (std::isnan(smallest) ? "" : " (" + counts + ", the first " + smallest_unit +
+                                                           " at m = " + num(smallest) + ")");
+  }
   return o;
 }
 
 // dominates: runs = [a, b] of preference units paired in order; a's `dataset` (value, or one
 // axis's column of by_axis) >= b's at every offset, up to 1e-12 * (|b| + 1) of rounding.
+// Numbers: min(a - b), 0, -, the smallest distance where a < b.
 Outcome dominates(const ClaimFields& f, const RunRecords& runs) {
   const std::string dataset = f.dataset.empty() ? "value" : f.dataset;
   const auto column = [&](const RunRecord& r) -> std::optional<std::vector<double>> {
@@ -348,32 +451,44 @@ Outcome dominates(const ClaimFields& f, const RunRecords& runs) {
     return out;
   };
   if (runs[0].size() != runs[1].size()) {
-    return Outcome{false, "runs have " + std::to_string(runs[0].size()) + " and " + std::to_string(runs[1].size()) + " units", "-"};
+    return failed("runs have " + std::to_string(runs[0].size()) + " and " + std::to_string(runs[1].size()) + " units");
   }
   Outcome o;
   o.holds = true;
-  double least = INFINITY, a_min = INFINITY, b_min = INFINITY;
-  std::size_t offsets = 0;
+  double least = INFINITY, a_min = INFINITY, b_min = INFINITY, first_below = NAN;
+  std::size_t offsets = 0, below = 0;
   for (size_t k = 0; k < runs[0].size(); ++k) {
     const auto a = column(*runs[0][k]), b = column(*runs[1][k]);
+    const auto distance = values(*runs[0][k], preference::kDistance.name);
     if (!a || !b) return not_available("no " + dataset);
-    if (a->size() != b->size()) return Outcome{false, "units have different offset counts", "-"};
+    if (a->size() != b->size()) return failed("units have different offset counts");
     for (size_t j = 0; j < a->size(); ++j) {
       ++offsets;
       least = std::min(least, (*a)[j] - (*b)[j]);
       a_min = std::min(a_min, (*a)[j]);
       b_min = std::min(b_min, (*b)[j]);
-      o.holds = *o.holds && (*a)[j] >= (*b)[j] - 1e-12 * (std::fabs((*b)[j]) + 1.0);
+      const bool ok = (*a)[j] >= (*b)[j] - 1e-12 * (std::fabs((*b)[j]) + 1.0);
+      o.holds = *o.holds && ok;
+      if (!ok) {
+        ++below;
+        if (distance && j < distance->size() && !((*distance)[j] >= first_below)) first_below = (*distance)[j];
+      }
     }
   }
   o.computed = "min(" + f.runs[0] + " - " + f.runs[1] + ") " + num(least) + " over " + std::to_string(offsets) +
                " offsets (" + dataset + " min " + num(a_min) + " vs " + num(b_min) + ")";
+  o.numbers = {least, 0.0, NAN, first_below};
+  o.why = "min(" + f.runs[0] + " - " + f.runs[1] + ") = " + num(least) + " (" + dataset + "); " +
+          std::to_string(below) + " of " + std::to_string(offsets) + " offsets below" +
+          (std::isnan(first_below) ? "" : ", the first at m = " + num(first_below));
   return o;
 }
 
 // sign-flip-lemma (HoPE Lemma A.1): in each unit, P[cos(theta dt) < 0] is 0 for theta below
 // pi / (2 (L - 1)); sorted by theta it never drops by more than `tolerance`; and for pairs with
 // at least 50 periods in the range (theta (L - 1) >= 100 pi) it is within `tolerance` of 1/2.
+// Numbers (of the first part that fails, else of the drop): the measured value, its bound, the
+// ratio.
 Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
   int pairs = 0, below = 0, fast = 0;
   double below_max = 0.0, largest_drop = 0.0, far_from_half = 0.0;
@@ -413,6 +528,18 @@ Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
                (rising ? "yes" : "NO, largest drop " + num(largest_drop) + " (" + drop_at + ")") + "; -> 1/2: " +
                (half ? "yes" : "NO") + " (max |P - 1/2| " + num(far_from_half) + " over " + std::to_string(fast) +
                " pairs with >= 50 periods)";
+  const double slack = f.tolerance;
+  if (!zero) {
+    o.numbers = {below_max, 0.0, NAN, NAN};
+    o.why = "P reaches " + num(below_max) + " below pi/(2(L-1)), where the lemma says 0";
+  } else if (!half && rising) {
+    o.numbers = {far_from_half, slack, slack > 0 ? far_from_half / slack : NAN, NAN};
+    o.why = "max |P - 1/2| = " + num(far_from_half) + " > slack " + num(slack) + " over pairs with >= 50 periods";
+  } else {
+    o.numbers = {largest_drop, slack, slack > 0 ? largest_drop / slack : NAN, NAN};
+    o.why = "P falls by " + num(largest_drop) + (rising ? " <= " : " > ") + "slack " + num(slack) +
+            (drop_at.empty() ? "" : " (" + drop_at + ")") + (half ? "" : "; max |P - 1/2| " + num(far_from_half));
+  }
   return o;
 }
 
@@ -420,6 +547,7 @@ Outcome sign_flip_lemma(const ClaimFields& f, const RunRecords& runs) {
 // data); per seed d = a's `dataset` (beyond_accuracy by default) at evaluation i minus b's at
 // evaluation j (eval_indices, default [0, 0]). Holds when the one-sided exact sign test over the
 // non-zero d (a better) gives p <= level: with 5 seeds, only 5 of 5 (p = 1/32) pass at 0.05.
+// Numbers: p, level, p / level.
 Outcome paired_better(const ClaimFields& f, const RunRecords& runs) {
   const std::string dataset = f.dataset.empty() ? kinds::vlm_niah::kBeyondAccuracy.name : f.dataset;
   const std::size_t index[2] = {f.eval_indices.empty() ? 0 : static_cast<std::size_t>(f.eval_indices[0]),
@@ -455,12 +583,16 @@ Outcome paired_better(const ClaimFields& f, const RunRecords& runs) {
   }
   if (per_seed.empty()) return not_available("no seed is in both runs");
   const double p = sign_test_greater_p(positive, positive + negative);
+  const double mean = sum / static_cast<double>(per_seed.size());
   Outcome o;
   o.holds = p <= f.level;
   o.computed = dataset + " " + f.runs[0] + " - " + f.runs[1] + " per seed " + joined(per_seed, " ") + ": " +
                std::to_string(positive) + " of " + std::to_string(positive + negative) + " non-zero positive, mean " +
-               num(sum / static_cast<double>(per_seed.size())) + ", one-sided sign test p = " + num(p) +
-               " (level " + num(f.level) + ")";
+               num(mean) + ", one-sided sign test p = " + num(p) + " (level " + num(f.level) + ")";
+  o.numbers = {p, f.level, p / f.level, NAN};
+  o.why = "sign test p = " + num(p) + (*o.holds ? " <= " : " > ") + "level " + num(f.level) + " (" +
+          std::to_string(positive) + " of " + std::to_string(positive + negative) + " seeds better, mean " +
+          (mean > 0 ? "+" : "") + num(mean) + " " + dataset + ")";
   return o;
 }
 
@@ -530,7 +662,7 @@ std::vector<ClaimResult> evaluate_claims(const Experiment& ex, const std::vector
   std::vector<ClaimResult> out;
   for (const Claim& claim : ex.claims) {
     const ClaimFields& f = claim.fields;
-    ClaimResult result{f.id, f.source, f.statement, f.rule, joined(f.runs, ","), f.assumption, "", "-", "n/a"};
+    ClaimResult result{f.id, f.source, f.statement, f.rule, joined(f.runs, ","), f.assumption, "", "-", "n/a", {}, ""};
     RunRecords runs;
     std::string missing;
     for (const std::string& name : f.runs) {
@@ -547,6 +679,7 @@ std::vector<ClaimResult> evaluate_claims(const Experiment& ex, const std::vector
     }
     if (!missing.empty()) {
       result.computed = missing;
+      result.why = missing;
       out.push_back(result);
       continue;
     }
@@ -562,51 +695,30 @@ std::vector<ClaimResult> evaluate_claims(const Experiment& ex, const std::vector
       if (!restricted.holds || !unrestricted.holds) result.verdict = "n/a";
       else if (!*restricted.holds) result.verdict = "fails";
       else result.verdict = *unrestricted.holds ? "holds" : "holds only under an assumption";
+      // The numbers of the side that decided: where the restricted run fails, or where the
+      // unrestricted one breaks without the assumption.
+      const bool restricted_decides = restricted.holds && !*restricted.holds;
+      const Outcome& decisive = restricted_decides ? restricted : unrestricted;
+      result.numbers = decisive.numbers;
+      if (result.verdict == "n/a") {
+        result.why = !restricted.holds ? restricted.why : unrestricted.why;
+      } else if (restricted_decides) {
+        result.why = "even with the assumption (" + f.runs[0] + "): " + restricted.why;
+      } else {
+        result.why = "with the assumption (" + f.runs[0] + ") it holds; without (" + f.runs[1] + "): " +
+                     unrestricted.why;
+      }
     } else {
       const Outcome o = apply_rule(f.rule, f, runs);
       result.computed = o.computed;
       result.monte_carlo = o.monte_carlo;
       result.verdict = verdict_text(o.holds);
+      result.numbers = o.numbers;
+      result.why = o.why;
     }
     out.push_back(result);
   }
   return out;
-}
-
-RunRecord claims_record(const std::vector<ClaimResult>& claims, std::int64_t units_total) {
-  RunRecord r;
-  r.unit_index = units_total;
-  r.group = "/claims";
-  const auto column = [&](const char* name, std::string ClaimResult::*member, const char* description) {
-    results::Dataset d;
-    d.name = name;
-    d.unit = "1";
-    d.kind = results::DatasetKind::strings;
-    for (const ClaimResult& c : claims) d.strings.push_back(c.*member);
-    d.shape = {static_cast<std::int64_t>(d.strings.size())};
-    d.description = description;
-    r.datasets.push_back(std::move(d));
-  };
-  column("id", &ClaimResult::id, "claim id");
-  column("source", &ClaimResult::source, "where the paper states it");
-  column("statement", &ClaimResult::statement, "the claim in words");
-  column("rule", &ClaimResult::rule, "how it is checked (docs/usage.md, Claims)");
-  column("runs", &ClaimResult::runs, "the runs read, comma-separated");
-  column("computed", &ClaimResult::computed, "what the rule computed");
-  column("monte_carlo", &ClaimResult::monte_carlo, "the Monte Carlo side, - when none");
-  column("verdict", &ClaimResult::verdict, "holds, fails, holds only under an assumption, or n/a");
-  column("assumption", &ClaimResult::assumption, "the assumption of rule assumption, else empty");
-  std::int64_t holds = 0;
-  for (const ClaimResult& c : claims) holds += c.verdict == "holds" ? 1 : 0;
-  r.attributes.push_back({"claims", static_cast<std::int64_t>(claims.size())});
-  r.attributes.push_back({"holding", holds});
-  return r;
-}
-
-void print_claims(const std::vector<ClaimResult>& claims, std::ostream& out) {
-  cli::Table table({"claim", "source", "computed", "Monte Carlo", "verdict"});
-  for (const ClaimResult& c : claims) table.add_row({c.id, c.source, c.computed, c.monte_carlo, c.verdict});
-  table.print(out);
 }
 
 }  // namespace hopelab::batch

@@ -6,6 +6,7 @@
 // A pure function of the spec and the records: the rules read datasets, and bound-feasible
 // re-evaluates B_b(m) >= 0 at the paper's base with theory/base_bound.h.
 
+#include <cmath>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -31,21 +32,25 @@ const std::vector<std::string>& claim_rule_names();
 // parameters present). Throws ClaimError. Called by parse_spec before any unit runs.
 void check_claim(const Experiment& ex, const Claim& claim);
 
+// The numbers that decided a verdict, NaN where the rule has none (docs/usage.md "Claims" lists
+// them per rule): the measured value, the threshold it was held against, their ratio as the rule
+// reads it, and the distance m where the property first breaks.
+struct ClaimNumbers {
+  double value = NAN, threshold = NAN, ratio = NAN, violation_at = NAN;
+};
+
 struct ClaimResult {
   std::string id, source, statement, rule, runs, assumption;
   std::string computed;     // what the rule found (values, per unit when they differ)
   std::string monte_carlo;  // the Monte Carlo side, "-" when the runs have none
   std::string verdict;      // holds, fails, holds only under an assumption, n/a
+  ClaimNumbers numbers;
+  std::string why;          // the numbers in one sentence: threshold used, where it breaks
 };
 
 // One result per claim, in file order. `records` may hold any subset of the spec's units.
 std::vector<ClaimResult> evaluate_claims(const Experiment& ex, const std::vector<results::RunRecord>& records);
 
-// The claims as the record written at /claims (unit_index = units_total): one string dataset
-// per column (id, source, statement, rule, runs, computed, monte_carlo, verdict, assumption).
-results::RunRecord claims_record(const std::vector<ClaimResult>& claims, std::int64_t units_total);
-
-// The table printed at the end of `hopelab run`: id, source, computed, Monte Carlo, verdict.
-void print_claims(const std::vector<ClaimResult>& claims, std::ostream& out);
+// The record at /claims and the printed table: batch/claims_table.h.
 
 }  // namespace hopelab::batch

@@ -6,17 +6,18 @@
 #include <atomic>
 #include <chrono>
 #include <csignal>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <future>
 #include <iostream>
-#include <sstream>
+#include <map>
 #include <vector>
 
 #include "batch/claims.h"
+#include "batch/claims_table.h"
 #include "batch/execute_unit.h"
 #include "batch/mpi_runner.h"
+#include "batch/run_progress.h"
 #include "batch/spec.h"
 #include "kinds/record_check.h"
 #include "output/output_file.h"
@@ -62,53 +63,6 @@ class StopSignals {
  private:
   struct sigaction previous_int_ {};
   struct sigaction previous_term_ {};
-};
-
-// ---- progress on stderr ------------------------------------------------------------------
-
-std::string seconds_text(double s) {
-  char buffer[32];
-  if (s < 60) std::snprintf(buffer, sizeof buffer, "%.1fs", s);
-  else if (s < 3600) std::snprintf(buffer, sizeof buffer, "%dm%02ds", static_cast<int>(s / 60), static_cast<int>(s) % 60);
-  else std::snprintf(buffer, sizeof buffer, "%dh%02dm", static_cast<int>(s / 3600), static_cast<int>(s / 60) % 60);
-  return buffer;
-}
-
-// A bar redrawn in place on a terminal; one log line per unit otherwise.
-class Progress {
- public:
-  Progress(std::size_t total, std::size_t done) : total_(total), done_(done), tty_(isatty(STDERR_FILENO) == 1) {}
-
-  void unit_done(const std::string& name, double seconds, bool resumed) {
-    ++done_;
-    if (!resumed) ++computed_;
-    if (!tty_) {
-      std::cerr << "hopelab run: [" << done_ << "/" << total_ << "] " << escape_control(name)
-                << (resumed ? " (checkpoint)" : " " + seconds_text(seconds)) << "\n";
-      return;
-    }
-    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
-    const double rate = elapsed > 0 ? static_cast<double>(computed_) / elapsed : 0.0;
-    const std::size_t width = 30, filled = total_ ? done_ * width / total_ : width;
-    std::ostringstream line;
-    line << "\r\033[K[" << std::string(filled, '#') << std::string(width - filled, '.') << "] " << done_ << "/"
-         << total_ << " units";
-    char rate_text[32];
-    std::snprintf(rate_text, sizeof rate_text, "%.2f", rate);
-    if (computed_ > 0) {
-      line << "  " << rate_text << " units/s  ETA " << seconds_text(static_cast<double>(total_ - done_) / rate);
-    }
-    std::cerr << line.str() << std::flush;
-  }
-
-  void finish() const {
-    if (tty_) std::cerr << "\n";
-  }
-
- private:
-  std::size_t total_, done_, computed_ = 0;
-  bool tty_;
-  Clock::time_point start_ = Clock::now();
 };
 
 // ---- shards and paths -----------------------------------------------------------------------
@@ -218,7 +172,7 @@ bool output_complete(const std::string& output, const Experiment& ex, const Shar
 
 }  // namespace
 
-int run_experiment(const RunOptions& o) {
+int run_experiment(const RunOptions& o, RunSummary* summary) {
   // Under an MPI launcher, ranks other than 0 only compute what rank 0 hands out (batch/mpi_runner.h).
   mpi::World& world = mpi::World::join();
   if (world.rank() != 0) mpi::serve(world);
@@ -231,6 +185,19 @@ int run_experiment(const RunOptions& o) {
   std::vector<const WorkUnit*> units;
   for (const WorkUnit& u : ex.units) {
     if (u.index % shard.count == shard.index) units.push_back(&u);
+  }
+  if (o.dry_run && summary != nullptr) {
+    summary->spec_name = ex.fields.name;
+    summary->shard = shard.text;
+    summary->units = units.size();
+    summary->units_total = static_cast<std::int64_t>(ex.units.size());
+    for (const WorkUnit* u : units) summary->planned.push_back(u->name);
+    for (const Claim& c : ex.claims) {
+      const ClaimFields& f = c.fields;
+      summary->claims.push_back(
+          ClaimResult{f.id, f.source, f.statement, f.rule, "", f.assumption, "", "-", "n/a", {}, "not computed (dry run)"});
+    }
+    return 0;
   }
   if (o.dry_run) {
     std::cout << ex.fields.name << ": " << ex.units.size() << " units" << (shard.text == "all" ? "" : ", shard " + shard.text + ": " + std::to_string(units.size())) << "\n";
@@ -255,6 +222,15 @@ int run_experiment(const RunOptions& o) {
       output_complete(output, ex, shard, units)) {
     std::error_code removed;
     fs::remove_all(work, removed);
+    if (summary != nullptr) {
+      summary->spec_name = ex.fields.name;
+      summary->output = output;
+      summary->shard = shard.text;
+      summary->units = units.size();
+      summary->units_total = static_cast<std::int64_t>(ex.units.size());
+      summary->already_complete = true;
+      return 0;
+    }
     std::cout << ex.fields.name << ": " << output << " is already complete (" << units.size()
               << " units of this spec); removed the work directory " << work << "\n";
     return 0;
@@ -283,13 +259,17 @@ int run_experiment(const RunOptions& o) {
   StopSignals signals;
   const auto start = Clock::now();
   std::vector<results::RunRecord> records;
-  Progress progress(units.size(), 0);
+  std::vector<RunProgress::Unit> planned;
+  for (const WorkUnit* u : units) planned.push_back({u->name, u->kind, u->settings->work()});
+  RunProgress progress(std::move(planned), isatty(STDERR_FILENO) == 1);
   std::size_t resumed = 0, computed = 0;
   const auto stopped_message = [&](const std::string& where) {
     return std::string("hopelab run: stopped (") + where + "): " + std::to_string(records.size()) + " of " +
            std::to_string(units.size()) + " units done, checkpoints in " + work + "\n  resume with: " +
            resume_command(o, output, shard, world.size()) + "\n";
   };
+  std::map<std::int64_t, std::size_t> position;  // unit index -> its place in `units` (progress)
+  for (std::size_t k = 0; k < units.size(); ++k) position[units[k]->index] = k;
   // A computed unit: its checkpoint, its record, progress.
   const auto unit_computed = [&](const WorkUnit& unit, results::RunRecord record) {
     double seconds = 0.0;
@@ -300,16 +280,17 @@ int run_experiment(const RunOptions& o) {
                                 {with_checksum(record)}, true);
     records.push_back(std::move(record));
     ++computed;
-    progress.unit_done(unit.name, seconds, false);
+    progress.done(position.at(unit.index), seconds, false);
   };
   std::vector<const WorkUnit*> distributed;  // with several processes: the units no checkpoint holds
-  for (const WorkUnit* unit : units) {
+  for (std::size_t k = 0; k < units.size(); ++k) {
+    const WorkUnit* unit = units[k];
     const std::string checkpoint = work + "/unit-" + std::to_string(unit->index) + ".h5";
     if (o.resume) {
       if (std::optional<results::RunRecord> done = read_checkpoint(checkpoint, ex, *unit)) {
         records.push_back(std::move(*done));
         ++resumed;
-        progress.unit_done(unit->name, 0.0, true);
+        progress.done(k, 0.0, true);
         continue;
       }
     }
@@ -324,8 +305,10 @@ int run_experiment(const RunOptions& o) {
     }
     // The unit runs beside this thread, which watches for a stop request: a signal abandons the
     // unit in progress at once (its checkpoint is never started, so nothing is half written).
+    progress.start(k);
     std::future<results::RunRecord> result = std::async(std::launch::async, [unit] { return execute_unit(*unit); });
     while (result.wait_for(std::chrono::milliseconds(20)) != std::future_status::ready) {
+      progress.tick();
       if (g_stop_signal.load() != 0) {
         progress.finish();
         stop_now(stopped_message("signal, unit " + std::to_string(unit->index) + " " + unit->name + " abandoned"));
@@ -349,13 +332,18 @@ int run_experiment(const RunOptions& o) {
   results::write_results_file(output, provenance, written, o.force);
   fs::remove_all(work, ec);
   const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+  if (summary != nullptr) {
+    *summary = RunSummary{ex.fields.name, output, shard.text, records.size(), computed, resumed,
+                          provenance.units_total, elapsed, false, {}, claims, provenance};
+    return 0;
+  }
   std::cout << ex.fields.name << ": " << records.size() << " units" << (shard.text == "all" ? "" : " (shard " + shard.text + " of " + std::to_string(ex.units.size()) + ")")
-            << ", " << computed << " computed, " << resumed << " from checkpoints, in " << seconds_text(elapsed)
+            << ", " << computed << " computed, " << resumed << " from checkpoints, in " << duration_text(elapsed)
             << (world.size() > 1 ? " on " + std::to_string(world.size()) + " processes" : "")
             << " -> " << output << "\n";
   if (!claims.empty()) {
     std::cout << "\nclaims (" << ex.path << "):\n";
-    print_claims(claims, std::cout);
+    print_claims_table(claims, std::cout);
   }
   return 0;
 }

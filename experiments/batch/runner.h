@@ -8,6 +8,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
+
+#include "batch/claims.h"
+#include "results/results_file.h"
 
 namespace hopelab::batch {
 
@@ -23,8 +27,21 @@ struct RunOptions {
   std::string backend;            // auto, cpu or cuda; empty: the spec's [experiment] backend
 };
 
+// What a run did, for a caller that prints it itself (`hopelab run --json`).
+struct RunSummary {
+  std::string spec_name, output, shard;
+  std::size_t units = 0, computed = 0, resumed = 0;  // of this shard
+  std::int64_t units_total = 0;                      // of the whole spec
+  double seconds = 0.0;
+  bool already_complete = false;         // --resume found the finished output
+  std::vector<std::string> planned;      // --dry-run: the units it would compute
+  std::vector<ClaimResult> claims;
+  results::Provenance provenance;        // of the file written
+};
+
 // Returns the exit status: 0 done, 130 stopped (checkpoints kept). Throws InputError for a bad
-// spec, shard, or output conflict before anything is written.
-int run_experiment(const RunOptions& options);
+// spec, shard, or output conflict before anything is written. With `summary` the summary line,
+// the dry-run listing and the claims table are not printed but returned there.
+int run_experiment(const RunOptions& options, RunSummary* summary = nullptr);
 
 }  // namespace hopelab::batch

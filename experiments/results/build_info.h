@@ -9,6 +9,7 @@ namespace hopelab::results {
 const char* build_version();     // e.g. "0.1.0"
 const char* build_git_commit();  // 40 hex digits, or "unknown" outside a git checkout
 bool build_git_dirty();          // tracked files differed from the commit at build time
+const char* build_git_describe();  // `git describe --tags --always --dirty`, or "unknown"
 // e.g. "native: -march=native -mprefer-vector-width=512 (sse2 ... avx512f ...)" or
 // "portable: compiler default (sse2)"
 const char* build_instruction_set();

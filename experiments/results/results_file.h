@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,7 +17,7 @@ namespace hopelab::results {
 
 constexpr const char* kFileType = "hopelab-results";
 // The one record written outside /runs: an experiment's claims table (unit_index = units_total).
-// The reader skips it (claims are re-evaluated from the spec and the units).
+// The reader returns it apart from the units (merge evaluates the claims again from the spec).
 constexpr const char* kClaimsGroup = "/claims";
 // [major, minor]: a reader accepts its own major and any minor up to its own.
 constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
@@ -53,6 +54,7 @@ struct ResultsFile {
   std::vector<std::int64_t> format_version;  // as stored
   Provenance provenance;
   std::vector<RunRecord> records;            // in unit_index order
+  std::optional<RunRecord> claims = std::nullopt;  // the /claims record, when the file has one
 };
 
 // Writes `records` (sorted by unit_index in the file) under `path` atomically, through

@@ -202,12 +202,13 @@ Dataset read_dataset(hid_t group, const std::string& name, const std::string& wh
   return dataset;
 }
 
-RunRecord read_record(hid_t runs, const std::string& name, ReadBudget& budget) {
-  const std::string where = "'/runs/" + name + "'";
-  const Handle group(H5Gopen2(runs, name.c_str(), H5P_DEFAULT), H5Gclose);
+// The record in group `name` of `parent`, whose path is `parent_path` ("/runs/" or "/").
+RunRecord read_record(hid_t parent, const std::string& parent_path, const std::string& name, ReadBudget& budget) {
+  const std::string where = "'" + parent_path + name + "'";
+  const Handle group(H5Gopen2(parent, name.c_str(), H5P_DEFAULT), H5Gclose);
   checked(group.get(), "cannot open group " + where);
   RunRecord record;
-  record.group = "/runs/" + name;
+  record.group = parent_path + name;
   bool has_unit = false;
   for (const std::string& key : member_names(group.get(), true)) {
     AttributeValue value = read_attribute(group.get(), key, where, budget);
@@ -308,10 +309,18 @@ ResultsFile read_open_file(hid_t file, ReadBudget& budget) {
   if (H5Lexists(file, "runs", H5P_DEFAULT) <= 0) throw Hdf5Failure("the group /runs is missing");
   const Handle runs(H5Gopen2(file, "runs", H5P_DEFAULT), H5Gclose);
   checked(runs.get(), "cannot open /runs");
-  for (const std::string& name : member_names(runs.get(), false)) out.records.push_back(read_record(runs.get(), name, budget));
+  for (const std::string& name : member_names(runs.get(), false)) {
+    out.records.push_back(read_record(runs.get(), "/runs/", name, budget));
+  }
   std::stable_sort(out.records.begin(), out.records.end(),
                    [](const RunRecord& a, const RunRecord& b) { return a.unit_index < b.unit_index; });
-  check_contents(out.provenance, out.records);
+  std::vector<RunRecord> all = out.records;
+  const std::string claims = std::string(kClaimsGroup).substr(1);
+  if (H5Lexists(file, claims.c_str(), H5P_DEFAULT) > 0) {
+    out.claims = read_record(file, "/", claims, budget);
+    all.push_back(*out.claims);
+  }
+  check_contents(out.provenance, all);
   return out;
 }
 

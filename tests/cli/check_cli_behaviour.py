@@ -4,7 +4,8 @@
 Usage: check_cli_behaviour.py PATH/TO/hopelab [PATH/TO/write_empirical_pools]
   * every command with --json prints exactly one JSON object holding its documented keys
     (types checked), exit 0, nothing on stderr; without --json a non-empty text answer;
-  * --help at every level exits 0 with a usage text;
+  * --help at every level exits 0 with a usage text, and so does hopelab without arguments;
+    --version prints the version and the build's git describe;
   * every bad input (unknown method, odd head dim, base <= 1 / nan / inf, bad sections,
     malformed layouts, negative sizes, non-numeric values, unknown flags, bad --along / --grid,
     bad custom allocations, out-of-range numbers) exits with status 2, prints nothing on stdout
@@ -179,6 +180,14 @@ def check_help():
         rc, out, err = run(args + ["--help"])
         check(show(args + ["--help"]), rc == 0 and "Usage" in out, "exit 0 with a usage text",
               "exit %d, stdout %r" % (rc, out[:80]))
+    # No arguments: the usage on stdout, exit 0 (docs/usage.md); --version: one line naming the
+    # version and the build's git describe.
+    rc, out, err = run([])
+    check("hopelab (no arguments)", rc == 0 and "Usage" in out and "Subcommands" in out and err == "",
+          "exit 0, the usage on stdout", "exit %d, stdout %r, stderr %r" % (rc, out[:80], err[:80]))
+    rc, out, err = run(["--version"])
+    check("hopelab --version", rc == 0 and re.fullmatch(r"hopelab \d+\.\d+\.\d+ \(git [0-9A-Za-z._+-]+\)\n", out),
+          "one line 'hopelab X.Y.Z (git DESCRIBE)'", "exit %d, stdout %r, stderr %r" % (rc, out, err))
 
 
 # ------------------------------------------------------------------ bad input

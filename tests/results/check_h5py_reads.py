@@ -208,8 +208,9 @@ def main():
         check("inspect --json: one object", code == 0 and err == "" and out.count("\n") == 1 and
               isinstance(doc, dict), "one JSON line", out[:200] + err)
         if doc:
-            check("inspect --json keys", list(doc.keys()) == ["file", "filetype", "format_version", "provenance",
-                                                              "runs_count", "units_total", "shard", "ranks", "runs"],
+            check("inspect --json keys", list(doc.keys()) == ["file", "settings", "filetype", "format_version",
+                                                              "provenance", "runs_count", "units_total", "shard",
+                                                              "ranks", "runs", "claims"],
                   "documented keys", list(doc.keys()))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
                                             doc.get("format_version")) == (4, 4, "all", [1, 0]),

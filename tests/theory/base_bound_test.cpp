@@ -34,6 +34,29 @@ TEST(BaseBound, FeasibilityMatchesBruteForce) {
   }
 }
 
+// The first m with B_b(m) < 0, by the same brute force (0: none up to max_m).
+std::int64_t brute_first_negative(long double base, int d, std::int64_t max_m) {
+  for (std::int64_t m = 1; m <= max_m; ++m) {
+    long double s = 0;
+    for (int i = 0; i < d / 2; ++i) s += std::cos(m * std::pow(base, -2.0L * i / d));
+    if (s < 0) return m;
+  }
+  return 0;
+}
+
+TEST(BaseBound, FirstInfeasibleDistanceMatchesBruteForce) {
+  int found = 0;
+  for (int d : {8, 16}) {
+    for (double base = 2.0; base < 5e4; base *= 1.37) {
+      const std::int64_t expected = brute_first_negative(base, d, 400);
+      const auto got = first_infeasible_distance(base, d, 400);
+      EXPECT_EQ(got.value_or(0), expected) << "d=" << d << " base=" << base;
+      found += expected > 0;
+    }
+  }
+  EXPECT_GT(found, 10);  // the sweep has infeasible bases, so the comparison means something
+}
+
 TEST(BaseBound, MinimalBaseIsFeasibleAndEverythingBelowOnTheGridIsNot) {
   for (std::int64_t length : {32, 100, 300}) {
     BaseBoundQuery q;
