@@ -82,7 +82,8 @@ def parse_args(argv):
     p.add_argument("--video", help="frames as a .npy array (T, H, W, 3), uint8")
     p.add_argument("--layers", default="all", help="decoder layers: all or L,L,...")
     p.add_argument("--heads", default="all", help="query heads: all or H,H,...")
-    p.add_argument("--rows", choices=["all", "text", "video"], help="tokens dumped (default: video with --video, else all)")
+    p.add_argument("--rows", choices=["all", "text", "video"],
+                   help="tokens dumped (default: video with --video, else all)")
     p.add_argument("--dtype", default="float32", choices=["float32", "bfloat16", "float16"], help="model precision")
     p.add_argument("--device", default="cpu", help="torch device (cpu, cuda, cuda:1, ...)")
     p.add_argument("--force", action="store_true", help="overwrite an existing output file")
@@ -133,7 +134,8 @@ def load_model(a):
     try:
         config = AutoConfig.from_pretrained(a.model, local_files_only=True)
     except Exception as e:  # transformers raises many types for a bad config
-        raise DumpError("cannot read %s/config.json: %s" % (a.model, str(e).splitlines()[0] if str(e) else type(e).__name__))
+        first = str(e).splitlines()[0] if str(e) else type(e).__name__
+        raise DumpError("cannot read %s/config.json: %s" % (a.model, first))
     dtype = getattr(torch, a.dtype)
     classes = ["AutoModelForImageTextToText", "AutoModelForVision2Seq"] if hasattr(config, "vision_config") else []
     classes.append("AutoModelForCausalLM")
@@ -214,12 +216,14 @@ class Recorder:
 
     NAMES = ("apply_rotary_pos_emb", "apply_multimodal_rotary_pos_emb")
 
-    def __init__(self, model, head_dim, rotary_dim):
+    def __init__(self, model, head_dim, rotary_dim, keep_layers):
         import torch
         self.torch = torch
         self.head_dim = head_dim
+        self.keep = set(keep_layers)  # layers whose rows are kept (every layer's rotation is checked)
+        self.seen = set()
         self.layer = None
-        self.rows = {}           # layer -> (q, k) before rotation, (heads, L, d) float64
+        self.rows = {}           # kept layer -> (q, k) before rotation, (heads, L, d) float64
         self.positions = None    # (3, L)
         self.rotary_dim = rotary_dim
         self.worst = 0.0         # largest relative change of a pair's norm, or of an unrotated value
@@ -280,7 +284,9 @@ class Recorder:
                                     "seen here" % (qs.shape[-1], self.head_dim))
                 self.check_layout(qs, out_q.detach().to("cpu", self.torch.float64).numpy()[0])
                 self.check_layout(ks, out_k.detach().to("cpu", self.torch.float64).numpy()[0])
-                self.rows[self.layer] = (qs, ks)
+                self.seen.add(self.layer)
+                if self.layer in self.keep:
+                    self.rows[self.layer] = (qs, ks)
             return out_q, out_k
         return rotary
 
@@ -483,7 +489,7 @@ def dump(a):
     if max(heads) >= n_heads:
         raise DumpError("--heads %d is outside [0, %d)" % (max(heads), n_heads))
     inputs, prompt = prompt_inputs(a, config)
-    recorder = Recorder(model, d, r)
+    recorder = Recorder(model, d, r, layers)
     try:
         with torch.no_grad():
             model(**{k: (v.to(a.device) if hasattr(v, "to") else v) for k, v in inputs.items()})
@@ -494,9 +500,9 @@ def dump(a):
         raise DumpError("the model's rotation is not rotate-half over the first %d of %d dimensions (a pair's norm "
                         "or an unrotated value moved by %.3g of the rows' largest value): hopelab's pairs would "
                         "not match it" % (r, d, recorder.worst))
-    if recorder.positions is None or sorted(recorder.rows) != list(range(tc.num_hidden_layers)):
+    if recorder.positions is None or sorted(recorder.seen) != list(range(tc.num_hidden_layers)):
         raise DumpError("recorded %d of %d layers: the model's attention did not go through the wrapped rotary "
-                        "function" % (len(recorder.rows), tc.num_hidden_layers))
+                        "function" % (len(recorder.seen), tc.num_hidden_layers))
     ids = inputs["input_ids"][0].cpu().numpy()
     visual = np.isin(ids, [getattr(config, key, -1) for key in ("video_token_id", "image_token_id")])
     keep = {"all": np.ones_like(visual), "text": ~visual, "video": visual}[a.rows]

@@ -71,6 +71,27 @@ bool same_value(const std::string& field, const std::string& a, const std::strin
   return std::fabs(x - y) <= 1e-12 * std::fabs(y);
 }
 
+// The fields the config at `path` sets, into `flags` (after the flags given were applied).
+void apply_model_config(const FieldFlags& flags, const std::string& method, const std::string& path) {
+  ModelRotary model;
+  try {
+    model = read_model_rotary(path);
+  } catch (const InputError& e) {
+    throw InputError(std::string("--config: ") + e.what());
+  }
+  for (const ConfigField& f : config_fields(model, method, path)) {
+    if (!flags.bound(f.field)) continue;  // e.g. theory report has no --sections
+    if (const auto given = flags.given(f.field)) {
+      if (!same_value(f.field, *given, f.text)) {
+        throw InputError(FieldFlags::flag_name(f.field.c_str()) + " " + escape_control(*given) + " disagrees with " +
+                         f.origin + "; leave the flag out, or leave out --config and give every value");
+      }
+      continue;
+    }
+    flags.set(f.field, f.text);
+  }
+}
+
 // Binds the fields of `args` except `skip`, parsed once the command's own flags are read.
 template <class P>
 void add_fields(CLI::App& command, P& args, const std::set<std::string>& skip, bool method_required) {
@@ -101,27 +122,9 @@ void add_vlm_method_options(CLI::App& command, VlmMethodArgs& args) { add_fields
 
 void add_model_config_option(CLI::App& command, FieldFlags& flags, std::function<std::string()> method) {
   FieldFlags* bound = &flags;  // outlives the command's parsing (owned beside it)
-  flags.add_text(command, "--config", "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction)",
-                 [bound, method](const std::string& path) {
-                   ModelRotary model;
-                   try {
-                     model = read_model_rotary(path);
-                   } catch (const InputError& e) {
-                     throw InputError(std::string("--config: ") + e.what());
-                   }
-                   for (const ConfigField& f : config_fields(model, method(), path)) {
-                     if (!bound->bound(f.field)) continue;  // e.g. theory report has no --sections
-                     if (const auto given = bound->given(f.field)) {
-                       if (!same_value(f.field, *given, f.text)) {
-                         throw InputError(FieldFlags::flag_name(f.field.c_str()) + " " + escape_control(*given) +
-                                          " disagrees with " + f.origin +
-                                          "; leave the flag out, or leave out --config and give every value");
-                       }
-                       continue;
-                     }
-                     bound->set(f.field, f.text);
-                   }
-                 });
+  flags.add_text(command, "--config",
+                 "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction)",
+                 [bound, method](const std::string& path) { apply_model_config(*bound, method(), path); });
 }
 
 }  // namespace hopelab::cli

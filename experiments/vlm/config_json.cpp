@@ -98,7 +98,8 @@ VlmConfig parse_config_json(const std::string& text, const std::string& source) 
   c.num_attention_heads =
       static_cast<int>(language.integer("num_attention_heads", 1, kMaxWidth, D::num_attention_heads));
   // transformers: an absent key is 8; null means "as many as the query heads".
-  const Json* text_config = root.contains("text_config") && root["text_config"].is_object() ? &root["text_config"] : nullptr;
+  const Json* text_config =
+      root.contains("text_config") && root["text_config"].is_object() ? &root["text_config"] : nullptr;
   const auto written_null = [&](const char* key) {
     for (const Json* o : {&root, text_config}) {
       if (o != nullptr && o->contains(key) && (*o)[key].is_null()) return true;

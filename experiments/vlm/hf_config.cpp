@@ -130,7 +130,8 @@ std::optional<std::vector<std::int64_t>> Keys::integers(const std::string& key) 
   if (!v.is_array()) fail("key '" + path(key) + "' is not an array (" + shown(v) + ")");
   std::vector<std::int64_t> out;
   for (const Json& s : v) {
-    if (!s.is_number_integer() || s.get<std::int64_t>() < 0 || s.get<std::int64_t>() > std::numeric_limits<int>::max()) {
+    if (!s.is_number_integer() || s.get<std::int64_t>() < 0 ||
+        s.get<std::int64_t>() > std::numeric_limits<int>::max()) {
       fail("key '" + path(key) + "' has a bad entry " + shown(s));
     }
     out.push_back(s.get<std::int64_t>());

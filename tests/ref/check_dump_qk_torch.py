@@ -4,7 +4,7 @@ downloaded). Needs torch, torchvision, transformers and h5py: exits 77 (skipped)
 
 Usage: check_dump_qk_torch.py PATH/TO/hopelab   (run by the Python that has torch)
   * the tiny Qwen2-VL of make_qk_golden.py, dumped again: the same rows as the committed
-    golden/qk_pool_tiny.h5 when torch and transformers are the versions it records (else only
+    golden/qk_pool_tiny/pool.h5 when torch and transformers are the versions it records (else only
     shapes and positions); its layer-0 query and key rows of every text token equal
     RMSNorm(embedding) W^T + b computed in NumPy from model.safetensors (|error| <= 1e-4 max|row|);
   * a Llama-style text model (LlamaForCausalLM, --prompt-ids, no tokenizer): positions (p, p, p),
@@ -47,7 +47,7 @@ from qk_preference_reference import expected_preference, halves  # noqa: E402
 from vlm_ref_safetensors import read_safetensors  # noqa: E402
 
 CLI = sys.argv[1]
-GOLDEN = os.path.join(HERE, "golden", "qk_pool_tiny.h5")
+GOLDEN = os.path.join(HERE, "golden", "qk_pool_tiny", "pool.h5")
 log = CheckLog()
 
 

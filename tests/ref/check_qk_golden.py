@@ -2,7 +2,7 @@
 """scripts/dump_qk.py's pools round-trip through `hopelab mc preference --dist empirical:`.
 
 Usage: check_qk_golden.py PATH/TO/hopelab
-Reads the committed golden/qk_pool_tiny.h5 and golden/qk_pool_tiny_config.json (make_qk_golden.py:
+Reads the committed golden/qk_pool_tiny/pool.h5 and golden/qk_pool_tiny/config.json (make_qk_golden.py:
 dump_qk.py on a tiny random Qwen2-VL that transformers created, with a video); needs no torch.
   * the layout is the one `hopelab vlm dump-qk` writes (a file made here from a hopelab tiny
     checkpoint): the same root attributes in the same order with the same HDF5 types, its run
@@ -11,7 +11,7 @@ dump_qk.py on a tiny random Qwen2-VL that transformers created, with a video); n
   * positions follow Qwen2-VL's rule for the prompt (attributes input_ids, video_grid_thw):
     (i, i, i) before the video, (s + tau, s + row, s + column) on its merged grid, then text
     advancing by one on every axis; heads 0 and 3 read KV heads 0 and 1 (their keys differ);
-  * `mc preference --config qk_pool_tiny_config.json --method M --dist empirical:POOL:/q:/k` at
+  * `mc preference --config qk_pool_tiny/config.json --method M --dist empirical:POOL:/q:/k` at
     text offsets and one (t, h, w) offset, for M in mrope, hope and vanilla, one and two pools: its
     theory column equals D(delta) = sum_i E[C_i] cos phi_i + E[S_i] sin phi_i computed here from
     the pool's population moments and the config's rope_theta and mrope_section (pairs (i, i + d/2),
@@ -38,8 +38,8 @@ from check_log import CheckLog  # noqa: E402
 from qk_preference_reference import adjacent, expected_preference, halves  # noqa: E402
 
 CLI = sys.argv[1]
-POOL = os.path.join(HERE, "golden", "qk_pool_tiny.h5")
-CONFIG = os.path.join(HERE, "golden", "qk_pool_tiny_config.json")
+POOL = os.path.join(HERE, "golden", "qk_pool_tiny", "pool.h5")
+CONFIG = os.path.join(HERE, "golden", "qk_pool_tiny", "config.json")
 log = CheckLog()
 
 

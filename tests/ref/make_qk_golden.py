@@ -1,4 +1,4 @@
-"""Writes tests/ref/golden/qk_pool_tiny.h5 and qk_pool_tiny_config.json: the empirical pools that
+"""Writes tests/ref/golden/qk_pool_tiny/pool.h5 and config.json: the empirical pools that
 scripts/dump_qk.py dumps from a tiny, randomly initialised Qwen2-VL that transformers itself
 creates (Qwen2VLForConditionalGeneration(config), seeded; nothing downloaded), and that
 checkpoint's config.json as transformers saved it. check_qk_golden.py runs `hopelab mc
@@ -8,7 +8,7 @@ Run by hand, in a throwaway environment with torch, torchvision (Qwen2-VL's vide
 transformers, h5py and numpy (not a test dependency):
   python3 -m venv /tmp/hfvenv
   /tmp/hfvenv/bin/pip install torch torchvision transformers safetensors numpy h5py pillow
-  /tmp/hfvenv/bin/python tests/ref/make_qk_golden.py tests/ref/golden
+  /tmp/hfvenv/bin/python tests/ref/make_qk_golden.py tests/ref/golden/qk_pool_tiny
 The committed files came from transformers 5.25.0, torch 2.15.0 (CPU), numpy 2.4.6, h5py 3.x.
 
 The checkpoint: hopelab's "tiny" sizes (sim/vlm/presets.cpp: H 128, 4 heads of d = 32, 2 KV heads,
@@ -87,20 +87,21 @@ def dump(model_dir, video, output, python=sys.executable):
 
 
 def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "golden")
+    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(HERE, "golden", "qk_pool_tiny")
     with tempfile.TemporaryDirectory(prefix="hopelab-qk-golden-") as work:
         model_dir = os.path.join(work, "tiny-qwen2vl")
         build_tiny_qwen2vl(model_dir)
         video = os.path.join(work, "video.npy")
         write_video(video)
-        pool = os.path.join(work, "qk_pool_tiny.h5")
+        pool = os.path.join(work, "pool.h5")
         code, stdout, stderr = dump(model_dir, video, pool)
         if code != 0:
             sys.exit("dump_qk.py failed (%d): %s" % (code, stderr.strip()))
         print(stdout.strip())
-        shutil.copy(pool, os.path.join(out, "qk_pool_tiny.h5"))
-        shutil.copy(os.path.join(model_dir, "config.json"), os.path.join(out, "qk_pool_tiny_config.json"))
-    print("wrote", os.path.join(out, "qk_pool_tiny.h5"), "and qk_pool_tiny_config.json")
+        os.makedirs(out, exist_ok=True)
+        shutil.copy(pool, os.path.join(out, "pool.h5"))
+        shutil.copy(os.path.join(model_dir, "config.json"), os.path.join(out, "config.json"))
+    print("wrote", os.path.join(out, "pool.h5"), "and config.json")
 
 
 if __name__ == "__main__":
