@@ -25,6 +25,26 @@ void FieldFlags::require(const std::string& field) {
   }
 }
 
+bool FieldFlags::bound(const std::string& field) const {
+  for (const Entry& e : entries_) {
+    if (e.field == field) return true;
+  }
+  return false;
+}
+
+std::optional<std::string> FieldFlags::given(const std::string& field) const {
+  for (const Entry& e : entries_) {
+    if (e.field == field && e.option->count() > 0) return e.flag ? std::string("true") : e.text;
+  }
+  return std::nullopt;
+}
+
+void FieldFlags::set(const std::string& field, const std::string& text) const {
+  for (const Entry& e : entries_) {
+    if (e.field == field) e.parse(text);
+  }
+}
+
 void FieldFlags::apply() const {
   for (const Entry& e : entries_) {
     if (e.option->count() == 0) continue;

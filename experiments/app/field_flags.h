@@ -10,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -39,6 +40,11 @@ class FieldFlags {
                         std::function<void(const std::string&)> parse);
   // Marks a bound field's flag as required.
   void require(const std::string& field);
+  // Whether `field` has a flag here; the text its flag was given (nullopt when not given); and
+  // `text` parsed into the field as if given (for a flag such as --config that sets others).
+  bool bound(const std::string& field) const;
+  std::optional<std::string> given(const std::string& field) const;
+  void set(const std::string& field, const std::string& text) const;
   // Parses the flags that were given into their members. Throws InputError naming the field.
   void apply() const;
   // "--head-dim" for "head_dim".

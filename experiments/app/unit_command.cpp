@@ -7,6 +7,7 @@
 #include "batch/execute_unit.h"
 #include "batch/run_progress.h"
 #include "batch/spec.h"
+#include "cli_method_options.h"
 #include "field_flags.h"
 #include "kinds/registry.h"
 #include "record_output.h"
@@ -93,6 +94,16 @@ void run_unit(UnitArgs& a) {
   print_datasets(record, std::cout);
 }
 
+// Whether the kind's settings hold every method field (then --config can set them).
+bool has_method_fields(const kinds::Kind& kind) {
+  std::set<std::string> names;
+  for (const params::FieldInfo& f : kind.schema()) names.insert(f.name);
+  for (const params::FieldInfo& f : params::schema_of<params::MethodParams>()) {
+    if (names.count(f.name) == 0) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void add_unit_command(CLI::App& app) {
@@ -110,6 +121,10 @@ CLI::App* add_unit_subcommand(CLI::App& parent, const std::string& name, const s
   CLI::App* cmd = parent.add_subcommand(name, description);
   if (a->options.add_flags) a->options.add_flags(*cmd, a->flags, *a->settings);
   a->flags.add(*cmd, *a->settings, a->options.skip, a->options.flag_names);
+  if (has_method_fields(kind)) {
+    const kinds::Settings* settings = &*a->settings;
+    add_model_config_option(*cmd, a->flags, [settings] { return kinds::settings_as<params::MethodParams>(*settings).method; });
+  }
   a->flags.add(*cmd, a->limits, {"name", "seed", "description", "samples_factor"});
   for (const std::string& key : kind.required()) a->flags.require(key);
   for (const std::string& key : a->options.required) a->flags.require(key);

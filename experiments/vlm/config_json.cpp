@@ -6,15 +6,17 @@
 
 #include <nlohmann/json.hpp>
 
+#include "theory/escape_text.h"
 #include "theory/input_error.h"
 #include "vlm/file_bytes.h"
+#include "vlm/hf_config.h"
 
 namespace hopelab {
 namespace {
 
 using Json = nlohmann::json;
+using hf_config::Keys;
 
-constexpr int kMaxJsonDepth = 16;
 constexpr std::int64_t kMaxWidth = kVlmMaxWidth;  // the limits of sim/vlm/vlm_config.h
 constexpr std::int64_t kMaxVocab = kVlmMaxVocab;
 constexpr std::int64_t kMaxLayers = kVlmMaxLayers;
@@ -22,128 +24,131 @@ constexpr std::int64_t kMaxPatchSide = kVlmMaxPatchSide;
 constexpr std::int64_t kMaxSmall = kVlmMaxSmall;
 constexpr int kMaxPositionEmbeddings = 32768;  // written for transformers; hopelab does not use it
 
-[[noreturn]] void fail(const std::string& source, const std::string& what) { throw InputError(source + ": " + what); }
-
-// Typed reads of one key of an object; `path` is the key as the error names it.
-class Keys {
- public:
-  Keys(const Json& object, std::string prefix, std::string source)
-      : object_(object), prefix_(std::move(prefix)), source_(std::move(source)) {}
-
-  const Json& at(const std::string& key) const {
-    const auto it = object_.find(key);
-    if (it == object_.end()) fail(source_, "missing key '" + prefix_ + key + "'");
-    return *it;
-  }
-  bool has(const std::string& key) const { return object_.contains(key); }
-
-  std::int64_t integer(const std::string& key, std::int64_t low, std::int64_t high) const {
-    const Json& v = at(key);
-    std::int64_t value = 0;
-    if (v.is_number_integer()) {
-      if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(high))
-        out_of_range(key, v, low, high);
-      value = v.get<std::int64_t>();
-    } else if (v.is_number_float() && std::isfinite(v.get<double>()) &&
-               v.get<double>() == std::floor(v.get<double>()) && std::fabs(v.get<double>()) < 9.0e15) {
-      value = static_cast<std::int64_t>(v.get<double>());  // 4.0 is the integer 4
-    } else {
-      fail(source_, "key '" + prefix_ + key + "' is not an integer (" + v.dump() + ")");
-    }
-    if (value < low || value > high) out_of_range(key, v, low, high);
-    return value;
-  }
-  int size(const std::string& key, std::int64_t high) const { return static_cast<int>(integer(key, 1, high)); }
-
-  double number(const std::string& key) const {
-    const Json& v = at(key);
-    if (!v.is_number() || !std::isfinite(v.get<double>()) || v.get<double>() <= 0.0) {
-      fail(source_, "key '" + prefix_ + key + "' is not a positive finite number (" + v.dump() + ")");
-    }
-    return v.get<double>();
-  }
-  bool boolean(const std::string& key) const {
-    const Json& v = at(key);
-    if (!v.is_boolean()) fail(source_, "key '" + prefix_ + key + "' is not true or false (" + v.dump() + ")");
-    return v.get<bool>();
-  }
-  Keys object(const std::string& key) const {
-    const Json& v = at(key);
-    if (!v.is_object()) fail(source_, "key '" + prefix_ + key + "' is not an object");
-    return Keys(v, prefix_ + key + ".", source_);
-  }
-
- private:
-  [[noreturn]] void out_of_range(const std::string& key, const Json& v, std::int64_t low, std::int64_t high) const {
-    fail(source_, "key '" + prefix_ + key + "' = " + v.dump() + " is outside [" + std::to_string(low) + ", " +
-                      std::to_string(high) + "]");
-  }
-  const Json& object_;
-  std::string prefix_, source_;
+// transformers' defaults for keys a file leaves out (Qwen2VLConfig, Qwen2VLTextConfig and
+// Qwen2VLVisionConfig; the same in 4.45.2, 4.57 and 5.x except bos and eos, which 4.x leaves
+// unset and 5.x sets to 151643 and 151645, taken here).
+struct Qwen2VlDefaults {
+  static constexpr std::int64_t vocab_size = 152064, hidden_size = 8192, intermediate_size = 29568,
+                                num_hidden_layers = 80, num_attention_heads = 64, num_key_value_heads = 8;
+  static constexpr double rms_norm_eps = 1e-5, rope_theta = 1e6;
+  static constexpr std::int64_t bos_token_id = 151643, eos_token_id = 151645, vision_start_token_id = 151652,
+                                vision_end_token_id = 151653, image_token_id = 151655, video_token_id = 151656;
+  static constexpr std::int64_t depth = 32, embed_dim = 1280, num_heads = 16, mlp_ratio = 4, in_channels = 3,
+                                vision_hidden_size = 3584, patch_size = 14, spatial_merge_size = 2,
+                                temporal_patch_size = 2;
+  static constexpr double vision_rope_theta = 10000.0;
 };
+using D = Qwen2VlDefaults;
+
+// A setting stored under two names (`name`, the one transformers reads, and `alias`): one value,
+// or both equal. Returns the value, or `fallback` when neither is present.
+std::int64_t aliased(const Keys& keys, const char* name, const char* alias, std::int64_t high, std::int64_t fallback) {
+  if (keys.has(name) && keys.has(alias) && keys.integer(name, 1, high) != keys.integer(alias, 1, high)) {
+    keys.fail("key '" + keys.path(name) + "' = " + std::to_string(keys.integer(name, 1, high)) + " disagrees with '" +
+              keys.path(alias) + "' = " + std::to_string(keys.integer(alias, 1, high)));
+  }
+  return keys.has(name) ? keys.integer(name, 1, high) : keys.integer(alias, 1, high, fallback);
+}
+
+// An activation the architecture fixes: absent, or exactly `expected`.
+void require_text(const Keys& keys, const char* key, const std::string& expected) {
+  const std::string value = keys.text(key, expected);
+  if (value != expected) {
+    keys.fail("key '" + keys.path(key) + "' = " + Json(value).dump(-1, ' ', true, Json::error_handler_t::replace) +
+              "; hopelab's Qwen2-VL model has " + expected);
+  }
+}
 
 VisionConfig read_vision(const Keys& keys) {
   VisionConfig v;
-  v.depth = keys.size("depth", kMaxLayers);
-  v.embed_dim = keys.size("embed_dim", kMaxWidth);
-  v.num_heads = keys.size("num_heads", kMaxWidth);
-  v.mlp_ratio = keys.size("mlp_ratio", kMaxSmall);
-  v.in_chans = keys.has("in_chans") || !keys.has("in_channels") ? keys.size("in_chans", kMaxSmall)
-                                                                : keys.size("in_channels", kMaxSmall);
-  v.hidden_size = keys.size("hidden_size", kMaxWidth);
-  v.patch_size = keys.size("patch_size", kMaxPatchSide);
-  v.spatial_merge_size = keys.size("spatial_merge_size", kMaxSmall);
-  v.temporal_patch_size = keys.size("temporal_patch_size", kMaxSmall);
+  v.depth = static_cast<int>(keys.integer("depth", 1, kMaxLayers, D::depth));
+  v.embed_dim = static_cast<int>(keys.integer("embed_dim", 1, kMaxWidth, D::embed_dim));
+  v.num_heads = static_cast<int>(keys.integer("num_heads", 1, kMaxWidth, D::num_heads));
+  v.mlp_ratio = static_cast<int>(keys.integer("mlp_ratio", 1, kMaxSmall, D::mlp_ratio));
+  // transformers reads in_channels and patch_size; hub files also carry in_chans, spatial_patch_size.
+  v.in_chans = static_cast<int>(aliased(keys, "in_channels", "in_chans", kMaxSmall, D::in_channels));
+  v.hidden_size = static_cast<int>(keys.integer("hidden_size", 1, kMaxWidth, D::vision_hidden_size));
+  v.patch_size = static_cast<int>(aliased(keys, "patch_size", "spatial_patch_size", kMaxPatchSide, D::patch_size));
+  v.spatial_merge_size = static_cast<int>(keys.integer("spatial_merge_size", 1, kMaxSmall, D::spatial_merge_size));
+  v.temporal_patch_size = static_cast<int>(keys.integer("temporal_patch_size", 1, kMaxSmall, D::temporal_patch_size));
+  require_text(keys, "hidden_act", "quick_gelu");
+  v.rope_theta = D::vision_rope_theta;  // 5.x writes it as rope_parameters.rope_theta
+  if (const auto rope = keys.object("rope_parameters")) v.rope_theta = rope->number("rope_theta", D::vision_rope_theta);
+  if (!(v.rope_theta > 1.0)) keys.fail("vision rope_theta = " + std::to_string(v.rope_theta) + " is not above 1");
   return v;
 }
 
 }  // namespace
 
 VlmConfig parse_config_json(const std::string& text, const std::string& source) {
-  bool too_deep = false;
-  auto guard = [&](int depth, Json::parse_event_t event, Json&) {
-    if ((event == Json::parse_event_t::object_start || event == Json::parse_event_t::array_start) &&
-        depth >= kMaxJsonDepth) {
-      too_deep = true;
-      return false;
-    }
-    return true;
-  };
-  Json root;
-  try {
-    root = Json::parse(text, guard);
-  } catch (const Json::exception& e) {
-    fail(source, std::string("invalid JSON: ") + e.what());
+  const Json root = hf_config::parse_object(text, source);
+  const Keys top(root, "", source);
+  const std::string model_type = top.text("model_type", "qwen2_vl");
+  if (model_type != "qwen2_vl") {
+    top.fail("model_type \"" + escape_control(model_type) +
+             "\" is not qwen2_vl: hopelab's model is Qwen2-VL's architecture (for another model's rotary "
+             "settings give its config.json to --config)");
   }
-  if (too_deep) fail(source, "JSON nested deeper than " + std::to_string(kMaxJsonDepth) + " levels");
-  if (!root.is_object()) fail(source, "not a JSON object");
-  const Keys keys(root, "", source);
+  const Keys language = hf_config::language_keys(root, source);
   VlmConfig c;
-  const std::int64_t int_max = std::numeric_limits<int>::max();
-  c.vocab_size = static_cast<int>(keys.integer("vocab_size", 1, kMaxVocab));
-  c.hidden_size = keys.size("hidden_size", kMaxWidth);
-  c.intermediate_size = keys.size("intermediate_size", kMaxWidth);
-  c.num_hidden_layers = keys.size("num_hidden_layers", kMaxLayers);
-  c.num_attention_heads = keys.size("num_attention_heads", kMaxWidth);
-  c.num_key_value_heads = keys.size("num_key_value_heads", kMaxWidth);
-  c.rms_norm_eps = keys.number("rms_norm_eps");
-  c.rope_theta = keys.number("rope_theta");
-  const Json& section = keys.object("rope_scaling").at("mrope_section");
-  if (!section.is_array()) fail(source, "key 'rope_scaling.mrope_section' is not an array (" + section.dump() + ")");
-  for (const Json& s : section) {
-    if (!s.is_number_integer() || s.get<std::int64_t>() < 0 || s.get<std::int64_t>() > int_max) {
-      fail(source, "key 'rope_scaling.mrope_section' has a bad entry " + s.dump());
+  c.vocab_size = static_cast<int>(language.integer("vocab_size", 1, kMaxVocab, D::vocab_size));
+  c.hidden_size = static_cast<int>(language.integer("hidden_size", 1, kMaxWidth, D::hidden_size));
+  c.intermediate_size = static_cast<int>(language.integer("intermediate_size", 1, kMaxWidth, D::intermediate_size));
+  c.num_hidden_layers = static_cast<int>(language.integer("num_hidden_layers", 1, kMaxLayers, D::num_hidden_layers));
+  c.num_attention_heads =
+      static_cast<int>(language.integer("num_attention_heads", 1, kMaxWidth, D::num_attention_heads));
+  // transformers: an absent key is 8; null means "as many as the query heads".
+  const Json* text_config =
+      root.contains("text_config") && root["text_config"].is_object() ? &root["text_config"] : nullptr;
+  const auto written_null = [&](const char* key) {
+    for (const Json* o : {&root, text_config}) {
+      if (o != nullptr && o->contains(key) && (*o)[key].is_null()) return true;
     }
-    c.mrope_section.push_back(static_cast<int>(s.get<std::int64_t>()));
+    return false;
+  };
+  c.num_key_value_heads =
+      !language.has("num_key_value_heads") && written_null("num_key_value_heads")
+          ? c.num_attention_heads
+          : static_cast<int>(language.integer("num_key_value_heads", 1, kMaxWidth, D::num_key_value_heads));
+  if (language.has("head_dim") && c.num_attention_heads > 0 &&
+      language.integer("head_dim", 1, kMaxWidth) != c.hidden_size / c.num_attention_heads) {
+    language.fail("key '" + language.path("head_dim") + "' = " +
+                  std::to_string(language.integer("head_dim", 1, kMaxWidth)) +
+                  " differs from hidden_size / num_attention_heads = " +
+                  std::to_string(c.hidden_size / c.num_attention_heads) + ", which Qwen2-VL's attention uses");
   }
-  c.tie_word_embeddings = keys.boolean("tie_word_embeddings");
-  c.bos_token_id = keys.integer("bos_token_id", 0, c.vocab_size - 1);
-  c.eos_token_id = keys.integer("eos_token_id", 0, c.vocab_size - 1);
-  c.vision_start_token_id = keys.integer("vision_start_token_id", 0, c.vocab_size - 1);
-  c.vision_end_token_id = keys.integer("vision_end_token_id", 0, c.vocab_size - 1);
-  c.image_token_id = keys.integer("image_token_id", 0, c.vocab_size - 1);
-  c.video_token_id = keys.integer("video_token_id", 0, c.vocab_size - 1);
-  c.vision = read_vision(keys.object("vision_config"));
+  c.rms_norm_eps = language.number("rms_norm_eps", D::rms_norm_eps);
+  require_text(language, "hidden_act", "silu");
+  if (language.boolean("use_sliding_window", false) &&
+      language.integer("max_window_layers", 0, kMaxLayers, 80) < c.num_hidden_layers) {
+    language.fail("key '" + language.path("use_sliding_window") +
+                  "' is true: layers from max_window_layers on attend to a window; hopelab's model attends to every "
+                  "key");
+  }
+  const hf_config::RopeSettings rope = hf_config::read_rope(language, D::rope_theta);
+  c.rope_theta = rope.theta;
+  // transformers 5.x's Qwen2-VL rotary falls back to [16, 24, 24] without a section.
+  c.mrope_section = rope.section.value_or(std::vector<int>{16, 24, 24});
+  if (rope.interleaved || rope.partial_rotary_factor != 1.0) {
+    language.fail("the rotary is " + std::string(rope.interleaved ? "interleaved (mrope_interleaved)" : "partial") +
+                  "; hopelab's Qwen2-VL model rotates every pair in chunked sections");
+  }
+  // 5.x ties when either the top level or text_config says so (its reading of 4.x files).
+  c.tie_word_embeddings = top.boolean("tie_word_embeddings", false);
+  if (text_config != nullptr) {
+    const Keys nested(*text_config, "text_config.", source);
+    c.tie_word_embeddings = c.tie_word_embeddings || nested.boolean("tie_word_embeddings", false);
+  }
+  const std::int64_t last_id = c.vocab_size - 1;
+  c.bos_token_id = language.integer("bos_token_id", 0, last_id, D::bos_token_id);
+  c.eos_token_id = language.integer("eos_token_id", 0, last_id, D::eos_token_id);
+  c.vision_start_token_id = top.integer("vision_start_token_id", 0, last_id, D::vision_start_token_id);
+  c.vision_end_token_id = top.integer("vision_end_token_id", 0, last_id, D::vision_end_token_id);
+  c.image_token_id = top.integer("image_token_id", 0, last_id, D::image_token_id);
+  c.video_token_id = top.integer("video_token_id", 0, last_id, D::video_token_id);
+  const std::optional<Keys> vision = top.object("vision_config");
+  static const Json kEmpty = Json::object();  // no vision_config: every vision default
+  c.vision = read_vision(vision ? *vision : Keys(kEmpty, "vision_config.", source));
   validate_vlm_config(c, source);
   return c;
 }

@@ -22,7 +22,7 @@ struct VisionConfig {
   int spatial_merge_size = 2;     // merge window side (2x2 patches -> one LLM token)
   int temporal_patch_size = 2;    // frames per temporal patch
   double layer_norm_eps = 1e-6;   // LayerNorm eps (not a config.json key in Qwen2-VL: fixed)
-  double rope_theta = 10000.0;    // 2D vision rotary base (fixed in Qwen2-VL)
+  double rope_theta = 10000.0;    // 2D vision rotary base (5.x: vision_config.rope_parameters)
 
   int head_dim() const { return embed_dim / num_heads; }
   int patch_dim() const { return in_chans * temporal_patch_size * patch_size * patch_size; }

@@ -2,7 +2,8 @@
 """Writes the seed corpus of the safetensors / config.json fuzz target (tests/fuzz/corpus/).
 
 Each file is one selector byte (0: safetensors, 1: config.json, see fuzz_target.h) and a small
-valid file, written here with struct and json only (not by hopelab's writer). Run it with
+valid file, written here with struct and json only (not by hopelab's writer), or a config.json
+that transformers wrote (tests/ref/golden/configs). Run it with
 /usr/bin/python3 from the repository root to regenerate; the files are committed (< 20 KB).
 """
 import json
@@ -60,6 +61,12 @@ FILES = {
     "config_tiny": b"\1" + json.dumps(config(1024, 128, 4, 2, 2, [4, 6, 6], 32, 2, False), indent=1).encode(),
     "config_small_tied": b"\1" + json.dumps(config(64, 16, 2, 1, 1, [0, 2, 2], 8, 2, True)).encode(),
 }
+# config.json files as transformers 4.45.2 (vision defaults left out) and 5.25.0 (text_config,
+# rope_parameters) wrote them: tests/ref/golden/configs (tests/ref/make_config_goldens.py).
+GOLDEN_CONFIGS = os.path.join(os.path.dirname(HERE), os.pardir, "ref", "golden", "configs")
+for version in ("4.45.2", "5.25.0"):
+    with open(os.path.join(GOLDEN_CONFIGS, "qwen2_vl-tiny.transformers-%s.json" % version), "rb") as f:
+        FILES["config_transformers_" + version] = b"\1" + f.read()
 
 if __name__ == "__main__":
     os.makedirs(HERE, exist_ok=True)

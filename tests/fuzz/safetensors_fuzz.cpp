@@ -1,6 +1,7 @@
-// libFuzzer harness over the in-memory safetensors parser and the config.json parser
-// (experiments/vlm/safetensors.cpp, config_json.cpp), built by tests/fuzz/CMakeLists.txt with
-// clang++ -fsanitize=fuzzer,address,undefined; fuzz_driver.cpp runs the same function without clang.
+// libFuzzer harness over the in-memory safetensors parser and the config.json parsers
+// (experiments/vlm/safetensors.cpp, config_json.cpp, rotary_config.cpp), built by
+// tests/fuzz/CMakeLists.txt with clang++ -fsanitize=fuzzer,address,undefined; fuzz_driver.cpp
+// runs the same function without clang.
 
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +11,7 @@
 #include "fuzz_target.h"
 #include "theory/input_error.h"
 #include "vlm/config_json.h"
+#include "vlm/rotary_config.h"
 #include "vlm/half_float.h"
 #include "vlm/safetensors.h"
 
@@ -67,7 +69,12 @@ FuzzOutcome fuzz_one_input(const std::uint8_t* data, std::size_t size) {
     if (data[0] % 2 == 0) {
       check_safetensors_round_trip(parse_safetensors(file, file_size, "fuzz.safetensors"));
     } else {
-      check_config_round_trip(parse_config_json(std::string(file, file + file_size), "fuzz/config.json"));
+      const std::string text(file, file + file_size);
+      try {
+        parse_model_rotary(text, "fuzz/config.json");  // --config's reader of the same file
+      } catch (const InputError&) {
+      }
+      check_config_round_trip(parse_config_json(text, "fuzz/config.json"));
     }
   } catch (const InputError&) {
     return FuzzOutcome::refused;

@@ -278,7 +278,8 @@ def check_bad_files(work, good_dir, tensors):
     # config.json
     cfg = json.load(open(os.path.join(good_dir, "config.json")))
     for what, edit, needles in (
-            ("missing config key", lambda c: c.pop("num_key_value_heads"), ["num_key_value_heads", "missing"]),
+            # an omitted key takes transformers' default: 8 KV heads, which 4 query heads cannot share
+            ("omitted config key", lambda c: c.pop("num_key_value_heads"), ["num_key_value_heads = 8"]),
             ("mistyped config key", lambda c: c.__setitem__("vocab_size", "1024"), ["vocab_size", "1024"]),
             ("heads not dividing hidden", lambda c: c.__setitem__("hidden_size", 130), ["hidden_size", "130"]),
             ("bad mrope_section", lambda c: c["rope_scaling"].__setitem__("mrope_section", [4, 6, 7]), ["mrope_section"]),
