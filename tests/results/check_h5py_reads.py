@@ -207,8 +207,9 @@ def main():
               isinstance(doc, dict), "one JSON line", out[:200] + err)
         if doc:
             check("inspect --json keys", list(doc.keys()) == ["file", "filetype", "format_version", "provenance",
-                                                              "runs_count", "units_total", "shard", "runs"],
+                                                              "runs_count", "units_total", "shard", "ranks", "runs"],
                   "documented keys", list(doc.keys()))
+            check("inspect --json ranks", doc.get("ranks") == 1, 1, doc.get("ranks"))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
                                             doc.get("format_version")) == (4, 4, "all", [1, 0]),
                   (4, 4, "all", [1, 0]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard")))
