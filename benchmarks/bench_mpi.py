@@ -12,7 +12,7 @@ Under mpiexec every process computes on one thread (OMP_NUM_THREADS=1) and is bo
 (--bind-to none: a process bound to a core that other work occupies cannot move away from it),
 so R processes use R cores; processes beyond the cores oversubscribe.
 Usage: bench_mpi.py [--hopelab build/hopelab] [--mpiexec mpiexec] [--spec experiments/paper.toml]
-                    [--ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
+                    [--ranks 1,2] [--weak-ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
                     [--only spec|mc] [--json FILE] [--keep DIR]
 --keep DIR keeps each run's results file (DIR/<case>.h5: the units' measured seconds, which
 scripts/rank_model.py turns into a model of more processes).
@@ -94,6 +94,7 @@ def main():
     p.add_argument("--mpiexec", default="mpiexec")
     p.add_argument("--spec", default=os.path.join(HERE, "..", "experiments", "paper.toml"))
     p.add_argument("--ranks", default="1,2")
+    p.add_argument("--weak-ranks", help="the process counts of the weak-scaling runs (default: --ranks)")
     p.add_argument("--mc-samples", type=int, default=100_000_000)
     p.add_argument("--mc-head-dim", type=int, default=16)
     p.add_argument("--only", choices=["spec", "mc"])
@@ -102,6 +103,7 @@ def main():
     args = p.parse_args()
     args.hopelab = os.path.abspath(args.hopelab)
     ranks = [int(r) for r in args.ranks.split(",")]
+    weak = [int(r) for r in (args.weak_ranks or args.ranks).split(",") if r]
     with open(args.spec) as f:
         spec_text = f.read()
     mc = lambda samples: MC_SPEC.format(head_dim=args.mc_head_dim, samples=samples)  # noqa: E731
@@ -112,13 +114,13 @@ def main():
         cases.append(("%s strong" % name, "no MPI", None, spec_text))
         cases.append(("%s strong" % name, "no MPI, 1 thread", None, spec_text))
         cases += [("%s strong" % name, "-n %d" % r, r, spec_text) for r in ranks]
-        cases += [("%s weak (%d copies)" % (name, r), "-n %d" % r, r, copies(spec_text, r)) for r in ranks]
+        cases += [("%s weak (%d copies)" % (name, r), "-n %d" % r, r, copies(spec_text, r)) for r in weak]
     if args.only in (None, "mc"):
         n = args.mc_samples
         cases.append(("mc %.0e strong" % n, "no MPI", None, mc(n)))
         cases.append(("mc %.0e strong" % n, "no MPI, 1 thread", None, mc(n)))
         cases += [("mc %.0e strong" % n, "-n %d" % r, r, mc(n)) for r in ranks]
-        cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in ranks]
+        cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in weak]
 
     rows = []
     print("| case | processes | wall s | load before / after |")
