@@ -3,14 +3,16 @@
 
 Each case is a spec run to completion into a scratch directory, timed whole (wall clock,
 including mpiexec's start), with the 1-minute load average read before and after:
-  spec strong   SPEC by one process without MPI, then under mpiexec -n R for each R
+  spec strong   SPEC by one process without MPI (all cores, then one thread), then under
+                mpiexec -n R for each R
   spec weak     R copies of SPEC's runs (renamed NAME-copyK, claims kept once) on R processes
   mc strong     one mc-preference unit of --mc-samples samples (head dim --mc-head-dim)
   mc weak       one unit of R x --mc-samples samples on R processes
-mpiexec binds each process to a core when it starts at most two (Open MPI), so -n 1 computes on
-one core while the run without MPI uses every core; processes beyond the cores oversubscribe.
+Under mpiexec every process computes on one thread (OMP_NUM_THREADS=1) and is bound to no core
+(--bind-to none: a process bound to a core that other work occupies cannot move away from it),
+so R processes use R cores; processes beyond the cores oversubscribe.
 Usage: bench_mpi.py [--hopelab build/hopelab] [--mpiexec mpiexec] [--spec experiments/paper.toml]
-                    [--ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
+                    [--ranks 1,2] [--weak-ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
                     [--only spec|mc] [--json FILE] [--keep DIR]
 --keep DIR keeps each run's results file (DIR/<case>.h5: the units' measured seconds, which
 scripts/rank_model.py turns into a model of more processes).
@@ -62,18 +64,22 @@ samples = {samples}
 """
 
 
-def timed_run(args, spec_text, ranks, tmp, keep=None):
+def timed_run(args, spec_text, ranks, tmp, keep=None, threads=None):
     """Wall seconds of `hopelab run` of spec_text (ranks None: without MPI), and load averages."""
     spec = os.path.join(tmp, "spec.toml")
     with open(spec, "w") as f:
         f.write(spec_text)
     out = os.path.join(tmp, "out.h5")
     command = [args.hopelab, "run", spec, "-o", out, "--force"]
+    env = environment()
     if ranks is not None:
-        command = [args.mpiexec, "--oversubscribe", "-n", str(ranks), *command]
+        command = [args.mpiexec, "--oversubscribe", "--bind-to", "none", "-n", str(ranks), *command]
+        threads = 1
+    if threads is not None:
+        env["OMP_NUM_THREADS"] = str(threads)
     load_before = os.getloadavg()[0]
     start = time.perf_counter()
-    p = subprocess.run(command, capture_output=True, text=True, env=environment(), cwd=tmp)
+    p = subprocess.run(command, capture_output=True, text=True, env=env, cwd=tmp)
     seconds = time.perf_counter() - start
     if p.returncode != 0:
         sys.exit("bench_mpi: %s failed (%d): %s" % (" ".join(command), p.returncode, p.stderr[-2000:]))
@@ -88,6 +94,7 @@ def main():
     p.add_argument("--mpiexec", default="mpiexec")
     p.add_argument("--spec", default=os.path.join(HERE, "..", "experiments", "paper.toml"))
     p.add_argument("--ranks", default="1,2")
+    p.add_argument("--weak-ranks", help="the process counts of the weak-scaling runs (default: --ranks)")
     p.add_argument("--mc-samples", type=int, default=100_000_000)
     p.add_argument("--mc-head-dim", type=int, default=16)
     p.add_argument("--only", choices=["spec", "mc"])
@@ -96,6 +103,7 @@ def main():
     args = p.parse_args()
     args.hopelab = os.path.abspath(args.hopelab)
     ranks = [int(r) for r in args.ranks.split(",")]
+    weak = [int(r) for r in (args.weak_ranks or args.ranks).split(",") if r]
     with open(args.spec) as f:
         spec_text = f.read()
     mc = lambda samples: MC_SPEC.format(head_dim=args.mc_head_dim, samples=samples)  # noqa: E731
@@ -104,13 +112,15 @@ def main():
     if args.only in (None, "spec"):
         name = os.path.basename(args.spec)
         cases.append(("%s strong" % name, "no MPI", None, spec_text))
+        cases.append(("%s strong" % name, "no MPI, 1 thread", None, spec_text))
         cases += [("%s strong" % name, "-n %d" % r, r, spec_text) for r in ranks]
-        cases += [("%s weak (%d copies)" % (name, r), "-n %d" % r, r, copies(spec_text, r)) for r in ranks]
+        cases += [("%s weak (%d copies)" % (name, r), "-n %d" % r, r, copies(spec_text, r)) for r in weak]
     if args.only in (None, "mc"):
         n = args.mc_samples
         cases.append(("mc %.0e strong" % n, "no MPI", None, mc(n)))
+        cases.append(("mc %.0e strong" % n, "no MPI, 1 thread", None, mc(n)))
         cases += [("mc %.0e strong" % n, "-n %d" % r, r, mc(n)) for r in ranks]
-        cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in ranks]
+        cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in weak]
 
     rows = []
     print("| case | processes | wall s | load before / after |")
@@ -122,7 +132,7 @@ def main():
             if args.keep:
                 os.makedirs(args.keep, exist_ok=True)
                 keep = os.path.join(args.keep, re.sub(r"[^A-Za-z0-9.]+", "-", "%s %s" % (case, how)).strip("-") + ".h5")
-            seconds, before, after = timed_run(args, text, r, tmp, keep)
+            seconds, before, after = timed_run(args, text, r, tmp, keep, 1 if how.endswith("1 thread") else None)
         finally:
             shutil.rmtree(tmp)
         rows.append({"case": case, "processes": how, "seconds": seconds, "load_before": before, "load_after": after})

@@ -171,9 +171,9 @@ class Coordinator {
 
   // Errors on rank 0 itself (a checkpoint that cannot be written) end the job as a unit's do: its
   // own worker thread may be computing, so the process cannot return through the runner.
-  int run() {
+  void run() {
     try {
-      return distribute();
+      distribute();
     } catch (const InputError& e) {
       end(2, e.what());
     } catch (const std::bad_alloc&) {
@@ -184,7 +184,7 @@ class Coordinator {
   }
 
  private:
-  int distribute() {
+  void distribute() {
     const Experiment& ex = *d_.experiment;
     const std::string spec = MessageWriter().text(ex.text).text(ex.path).bytes();
     for (int r = 1; r < world_.size(); ++r) world_.send(r, kSpec, spec);
@@ -193,7 +193,9 @@ class Coordinator {
     tasks_ = schedule_tasks(costs, world_.size());
     std::size_t pieces = 0;
     for (const Task& t : tasks_) {
-      if (t.piece) split_[t.unit].parts_left += t.last - t.first, ++pieces;
+      if (!t.piece) continue;
+      split_[t.unit].parts_left += t.last - t.first;
+      ++pieces;
     }
     std::cerr << "hopelab run: " << d_.units.size() << " units on " << world_.size()
               << " processes, largest estimated cost first";
@@ -216,8 +218,9 @@ class Coordinator {
       }
       if (d_.stop_after >= 0 && computed_ >= d_.stop_after) {
         release(world_, 130);
+        std::cout << std::flush;
         std::cerr << d_.stopped_message("--stop-after") << std::flush;
-        return 130;
+        std::_Exit(130);  // rank 0's own worker thread may still be computing
       }
       for (int r = 0; r < world_.size() && next_ < tasks_.size(); ++r) {
         if (ranks_[static_cast<std::size_t>(r)].task < 0) {
@@ -228,7 +231,6 @@ class Coordinator {
       if (!busy) pause_briefly();
     }
     release(world_, 0);
-    return 0;
   }
 
   const WorkUnit& unit_of(const Task& t) const { return *d_.units[t.unit]; }
@@ -367,6 +369,6 @@ class Coordinator {
 
 }  // namespace
 
-int coordinate(World& world, const Distribution& d) { return Coordinator(world, d).run(); }
+void coordinate(World& world, const Distribution& d) { Coordinator(world, d).run(); }
 
 }  // namespace hopelab::batch::mpi

@@ -36,13 +36,13 @@ struct Distribution {
   std::function<std::string(const std::string& where)> stopped_message;
 };
 
-// Rank 0: computes the units across the world and returns 0 when all are done; after
-// stop_after computed units, prints the stop message and returns 130. On a stop request, prints
-// the stop message and ends the process with 130 at once. A unit's error on any rank ends the
+// Rank 0: computes the units across the world and returns when all are done. After
+// stop_after computed units, or on a stop request, prints the stop message and ends the process
+// with 130 at once (its own worker thread may be computing). A unit's error on any rank ends the
 // process like main's handler would (exit 2 for bad input, 1 otherwise), naming rank and unit;
 // so does an error of rank 0's own (a checkpoint it cannot write).
 // Every other rank is released before it returns or ends.
-int coordinate(World& world, const Distribution& d);
+void coordinate(World& world, const Distribution& d);
 
 // Ranks other than 0: computes what rank 0 hands out until rank 0 releases it, then leaves
 // the job and ends the process with the status rank 0 sent. Writes nothing, prints nothing.

@@ -317,9 +317,8 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
     unit_computed(*unit, result.get());
   }
   if (!distributed.empty()) {
-    const int status = mpi::coordinate(world, {&ex, distributed, o.stop_after, unit_computed,
-                                               [] { return g_stop_signal.load() != 0; }, stopped_message});
-    if (status != 0) return status;
+    mpi::coordinate(world, {&ex, distributed, o.stop_after, unit_computed, [] { return g_stop_signal.load() != 0; },
+                            stopped_message});
     std::sort(records.begin(), records.end(),
               [](const results::RunRecord& a, const results::RunRecord& b) { return a.unit_index < b.unit_index; });
   }

@@ -15,7 +15,8 @@ Usage: check_mpi_run.py PATH/TO/hopelab PATH/TO/mpiexec identical|stop|kill
     was computing, keeps the checkpoints, and --resume by one process without MPI completes it;
     the whole job killed (SIGKILL to every process) and --resume'd under -n 2 completes it; each
     completed file equals the run of one process.
-Open MPI's mpiexec is given --oversubscribe (more processes than cores), its allow-run-as-root
+Open MPI's mpiexec is given --oversubscribe (more processes than cores), --bind-to none (a
+process bound to a core that other work occupies runs ten times slower), its allow-run-as-root
 variables when run as root (as in CI), and plain copies between processes (containers often
 forbid its single-copy reads). Prints one line per failed check and
 exits 1 if any failed.
@@ -145,7 +146,8 @@ context_length = 100000
 
 def mpiexec_args(n):
     version = subprocess.run([MPIEXEC, "--version"], capture_output=True, text=True).stdout
-    extra = ["--oversubscribe"] if ("Open MPI" in version or "OpenRTE" in version) else []
+    openmpi = "Open MPI" in version or "OpenRTE" in version
+    extra = ["--oversubscribe", "--bind-to", "none"] if openmpi else []
     return [MPIEXEC, *extra, "-n", str(n)]
 
 

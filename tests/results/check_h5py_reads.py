@@ -212,6 +212,7 @@ def main():
                                                               "provenance", "runs_count", "units_total", "shard",
                                                               "ranks", "runs", "claims"],
                   "documented keys", list(doc.keys()))
+            check("inspect --json ranks", doc.get("ranks") == 1, 1, doc.get("ranks"))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
                                             doc.get("format_version")) == (4, 4, "all", [1, 0]),
                   (4, 4, "all", [1, 0]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard")))
