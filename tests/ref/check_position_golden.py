@@ -12,7 +12,10 @@ Checks:
   * transformers 4.57.1, one case per class of the 5.x regressions: a still image beside a video
     (Qwen2.5-VL), rows of a padded batch with their own rope_deltas, packed sequences (ids
     restart), Qwen3-VL's interleaved vs Qwen2-VL's blocked layout (cos per pair). Each of these
-    also checks that the wrong convention is told apart (its twin must differ from the golden).
+    also checks that the wrong convention is told apart (its twin must differ from the golden);
+  * Qwen2.5-VL's time-aligned ids at fps 3, 4 and 0.7: --time-convention transformers-4.57 against
+    transformers 4.57.1 (whole layouts), the default product convention against the newest
+    transformers (video blocks), each twinned with the other convention, which must differ.
 """
 
 import json
@@ -32,7 +35,8 @@ U32 = 2.0 ** -24  # unit roundoff of float32
 log = CheckLog()
 FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",
         "sections": "--sections", "kv_heads": "--kv-heads", "kv_head": "--kv-head", "head_dim": "--head-dim",
-        "base": "--base"}
+        "base": "--base", "fps": "--fps", "tokens_per_second": "--tokens-per-second",
+        "time_convention": "--time-convention"}
 
 
 def cli(case, *args):
@@ -174,6 +178,8 @@ def check_transformers(golden):
                 deltas = sorted({r["rope_delta"] for r in rows})
                 log.check(case + " rows' deltas differ (one row's delta for all would be wrong)",
                           len(deltas) == len(rows), "%d distinct" % len(rows), deltas)
+        elif c["bug_class"] == "time convention":
+            check_time_convention(case, c, whole=True)
         elif c["bug_class"] == "packing":
             ids = {a: [] for a in "thw"}
             for layout in c["packed"]:
@@ -203,10 +209,36 @@ def check_transformers(golden):
             log.fail(case, "a known bug class", c["bug_class"])
 
 
+OTHER_CONVENTION = {"product": "transformers-4.57", "transformers-4.57": "product"}
+
+
+def check_time_convention(case, c, whole):
+    """hopelab's positions under the case's time convention equal the golden (the whole layout, or
+    the video block c["block"]); under the other convention they must differ (the twin)."""
+    first, end = (0, len(c["t"])) if whole else c["block"]
+    got = positions(case, c["method"], c["layout"], c["options"])
+    if got is None:
+        return
+    for a in "thw":
+        expect_equal(case + " " + a, [float(v) for v in c[a]], got.get(a, [])[first:end])
+    if whole:
+        expect_equal(case + " rope_delta", float(c["rope_delta"]), got.get("rope_delta"))
+    other = dict(c["options"], time_convention=OTHER_CONVENTION[c["options"]["time_convention"]])
+    twin = positions(case + " twin", c["method"], c["layout"], other) or {}
+    log.check(case + " twin: the %s convention differs" % other["time_convention"],
+              twin.get("t", [])[first:end] != [float(v) for v in c["t"]], "different", "equal")
+
+
+def check_time_convention_product(golden):
+    for c in golden["time_convention_product"]:
+        check_time_convention("%s: %s %s" % (c["source"], c["layout"], c["options"]), c, whole=False)
+
+
 def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
-    for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers):
+    for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers,
+                 check_time_convention_product):
         part(golden)
     return log.finish()
 
