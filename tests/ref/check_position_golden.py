@@ -15,14 +15,20 @@ Checks:
     also checks that the wrong convention is told apart (its twin must differ from the golden);
   * Qwen2.5-VL's time-aligned ids at fps 3, 4 and 0.7: --time-convention transformers-4.57 against
     transformers 4.57.1 (whole layouts), the default product convention against the newest
-    transformers (video blocks), each twinned with the other convention, which must differ.
+    transformers (video blocks), each twinned with the other convention, which must differ;
+  * the same cases inside the VLM: `hopelab vlm positions` of a tiny model and a one-video prompt
+    of the golden's layout, with --fps, --tokens-per-second and --time-convention (twin: without
+    them, fps 1 and 25 ids per second, the positions differ).
 """
 
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -234,11 +240,59 @@ def check_time_convention_product(golden):
         check_time_convention("%s: %s %s" % (c["source"], c["layout"], c["options"]), c, whole=False)
 
 
+def vlm_positions(case, model, prompt, options):
+    cmd = [CLI, "vlm", "positions", "--model", model, "--input", prompt, "--method", "mrope", *option_args(options)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        log.fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
+        return {}
+    return json.loads(p.stdout)
+
+
+def check_vlm_positions(golden):
+    """The VLM reads a prompt's layout and positions it with the method's design (one code path):
+    a one-video prompt "text:A,video:TxHxW,text:B" (A - 1 text tokens and <vision_start>, the
+    video, <vision_end> and B - 1 text tokens) must get the golden's ids."""
+    cases = [c for c in golden["transformers_cases"] if c["bug_class"] == "time convention"]
+    cases += golden["time_convention_product"]
+    tmp = tempfile.mkdtemp(prefix="position_golden_vlm_")
+    try:
+        model = os.path.join(tmp, "tiny")
+        subprocess.run([CLI, "vlm", "init", "--preset", "tiny", "--seed", "1", "-o", model], capture_output=True,
+                       check=True, timeout=120)
+        checked = 0
+        for k, c in enumerate(cases):
+            m = re.fullmatch(r"text:(\d+),video:(\d+)x(\d+)x(\d+),text:(\d+)", c["layout"])
+            if not m:
+                continue
+            a, t, h, w, b = (int(g) for g in m.groups())
+            prompt = os.path.join(tmp, "prompt%d.safetensors" % k)
+            subprocess.run([CLI, "vlm", "input", "--model", model, "--text-before", str(a - 1), "--text-after",
+                            str(b - 1), "--frames", str(t), "--grid-height", str(h), "--grid-width", str(w), "-o",
+                            prompt], capture_output=True, check=True, timeout=120)
+            case = "vlm positions %s: %s %s" % (c["source"], c["layout"], c["options"])
+            got = vlm_positions(case, model, prompt, c["options"])
+            expect_equal(case + " layout", c["layout"], got.get("layout"))
+            first, end = c.get("block", [0, len(c["t"])])
+            for axis in "thw":
+                expect_equal(case + " " + axis, [float(v) for v in c[axis]],
+                             [float(v) for v in got.get(axis, [])[first:end]])
+            # Twin: the VLM without the options (fps 1, 25 ids per second: steps of 50) differs.
+            plain = vlm_positions(case + " twin", model, prompt, {"design": "qwen25vl"})
+            log.check(case + " twin: fps 1 and 25 ids per second differ",
+                      [float(v) for v in plain.get("t", [])[first:end]] != [float(v) for v in c["t"]],
+                      "different", "equal")
+            checked += 1
+        log.check("vlm positions: one-video golden cases checked", checked >= 6, ">= 6", checked)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers,
-                 check_time_convention_product):
+                 check_time_convention_product, check_vlm_positions):
         part(golden)
     return log.finish()
 
