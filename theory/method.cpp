@@ -88,6 +88,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   m.design.fps = options.fps;
   m.design.tokens_per_second = options.tokens_per_second;
   m.design.keep_fractional_time = options.keep_fractional_time;
+  m.design.time_convention = options.time_convention;
   m.design.spatial_reset = options.spatial_reset;
   m.design.visual_step = options.visual_step;
   validate(m.design);

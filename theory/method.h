@@ -29,6 +29,7 @@ struct MethodOptions {
   double fps = 1.0;                              // qwen25vl
   double tokens_per_second = 25.0;               // qwen25vl
   bool keep_fractional_time = false;             // qwen25vl
+  TimeConvention time_convention = TimeConvention::product;  // qwen25vl
   bool spatial_reset = false;                    // qwen2vl, qwen25vl: visual h, w without the cursor
   int kv_heads = 8;                              // mhrope: KV heads
   int head = 0;                                  // mhrope: the KV head described

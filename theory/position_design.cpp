@@ -33,6 +33,21 @@ DesignKind parse_design(const std::string& text) {
   throw InputError("design must be flat, qwen2vl, qwen25vl, diagonal, v2pe or tad, got '" + text + "'");
 }
 
+const char* time_convention_name(TimeConvention convention) {
+  switch (convention) {
+    case TimeConvention::product: return "product";
+    case TimeConvention::transformers_4_57: return "transformers-4.57";
+  }
+  return "?";
+}
+
+TimeConvention parse_time_convention(const std::string& text) {
+  for (TimeConvention c : {TimeConvention::product, TimeConvention::transformers_4_57}) {
+    if (text == time_convention_name(c)) return c;
+  }
+  throw InputError("time convention must be product or transformers-4.57, got '" + text + "'");
+}
+
 void validate(const PositionDesign& d) {
   auto positive = [](double v, const char* what) {
     if (!(v > 0.0) || !std::isfinite(v)) {
@@ -67,7 +82,11 @@ double block_temporal_step(const PositionDesign& d, std::int64_t video_index) {
   return kHopeGammaSet[draw % (sizeof kHopeGammaSet / sizeof kHopeGammaSet[0])];
 }
 
-double seconds_per_grid(const PositionDesign& d) { return d.temporal_patch_size / d.fps; }
+// transformers 4.57.1 casts second_per_grid_t to the frame index's integer dtype (truncation).
+double seconds_per_grid(const PositionDesign& d) {
+  const double seconds = d.temporal_patch_size / d.fps;
+  return d.time_convention == TimeConvention::transformers_4_57 ? std::trunc(seconds) : seconds;
+}
 
 // qwen25vl temporal index of frame f.
 double time_aligned_index(const PositionDesign& d, std::int64_t f) {

@@ -3,7 +3,8 @@
 // reference implementations do (see docs/references.md, "Position designs").
 //   flat      1D running index (vanilla RoPE, p-RoPE); a video is flattened t*H*W + y*W + x
 //   qwen2vl   Qwen2-VL get_rope_index: (s + f, s + y, s + x); next text at max + 1
-//   qwen25vl  Qwen2.5-VL time-aligned t = floor(f * (patch / fps) * tokens_per_second)
+//   qwen25vl  Qwen2.5-VL time-aligned t = floor(f * (patch / fps) * tokens_per_second); with the
+//             transformers-4.57 time convention floor(f * trunc(patch / fps) * tokens_per_second)
 //   spatial_reset (qwen2vl, qwen25vl; Huang et al. 2025, 2510.23095): h = y, w = x without the
 //             cursor, t as before; next text still at s + max(t - s, H - 1, W - 1) + 1
 //   diagonal  VideoRoPE (step = delta) and HoPE (step = gamma): t = s + step*f,
@@ -25,6 +26,14 @@ enum class DesignKind : std::uint8_t { flat, qwen2vl, qwen25vl, diagonal, v2pe, 
 const char* design_name(DesignKind kind);
 DesignKind parse_design(const std::string& text);
 
+// qwen25vl: how seconds per grid (temporal_patch_size / fps) enters t. product: the product
+// f * (patch / fps) * tokens_per_second is truncated (transformers 5.x, hopelab's default);
+// transformers_4_57: patch / fps is truncated to an integer first, as transformers 4.57.1 does
+// (it casts second_per_grid_t to the integer dtype of the frame index), so fps > 2 collapses t.
+enum class TimeConvention : std::uint8_t { product, transformers_4_57 };
+const char* time_convention_name(TimeConvention convention);
+TimeConvention parse_time_convention(const std::string& text);
+
 // HoPE's training set of temporal scales, Gamma.
 constexpr double kHopeGammaSet[] = {0.5, 0.75, 1.0, 1.25, 1.5};
 
@@ -40,6 +49,7 @@ struct PositionDesign {
   double tokens_per_second = 25.0;
   int temporal_patch_size = 2;
   bool keep_fractional_time = false;  // false: the reference's integer truncation
+  TimeConvention time_convention = TimeConvention::product;
   // qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (no cursor offset).
   bool spatial_reset = false;
   // v2pe: position increment of one visual token.

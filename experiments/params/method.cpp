@@ -20,6 +20,7 @@ MethodOptions method_options(const MethodParams& p) {
   options.fps = p.fps;
   options.tokens_per_second = p.tokens_per_second;
   options.keep_fractional_time = p.keep_fractional_time;
+  options.time_convention = parse_time_convention(p.time_convention);
   options.spatial_reset = p.spatial_reset;
   options.visual_step = p.visual_step;
   options.kv_heads = static_cast<int>(p.kv_heads);
@@ -58,6 +59,8 @@ void check_method_options_apply(const MethodParams& p) {
        value_text(p.tokens_per_second), "the qwen25vl design"},
       {"keep_fractional_time", p.keep_fractional_time != defaults.keep_fractional_time,
        design == DesignKind::qwen25vl, value_text(p.keep_fractional_time), "the qwen25vl design"},
+      {"time_convention", p.time_convention != defaults.time_convention, design == DesignKind::qwen25vl,
+       p.time_convention, "the qwen25vl design"},
       {"spatial_reset", p.spatial_reset != defaults.spatial_reset, qwen, value_text(p.spatial_reset),
        "the qwen2vl and qwen25vl designs"},
       {"visual_step", p.visual_step != defaults.visual_step, design == DesignKind::v2pe, value_text(p.visual_step),

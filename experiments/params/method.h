@@ -26,6 +26,7 @@ struct MethodParams {
   double fps = 1.0;
   double tokens_per_second = 25.0;
   bool keep_fractional_time = false;
+  std::string time_convention = "product";
   bool spatial_reset = false;
   double visual_step = 1.0 / 16.0;
   std::int64_t kv_heads = 8;
@@ -56,6 +57,9 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"tokens_per_second", "1/s", above(0), "qwen25vl: temporal ids per second"}, p.tokens_per_second);
   v(Field{"keep_fractional_time", "", any(), "qwen25vl: keep fractional t instead of the reference's truncation"},
     p.keep_fractional_time);
+  v(Field{"time_convention", "", words("product, transformers-4.57"),
+          "qwen25vl: product truncates f (patch/fps) tokens_per_second; transformers-4.57 truncates patch/fps first"},
+    p.time_convention);
   v(Field{"spatial_reset", "", any(),
           "qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (Huang et al. 2025)"},
     p.spatial_reset);
@@ -77,7 +81,7 @@ Method build_method(const MethodParams& p);
 // option, the method and who reads it (docs/usage.md "Options that do not apply"). sections:
 // mrope, mrope-interleave, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
-// of the other methods; fps, tokens_per_second, keep_fractional_time: the qwen25vl design;
+// of the other methods; fps, tokens_per_second, keep_fractional_time, time_convention: the qwen25vl design;
 // spatial_reset: the qwen2vl and qwen25vl designs; visual_step: the v2pe design; kv_heads and
 // kv_head: mhrope. An unknown method is left to the method's builder to name.
 void check_method_options_apply(const MethodParams& p);

@@ -33,7 +33,8 @@ inline void showValue(const Segment& s, std::ostream& os) {
 inline void showValue(const PositionDesign& d, std::ostream& os) {
   os.precision(17);
   os << design_name(d.kind) << " (temporal_step " << d.temporal_step << ", fps " << d.fps << ", tokens/s "
-     << d.tokens_per_second << (d.keep_fractional_time ? ", fractional time" : "") << ", visual_step "
+     << d.tokens_per_second << (d.keep_fractional_time ? ", fractional time" : "") << ", time convention "
+     << time_convention_name(d.time_convention) << ", visual_step "
      << d.visual_step;
   if (d.training_gamma_seed) os << ", training seed " << *d.training_gamma_seed;
   os << ")";
@@ -275,8 +276,8 @@ inline rc::Gen<Layout> gen_layout() {
 }
 
 // A position design of any kind with valid parameters: diagonal step from gen_temporal_scale
-// (and HoPE's training mode when `allow_training`), qwen25vl fps / tokens per second and either
-// time rule, v2pe visual step 1/2^k or k/1000.
+// (and HoPE's training mode when `allow_training`), qwen25vl fps / tokens per second, either
+// time rule and either time convention, v2pe visual step 1/2^k or k/1000.
 inline rc::Gen<PositionDesign> gen_design(bool allow_training) {
   return rc::gen::exec([allow_training] {
     PositionDesign d;
@@ -292,6 +293,7 @@ inline rc::Gen<PositionDesign> gen_design(bool allow_training) {
       d.fps = *rc::gen::element(0.5, 1.0, 2.0, 3.0, 5.0, 24.0, 29.97);
       d.tokens_per_second = *rc::gen::element(1.0, 2.0, 4.0, 25.0);
       d.keep_fractional_time = *rc::gen::arbitrary<bool>();
+      d.time_convention = *rc::gen::element(TimeConvention::product, TimeConvention::transformers_4_57);
     }
     if (d.kind == DesignKind::v2pe) {
       d.visual_step = *rc::gen::arbitrary<bool>() ? std::ldexp(1.0, -*uniform(0, 9))

@@ -12,14 +12,23 @@ Checks:
   * transformers 4.57.1, one case per class of the 5.x regressions: a still image beside a video
     (Qwen2.5-VL), rows of a padded batch with their own rope_deltas, packed sequences (ids
     restart), Qwen3-VL's interleaved vs Qwen2-VL's blocked layout (cos per pair). Each of these
-    also checks that the wrong convention is told apart (its twin must differ from the golden).
+    also checks that the wrong convention is told apart (its twin must differ from the golden);
+  * Qwen2.5-VL's time-aligned ids at fps 3, 4 and 0.7: --time-convention transformers-4.57 against
+    transformers 4.57.1 (whole layouts), the default product convention against the newest
+    transformers (video blocks), each twinned with the other convention, which must differ;
+  * the same cases inside the VLM: `hopelab vlm positions` of a tiny model and a one-video prompt
+    of the golden's layout, with --fps, --tokens-per-second and --time-convention (twin: without
+    them, fps 1 and 25 ids per second, the positions differ).
 """
 
 import json
 import math
 import os
+import re
+import shutil
 import subprocess
 import sys
+import tempfile
 
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -32,7 +41,8 @@ U32 = 2.0 ** -24  # unit roundoff of float32
 log = CheckLog()
 FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",
         "sections": "--sections", "kv_heads": "--kv-heads", "kv_head": "--kv-head", "head_dim": "--head-dim",
-        "base": "--base"}
+        "base": "--base", "fps": "--fps", "tokens_per_second": "--tokens-per-second",
+        "time_convention": "--time-convention"}
 
 
 def cli(case, *args):
@@ -174,6 +184,8 @@ def check_transformers(golden):
                 deltas = sorted({r["rope_delta"] for r in rows})
                 log.check(case + " rows' deltas differ (one row's delta for all would be wrong)",
                           len(deltas) == len(rows), "%d distinct" % len(rows), deltas)
+        elif c["bug_class"] == "time convention":
+            check_time_convention(case, c, whole=True)
         elif c["bug_class"] == "packing":
             ids = {a: [] for a in "thw"}
             for layout in c["packed"]:
@@ -203,10 +215,84 @@ def check_transformers(golden):
             log.fail(case, "a known bug class", c["bug_class"])
 
 
+OTHER_CONVENTION = {"product": "transformers-4.57", "transformers-4.57": "product"}
+
+
+def check_time_convention(case, c, whole):
+    """hopelab's positions under the case's time convention equal the golden (the whole layout, or
+    the video block c["block"]); under the other convention they must differ (the twin)."""
+    first, end = (0, len(c["t"])) if whole else c["block"]
+    got = positions(case, c["method"], c["layout"], c["options"])
+    if got is None:
+        return
+    for a in "thw":
+        expect_equal(case + " " + a, [float(v) for v in c[a]], got.get(a, [])[first:end])
+    if whole:
+        expect_equal(case + " rope_delta", float(c["rope_delta"]), got.get("rope_delta"))
+    other = dict(c["options"], time_convention=OTHER_CONVENTION[c["options"]["time_convention"]])
+    twin = positions(case + " twin", c["method"], c["layout"], other) or {}
+    log.check(case + " twin: the %s convention differs" % other["time_convention"],
+              twin.get("t", [])[first:end] != [float(v) for v in c["t"]], "different", "equal")
+
+
+def check_time_convention_product(golden):
+    for c in golden["time_convention_product"]:
+        check_time_convention("%s: %s %s" % (c["source"], c["layout"], c["options"]), c, whole=False)
+
+
+def vlm_positions(case, model, prompt, options):
+    cmd = [CLI, "vlm", "positions", "--model", model, "--input", prompt, "--method", "mrope", *option_args(options)]
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    if p.returncode != 0:
+        log.fail(case + " [" + " ".join(cmd[1:]) + "]", "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
+        return {}
+    return json.loads(p.stdout)
+
+
+def check_vlm_positions(golden):
+    """The VLM reads a prompt's layout and positions it with the method's design (one code path):
+    a one-video prompt "text:A,video:TxHxW,text:B" (A - 1 text tokens and <vision_start>, the
+    video, <vision_end> and B - 1 text tokens) must get the golden's ids."""
+    cases = [c for c in golden["transformers_cases"] if c["bug_class"] == "time convention"]
+    cases += golden["time_convention_product"]
+    tmp = tempfile.mkdtemp(prefix="position_golden_vlm_")
+    try:
+        model = os.path.join(tmp, "tiny")
+        subprocess.run([CLI, "vlm", "init", "--preset", "tiny", "--seed", "1", "-o", model], capture_output=True,
+                       check=True, timeout=120)
+        checked = 0
+        for k, c in enumerate(cases):
+            m = re.fullmatch(r"text:(\d+),video:(\d+)x(\d+)x(\d+),text:(\d+)", c["layout"])
+            if not m:
+                continue
+            a, t, h, w, b = (int(g) for g in m.groups())
+            prompt = os.path.join(tmp, "prompt%d.safetensors" % k)
+            subprocess.run([CLI, "vlm", "input", "--model", model, "--text-before", str(a - 1), "--text-after",
+                            str(b - 1), "--frames", str(t), "--grid-height", str(h), "--grid-width", str(w), "-o",
+                            prompt], capture_output=True, check=True, timeout=120)
+            case = "vlm positions %s: %s %s" % (c["source"], c["layout"], c["options"])
+            got = vlm_positions(case, model, prompt, c["options"])
+            expect_equal(case + " layout", c["layout"], got.get("layout"))
+            first, end = c.get("block", [0, len(c["t"])])
+            for axis in "thw":
+                expect_equal(case + " " + axis, [float(v) for v in c[axis]],
+                             [float(v) for v in got.get(axis, [])[first:end]])
+            # Twin: the VLM without the options (fps 1, 25 ids per second: steps of 50) differs.
+            plain = vlm_positions(case + " twin", model, prompt, {"design": "qwen25vl"})
+            log.check(case + " twin: fps 1 and 25 ids per second differ",
+                      [float(v) for v in plain.get("t", [])[first:end]] != [float(v) for v in c["t"]],
+                      "different", "equal")
+            checked += 1
+        log.check("vlm positions: one-video golden cases checked", checked >= 6, ">= 6", checked)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
-    for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers):
+    for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers,
+                 check_time_convention_product, check_vlm_positions):
         part(golden)
     return log.finish()
 

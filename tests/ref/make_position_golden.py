@@ -4,7 +4,7 @@ holds the hopelab CLI to, by value.
 
 Run by hand, in a throwaway environment with torch (not a test dependency):
   /usr/bin/python3 -m venv /tmp/hfvenv && /tmp/hfvenv/bin/pip install torch transformers numpy
-  pip install --no-deps --target /tmp/tf457 transformers==4.57.1
+  /tmp/hfvenv/bin/pip install --no-deps --target /tmp/tf457 transformers==4.57.1
   /tmp/hfvenv/bin/python tests/ref/make_position_golden.py --hope HOPE --videorope VIDEOROPE \
       --mmropes MMROPES --transformers457 /tmp/tf457
 HOPE, VIDEOROPE and MMROPES are clones of github.com/hrlics/HoPE, Wiselnn570/VideoRoPE and
@@ -29,7 +29,12 @@ each visual block is <vision_start>, a visual block is H*W*T image or video toke
   * transformers 4.57.1 (the release before the 5.x regressions), one case per bug class: a still
     image beside a video under Qwen2.5-VL's time-aligned ids (the image keeps t = s), a padded
     batch whose rows keep their own rope_deltas, packed sequences whose ids restart per sequence,
-    and Qwen3-VL's interleaved layout beside Qwen2-VL's blocked one (cos per pair).
+    and Qwen3-VL's interleaved layout beside Qwen2-VL's blocked one (cos per pair);
+  * Qwen2.5-VL's time-aligned ids at fps 3 and 4 and at tokens_per_second 4, fps 0.7, under both
+    time conventions: transformers 4.57.1's get_rope_index (seconds per grid truncated first:
+    whole layouts) and the newest transformers' (the product truncated: the video block only, as
+    its text after a video resumes at s + max(H, W), past the spatial extent alone);
+Every case records the transformers version that made it ("transformers").
 """
 
 import argparse
@@ -100,6 +105,14 @@ def to_input(layout, reset_end=False):
                 ids[i] = VEND
     grid = lambda g: torch.tensor(g, dtype=torch.long) if g else None
     return torch.tensor([ids], dtype=torch.long), grid(images), grid(videos)
+
+
+def token_types(ids):
+    """mm_token_type_ids of transformers 5.x: text 0, image 1, video 2."""
+    types_ = torch.zeros_like(ids)
+    types_[ids == IMAGE] = 1
+    types_[ids == VIDEO] = 2
+    return types_
 
 
 def stand_in_self():
@@ -206,9 +219,52 @@ def official_mhrope(args):
             "cos": cos[0, :, :, :half].tolist(), "sin": sin[0, :, :, :half].tolist()}
 
 
+# Qwen2.5-VL time alignment beyond fps 0.5, 1, 2: (fps, tokens_per_second, layout).
+TIME_SETTINGS = [(3.0, 2, "text:2,video:6x2x2,text:2"), (4.0, 2, "text:1,video:5x1x2,text:3"),
+                 (3.0, 25, "text:2,video:4x2x3,text:2"), (4.0, 25, "text:1,video:3x2x2,text:1"),
+                 (0.7, 4, "text:3,video:5x2x2,text:2,image:2x2,text:1")]
+
+
+def time_options(fps, tps, convention):
+    return {"design": "qwen25vl", "fps": fps, "tokens_per_second": tps, "time_convention": convention}
+
+
+def video_block(layout):
+    """[first, end) token indices of the layout's first video."""
+    first = 0
+    for kind, dims in parse_layout(layout):
+        size = dims[0] if kind == "text" else (dims[0] * dims[1] if kind == "image" else dims[0] * dims[1] * dims[2])
+        if kind == "video":
+            return [first, first + size]
+        first += size
+    raise ValueError(layout)
+
+
+def newest_transformers_cases():
+    """The installed (newest) transformers: Qwen2.5-VL's product time convention (video blocks)."""
+    import transformers
+    from transformers.models.qwen2_5_vl.modeling_qwen2_5_vl import Qwen2_5_VLModel
+    version = transformers.__version__
+    cases = []
+    for fps, tps, layout in TIME_SETTINGS:
+        me = stand_in_self()
+        me.config.vision_config.tokens_per_second = tps
+        me.get_vision_position_ids = types.MethodType(Qwen2_5_VLModel.get_vision_position_ids, me)
+        ids, img, vid = to_input(layout)
+        # The processor's second_per_grid_ts: temporal_patch_size / fps, a float tensor.
+        pos, _ = Qwen2_5_VLModel.get_rope_index(me, ids, token_types(ids), img, vid,
+                                                second_per_grid_ts=torch.tensor([2.0 / fps]),
+                                                attention_mask=torch.ones_like(ids))
+        first, end = video_block(layout)
+        cases.append({"source": "transformers %s Qwen2_5_VLModel.get_rope_index (video block)" % version,
+                      "transformers": version, "method": "mrope", "options": time_options(fps, tps, "product"),
+                      "layout": layout, "block": [first, end], **rows(pos[:, :, first:end])})
+    return cases
+
+
 def transformers_cases(args):
     """transformers 4.57.1 get_rope_index of Qwen2-VL, Qwen2.5-VL and Qwen3-VL, one case per class
-    of the regressions of 5.x."""
+    of the regressions of 5.x, and Qwen2.5-VL's time-aligned ids under its time convention."""
     sys.path.insert(0, args.transformers457)
     for name in [m for m in sys.modules if m.split(".")[0] in ("transformers", "kernels")]:
         del sys.modules[name]
@@ -275,6 +331,16 @@ def transformers_cases(args):
                                                             else "Qwen2VLRotaryEmbedding + apply_multimodal_rotary_pos_emb"),
                       "bug_class": "interleaved vs blocked", "method": method, "head_dim": 128, "base": 5e6,
                       "position": [3, 17, 40], "cos": cos.tolist()})
+    for fps, tps, layout in TIME_SETTINGS:
+        me.config.vision_config.tokens_per_second = tps
+        ids, img, vid = to_input(layout)
+        pos, delta = Qwen2_5_VLModel.get_rope_index(me, ids, img, vid, second_per_grid_ts=torch.tensor([2.0 / fps]),
+                                                    attention_mask=torch.ones_like(ids))
+        cases.append({"source": "transformers 4.57.1 Qwen2_5_VLModel.get_rope_index", "bug_class": "time convention",
+                      "method": "mrope", "options": time_options(fps, tps, "transformers-4.57"), "layout": layout,
+                      **rows(pos), "rope_delta": scalar(delta)})
+    for c in cases:
+        c["transformers"] = transformers.__version__
     return cases, transformers.__version__
 
 
@@ -296,6 +362,8 @@ def main():
         "frequency_layouts": official_layouts(args),
         "mhrope": official_mhrope(args),
     }
+    # The installed transformers first: transformers_cases replaces it by 4.57.1.
+    golden["time_convention_product"] = newest_transformers_cases()
     golden["transformers_cases"], golden["transformers"] = transformers_cases(args)
     with open(args.o, "w") as f:
         json.dump(golden, f, indent=1)

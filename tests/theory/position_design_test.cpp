@@ -61,6 +61,40 @@ TEST(Positions, Qwen25VlTruncationCollapsesFastVideo) {
   for (int f = 0; f < 4; ++f) EXPECT_DOUBLE_EQ(t[static_cast<size_t>(f)], 0.8 * f);
 }
 
+TEST(Positions, Qwen25VlTransformers457TruncatesSecondsPerGridFirst) {
+  // transformers 4.57.1: t = floor(f * trunc(2 / fps) * tokens_per_second).
+  MethodOptions o;
+  o.design = DesignKind::qwen25vl;
+  o.time_convention = TimeConvention::transformers_4_57;
+  o.fps = 0.7;  // 2.857 s per grid -> 2
+  o.tokens_per_second = 4.0;
+  EXPECT_EQ(ids_of("mrope", "video:4x1x1", o).t, (Ids{0, 8, 16, 24}));
+  o.time_convention = TimeConvention::product;  // floor(f * 11.43)
+  EXPECT_EQ(ids_of("mrope", "video:4x1x1", o).t, (Ids{0, 11, 22, 34}));
+  // fps > 2: 2 / fps < 1 truncates to 0 and every frame shares t = s; the text after the video
+  // resumes past the spatial extent only.
+  o.time_convention = TimeConvention::transformers_4_57;
+  for (double fps : {3.0, 4.0, 24.0}) {
+    o.fps = fps;
+    const PositionIds ids = ids_of("mrope", "text:2,video:5x2x3,text:1", o);
+    for (std::int64_t k = 2; k < 2 + 30; ++k) EXPECT_EQ(ids.t[static_cast<size_t>(k)], 2.0) << fps << " " << k;
+    EXPECT_EQ(ids.t.back(), 2.0 + 3.0) << fps;  // s + max(T-collapsed 0, H - 1, W - 1) + 1
+    EXPECT_TRUE(frame_offset_is_linear(make_method("mrope", o).design));
+    EXPECT_EQ(frame_offset(make_method("mrope", o).design, 4, 2, 3), (Position3{0, 0, 0}));
+  }
+  // Whole seconds per grid (fps 1, 2, 0.5) agree with the product convention.
+  for (double fps : {0.5, 1.0, 2.0}) {
+    o.fps = fps;
+    o.tokens_per_second = 25.0;
+    MethodOptions p = o;
+    p.time_convention = TimeConvention::product;
+    EXPECT_EQ(ids_of("mrope", "text:1,video:4x2x2,text:2", o).t, ids_of("mrope", "text:1,video:4x2x2,text:2", p).t);
+  }
+  EXPECT_EQ(parse_time_convention("transformers-4.57"), TimeConvention::transformers_4_57);
+  EXPECT_EQ(std::string(time_convention_name(TimeConvention::product)), "product");
+  EXPECT_THROW(parse_time_convention("transformers-4.58"), InputError);
+}
+
 TEST(Positions, Qwen2VlTextBeforeAndAfter) {
   // text 0..2, video starts at 3 and spans max(T, H, W) = 4 positions, text resumes at 7.
   const PositionIds ids = ids_of("mrope", "text:3,video:2x4x3,text:2");
