@@ -8,7 +8,7 @@
 namespace hopelab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"vanilla", "mrope",  "mrope-interleave", "mhrope",
+  static const std::vector<std::string> names = {"vanilla", "mrope",  "mrope-interleave", "qwen3vl", "mhrope",
                                                  "videorope", "hope", "hope-x", "p-rope",
                                                  "nope",    "v2pe",   "tad-rope",  "custom"};
   return names;
@@ -17,7 +17,7 @@ const std::vector<std::string>& method_names() {
 AxisSections default_sections(const std::string& name, int pairs) {
   AxisSections s;
   if (name == "mhrope") return AxisSections{2, 3, 3};  // KV heads on t, h, w (of 8)
-  if (name == "mrope-interleave") {  // [24, 20, 20] at P = 64
+  if (name == "mrope-interleave" || name == "qwen3vl") {  // [24, 20, 20] at P = 64
     s.h = s.w = (pairs * 20) / 64;
     s.t = pairs - s.h - s.w;
   } else if (name == "hope-x") {  // [32, 16, 16]: half the pairs temporal (zero)
@@ -44,6 +44,7 @@ PositionDesign default_design(const std::string& name) {
     d.kind = DesignKind::diagonal;
     d.temporal_step = 1.0;  // HoPE's gamma at inference
   }
+  if (name == "qwen3vl") d.kind = DesignKind::qwen3vl;
   if (name == "v2pe") d.kind = DesignKind::v2pe;
   if (name == "tad-rope") d.kind = DesignKind::tad;
   return d;
@@ -55,7 +56,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   const auto& names = method_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     throw InputError("unknown method '" + name +
-                     "' (vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, "
+                     "' (vanilla, mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x, p-rope, nope, "
                      "v2pe, tad-rope, custom)");
   }
   validate(options.spectrum);
@@ -66,7 +67,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   m.name = name;
   m.spectrum = options.spectrum;
   if (name == "mrope") m.allocation = allocate_mrope(pairs, sections);
-  else if (name == "mrope-interleave") m.allocation = allocate_mrope_interleave(pairs, sections);
+  else if (name == "mrope-interleave" || name == "qwen3vl") m.allocation = allocate_mrope_interleave(pairs, sections);
   else if (name == "mhrope") m.allocation = allocate_mhrope(pairs, sections, options.kv_heads, options.head);
   else if (name == "videorope") m.allocation = allocate_videorope(pairs, sections);
   else if (is_hope(name)) m.allocation = allocate_hope(pairs, sections);
@@ -89,6 +90,7 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   m.design.tokens_per_second = options.tokens_per_second;
   m.design.keep_fractional_time = options.keep_fractional_time;
   m.design.time_convention = options.time_convention;
+  m.design.timestamp_tokens = options.timestamp_tokens;
   m.design.spatial_reset = options.spatial_reset;
   m.design.visual_step = options.visual_step;
   validate(m.design);

@@ -1,7 +1,8 @@
 #pragma once
 // A method = spectrum + frequency allocation + position design. Named methods:
-//   vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope,
-//   custom. mhrope describes one KV head (`head`): its sections count heads, not pairs.
+//   vanilla, mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope,
+//   custom. mhrope describes one KV head (`head`): its sections count heads, not pairs. qwen3vl is
+//   Qwen3-VL: mrope-interleave's allocation with the qwen3vl design (textual timestamps).
 // Presets are generalised from d = 128 to any even d (sections scaled, see make_method) and
 // accept user sections; `design` overrides any method's position design.
 
@@ -30,6 +31,7 @@ struct MethodOptions {
   double tokens_per_second = 25.0;               // qwen25vl
   bool keep_fractional_time = false;             // qwen25vl
   TimeConvention time_convention = TimeConvention::product;  // qwen25vl
+  std::int64_t timestamp_tokens = 6;             // qwen3vl: text tokens of one timestamp
   bool spatial_reset = false;                    // qwen2vl, qwen25vl: visual h, w without the cursor
   int kv_heads = 8;                              // mhrope: KV heads
   int head = 0;                                  // mhrope: the KV head described

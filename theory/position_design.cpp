@@ -21,16 +21,17 @@ const char* design_name(DesignKind kind) {
     case DesignKind::diagonal: return "diagonal";
     case DesignKind::v2pe: return "v2pe";
     case DesignKind::tad: return "tad";
+    case DesignKind::qwen3vl: return "qwen3vl";
   }
   return "?";
 }
 
 DesignKind parse_design(const std::string& text) {
-  for (DesignKind k : {DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl,
+  for (DesignKind k : {DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl, DesignKind::qwen3vl,
                        DesignKind::diagonal, DesignKind::v2pe, DesignKind::tad}) {
     if (text == design_name(k)) return k;
   }
-  throw InputError("design must be flat, qwen2vl, qwen25vl, diagonal, v2pe or tad, got '" + text + "'");
+  throw InputError("design must be flat, qwen2vl, qwen25vl, qwen3vl, diagonal, v2pe or tad, got '" + text + "'");
 }
 
 const char* time_convention_name(TimeConvention convention) {
@@ -60,6 +61,10 @@ void validate(const PositionDesign& d) {
   positive(d.visual_step, "V2PE visual step");
   if (d.spatial_reset && d.kind != DesignKind::qwen2vl && d.kind != DesignKind::qwen25vl) {
     throw InputError(std::string("spatial reset applies to the qwen2vl and qwen25vl designs, not ") + design_name(d.kind));
+  }
+  if (d.timestamp_tokens < 0 || d.timestamp_tokens > kMaxTimestampTokens) {
+    throw InputError("timestamp tokens must be between 0 and " + std::to_string(kMaxTimestampTokens) + ", got " +
+                     std::to_string(d.timestamp_tokens));
   }
   if (d.temporal_patch_size <= 0) {
     throw InputError("temporal patch size must be positive, got " + std::to_string(d.temporal_patch_size));
@@ -96,6 +101,12 @@ double time_aligned_index(const PositionDesign& d, std::int64_t f) {
 
 double text_step(const PositionDesign& d) { return d.kind == DesignKind::tad ? 2.0 : 1.0; }
 
+// qwen3vl: the positions one frame group of a video spans, K timestamp tokens, <vision_start>,
+// max(H, W) visual positions and <vision_end>.
+double timestamped_group_span(const PositionDesign& d, const VisualBlock& b) {
+  return static_cast<double>(d.timestamp_tokens + 2 + std::max(b.height, b.width));
+}
+
 }  // namespace
 
 Position3 visual_position(const PositionDesign& d, const VisualBlock& b, std::int64_t f,
@@ -113,6 +124,15 @@ Position3 visual_position(const PositionDesign& d, const VisualBlock& b, std::in
       const double t = s + (d.kind == DesignKind::qwen2vl ? static_cast<double>(f) : time_aligned_index(d, f));
       const double spatial = d.spatial_reset ? 0.0 : s;  // spatial reset: the block's own grid
       return {t, spatial + static_cast<double>(y), spatial + static_cast<double>(x)};
+    }
+    case DesignKind::qwen3vl: {
+      // A video's frame group f is its own one-frame block after f earlier groups and its own
+      // timestamp and <vision_start>; an image is Qwen2-VL's block.
+      const double start = b.video ? s + static_cast<double>(d.timestamp_tokens + 1) +
+                                         static_cast<double>(f) * timestamped_group_span(d, b)
+                                   : s + static_cast<double>(f);
+      const double spatial = b.video ? start : s;
+      return {start, spatial + static_cast<double>(y), spatial + static_cast<double>(x)};
     }
     case DesignKind::diagonal: {
       const double t = s + b.temporal_step * static_cast<double>(f);
@@ -142,6 +162,9 @@ double cursor_after(const PositionDesign& d, const VisualBlock& b) {
       const double spatial = d.spatial_reset ? b.cursor : 0.0;
       return std::max({last.t, spatial + last.h, spatial + last.w}) + 1.0;
     }
+    case DesignKind::qwen3vl:  // a video: past its last group's <vision_end>
+      return b.video ? b.cursor + static_cast<double>(b.frames) * timestamped_group_span(d, b)
+                     : std::max({last.t, last.h, last.w}) + 1.0;
     case DesignKind::diagonal: return last.t + 1.0;  // max of the t row + 1
     case DesignKind::v2pe: return std::ceil(last.t) + 1.0;
     case DesignKind::tad: return last.t + 2.0;
@@ -174,7 +197,7 @@ PositionIds assign_positions(const PositionDesign& design, const Layout& layout)
       }
     } else {
       VisualBlock block{cursor, at_start, seg.frames, seg.height, seg.width,
-                        block_temporal_step(design, video_index++)};
+                        block_temporal_step(design, video_index++), seg.kind == SegmentKind::video};
       for (std::int64_t f = 0; f < seg.frames; ++f) {
         for (std::int64_t y = 0; y < seg.height; ++y) {
           for (std::int64_t x = 0; x < seg.width; ++x) {
@@ -212,7 +235,7 @@ Position3 frame_offset(const PositionDesign& design, std::int64_t frames_apart, 
   if (height <= 0 || width <= 0) {
     throw InputError("grid must be positive HxW, got " + std::to_string(height) + "x" + std::to_string(width));
   }
-  const VisualBlock block{0.0, true, frames_apart + 1, height, width, design.temporal_step};
+  const VisualBlock block{0.0, true, frames_apart + 1, height, width, design.temporal_step, true};
   return visual_position(design, block, frames_apart, 0, 0) - visual_position(design, block, 0, 0, 0);
 }
 
@@ -224,7 +247,7 @@ bool frame_offset_is_linear(const PositionDesign& d) {
 
 FlatteningDistances flattening_distances(std::int64_t frames, std::int64_t height, std::int64_t width) {
   const PositionDesign flat;
-  const VisualBlock block{0.0, true, frames, height, width, 1.0};
+  const VisualBlock block{0.0, true, frames, height, width, 1.0, true};
   const Position3 origin = visual_position(flat, block, 0, 0, 0);
   return {visual_position(flat, block, 0, 0, 1).t - origin.t,   // column neighbour
           visual_position(flat, block, 0, 1, 0).t - origin.t,   // row neighbour

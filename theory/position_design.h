@@ -7,6 +7,11 @@
 //             transformers-4.57 time convention floor(f * trunc(patch / fps) * tokens_per_second)
 //   spatial_reset (qwen2vl, qwen25vl; Huang et al. 2025, 2510.23095): h = y, w = x without the
 //             cursor, t as before; next text still at s + max(t - s, H - 1, W - 1) + 1
+//   qwen3vl   Qwen3-VL textual timestamps: a video's frame group f is a one-frame block
+//             (b_f, b_f + y, b_f + x), b_f = s + K + 1 + f (K + 2 + max(H, W)), after its K
+//             timestamp tokens "<t seconds>" and <vision_start>, with <vision_end> after it; those
+//             K + 2 text tokens per group are not layout tokens (their positions are skipped).
+//             Text resumes at s + T (K + 2 + max(H, W)); images as qwen2vl
 //   diagonal  VideoRoPE (step = delta) and HoPE (step = gamma): t = s + step*f,
 //             h = t + y - floor((H-1)/2), w = t + x - floor((W-1)/2); next text at max t + 1
 //   v2pe      1D; visual tokens step by a fraction, text resumes at ceil(last visual) + 1
@@ -22,7 +27,7 @@
 
 namespace hopelab {
 
-enum class DesignKind : std::uint8_t { flat, qwen2vl, qwen25vl, diagonal, v2pe, tad };
+enum class DesignKind : std::uint8_t { flat, qwen2vl, qwen25vl, diagonal, v2pe, tad, qwen3vl };
 const char* design_name(DesignKind kind);
 DesignKind parse_design(const std::string& text);
 
@@ -33,6 +38,9 @@ DesignKind parse_design(const std::string& text);
 enum class TimeConvention : std::uint8_t { product, transformers_4_57 };
 const char* time_convention_name(TimeConvention convention);
 TimeConvention parse_time_convention(const std::string& text);
+
+// qwen3vl: the most text tokens one timestamp may take.
+constexpr std::int64_t kMaxTimestampTokens = std::int64_t{1} << 20;
 
 // HoPE's training set of temporal scales, Gamma.
 constexpr double kHopeGammaSet[] = {0.5, 0.75, 1.0, 1.25, 1.5};
@@ -50,6 +58,10 @@ struct PositionDesign {
   int temporal_patch_size = 2;
   bool keep_fractional_time = false;  // false: the reference's integer truncation
   TimeConvention time_convention = TimeConvention::product;
+  // qwen3vl: text tokens of one "<t seconds>" timestamp, K (6: '<', '0', '.', '5', ' seconds',
+  // '>' under Qwen's tokenizer, which splits digits; a timestamp of 10 s or more has one more per
+  // integer digit).
+  std::int64_t timestamp_tokens = 6;
   // qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (no cursor offset).
   bool spatial_reset = false;
   // v2pe: position increment of one visual token.
@@ -76,6 +88,8 @@ PositionIds assign_positions(const PositionDesign& design, const Layout& layout)
 
 // rope_deltas as the reference code of each design reports it for a prompt of L tokens:
 //   qwen2vl, qwen25vl, flat, v2pe: max position over t, h, w + 1 - L
+//   qwen3vl:                       the same over the listed tokens (the official value plus the
+//                                  timestamp, vision_start and vision_end tokens skipped)
 //   diagonal (VideoRoPE, HoPE):    max of the t row + 1 - L
 //   tad (HoPE's code):             max of the temporal index (t_i - i) + 1 - L
 // Decoding gives the token at cache position c (c >= L) the position c + delta on every axis,
@@ -90,6 +104,7 @@ struct VisualBlock {
   bool at_start = true;     // no token precedes the block
   std::int64_t frames = 1, height = 1, width = 1;
   double temporal_step = 1.0;  // diagonal only: this block's delta or gamma
+  bool video = true;           // qwen3vl only: a video (timestamped frame groups), not an image
 };
 Position3 visual_position(const PositionDesign& design, const VisualBlock& block, std::int64_t f,
                           std::int64_t y, std::int64_t x);

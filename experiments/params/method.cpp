@@ -21,6 +21,7 @@ MethodOptions method_options(const MethodParams& p) {
   options.tokens_per_second = p.tokens_per_second;
   options.keep_fractional_time = p.keep_fractional_time;
   options.time_convention = parse_time_convention(p.time_convention);
+  options.timestamp_tokens = p.timestamp_tokens;
   options.spatial_reset = p.spatial_reset;
   options.visual_step = p.visual_step;
   options.kv_heads = static_cast<int>(p.kv_heads);
@@ -35,7 +36,8 @@ void check_method_options_apply(const MethodParams& p) {
   const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
   const bool hope = is_hope(p.method), diagonal = design == DesignKind::diagonal;
   const bool mhrope = p.method == "mhrope";
-  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || mhrope || p.method == "videorope" || hope;
+  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || p.method == "qwen3vl" || mhrope ||
+                        p.method == "videorope" || hope;
   const bool qwen = design == DesignKind::qwen2vl || design == DesignKind::qwen25vl;
   const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
   const struct {
@@ -44,7 +46,8 @@ void check_method_options_apply(const MethodParams& p) {
     std::string value;
     const char* readers;
   } rows[] = {
-      {"sections", !p.sections.empty(), sections, p.sections, "mrope, mrope-interleave, mhrope, videorope, hope and hope-x"},
+      {"sections", !p.sections.empty(), sections, p.sections,
+       "mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope and hope-x"},
       {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
        "p-rope"},
       {"allocation", !p.allocation.empty(), p.method == "custom", p.allocation, "custom"},
@@ -61,6 +64,8 @@ void check_method_options_apply(const MethodParams& p) {
        design == DesignKind::qwen25vl, value_text(p.keep_fractional_time), "the qwen25vl design"},
       {"time_convention", p.time_convention != defaults.time_convention, design == DesignKind::qwen25vl,
        p.time_convention, "the qwen25vl design"},
+      {"timestamp_tokens", p.timestamp_tokens != defaults.timestamp_tokens, design == DesignKind::qwen3vl,
+       value_text(p.timestamp_tokens), "the qwen3vl design"},
       {"spatial_reset", p.spatial_reset != defaults.spatial_reset, qwen, value_text(p.spatial_reset),
        "the qwen2vl and qwen25vl designs"},
       {"visual_step", p.visual_step != defaults.visual_step, design == DesignKind::v2pe, value_text(p.visual_step),

@@ -27,6 +27,7 @@ struct MethodParams {
   double tokens_per_second = 25.0;
   bool keep_fractional_time = false;
   std::string time_convention = "product";
+  std::int64_t timestamp_tokens = 6;
   bool spatial_reset = false;
   double visual_step = 1.0 / 16.0;
   std::int64_t kv_heads = 8;
@@ -35,7 +36,7 @@ struct MethodParams {
 
 template <class V>
 void visit_fields(MethodParams& p, V&& v) {
-  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
+  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
           "the rotary method (docs/references.md)"},
     p.method);
   v(Field{"head_dim", "1", closed(0, 1 << 20), "head dimension d (even)"}, p.head_dim);
@@ -47,7 +48,7 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"keep_fraction", "1", closed(0, 1), "p-rope: fraction p of frequencies kept"}, p.keep_fraction);
   v(Field{"allocation", "", words("\"t:48-63;h:0-46:2;w:1-47:2;zero:48-63\""), "custom: which axis each pair reads"},
     p.allocation);
-  v(Field{"design", "", words("flat, qwen2vl, qwen25vl, diagonal, v2pe, tad"), "position design override"},
+  v(Field{"design", "", words("flat, qwen2vl, qwen25vl, qwen3vl, diagonal, v2pe, tad"), "position design override"},
     p.design);
   v(Field{"gamma", "1", above(0), "HoPE temporal scale gamma (default 1)"}, p.gamma);
   v(Field{"delta", "position", above(0), "VideoRoPE temporal spacing delta (default 2)"}, p.delta);
@@ -60,6 +61,9 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"time_convention", "", words("product, transformers-4.57"),
           "qwen25vl: product truncates f (patch/fps) tokens_per_second; transformers-4.57 truncates patch/fps first"},
     p.time_convention);
+  v(Field{"timestamp_tokens", "token", closed(0, static_cast<double>(kMaxTimestampTokens)),
+          "qwen3vl: text tokens of one <t seconds> timestamp before each frame group"},
+    p.timestamp_tokens);
   v(Field{"spatial_reset", "", any(),
           "qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (Huang et al. 2025)"},
     p.spatial_reset);
@@ -79,9 +83,10 @@ Method build_method(const MethodParams& p);
 // The rule for options that do not apply: an option set to other than its default that the
 // method (with its design, the method's own or `design`) does not read is refused, naming the
 // option, the method and who reads it (docs/usage.md "Options that do not apply"). sections:
-// mrope, mrope-interleave, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
+// mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
 // of the other methods; fps, tokens_per_second, keep_fractional_time, time_convention: the qwen25vl design;
+// timestamp_tokens: the qwen3vl design;
 // spatial_reset: the qwen2vl and qwen25vl designs; visual_step: the v2pe design; kv_heads and
 // kv_head: mhrope. An unknown method is left to the method's builder to name.
 void check_method_options_apply(const MethodParams& p);

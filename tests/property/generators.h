@@ -36,6 +36,7 @@ inline void showValue(const PositionDesign& d, std::ostream& os) {
      << d.tokens_per_second << (d.keep_fractional_time ? ", fractional time" : "") << ", time convention "
      << time_convention_name(d.time_convention) << ", visual_step "
      << d.visual_step;
+  if (d.kind == DesignKind::qwen3vl) os << ", timestamp tokens " << d.timestamp_tokens;
   if (d.training_gamma_seed) os << ", training seed " << *d.training_gamma_seed;
   os << ")";
 }
@@ -74,6 +75,7 @@ inline void showValue(const MethodCase& c, std::ostream& os) {
   if (o.delta) os << " delta=" << *o.delta;
   if (c.name == "mhrope") os << " kv_heads=" << o.kv_heads << " head=" << o.head;
   if (o.spatial_reset) os << " spatial_reset";
+  if (c.name == "qwen3vl") os << " timestamp_tokens=" << o.timestamp_tokens;
 }
 
 // An even head dim d in [2, 2 max_pairs], i.e. P = d/2 in [1, max_pairs] (default 128).
@@ -104,7 +106,7 @@ inline rc::Gen<double> gen_temporal_scale() {
 inline rc::Gen<AxisSections> gen_sections(const std::string& name, int pairs) {
   return rc::gen::exec([name, pairs] {
     AxisSections s;
-    if (name == "mrope-interleave") {
+    if (name == "mrope-interleave" || name == "qwen3vl") {
       s.h = *uniform(0, (pairs + 1) / 3 + 1);
       s.w = *uniform(0, pairs / 3 + 1);
     } else {  // two cut points of 0..P
@@ -165,14 +167,15 @@ inline rc::Gen<MethodCase> gen_method(int max_pairs = 128) {
     o.spectrum.base = *gen_base();
     o.layout = *rc::gen::element(PairLayout::halves, PairLayout::adjacent);
     const int pairs = o.spectrum.pairs();
-    const bool has_sections = c.name == "mrope" || c.name == "mrope-interleave" || c.name == "videorope" ||
-                              c.name == "hope" || c.name == "hope-x";
+    const bool has_sections = c.name == "mrope" || c.name == "mrope-interleave" || c.name == "qwen3vl" ||
+                              c.name == "videorope" || c.name == "hope" || c.name == "hope-x";
     if (has_sections && *rc::gen::arbitrary<bool>()) o.sections = *gen_sections(c.name, pairs);
     if (c.name == "p-rope") o.keep_fraction = *uniform(0, 1001) / 1000.0;
     if (c.name == "custom") o.custom_allocation = *gen_custom_spec(pairs);
     if (c.name == "mhrope" && *rc::gen::arbitrary<bool>()) gen_mhrope_heads(&o);
     if (c.name == "hope" || c.name == "hope-x") o.gamma = *gen_temporal_scale();
     if (c.name == "videorope") o.delta = *gen_temporal_scale();
+    if (c.name == "qwen3vl") o.timestamp_tokens = *uniform(0, 13);
     return c;
   });
 }
@@ -277,12 +280,12 @@ inline rc::Gen<Layout> gen_layout() {
 
 // A position design of any kind with valid parameters: diagonal step from gen_temporal_scale
 // (and HoPE's training mode when `allow_training`), qwen25vl fps / tokens per second, either
-// time rule and either time convention, v2pe visual step 1/2^k or k/1000.
+// time rule and either time convention, qwen3vl timestamp tokens in [0, 12], v2pe visual step 1/2^k or k/1000.
 inline rc::Gen<PositionDesign> gen_design(bool allow_training) {
   return rc::gen::exec([allow_training] {
     PositionDesign d;
-    d.kind = *rc::gen::element(DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl, DesignKind::diagonal,
-                               DesignKind::v2pe, DesignKind::tad);
+    d.kind = *rc::gen::element(DesignKind::flat, DesignKind::qwen2vl, DesignKind::qwen25vl, DesignKind::qwen3vl,
+                               DesignKind::diagonal, DesignKind::v2pe, DesignKind::tad);
     if (d.kind == DesignKind::diagonal) {
       d.temporal_step = *gen_temporal_scale();
       if (allow_training && *rc::gen::element(0, 1, 2, 3) == 0) {
@@ -295,6 +298,7 @@ inline rc::Gen<PositionDesign> gen_design(bool allow_training) {
       d.keep_fractional_time = *rc::gen::arbitrary<bool>();
       d.time_convention = *rc::gen::element(TimeConvention::product, TimeConvention::transformers_4_57);
     }
+    if (d.kind == DesignKind::qwen3vl) d.timestamp_tokens = *uniform(0, 13);
     if (d.kind == DesignKind::v2pe) {
       d.visual_step = *rc::gen::arbitrary<bool>() ? std::ldexp(1.0, -*uniform(0, 9))
                                                   : *uniform(1, 1001) / 1000.0;

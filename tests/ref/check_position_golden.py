@@ -16,7 +16,11 @@ Checks:
   * Qwen2.5-VL's time-aligned ids at fps 3, 4 and 0.7: --time-convention transformers-4.57 against
     transformers 4.57.1 (whole layouts), the default product convention against the newest
     transformers (video blocks), each twinned with the other convention, which must differ;
-  * the same cases inside the VLM: `hopelab vlm positions` of a tiny model and a one-video prompt
+  * Qwen3-VL's textual timestamps (newest transformers): the qwen3vl method's positions equal the
+    golden's listed tokens (the timestamps and the frame groups' <vision_start> / <vision_end> are
+    not layout tokens), its rope_delta the golden's plus the unlisted tokens; twin: MRoPE-I's
+    Qwen2-VL video block differs; and its allocation gives Qwen3-VL's interleaved cos golden;
+  * the same time-convention cases inside the VLM: `hopelab vlm positions` of a tiny model and a one-video prompt
     of the golden's layout, with --fps, --tokens-per-second and --time-convention (twin: without
     them, fps 1 and 25 ids per second, the positions differ).
 """
@@ -42,7 +46,7 @@ log = CheckLog()
 FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",
         "sections": "--sections", "kv_heads": "--kv-heads", "kv_head": "--kv-head", "head_dim": "--head-dim",
         "base": "--base", "fps": "--fps", "tokens_per_second": "--tokens-per-second",
-        "time_convention": "--time-convention"}
+        "time_convention": "--time-convention", "timestamp_tokens": "--timestamp-tokens"}
 
 
 def cli(case, *args):
@@ -204,6 +208,10 @@ def check_transformers(golden):
             if got is None:
                 continue
             compare_cos(case, c["cos"], axes_string(got), c["position"], d, base)
+            if c["method"] == "mrope-interleave":  # Qwen3-VL's method has MRoPE-I's allocation
+                qwen3vl = allocation(case + " as qwen3vl", "qwen3vl", head_dim=d, base=base)
+                if qwen3vl is not None:
+                    compare_cos(case + " as qwen3vl", c["cos"], axes_string(qwen3vl), c["position"], d, base)
             # Twin: the other method's (swapped) layout must not match this golden.
             other = "mrope" if c["method"] == "mrope-interleave" else "mrope-interleave"
             swapped = allocation(case + " swapped", other, head_dim=d, base=base)
@@ -213,6 +221,25 @@ def check_transformers(golden):
                 log.check(case + " swapped layout " + other + " is told apart", worst > 0.1, "> 0.1", worst)
         else:
             log.fail(case, "a known bug class", c["bug_class"])
+
+
+def check_qwen3vl(golden):
+    for c in golden["qwen3vl"]:
+        case = "%s: %s %s %s" % (c["source"], c["method"], c["layout"], c["options"])
+        got = positions(case, c["method"], c["layout"], c["options"])
+        if got is None:
+            continue
+        listed = c["listed"]
+        want = {a: [float(v) for v, keep in zip(c[a], listed) if keep] for a in "thw"}
+        for a in "thw":
+            expect_equal(case + " " + a + " (listed tokens)", want[a], got.get(a))
+        # The official delta counts every token of the stream, hopelab's the listed ones.
+        expect_equal(case + " rope_delta = golden + unlisted tokens", float(c["rope_delta"]) + listed.count(False),
+                     got.get("rope_delta"))
+        # Twin: Qwen2-VL's video block (MRoPE-I's design: no timestamps, t stepping by frame).
+        twin = positions(case + " twin", "mrope-interleave", c["layout"], {}) or {}
+        log.check(case + " twin: mrope-interleave's positions differ", twin.get("t") != want["t"], "different",
+                  "equal")
 
 
 OTHER_CONVENTION = {"product": "transformers-4.57", "transformers-4.57": "product"}
@@ -292,7 +319,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers,
-                 check_time_convention_product, check_vlm_positions):
+                 check_time_convention_product, check_qwen3vl, check_vlm_positions):
         part(golden)
     return log.finish()
 

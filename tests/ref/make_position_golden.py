@@ -34,6 +34,10 @@ each visual block is <vision_start>, a visual block is H*W*T image or video toke
     time conventions: transformers 4.57.1's get_rope_index (seconds per grid truncated first:
     whole layouts) and the newest transformers' (the product truncated: the video block only, as
     its text after a video resumes at s + max(H, W), past the spatial extent alone);
+  * Qwen3-VL's textual timestamps (newest transformers' Qwen3VLModel.get_rope_index): each frame
+    group of a video is <K timestamp tokens><vision_start> H*W tokens <vision_end>; the golden
+    records the whole stream and which of its tokens a hopelab layout lists (the visual tokens and
+    the text around the video: the timestamps and the groups' vision_start / vision_end are not).
 Every case records the transformers version that made it ("transformers").
 """
 
@@ -241,9 +245,11 @@ def video_block(layout):
 
 
 def newest_transformers_cases():
-    """The installed (newest) transformers: Qwen2.5-VL's product time convention (video blocks)."""
+    """The installed (newest) transformers: Qwen2.5-VL's product time convention (video blocks) and
+    Qwen3-VL's textual timestamps."""
     import transformers
     from transformers.models.qwen2_5_vl.modeling_qwen2_5_vl import Qwen2_5_VLModel
+    from transformers.models.qwen3_vl.modeling_qwen3_vl import Qwen3VLModel
     version = transformers.__version__
     cases = []
     for fps, tps, layout in TIME_SETTINGS:
@@ -259,6 +265,47 @@ def newest_transformers_cases():
         cases.append({"source": "transformers %s Qwen2_5_VLModel.get_rope_index (video block)" % version,
                       "transformers": version, "method": "mrope", "options": time_options(fps, tps, "product"),
                       "layout": layout, "block": [first, end], **rows(pos[:, :, first:end])})
+    return cases, qwen3vl_cases(Qwen3VLModel, version)
+
+
+def qwen3vl_stream(layout, timestamp_tokens):
+    """input_ids, grids and the listed mask of a hopelab layout under Qwen3-VL's processor: a
+    video's frame group f becomes K timestamp tokens, <vision_start>, its H*W tokens,
+    <vision_end> (the chat template's own wrapper collapsed); an image keeps the text before it
+    as its <vision_start>, as everywhere in this file. listed[i]: token i is in the hopelab layout."""
+    ids, listed, images, videos = [], [], [], []
+    for kind, dims in parse_layout(layout):
+        if kind == "text":
+            ids += [TEXT] * dims[0]
+            listed += [True] * dims[0]
+        elif kind == "image":
+            assert ids, "an image needs a text token (its <vision_start>) before it"
+            ids[-1] = VSTART
+            images.append([1, MERGE * dims[0], MERGE * dims[1]])
+            ids += [IMAGE] * (dims[0] * dims[1])
+            listed += [True] * (dims[0] * dims[1])
+        else:
+            t, h, w = dims
+            videos.append([t, MERGE * h, MERGE * w])
+            for _ in range(t):
+                ids += [TEXT] * timestamp_tokens + [VSTART] + [VIDEO] * (h * w) + [VEND]
+                listed += [False] * (timestamp_tokens + 1) + [True] * (h * w) + [False]
+    grid = lambda g: torch.tensor(g, dtype=torch.long) if g else None
+    return torch.tensor([ids], dtype=torch.long), grid(images), grid(videos), listed
+
+
+def qwen3vl_cases(model, version):
+    cases = []
+    for layout, k in [("text:2,video:3x2x2,text:2", 6), ("text:1,video:4x3x2,text:3", 6),
+                      ("text:3,image:2x3,text:2,video:2x2x4,text:1", 6), ("video:3x1x2,text:2", 7),
+                      ("text:2,video:2x2x2,text:1,video:3x1x1,text:2", 0)]:
+        me = stand_in_self()
+        me.get_vision_position_ids = types.MethodType(model.get_vision_position_ids, me)
+        ids, img, vid, listed = qwen3vl_stream(layout, k)
+        pos, delta = model.get_rope_index(me, ids, token_types(ids), img, vid, attention_mask=torch.ones_like(ids))
+        cases.append({"source": "transformers %s Qwen3VLModel.get_rope_index" % version, "transformers": version,
+                      "method": "qwen3vl", "options": {"timestamp_tokens": k}, "layout": layout,
+                      "listed": listed, **rows(pos), "rope_delta": scalar(delta)})
     return cases
 
 
@@ -363,7 +410,7 @@ def main():
         "mhrope": official_mhrope(args),
     }
     # The installed transformers first: transformers_cases replaces it by 4.57.1.
-    golden["time_convention_product"] = newest_transformers_cases()
+    golden["time_convention_product"], golden["qwen3vl"] = newest_transformers_cases()
     golden["transformers_cases"], golden["transformers"] = transformers_cases(args)
     with open(args.o, "w") as f:
         json.dump(golden, f, indent=1)

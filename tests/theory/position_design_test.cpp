@@ -95,6 +95,34 @@ TEST(Positions, Qwen25VlTransformers457TruncatesSecondsPerGridFirst) {
   EXPECT_THROW(parse_time_convention("transformers-4.58"), InputError);
 }
 
+TEST(Positions, Qwen3VlTimestampedFrameGroups) {
+  // text 0, 1; each frame group: 6 timestamp tokens and <vision_start> (not listed), the 2x2
+  // group at b_f = 2 + 7 + 10 f (span 6 + 2 + max(2, 2) = 10), <vision_end> (not listed); text
+  // resumes at 2 + 3 * 10 = 32.
+  const PositionIds ids = ids_of("qwen3vl", "text:2,video:3x2x2,text:2");
+  EXPECT_EQ(ids.t, concat({{0, 1}, Ids(4, 9), Ids(4, 19), Ids(4, 29), {32, 33}}));
+  EXPECT_EQ(ids.h, concat({{0, 1}, {9, 9, 10, 10}, {19, 19, 20, 20}, {29, 29, 30, 30}, {32, 33}}));
+  EXPECT_EQ(ids.w, concat({{0, 1}, {9, 10, 9, 10}, {19, 20, 19, 20}, {29, 30, 29, 30}, {32, 33}}));
+  EXPECT_EQ(delta_of("qwen3vl", "text:2,video:3x2x2,text:2"), 34.0 - 16.0);  // over the listed tokens
+  // The temporal id does not advance by frames: every group's t is its own start, and a frame
+  // offset moves t, h and w alike by the group span K + 2 + max(H, W).
+  MethodOptions o;
+  o.timestamp_tokens = 3;
+  const PositionDesign d = make_method("qwen3vl", o).design;
+  EXPECT_EQ(frame_offset(d, 4, 2, 5), (Position3{4 * 10.0, 4 * 10.0, 4 * 10.0}));
+  EXPECT_TRUE(frame_offset_is_linear(d));
+  // An image is Qwen2-VL's block: no timestamp, text after it at max + 1.
+  EXPECT_EQ(ids_of("qwen3vl", "text:1,image:2x3,text:1").t, (Ids{0, 1, 1, 1, 1, 1, 1, 4}));
+  EXPECT_EQ(ids_of("qwen3vl", "text:1,image:2x3,text:1").w, (Ids{0, 1, 2, 3, 1, 2, 3, 4}));
+  // Qwen3-VL's allocation is MRoPE-Interleave's.
+  EXPECT_EQ(make_method("qwen3vl").allocation.axis, make_method("mrope-interleave").allocation.axis);
+  o.timestamp_tokens = -1;
+  EXPECT_THROW(make_method("qwen3vl", o), InputError);
+  o.timestamp_tokens = 6;
+  o.spatial_reset = true;
+  EXPECT_THROW(make_method("qwen3vl", o), InputError);
+}
+
 TEST(Positions, Qwen2VlTextBeforeAndAfter) {
   // text 0..2, video starts at 3 and spans max(T, H, W) = 4 positions, text resumes at 7.
   const PositionIds ids = ids_of("mrope", "text:3,video:2x4x3,text:2");

@@ -86,7 +86,8 @@ def main():
     for m in METHODS + ["hope --gamma 0.5", "videorope --delta 3", "hope --design qwen2vl",
                         "p-rope --keep-fraction 0.5", "v2pe --visual-step 0.25",
                         "mrope --design qwen25vl --fps 3 --tokens-per-second 2",
-                        "mrope --design qwen25vl --fps 0.7 --tokens-per-second 4 --time-convention transformers-4.57"]:
+                        "mrope --design qwen25vl --fps 0.7 --tokens-per-second 4 --time-convention transformers-4.57",
+                        "qwen3vl", "qwen3vl --timestamp-tokens 3"]:
         flags = m.split()
         inside = json.loads(run([hopelab, "vlm", "positions", "--model", model, "--input", prompt, "--method"] + flags).stdout)
         outside = json.loads(run([hopelab, "positions", "--layout", inside["layout"], "--json", "--method"] + flags).stdout)
