@@ -13,10 +13,11 @@ Under mpiexec every process computes on one thread (OMP_NUM_THREADS=1) and is bo
 so R processes use R cores; processes beyond the cores oversubscribe.
 Usage: bench_mpi.py [--hopelab build/hopelab] [--mpiexec mpiexec] [--spec experiments/paper.toml]
                     [--ranks 1,2] [--weak-ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
-                    [--only spec|mc] [--json FILE] [--keep DIR]
+                    [--only spec|mc] [--repeats K] [--json FILE] [--keep DIR]
 --keep DIR keeps each run's results file (DIR/<case>.h5: the units' measured seconds, which
 scripts/rank_model.py turns into a model of more processes).
-Prints one Markdown row per run.
+With --repeats K every case runs once per round, K rounds; prints one Markdown row per case
+with each round's time and the least.
 """
 import argparse
 import json
@@ -100,6 +101,7 @@ def main():
     p.add_argument("--only", choices=["spec", "mc"])
     p.add_argument("--json")
     p.add_argument("--keep")
+    p.add_argument("--repeats", type=int, default=1, help="rounds over every case (default 1)")
     args = p.parse_args()
     args.hopelab = os.path.abspath(args.hopelab)
     ranks = [int(r) for r in args.ranks.split(",")]
@@ -122,21 +124,29 @@ def main():
         cases += [("mc %.0e strong" % n, "-n %d" % r, r, mc(n)) for r in ranks]
         cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in weak]
 
+    # Rounds: every case once per round, so that a change of the machine's load between rounds
+    # falls on every case alike; the least time of each case is the one least disturbed.
     rows = []
-    print("| case | processes | wall s | load before / after |")
-    print("|---|---|---|---|")
+    print("| case | processes | wall s (each round) | least s | load before / after |")
+    print("|---|---|---|---|---|")
     for case, how, r, text in cases:
-        tmp = tempfile.mkdtemp(prefix="bench-mpi-")
-        try:
-            keep = None
-            if args.keep:
-                os.makedirs(args.keep, exist_ok=True)
-                keep = os.path.join(args.keep, re.sub(r"[^A-Za-z0-9.]+", "-", "%s %s" % (case, how)).strip("-") + ".h5")
-            seconds, before, after = timed_run(args, text, r, tmp, keep, 1 if how.endswith("1 thread") else None)
-        finally:
-            shutil.rmtree(tmp)
-        rows.append({"case": case, "processes": how, "seconds": seconds, "load_before": before, "load_after": after})
-        print("| %s | %s | %.1f | %.1f / %.1f |" % (case, how, seconds, before, after), flush=True)
+        rows.append({"case": case, "processes": how, "seconds": [], "load": []})
+    for _ in range(args.repeats):
+        for row, (case, how, r, text) in zip(rows, cases):
+            tmp = tempfile.mkdtemp(prefix="bench-mpi-")
+            try:
+                keep = None
+                if args.keep:
+                    os.makedirs(args.keep, exist_ok=True)
+                    keep = os.path.join(args.keep, re.sub(r"[^A-Za-z0-9.]+", "-", "%s %s" % (case, how)).strip("-") + ".h5")
+                seconds, before, after = timed_run(args, text, r, tmp, keep, 1 if how.endswith("1 thread") else None)
+            finally:
+                shutil.rmtree(tmp)
+            row["seconds"].append(seconds)
+            row["load"].append([before, after])
+    for row in rows:
+        print("| %s | %s | %s | %.1f | %s |" % (row["case"], row["processes"], ", ".join("%.1f" % s for s in row["seconds"]),
+                                              min(row["seconds"]), ", ".join("%.1f / %.1f" % tuple(l) for l in row["load"])))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(rows, f, indent=1)
