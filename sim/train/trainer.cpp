@@ -135,8 +135,8 @@ StepLog train_step(VlmModel* model, const TrainSettings& settings, AdamWState* s
 }
 
 BatchGradients batch_gradients(const VlmModel& model, const TrainSettings& settings,
-                               std::vector<NeedleExample>* examples, std::int64_t step, std::int64_t groups) {
-  const auto batch = static_cast<std::int64_t>(examples->size());
+                               const std::vector<NeedleExample>& examples, std::int64_t step, std::int64_t groups) {
+  const auto batch = static_cast<std::int64_t>(examples.size());
   if (groups < 1 || groups > batch) {
     throw InputError(std::to_string(batch) + " examples do not split into " + std::to_string(groups) + " groups");
   }
@@ -147,7 +147,7 @@ BatchGradients batch_gradients(const VlmModel& model, const TrainSettings& setti
     std::vector<PositionIds> positions;
     for (std::int64_t e = g * batch / groups; e < (g + 1) * batch / groups; ++e) {
       const auto index = static_cast<std::uint64_t>(step * batch + e);
-      const VlmInput& input = (*examples)[static_cast<std::size_t>(e)].input;
+      const VlmInput& input = examples[static_cast<std::size_t>(e)].input;
       const std::optional<PositionIds> scaled = training_positions(model, settings, input, index);
       positions.push_back(scaled ? *scaled : vlm_positions(model.method(), vlm_layout(model.config(), input)));
       prompts.push_back(&input);
@@ -198,7 +198,7 @@ StepLog update_on_examples(VlmModel* model, const TrainSettings& settings, std::
     throw InputError("a step takes " + std::to_string(batch) + " examples, got " + std::to_string(examples.size()));
   }
   BatchGradients b =
-      batch_gradients(*model, settings, &examples, step, gradient_groups(batch, parameter_count(model->tensors())));
+      batch_gradients(*model, settings, examples, step, gradient_groups(batch, parameter_count(model->tensors())));
   StepLog log;
   log.step = step;
   log.loss = b.loss_sum / static_cast<double>(b.counted);

@@ -85,7 +85,7 @@ struct BatchGradients {
 // groups of consecutive examples (1 <= groups <= batch), summed in group order. Any grouping
 // gives the same gradients up to float32 summation order.
 BatchGradients batch_gradients(const VlmModel& model, const TrainSettings& settings,
-                               std::vector<NeedleExample>* examples, std::int64_t step, std::int64_t groups);
+                               const std::vector<NeedleExample>& examples, std::int64_t step, std::int64_t groups);
 
 // The rest of step state->step on its examples: batch_gradients in gradient_groups groups,
 // clipping, AdamW.

@@ -152,10 +152,10 @@ TEST(Trainer, GroupsOfTheBatchSumToTheSameGradients) {
   const TrainSettings s = short_run(1);
   const VlmModel model = needle_model("hope", 2);
   std::vector<NeedleExample> examples = step_examples(model.config(), s, 0);
-  const BatchGradients one = batch_gradients(model, s, &examples, 0, 1);
+  const BatchGradients one = batch_gradients(model, s, examples, 0, 1);
   const double bound_per_max = 2.0 * static_cast<double>(one.tokens) * 0x1p-24 * 16;
   for (std::int64_t groups : {2, 4, 16}) {
-    const BatchGradients split = batch_gradients(model, s, &examples, 0, groups);
+    const BatchGradients split = batch_gradients(model, s, examples, 0, groups);
     EXPECT_EQ(split.counted, one.counted);
     EXPECT_EQ(split.correct, one.correct);
     EXPECT_EQ(split.tokens, one.tokens);
@@ -177,7 +177,7 @@ TEST(Trainer, GroupsOfTheBatchSumToTheSameGradients) {
   // Twin: the batch with its second group of two dropped (the first half's gradients, which are
   // normalised by the half's count, rescaled to the whole batch's) must fail the same bound.
   std::vector<NeedleExample> half(examples.begin(), examples.begin() + 8);
-  const BatchGradients dropped = batch_gradients(model, s, &half, 0, 1);
+  const BatchGradients dropped = batch_gradients(model, s, half, 0, 1);
   const double rescale = static_cast<double>(dropped.counted) / static_cast<double>(one.counted);
   bool any_outside = false;
   for (const auto& [name, t] : one.gradients) {
@@ -189,7 +189,7 @@ TEST(Trainer, GroupsOfTheBatchSumToTheSameGradients) {
     any_outside = any_outside || diff > bound_per_max * largest;
   }
   EXPECT_TRUE(any_outside) << "half a batch passed as the whole";
-  EXPECT_ANY_THROW(batch_gradients(model, s, &examples, 0, 17));
+  EXPECT_ANY_THROW(batch_gradients(model, s, examples, 0, 17));
 }
 
 TEST(Trainer, DtsPlacesEachVideoWithItsGamma) {
