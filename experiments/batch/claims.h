@@ -2,7 +2,8 @@
 // Claims of a spec ([[claim]] tables, docs/usage.md "Claims"): each names runs and a rule; after
 // the units are computed (or from checkpoints, shards, merged files) evaluate_claims reads their
 // records and gives each claim its computed value, its Monte Carlo value when the runs have
-// one, and a verdict: holds, fails, holds only under an assumption, or n/a (a unit is absent).
+// one, a verdict (holds, fails, holds only under an assumption, or n/a: a unit is absent), and
+// the numbers that decided it with a sentence saying so (ClaimNumbers, why).
 // A pure function of the spec and the records: the rules read datasets, and bound-feasible
 // re-evaluates B_b(m) >= 0 at the paper's base with theory/base_bound.h.
 

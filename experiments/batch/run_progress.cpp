@@ -26,34 +26,17 @@ std::size_t terminal_columns() {
 
 // ---- the cost model ------------------------------------------------------------------------------
 
-void CostModel::record(const std::string& kind, double work, double seconds) {
+void CostModel::record(const std::string& kind, double cost, double seconds) {
   for (Totals* t : {&by_kind_[kind], &all_}) {
-    if (work > 0) {
-      t->work += work;
-      t->work_seconds += seconds;
-      t->work_units += 1;
-    } else {
-      t->units += 1;
-      t->unit_seconds += seconds;
-    }
+    t->cost += cost;
+    t->seconds += seconds;
   }
 }
 
-std::optional<double> CostModel::from(const Totals& t, double work) {
-  if (work > 0 && t.work > 0) return work * t.work_seconds / t.work;
-  if (work <= 0 && t.units > 0) return t.unit_seconds / t.units;
-  return std::nullopt;
-}
-
-std::optional<double> CostModel::estimate(const std::string& kind, double work) const {
+double CostModel::estimate(const std::string& kind, double cost) const {
   const auto it = by_kind_.find(kind);
-  if (it != by_kind_.end()) {
-    if (const std::optional<double> own = from(it->second, work)) return own;
-  }
-  if (const std::optional<double> any = from(all_, work)) return any;
-  const double timed = all_.work_units + all_.units;  // nothing of this sort yet: the mean unit
-  if (timed == 0) return std::nullopt;
-  return (all_.work_seconds + all_.unit_seconds) / timed;
+  const Totals& t = it != by_kind_.end() && it->second.cost > 0 ? it->second : all_;
+  return t.cost > 0 ? cost * t.seconds / t.cost : cost;
 }
 
 // ---- the line ------------------------------------------------------------------------------------
@@ -87,13 +70,11 @@ std::string progress_line(std::size_t done, std::size_t total, const std::string
 RunProgress::RunProgress(std::vector<Unit> units, bool tty)
     : units_(std::move(units)), finished_(units_.size(), false), tty_(tty) {}
 
-std::optional<double> RunProgress::remaining() const {
+double RunProgress::remaining() const {
   double total = 0.0;
   for (std::size_t k = 0; k < units_.size(); ++k) {
     if (finished_[k]) continue;
-    const std::optional<double> cost = costs_.estimate(units_[k].kind, units_[k].work);
-    if (!cost) return std::nullopt;
-    double left = *cost;
+    double left = costs_.estimate(units_[k].kind, units_[k].cost);
     if (running_ && *running_ == k) {
       left = std::max(0.0, left - std::chrono::duration<double>(Clock::now() - running_since_).count());
     }
@@ -116,15 +97,14 @@ void RunProgress::done(std::size_t k, double seconds, bool from_checkpoint) {
   finished_[k] = true;
   ++done_;
   running_.reset();
-  if (!from_checkpoint) costs_.record(units_[k].kind, units_[k].work, seconds);
+  if (!from_checkpoint) costs_.record(units_[k].kind, units_[k].cost, seconds);
   if (tty_) {
     draw();
     return;
   }
-  const std::optional<double> left = remaining();
   std::cerr << "hopelab run: [" << done_ << "/" << units_.size() << "] " << escape_control(units_[k].name)
             << (from_checkpoint ? " (checkpoint)" : " " + duration_text(seconds))
-            << (left && done_ < units_.size() ? ", about " + duration_text(*left) + " left" : "") << "\n";
+            << (done_ < units_.size() ? ", about " + duration_text(remaining()) + " left" : "") << "\n";
 }
 
 void RunProgress::finish() const {

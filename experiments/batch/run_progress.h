@@ -2,9 +2,10 @@
 // Progress of `hopelab run` on stderr. On a terminal one line redrawn every second: a bar of the
 // units done, the unit running and how long it has run, and the remaining time estimated from the
 // units' costs; otherwise one log line per finished unit. A single unit (a computing command)
-// shows its elapsed time on a terminal (execute_unit_showing_time). The estimate (CostModel) learns, per
-// kind, seconds per unit of work (a kind's work in pair evaluations, params/work_limit.h) from the
-// units computed so far, so a run whose last units are its largest is not estimated by counting.
+// shows its elapsed time on a terminal (execute_unit_showing_time). The estimate (CostModel)
+// starts from each unit's cost (kinds::Settings::cost: seconds on docs/perf.md's machine, from
+// measured rates) and scales it, per kind, by how long that kind's units took here, so a run
+// whose last units are its largest is not estimated by counting units.
 
 #include <chrono>
 #include <cstddef>
@@ -18,20 +19,18 @@
 
 namespace hopelab::batch {
 
-// Seconds a unit will take, from the units already timed: per kind, seconds per unit of work
-// (kinds with a work measure) or per unit (work 0); a kind not yet timed takes the rate of all.
+// Seconds a unit will take here: its cost (seconds on the reference machine) times the ratio of
+// seconds taken to cost of the units timed so far, of its kind when one was, else of all; before
+// any unit was timed, the cost itself.
 class CostModel {
  public:
-  void record(const std::string& kind, double work, double seconds);
-  // nullopt until some unit was timed.
-  std::optional<double> estimate(const std::string& kind, double work) const;
+  void record(const std::string& kind, double cost, double seconds);
+  double estimate(const std::string& kind, double cost) const;
 
  private:
   struct Totals {
-    double work = 0.0, work_seconds = 0.0, work_units = 0.0;  // units with work > 0
-    double units = 0.0, unit_seconds = 0.0;                   // units with work 0
+    double cost = 0.0, seconds = 0.0;
   };
-  static std::optional<double> from(const Totals& t, double work);
   std::map<std::string, Totals> by_kind_;
   Totals all_;
 };
@@ -47,7 +46,7 @@ class RunProgress {
  public:
   struct Unit {
     std::string name, kind;
-    double work = 0.0;
+    double cost = 0.0;  // kinds::Settings::cost
   };
   // `units`: the units this run will go through, in order; `tty`: redraw one line.
   RunProgress(std::vector<Unit> units, bool tty);
@@ -58,7 +57,7 @@ class RunProgress {
   void finish() const;                              // ends the redrawn line
 
   // Seconds left: the units not done, by the cost model, less what the running one has had.
-  std::optional<double> remaining() const;
+  double remaining() const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -260,7 +260,7 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
   const auto start = Clock::now();
   std::vector<results::RunRecord> records;
   std::vector<RunProgress::Unit> planned;
-  for (const WorkUnit* u : units) planned.push_back({u->name, u->kind, u->settings->work()});
+  for (const WorkUnit* u : units) planned.push_back({u->name, u->kind, u->settings->cost()});
   RunProgress progress(std::move(planned), isatty(STDERR_FILENO) == 1);
   std::size_t resumed = 0, computed = 0;
   const auto stopped_message = [&](const std::string& where) {

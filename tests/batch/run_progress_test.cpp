@@ -8,32 +8,28 @@
 namespace hopelab::batch {
 namespace {
 
-TEST(CostModel, EstimatesFromWorkPerKind) {
+TEST(CostModel, ScalesEachUnitsCostByWhatItsKindTookHere) {
   CostModel costs;
-  EXPECT_FALSE(costs.estimate("mc-preference", 100).has_value()) << "nothing timed yet";
-  costs.record("mc-preference", 1e6, 2.0);  // 2 us per unit of work
-  costs.record("base-bound", 1e3, 5.0);     // 5 ms per unit of work
-  EXPECT_DOUBLE_EQ(*costs.estimate("mc-preference", 5e6), 10.0);
-  EXPECT_DOUBLE_EQ(*costs.estimate("base-bound", 2e3), 10.0);
-  // A kind not yet timed: the rate over everything timed, (2 + 5) s / (1e6 + 1e3).
-  EXPECT_DOUBLE_EQ(*costs.estimate("sign-flip", 1001), 1001 * 7.0 / 1001000.0);
-  // Kinds without a work measure: seconds per unit.
-  costs.record("critical-length", 0, 0.5);
-  costs.record("critical-length", 0, 1.5);
-  EXPECT_DOUBLE_EQ(*costs.estimate("critical-length", 0), 1.0);
+  // Nothing timed yet: the cost itself (seconds on the reference machine).
+  EXPECT_DOUBLE_EQ(costs.estimate("mc-preference", 3.0), 3.0);
+  costs.record("mc-preference", 2.0, 4.0);  // this machine is half as fast for it
+  costs.record("base-bound", 10.0, 5.0);    // and twice as fast for this one
+  EXPECT_DOUBLE_EQ(costs.estimate("mc-preference", 3.0), 6.0);
+  EXPECT_DOUBLE_EQ(costs.estimate("base-bound", 3.0), 1.5);
+  // A kind not yet timed: the ratio over everything timed, (4 + 5) s / (2 + 10).
+  EXPECT_DOUBLE_EQ(costs.estimate("sign-flip", 4.0), 4.0 * 9.0 / 12.0);
 }
 
 TEST(RunProgress, RemainingTimeFollowsCostsNotCounts) {
-  // Three units of one kind: a small one timed at 1 s, then a ten times and a hundred times
-  // larger one. Counting would say 2 s are left; the costs say 110 s.
+  // Three units of one kind costing 1, 10 and 100; the first takes 2 s here. Counting would say
+  // 4 s are left; the costs say 220 s.
   RunProgress progress({{"small", "k", 1.0}, {"ten", "k", 10.0}, {"hundred", "k", 100.0}}, false);
-  EXPECT_FALSE(progress.remaining().has_value());
-  progress.done(0, 1.0, false);
-  ASSERT_TRUE(progress.remaining().has_value());
-  EXPECT_NEAR(*progress.remaining(), 110.0, 1e-9);
+  EXPECT_NEAR(progress.remaining(), 111.0, 1e-9) << "before any timing: the costs";
+  progress.done(0, 2.0, false);
+  EXPECT_NEAR(progress.remaining(), 220.0, 1e-9);
   // A unit read from its checkpoint teaches nothing about costs, but is no longer left.
   progress.done(1, 0.0, true);
-  EXPECT_NEAR(*progress.remaining(), 100.0, 1e-9);
+  EXPECT_NEAR(progress.remaining(), 200.0, 1e-9);
 }
 
 TEST(ProgressLine, FitsItsWidthAndNamesTheRunningUnit) {
