@@ -13,7 +13,8 @@ Under mpiexec every process computes on one thread (OMP_NUM_THREADS=1) and is bo
 so R processes use R cores; processes beyond the cores oversubscribe.
 Usage: bench_mpi.py [--hopelab build/hopelab] [--mpiexec mpiexec] [--spec experiments/paper.toml]
                     [--ranks 1,2] [--weak-ranks 1,2] [--mc-samples 100000000] [--mc-head-dim 16]
-                    [--only spec|mc] [--repeats K] [--json FILE] [--keep DIR]
+                    [--mc-normals fp64|fp32] [--only spec|mc] [--skip-no-mpi] [--repeats K]
+                    [--json FILE] [--keep DIR]
 --keep DIR keeps each run's results file (DIR/<case>.h5: the units' measured seconds, which
 scripts/rank_model.py turns into a model of more processes).
 With --repeats K every case runs once per round, K rounds; prints one Markdown row per case
@@ -62,6 +63,7 @@ method = "mrope"
 head_dim = {head_dim}
 offsets = "0:4000:1000"
 samples = {samples}
+normals = "{normals}"
 """
 
 
@@ -98,17 +100,20 @@ def main():
     p.add_argument("--weak-ranks", help="the process counts of the weak-scaling runs (default: --ranks)")
     p.add_argument("--mc-samples", type=int, default=100_000_000)
     p.add_argument("--mc-head-dim", type=int, default=16)
+    p.add_argument("--mc-normals", choices=["fp64", "fp32"], default="fp64")
     p.add_argument("--only", choices=["spec", "mc"])
+    p.add_argument("--skip-no-mpi", action="store_true", help="leave out the runs without mpiexec")
     p.add_argument("--json")
     p.add_argument("--keep")
     p.add_argument("--repeats", type=int, default=1, help="rounds over every case (default 1)")
     args = p.parse_args()
     args.hopelab = os.path.abspath(args.hopelab)
     ranks = [int(r) for r in args.ranks.split(",")]
-    weak = [int(r) for r in (args.weak_ranks or args.ranks).split(",") if r]
+    weak = [int(r) for r in (args.ranks if args.weak_ranks is None else args.weak_ranks).split(",") if r]
     with open(args.spec) as f:
         spec_text = f.read()
-    mc = lambda samples: MC_SPEC.format(head_dim=args.mc_head_dim, samples=samples)  # noqa: E731
+    mc = lambda samples: MC_SPEC.format(head_dim=args.mc_head_dim, samples=samples,
+                                            normals=args.mc_normals)  # noqa: E731
 
     cases = []
     if args.only in (None, "spec"):
@@ -124,6 +129,8 @@ def main():
         cases += [("mc %.0e strong" % n, "-n %d" % r, r, mc(n)) for r in ranks]
         cases += [("mc %.0e x %d weak" % (n, r), "-n %d" % r, r, mc(n * r)) for r in weak]
 
+    if args.skip_no_mpi:
+        cases = [c for c in cases if c[2] is not None]
     # Rounds: every case once per round, so that a change of the machine's load between rounds
     # falls on every case alike; the least time of each case is the one least disturbed.
     rows = []
