@@ -15,7 +15,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -o pipefail -c
 BUILD_QUIET = { grep --line-buffered -v -E '^\[ *[0-9]+%\] (Built target|Reading the git commit)|^Consolidate compiler generated dependencies' || true; }
 
-.PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train bench-mpi clean
+.PHONY: all bootstrap configure build cli run report test test-long mutation bench bench-vlm bench-vlm-device bench-train bench-mpi bench-loaded clean
 
 all: build
 
@@ -84,6 +84,11 @@ bench-train: cli
 # unit (docs/perf.md; many minutes). BENCH_FLAGS: e.g. "--ranks 1,2,4 --only mc".
 bench-mpi: cli
 	@/usr/bin/python3 benchmarks/bench_mpi.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
+
+# A frame-match unit, mc preference and vlm logits at 8k alone and beside 6 busy processes
+# (docs/perf.md "A loaded machine"; about a minute). BENCH_FLAGS: e.g. "--busy 3 --rounds 5".
+bench-loaded: cli
+	@/usr/bin/python3 benchmarks/bench_loaded.py --hopelab $(BUILD_DIR)/hopelab $(BENCH_FLAGS)
 
 # The VLM host model beside its device backend: the CUDA build where it finds a GPU, else the
 # CPU build (docs/perf.md).
