@@ -56,7 +56,7 @@ def attr_value(v):
     if isinstance(v, bytes):
         return v.decode()
     if isinstance(v, np.ndarray):
-        return [x.decode() if isinstance(x, bytes) else x.item() for x in v.ravel()]
+        return [x.decode() if isinstance(x, bytes) else x if isinstance(x, str) else x.item() for x in v.ravel()]
     if isinstance(v, np.generic):
         return v.item()
     return v
