@@ -73,7 +73,8 @@ def require_units(f, run):
 
 
 def scalar(group, name):
-    """The one value of a one-element dataset (first violations, bases, lengths) as a number."""
+    """The one value of a single-number dataset (first violations, bases, lengths) as a number:
+    rank 0 in files of format 1.1, shape (1,) in files of 1.0 (h5py reads both with [()])."""
     return group[name][()].item()
 
 

@@ -49,7 +49,7 @@ import sys
 
 import numpy as np
 
-FORMAT_VERSION = (1, 0)  # kFormatVersion of experiments/results/results_file.h
+FORMAT_VERSION = (1, 1)  # kFormatVersion of experiments/results/results_file.h
 KIND = "vlm-dump-qk"
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 

@@ -32,7 +32,7 @@ struct InspectArgs {
 std::string shape_text(const std::vector<std::int64_t>& shape) {
   std::string text;
   for (size_t k = 0; k < shape.size(); ++k) text += (k ? "x" : "") + std::to_string(shape[k]);
-  return text;
+  return shape.empty() ? "()" : text;  // () : one number (rank 0)
 }
 
 template <class T, class Print>
@@ -66,12 +66,15 @@ void print_json(const InspectArgs& a, const ResultsFile& file, const CLI::App& c
   const Json provenance = provenance_json(p, a.spec);
   Json runs = Json::array();
   for (const results::RunRecord& record : file.records) {
-    Json attributes = Json::object();
-    for (const Attribute& attribute : record.attributes) attributes[attribute.name] = value_json(attribute.value);
+    Json attributes = Json::object(), units = Json::object();
+    for (const Attribute& attribute : record.attributes) {
+      attributes[attribute.name] = value_json(attribute.value);
+      if (!attribute.unit.empty()) units[attribute.name] = attribute.unit;
+    }
     Json datasets = Json::array();
     for (const Dataset& dataset : record.datasets) datasets.push_back(dataset_json(dataset, false));
     runs.push_back({{"group", record.group}, {"unit_index", record.unit_index}, {"attributes", attributes},
-                    {"datasets", datasets}});
+                    {"attribute_units", units}, {"datasets", datasets}});
   }
   const Json out = {{"file", a.file},
                     {"settings", command_settings_json(cmd)},
@@ -108,11 +111,12 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
   head.print(std::cout);
   if (!file.records.empty()) {
     std::cout << '\n';
-    Table runs({"group", "unit", "attributes", "datasets (shape type unit)"});
+    Table runs({"group", "unit", "attributes [unit]", "datasets (shape type unit)"});
     for (const results::RunRecord& record : file.records) {
       std::string attributes, datasets;
       for (const Attribute& attribute : record.attributes) {
-        attributes += (attributes.empty() ? "" : " ") + attribute.name + "=" + value_text(attribute.value);
+        attributes += (attributes.empty() ? "" : " ") + attribute.name + "=" + value_text(attribute.value) +
+                      (attribute.unit.empty() ? "" : " [" + attribute.unit + "]");
       }
       for (const Dataset& dataset : record.datasets) {
         datasets += (datasets.empty() ? "" : ", ") + dataset.name + "(" + shape_text(dataset.shape) + " " +
@@ -137,7 +141,9 @@ void print_text(const InspectArgs& a, const ResultsFile& file) {
 
 void run_inspect(const InspectArgs& a, const CLI::App& cmd) {
   const ResultsFile file = results::read_results_file(a.file);  // checks filetype, version, contents
-  for (const results::RunRecord& record : file.records) kinds::check_record_datasets(record, a.file);
+  for (const results::RunRecord& record : file.records) {
+    kinds::check_record_datasets(record, a.file, results::legacy_form(file.format_version));
+  }
   if (a.json) {
     print_json(a, file, cmd);
   } else {

@@ -10,6 +10,7 @@
 #include "batch/spec.h"
 #include "command_json.h"
 #include "kinds/record_check.h"
+#include "kinds/record_form.h"
 #include "results/merge_results.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
@@ -43,7 +44,11 @@ std::vector<results::RunRecord> claims_of(const results::ResultsFile& merged, co
 void run_merge(const MergeArgs& a, const CLI::App& cmd) {
   const results::ResultsFile merged = results::merge_results_files(
       a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); },
-      [](const results::RunRecord& record) { kinds::check_record_datasets(record); });
+      [](results::RunRecord& record, const results::ResultsFile& file) {
+        const bool legacy = results::legacy_form(file.format_version);
+        kinds::check_record_datasets(record, "", legacy);
+        if (legacy) record = kinds::current_form(record);
+      });
   if (a.json) {
     const Json result = {{"output", a.output},
                          {"inputs", a.inputs},

@@ -81,7 +81,7 @@ void print_datasets(const results::RunRecord& r, std::ostream& out, std::size_t 
       values += (k ? " " : "") + v;
     }
     if (count > shown) values += " ... (" + std::to_string(count) + " values; --json prints all)";
-    table.add_row({d.name, d.unit.empty() ? "-" : d.unit, shape.empty() ? "-" : shape, values.empty() ? "(empty)" : values});
+    table.add_row({d.name, d.unit.empty() ? "-" : d.unit, d.shape.empty() ? "()" : shape, values.empty() ? "(empty)" : values});
   }
   table.print(out);
 }

@@ -1,7 +1,8 @@
 #pragma once
 // One work unit of an experiment, computed by its kind (kinds/registry.h) with theory/ and sim/
-// functions (no new math), as a RunRecord: its settings as attributes (every field of the kind's
-// schema), the kind, unit name, seed and `seconds`, and its results as datasets with units.
+// functions (no new math), as a RunRecord: its settings as attributes (the fields of the kind's
+// schema that apply, with units: kinds/record_form.h), the kind, unit name, seed and `seconds`,
+// and its results as datasets with units.
 // `hopelab kinds KIND` and docs/usage.md list the datasets of each kind.
 
 #include <cstdint>

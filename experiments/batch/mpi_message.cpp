@@ -53,7 +53,7 @@ MessageWriter& MessageWriter::integers(const std::vector<std::int64_t>& values) 
 MessageWriter& MessageWriter::record(const results::RunRecord& r) {
   integer(r.unit_index).text(r.group).integer(static_cast<std::int64_t>(r.attributes.size()));
   for (const Attribute& a : r.attributes) {
-    text(a.name).integer(static_cast<std::int64_t>(a.value.index()));
+    text(a.name).text(a.unit).integer(static_cast<std::int64_t>(a.value.index()));
     std::visit(
         [this](const auto& v) {
           using T = std::decay_t<decltype(v)>;
@@ -128,9 +128,10 @@ results::RunRecord MessageReader::record() {
   results::RunRecord r;
   r.unit_index = integer();
   r.group = text();
-  for (std::size_t n = count(2 * sizeof(std::int64_t)); n > 0; --n) {
+  for (std::size_t n = count(3 * sizeof(std::int64_t)); n > 0; --n) {
     Attribute a;
     a.name = text();
+    a.unit = text();
     switch (integer()) {
       case 0: a.value = integer(); break;
       case 1: a.value = number(); break;

@@ -26,11 +26,11 @@ void compute(const BaseBoundSettings& s, std::uint64_t, results::RunRecord& r) {
   if (!b.found) throw InputError("no feasible base up to 1e15");
   std::vector<double> windows;
   for (const BaseInterval& w : b.infeasible_above) windows.insert(windows.end(), {w.from, w.to});
-  r.datasets.push_back(numbers(kBase, {b.base}));
-  r.datasets.push_back(numbers(kInfeasibleBelow, {b.infeasible_below}));
-  r.datasets.push_back(integers(kFeasibleAtSearchStart, {b.feasible_at_search_start ? 1 : 0}));
-  r.datasets.push_back(integers(kMaxDistance, {b.max_distance}));
-  r.datasets.push_back(integers(kBasesEvaluated, {b.grid_points}));
+  r.datasets.push_back(scalar_number(kBase, b.base));
+  r.datasets.push_back(scalar_number(kInfeasibleBelow, b.infeasible_below));
+  r.datasets.push_back(scalar_integer(kFeasibleAtSearchStart, b.feasible_at_search_start ? 1 : 0));
+  r.datasets.push_back(scalar_integer(kMaxDistance, b.max_distance));
+  r.datasets.push_back(scalar_integer(kBasesEvaluated, b.grid_points));
   r.datasets.push_back(numbers(kInfeasibleAbove, windows, {static_cast<std::int64_t>(b.infeasible_above.size()), 2}));
 }
 

@@ -25,13 +25,13 @@ void visit_fields(BaseBoundSettings& s, V&& v) {
 }
 
 namespace base_bound {
-inline constexpr DatasetName kBase{"base", "1", "smallest feasible RoPE base found (refined)"};
-inline constexpr DatasetName kInfeasibleBelow{"infeasible_below", "1",
-                                              "infeasible end of the refined bracket (0: every base searched is feasible)"};
-inline constexpr DatasetName kFeasibleAtSearchStart{"feasible_at_search_start", "1",
-                                                    "1: the bound is only <= the search start"};
-inline constexpr DatasetName kMaxDistance{"max_distance", "token", "largest m checked"};
-inline constexpr DatasetName kBasesEvaluated{"bases_evaluated", "1", "grid bases evaluated"};
+inline constexpr DatasetName kBase = scalar_dataset({"base", "1", "smallest feasible RoPE base found (refined)"});
+inline constexpr DatasetName kInfeasibleBelow = scalar_dataset(
+    {"infeasible_below", "1", "infeasible end of the refined bracket (0: every base searched is feasible)"});
+inline constexpr DatasetName kFeasibleAtSearchStart = scalar_dataset(
+    {"feasible_at_search_start", "1", "1: the bound is only <= the search start"});
+inline constexpr DatasetName kMaxDistance = scalar_dataset({"max_distance", "token", "largest m checked"});
+inline constexpr DatasetName kBasesEvaluated = scalar_dataset({"bases_evaluated", "1", "grid bases evaluated"});
 inline constexpr DatasetName kInfeasibleAbove{"infeasible_above", "1", "infeasible base windows above b*, (K, 2)"};
 }  // namespace base_bound
 

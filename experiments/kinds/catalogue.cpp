@@ -59,6 +59,9 @@ void split_schema(const Kind& kind, std::vector<std::string>& groups, std::vecto
   }
 }
 
+// "()" for one number (rank 0), "array" otherwise (the descriptions give the dimensions).
+std::string shape_text(const DatasetName& d) { return d.scalar ? "()" : "array"; }
+
 std::string cell(std::string text) {  // a Markdown table cell: '|' escaped
   std::string out;
   for (char c : text) out += c == '|' ? std::string("\\|") : std::string(1, c);
@@ -83,7 +86,7 @@ nlohmann::ordered_json kind_json(const Kind& kind) {
                       {"range", f.range}, {"description", f.description}});
   }
   for (const DatasetName& d : kind.datasets()) {
-    datasets.push_back({{"name", d.name}, {"unit", d.unit}, {"description", d.description}});
+    datasets.push_back({{"name", d.name}, {"unit", d.unit}, {"scalar", d.scalar}, {"description", d.description}});
   }
   return {{"name", kind.name()}, {"summary", kind.summary()}, {"required", kind.required()},
           {"fields", fields},     {"datasets", datasets}};
@@ -115,8 +118,8 @@ void print_kind(const Kind& kind, std::ostream& out) {
   }
   fields.print(out);
   out << "\n";
-  cli::Table datasets({"dataset", "unit", "description"});
-  for (const DatasetName& d : kind.datasets()) datasets.add_row({d.name, d.unit, d.description});
+  cli::Table datasets({"dataset", "shape", "unit", "description"});
+  for (const DatasetName& d : kind.datasets()) datasets.add_row({d.name, shape_text(d), d.unit, d.description});
   datasets.print(out);
 }
 
@@ -156,9 +159,9 @@ std::string catalogue_markdown() {
     } else {
       field_table(out, own);
     }
-    out << "\n| dataset | unit | description |\n|---|---|---|\n";
+    out << "\n| dataset | shape | unit | description |\n|---|---|---|---|\n";
     for (const DatasetName& d : k->datasets()) {
-      out << "| `" << d.name << "` | " << cell(d.unit) << " | " << cell(d.description) << " |\n";
+      out << "| `" << d.name << "` | " << shape_text(d) << " | " << cell(d.unit) << " | " << cell(d.description) << " |\n";
     }
   }
   return out.str();

@@ -19,13 +19,12 @@ void compute(const CriticalLengthSettings& s, std::uint64_t, results::RunRecord&
   const params::FrameGrid g = params::parse_frame_grid(s.grid);
   const CriticalLength c = hopelab::critical_length(m, g.height, g.width);
   r.attributes.push_back({"reason", c.reason});
-  const auto maybe = [](const std::optional<double>& v) { return v ? std::vector<double>{*v} : std::vector<double>{}; };
-  r.datasets.push_back(numbers(kCriticalLength, maybe(c.length)));
-  r.datasets.push_back(numbers(kCriticalFrames, maybe(c.frames)));
   if (c.length) {
-    r.datasets.push_back(integers(kPair, {c.pair}));
-    r.datasets.push_back(numbers(kThetaMin, {c.theta_min}));
-    r.datasets.push_back(numbers(kFrameStep, {c.frame_step}));
+    r.datasets.push_back(scalar_number(kCriticalLength, *c.length));
+    if (c.frames) r.datasets.push_back(scalar_number(kCriticalFrames, *c.frames));
+    r.datasets.push_back(scalar_integer(kPair, c.pair));
+    r.datasets.push_back(scalar_number(kThetaMin, c.theta_min));
+    r.datasets.push_back(scalar_number(kFrameStep, c.frame_step));
   }
 }
 

@@ -19,12 +19,15 @@ void visit_fields(CriticalLengthSettings& s, V&& v) {
 }
 
 namespace critical_length {
-inline constexpr DatasetName kCriticalLength{"critical_length", "position",
-                                             "1 + pi / (2 theta_min); empty without a temporal frequency"};
-inline constexpr DatasetName kCriticalFrames{"critical_frames", "frame", "the critical length in frames"};
-inline constexpr DatasetName kPair{"pair", "1", "the pair with theta_min", true};
-inline constexpr DatasetName kThetaMin{"theta_min", "rad/position", "smallest non-zero temporal frequency", true};
-inline constexpr DatasetName kFrameStep{"frame_step", "position/frame", "temporal offset per frame", true};
+inline constexpr DatasetName kCriticalLength = scalar_dataset(
+    {"critical_length", "position", "1 + pi / (2 theta_min); absent without a temporal frequency (see reason)", true});
+inline constexpr DatasetName kCriticalFrames = scalar_dataset(
+    {"critical_frames", "frame", "the critical length in frames; absent with critical_length", true});
+inline constexpr DatasetName kPair = scalar_dataset({"pair", "1", "the pair with theta_min", true});
+inline constexpr DatasetName kThetaMin = scalar_dataset(
+    {"theta_min", "rad/position", "smallest non-zero temporal frequency", true});
+inline constexpr DatasetName kFrameStep = scalar_dataset(
+    {"frame_step", "position/frame", "temporal offset per frame", true});
 }  // namespace critical_length
 
 const Kind& critical_length_kind();

@@ -48,7 +48,7 @@ void compute(const DecayIndicatorSettings& s, std::uint64_t, results::RunRecord&
   r.datasets.push_back(numbers(kIndicator, indicator, {n, 3}));
   r.datasets.push_back(numbers(kNormalized, normalized, {n, 3}));
   r.datasets.push_back(numbers(kAxisGap, gap));
-  r.datasets.push_back(numbers(kMaxAxisGap, {max_gap}));
+  r.datasets.push_back(scalar_number(kMaxAxisGap, max_gap));
 }
 
 double work(const DecayIndicatorSettings& s) {

@@ -31,7 +31,8 @@ inline constexpr DatasetName kNormalized{"normalized", "1",
                                          "indicator / its value at Delta = 0, (n_axis + 1) / 2: (n, 3), 0 for an axis without pairs"};
 inline constexpr DatasetName kAxisGap{"axis_gap", "1",
                                       "per distance, max - min of the normalized indicator over the axes with pairs"};
-inline constexpr DatasetName kMaxAxisGap{"max_axis_gap", "1", "the largest axis_gap over the distances"};
+inline constexpr DatasetName kMaxAxisGap = scalar_dataset(
+    {"max_axis_gap", "1", "the largest axis_gap over the distances"});
 }  // namespace decay_indicator
 
 const Kind& decay_indicator_kind();

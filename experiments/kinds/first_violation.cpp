@@ -34,13 +34,13 @@ void compute(const FirstViolationSettings& s, std::uint64_t, results::RunRecord&
   r.attributes.push_back({"result", v.distance ? std::string("violation") : v.proven_never ? "never (proven)"
                                                                                           : "none up to limit"});
   r.attributes.push_back({"reason", v.reason});
-  r.datasets.push_back(integers(kFirstViolation, {v.distance ? *v.distance : -1}, unit));
-  r.datasets.push_back(integers(kProvenNever, {v.proven_never ? 1 : 0}));
-  r.datasets.push_back(numbers(kZeroWeight, {v.zero_weight}));
-  r.datasets.push_back(numbers(kRotatingWeight, {v.rotating_weight}));
+  r.datasets.push_back(scalar_integer(kFirstViolation, v.distance ? *v.distance : -1, unit));
+  r.datasets.push_back(scalar_integer(kProvenNever, v.proven_never ? 1 : 0));
+  r.datasets.push_back(scalar_number(kZeroWeight, v.zero_weight));
+  r.datasets.push_back(scalar_number(kRotatingWeight, v.rotating_weight));
   if (v.distance) {
     r.datasets.push_back(numbers(kOffset, {v.offset.t, v.offset.h, v.offset.w}));
-    r.datasets.push_back(numbers(kValue, {v.value}));
+    r.datasets.push_back(scalar_number(kValue, v.value));
   }
 }
 

@@ -26,13 +26,14 @@ void visit_fields(FirstViolationSettings& s, V&& v) {
 }
 
 namespace first_violation {
-inline constexpr DatasetName kFirstViolation{"first_violation", "token|frame",
-                                             "smallest distance m >= 1 with D < 0; -1 when none (see proven_never)"};
-inline constexpr DatasetName kProvenNever{"proven_never", "1", "1 when D >= Z - R >= 0 for every m"};
-inline constexpr DatasetName kZeroWeight{"zero_weight", "1", "Z: weight of pairs at angle 0 for every m"};
-inline constexpr DatasetName kRotatingWeight{"rotating_weight", "1", "R: weight of the other pairs"};
+inline constexpr DatasetName kFirstViolation = scalar_dataset(
+    {"first_violation", "token|frame", "smallest distance m >= 1 with D < 0; -1 when none (see proven_never)"});
+inline constexpr DatasetName kProvenNever = scalar_dataset({"proven_never", "1", "1 when D >= Z - R >= 0 for every m"});
+inline constexpr DatasetName kZeroWeight = scalar_dataset(
+    {"zero_weight", "1", "Z: weight of pairs at angle 0 for every m"});
+inline constexpr DatasetName kRotatingWeight = scalar_dataset({"rotating_weight", "1", "R: weight of the other pairs"});
 inline constexpr DatasetName kOffset{"offset", "position", "position offset (t, h, w) at the violation", true};
-inline constexpr DatasetName kValue{"value", "1", "D at the violation (sigma = 1)", true};
+inline constexpr DatasetName kValue = scalar_dataset({"value", "1", "D at the violation (sigma = 1)", true});
 }  // namespace first_violation
 
 const Kind& first_violation_kind();

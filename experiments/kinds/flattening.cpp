@@ -34,9 +34,9 @@ void compute(const FlatteningSettings& s, std::uint64_t, results::RunRecord& r) 
   const auto token = [&](std::int64_t f, std::int64_t y, std::int64_t x) { return (f * g.height + y) * g.width + x; };
   const auto distance = [&](std::int64_t other) { return ids.t[static_cast<size_t>(other)] - ids.t[0]; };
   const FlatteningDistances closed = flattening_distances(s.frames, g.height, g.width);
-  r.datasets.push_back(numbers(kColumnDistance, {distance(token(0, 0, 1))}));
-  r.datasets.push_back(numbers(kRowDistance, {distance(token(0, 1, 0))}));
-  r.datasets.push_back(numbers(kFrameDistance, {distance(token(1, 0, 0))}));
+  r.datasets.push_back(scalar_number(kColumnDistance, distance(token(0, 0, 1))));
+  r.datasets.push_back(scalar_number(kRowDistance, distance(token(0, 1, 0))));
+  r.datasets.push_back(scalar_number(kFrameDistance, distance(token(1, 0, 0))));
   r.datasets.push_back(numbers(kClosedForm, {closed.column, closed.row, closed.frame}));
 }
 

@@ -19,9 +19,9 @@ void visit_fields(FlatteningSettings& s, V&& v) {
 }
 
 namespace flattening {
-inline constexpr DatasetName kColumnDistance{"column_distance", "position", "next column, same row"};
-inline constexpr DatasetName kRowDistance{"row_distance", "position", "next row, same column"};
-inline constexpr DatasetName kFrameDistance{"frame_distance", "position", "next frame, same cell"};
+inline constexpr DatasetName kColumnDistance = scalar_dataset({"column_distance", "position", "next column, same row"});
+inline constexpr DatasetName kRowDistance = scalar_dataset({"row_distance", "position", "next row, same column"});
+inline constexpr DatasetName kFrameDistance = scalar_dataset({"frame_distance", "position", "next frame, same cell"});
 inline constexpr DatasetName kClosedForm{"closed_form", "position", "Proposition 3.1: 1, W, H W (column, row, frame)"};
 }  // namespace flattening
 

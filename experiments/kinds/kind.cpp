@@ -13,6 +13,11 @@ std::vector<params::FieldInfo> Kind::schema() const {
   return rows;
 }
 
+std::string unit_along(const std::string& unit, const std::string& along) {
+  if (unit != "token|frame") return unit;
+  return along == "frames" ? "frame" : "token";
+}
+
 std::optional<std::int64_t> seed_field(const Settings& s) {
   std::optional<std::int64_t> seed;
   for_each_field(s, [&](const Field& f, auto& member) {

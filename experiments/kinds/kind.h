@@ -38,7 +38,18 @@ struct DatasetName {
   const char* unit;  // "token|frame": the unit follows the unit's `along`
   const char* description;
   bool optional = false;  // written only in some cases (a violation found, a frames sweep)
+  bool scalar = false;    // one number, stored rank 0 (kinds/kind_support.h: scalar_number)
 };
+
+// `d` as one number, stored rank 0: inline constexpr DatasetName kX = scalar_dataset({...}).
+constexpr DatasetName scalar_dataset(DatasetName d) {
+  d.scalar = true;
+  return d;
+}
+
+// A unit whose meaning follows the unit's `along`, "token|frame", as `along` makes it: "frame"
+// for along = frames, else "token". Other units are returned as they are.
+std::string unit_along(const std::string& unit, const std::string& along);
 
 class Kind;
 
@@ -49,6 +60,10 @@ class Settings {
   virtual const Kind& kind() const = 0;
   virtual std::unique_ptr<Settings> clone() const = 0;
   virtual void visit(FieldVisitor& v) = 0;
+  // The fields these settings leave unread, by params' rules of options that do not apply
+  // (params::fields_not_applying of their method and offsets): held at their defaults by the
+  // checks, so a unit's record leaves them out.
+  virtual std::vector<std::string> fields_not_applying() const = 0;
   // Builds everything compute would and runs the engines' checks; computes nothing. Throws
   // InputError naming the bad value.
   virtual void check(std::uint64_t seed) const = 0;

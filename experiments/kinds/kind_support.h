@@ -8,12 +8,27 @@
 
 #include <limits>
 #include <stdexcept>
+#include <type_traits>
 #include <utility>
 
 #include "kinds/kind.h"
+#include "params/offsets.h"
+#include "params/vlm_method.h"
 #include "theory/input_error.h"
 
 namespace hopelab::kinds {
+
+// Whether a settings struct holds a method (member `method`: params::MethodParams or
+// VlmMethodParams) or offsets (member `offsets`: params::OffsetParams), whose rules of options
+// that do not apply Settings::fields_not_applying follows.
+template <class S, class = void>
+struct HasMethod : std::false_type {};
+template <class S>
+struct HasMethod<S, std::void_t<decltype(std::declval<const S&>().method)>> : std::true_type {};
+template <class S, class = void>
+struct HasOffsets : std::false_type {};
+template <class S>
+struct HasOffsets<S, std::void_t<decltype(std::declval<const S&>().offsets)>> : std::true_type {};
 
 template <class S>
 class KindOf;
@@ -26,6 +41,14 @@ class SettingsOf final : public Settings {
   std::unique_ptr<Settings> clone() const override { return std::make_unique<SettingsOf>(kind_, s_); }
   void visit(FieldVisitor& v) override {
     visit_fields(s_, [&](const Field& f, auto& member) { v.field(f, member); });
+  }
+  std::vector<std::string> fields_not_applying() const override {
+    std::vector<std::string> out;
+    if constexpr (HasMethod<S>::value) out = params::fields_not_applying(s_.method);
+    if constexpr (HasOffsets<S>::value) {
+      for (std::string& name : params::fields_not_applying(s_.offsets)) out.push_back(std::move(name));
+    }
+    return out;
   }
   void check(std::uint64_t seed) const override {
     params::check_ranges(s_);
@@ -105,6 +128,7 @@ class KindOf final : public Kind {
 };
 
 // ---- datasets: float64 numbers and int64 integers, shape (n) unless given (row-major) --------
+// A single number (DatasetName::scalar) is a rank-0 dataset: scalar_number, scalar_integer.
 
 inline results::Dataset numbers(const DatasetName& d, std::vector<double> values, std::vector<std::int64_t> shape = {},
                                 const char* unit = nullptr) {
@@ -118,6 +142,16 @@ inline results::Dataset integers(const DatasetName& d, std::vector<std::int64_t>
                                  std::vector<std::int64_t> shape = {}) {
   if (shape.empty()) shape = {static_cast<std::int64_t>(values.size())};
   return results::Dataset{d.name, unit ? unit : d.unit, std::move(shape), {}, std::move(values), {}, d.description,
+                          results::DatasetKind::integers};
+}
+
+inline results::Dataset scalar_number(const DatasetName& d, double value, const char* unit = nullptr) {
+  return results::Dataset{d.name, unit ? unit : d.unit, {}, {value}, {}, {}, d.description,
+                          results::DatasetKind::numbers};
+}
+
+inline results::Dataset scalar_integer(const DatasetName& d, std::int64_t value, const char* unit = nullptr) {
+  return results::Dataset{d.name, unit ? unit : d.unit, {}, {}, {value}, {}, d.description,
                           results::DatasetKind::integers};
 }
 

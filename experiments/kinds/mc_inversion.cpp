@@ -66,16 +66,16 @@ void compute(const McInversionSettings& s, std::uint64_t seed, results::RunRecor
   r.datasets.push_back(numbers(kInversion, inversion));
   r.datasets.push_back(numbers(kStandardError, se));
   r.datasets.push_back(numbers(kExpectedPreference, d));
-  r.datasets.push_back(numbers(kZ, {z}));
-  r.datasets.push_back(numbers(kFirstNegativeB, {first_negative}, {}, g.distance_unit.c_str()));
-  r.datasets.push_back(numbers(kFirstCrossing, {first_crossing}, {}, g.distance_unit.c_str()));
-  r.datasets.push_back(numbers(kCrossingRatio, {first_crossing > 0 && first_negative > 0 ? first_crossing / first_negative : -1.0}));
-  r.datasets.push_back(integers(kSignMismatches, {mismatches}));
-  r.datasets.push_back(integers(kSignificantOffsets, {significant}));
-  r.datasets.push_back(numbers(kFarGap, {far_gap}));
-  r.datasets.push_back(numbers(kFarMean, {far_count ? far_sum / static_cast<double>(far_count) : -1.0}));
-  r.datasets.push_back(numbers(kLocalityContrast,
-                               {far_count && !std::isnan(near_d) ? (near_d - far_d / static_cast<double>(far_count)) / d0 : -1.0}));
+  r.datasets.push_back(scalar_number(kZ, z));
+  r.datasets.push_back(scalar_number(kFirstNegativeB, first_negative, g.distance_unit.c_str()));
+  r.datasets.push_back(scalar_number(kFirstCrossing, first_crossing, g.distance_unit.c_str()));
+  r.datasets.push_back(scalar_number(kCrossingRatio, first_crossing > 0 && first_negative > 0 ? first_crossing / first_negative : -1.0));
+  r.datasets.push_back(scalar_integer(kSignMismatches, mismatches));
+  r.datasets.push_back(scalar_integer(kSignificantOffsets, significant));
+  r.datasets.push_back(scalar_number(kFarGap, far_gap));
+  r.datasets.push_back(scalar_number(kFarMean, far_count ? far_sum / static_cast<double>(far_count) : -1.0));
+  r.datasets.push_back(scalar_number(
+      kLocalityContrast, far_count && !std::isnan(near_d) ? (near_d - far_d / static_cast<double>(far_count)) / d0 : -1.0));
 }
 
 std::int64_t& samples(McInversionSettings& s) { return s.sampling.samples; }

@@ -37,19 +37,24 @@ inline constexpr DatasetName kDistance = preference::kDistance;
 inline constexpr DatasetName kInversion{"inversion", "1", "P[q R k* < q R k], Monte Carlo (1 - win probability)"};
 inline constexpr DatasetName kStandardError{"standard_error", "1", "sqrt(p (1 - p) / n)"};
 inline constexpr DatasetName kExpectedPreference{"expected_preference", "1", "closed-form D = 2 sigma^2 B at each offset"};
-inline constexpr DatasetName kZ{"z", "1", "the Sidak critical value over the offsets at family_level"};
-inline constexpr DatasetName kFirstNegativeB{"first_negative_b", "token|frame",
-                                             "smallest m >= 1 with B(m) < 0 up to the largest distance; -1 when none"};
-inline constexpr DatasetName kFirstCrossing{"first_crossing", "token|frame",
-                                            "smallest distance with inversion > 1/2 + z SE; -1 when none"};
-inline constexpr DatasetName kCrossingRatio{"crossing_ratio", "1", "first_crossing / first_negative_b; -1 when either is -1"};
-inline constexpr DatasetName kSignMismatches{"sign_mismatches", "1",
-                                             "offsets where the inversion differs from 1/2 (z SE) on the side B does not predict"};
-inline constexpr DatasetName kSignificantOffsets{"significant_offsets", "1", "offsets where it differs from 1/2"};
-inline constexpr DatasetName kFarGap{"far_gap", "1", "max |inversion - 1/2| over distances >= far_from; -1 when none"};
-inline constexpr DatasetName kFarMean{"far_mean", "1", "mean inversion over distances >= far_from; -1 when none"};
-inline constexpr DatasetName kLocalityContrast{
-    "locality_contrast", "1", "(D at the smallest non-zero distance - mean D over distances >= far_from) / D(0)"};
+inline constexpr DatasetName kZ = scalar_dataset(
+    {"z", "1", "the Sidak critical value over the offsets at family_level"});
+inline constexpr DatasetName kFirstNegativeB = scalar_dataset(
+    {"first_negative_b", "token|frame", "smallest m >= 1 with B(m) < 0 up to the largest distance; -1 when none"});
+inline constexpr DatasetName kFirstCrossing = scalar_dataset(
+    {"first_crossing", "token|frame", "smallest distance with inversion > 1/2 + z SE; -1 when none"});
+inline constexpr DatasetName kCrossingRatio = scalar_dataset(
+    {"crossing_ratio", "1", "first_crossing / first_negative_b; -1 when either is -1"});
+inline constexpr DatasetName kSignMismatches = scalar_dataset(
+    {"sign_mismatches", "1", "offsets where the inversion differs from 1/2 (z SE) on the side B does not predict"});
+inline constexpr DatasetName kSignificantOffsets = scalar_dataset(
+    {"significant_offsets", "1", "offsets where it differs from 1/2"});
+inline constexpr DatasetName kFarGap = scalar_dataset(
+    {"far_gap", "1", "max |inversion - 1/2| over distances >= far_from; -1 when none"});
+inline constexpr DatasetName kFarMean = scalar_dataset(
+    {"far_mean", "1", "mean inversion over distances >= far_from; -1 when none"});
+inline constexpr DatasetName kLocalityContrast = scalar_dataset(
+    {"locality_contrast", "1", "(D at the smallest non-zero distance - mean D over distances >= far_from) / D(0)"});
 }  // namespace mc_inversion
 
 const Kind& mc_inversion_kind();

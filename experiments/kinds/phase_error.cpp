@@ -47,7 +47,7 @@ void compute(const PhaseErrorSettings& s, std::uint64_t, results::RunRecord& r) 
   r.datasets.push_back(numbers(kDistance, distance));
   r.datasets.push_back(numbers(kMaxError, error));
   r.datasets.push_back(integers(kWorstPair, worst));
-  r.datasets.push_back(numbers(kThetaMax, {theta_max}));
+  r.datasets.push_back(scalar_number(kThetaMax, theta_max));
 }
 
 }  // namespace

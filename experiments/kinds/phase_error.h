@@ -27,7 +27,7 @@ inline constexpr DatasetName kDistance{"distance", "position", "offset Delta of 
 inline constexpr DatasetName kMaxError{"max_error", "rad",
                                        "max over pairs of |fl32(fl32(Delta) fl32(theta_i)) - Delta theta_i| (double phases)"};
 inline constexpr DatasetName kWorstPair{"worst_pair", "1", "the pair attaining it"};
-inline constexpr DatasetName kThetaMax{"theta_max", "rad/position", "largest non-zero frequency"};
+inline constexpr DatasetName kThetaMax = scalar_dataset({"theta_max", "rad/position", "largest non-zero frequency"});
 }  // namespace phase_error
 
 const Kind& phase_error_kind();

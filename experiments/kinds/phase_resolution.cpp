@@ -58,9 +58,9 @@ void compute(const PhaseResolutionSettings& s, std::uint64_t, results::RunRecord
   r.datasets.push_back(numbers(kBase, base));
   r.datasets.push_back(numbers(kErasedFraction, erased));
   r.datasets.push_back(numbers(kSlowestTheta, slowest));
-  r.datasets.push_back(numbers(kOnsetBase, {onset}));
-  r.datasets.push_back(numbers(kPrecisionBound, {bound}));
-  r.datasets.push_back(numbers(kOnsetRatio, {onset > 0 ? onset / bound : -1.0}));
+  r.datasets.push_back(scalar_number(kOnsetBase, onset));
+  r.datasets.push_back(scalar_number(kPrecisionBound, bound));
+  r.datasets.push_back(scalar_number(kOnsetRatio, onset > 0 ? onset / bound : -1.0));
 }
 
 double work(const PhaseResolutionSettings& s) {

@@ -31,9 +31,12 @@ inline constexpr DatasetName kBase{"base", "1", "the bases scanned"};
 inline constexpr DatasetName kErasedFraction{"erased_fraction", "1",
                                              "fraction of the positions whose float32 rotation equals the next one's"};
 inline constexpr DatasetName kSlowestTheta{"slowest_theta", "rad/position", "theta of the slowest pair at each base"};
-inline constexpr DatasetName kOnsetBase{"onset_base", "1", "first base of the grid with an erased position; -1 when none"};
-inline constexpr DatasetName kPrecisionBound{"precision_bound", "1", "the stated bound 1/eps, eps = 2^-23 (float32)"};
-inline constexpr DatasetName kOnsetRatio{"onset_ratio", "1", "onset_base / precision_bound; -1 when no onset"};
+inline constexpr DatasetName kOnsetBase = scalar_dataset(
+    {"onset_base", "1", "first base of the grid with an erased position; -1 when none"});
+inline constexpr DatasetName kPrecisionBound = scalar_dataset(
+    {"precision_bound", "1", "the stated bound 1/eps, eps = 2^-23 (float32)"});
+inline constexpr DatasetName kOnsetRatio = scalar_dataset(
+    {"onset_ratio", "1", "onset_base / precision_bound; -1 when no onset"});
 }  // namespace phase_resolution
 
 const Kind& phase_resolution_kind();

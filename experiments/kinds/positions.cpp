@@ -36,7 +36,7 @@ void compute(const PositionsSettings& s, std::uint64_t, results::RunRecord& r) {
   r.datasets.push_back(numbers(kH, ids.h));
   r.datasets.push_back(numbers(kW, ids.w));
   r.datasets.push_back(integers(kSegment, segment));
-  r.datasets.push_back(numbers(kRopeDelta, {rope_delta(m.design, ids)}));
+  r.datasets.push_back(scalar_number(kRopeDelta, rope_delta(m.design, ids)));
 }
 
 }  // namespace

@@ -25,8 +25,9 @@ inline constexpr DatasetName kT{"t", "position", "temporal position of each toke
 inline constexpr DatasetName kH{"h", "position", "height position of each token (L)"};
 inline constexpr DatasetName kW{"w", "position", "width position of each token (L)"};
 inline constexpr DatasetName kSegment{"segment", "1", "index of each token's segment in the layout (L)"};
-inline constexpr DatasetName kRopeDelta{"rope_delta", "position",
-                                        "rope_deltas as the design's reference code reports it: max position + 1 - L (diagonal: of t; tad: of the temporal index)"};
+inline constexpr DatasetName kRopeDelta = scalar_dataset(
+    {"rope_delta", "position",
+     "rope_deltas as the design's reference code reports it: max position + 1 - L (diagonal: of t; tad: of the temporal index)"});
 }  // namespace positions
 
 const Kind& positions_kind();

@@ -25,7 +25,7 @@ void compute(const SignFlipSettings& s, std::uint64_t, results::RunRecord& r) {
   r.datasets.push_back(integers(kPair, pairs));
   r.datasets.push_back(numbers(kTheta, thetas));
   r.datasets.push_back(numbers(kProbability, probability));
-  r.datasets.push_back(numbers(kThreshold, {sign_flip_threshold(s.context_length)}));
+  r.datasets.push_back(scalar_number(kThreshold, sign_flip_threshold(s.context_length)));
 }
 
 double work(const SignFlipSettings& s) { return static_cast<double>(s.context_length) * static_cast<double>(s.method.head_dim / 2); }

@@ -24,7 +24,8 @@ inline constexpr DatasetName kPair{"pair", "1", "rotating pairs of axis t"};
 inline constexpr DatasetName kTheta{"theta", "rad/position", "their frequencies theta_i"};
 inline constexpr DatasetName kProbability{"probability", "1",
                                           "P[cos(theta_i dt) < 0] for dt uniform on 0..L-1 (HoPE Lemma A.1)"};
-inline constexpr DatasetName kThreshold{"threshold", "rad/position", "pi / (2 (L - 1)): no flip below it"};
+inline constexpr DatasetName kThreshold = scalar_dataset(
+    {"threshold", "rad/position", "pi / (2 (L - 1)): no flip below it"});
 }  // namespace sign_flip
 
 const Kind& sign_flip_kind();

@@ -21,11 +21,11 @@ void compute(const TextCollisionSettings& s, std::uint64_t, results::RunRecord& 
   const Method m = params::build_method(s.method);
   const params::FrameGrid g = params::parse_frame_grid(s.grid);
   const TextCollision c = hopelab::text_collision(m, s.frames, g.height, g.width);
-  r.datasets.push_back(integers(kOverlapPositions, {c.overlap_positions}));
-  r.datasets.push_back(integers(kCollidingTokens, {c.colliding_tokens}));
-  r.datasets.push_back(integers(kCoincidentPairs, {c.coincident_pairs}));
-  r.datasets.push_back(numbers(kTextStart, {c.text_start}));
-  r.datasets.push_back(numbers(kVisualMaxHw, {c.visual_max_hw}));
+  r.datasets.push_back(scalar_integer(kOverlapPositions, c.overlap_positions));
+  r.datasets.push_back(scalar_integer(kCollidingTokens, c.colliding_tokens));
+  r.datasets.push_back(scalar_integer(kCoincidentPairs, c.coincident_pairs));
+  r.datasets.push_back(scalar_number(kTextStart, c.text_start));
+  r.datasets.push_back(scalar_number(kVisualMaxHw, c.visual_max_hw));
   if (c.coincident_pairs > 0) {
     r.datasets.push_back(numbers(kCoincidentOffset, {c.coincident_offset.t, c.coincident_offset.h, c.coincident_offset.w}));
     r.datasets.push_back(numbers(kCoincidentPreference, parts(c.coincident_preference)));

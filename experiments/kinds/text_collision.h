@@ -23,13 +23,16 @@ void visit_fields(TextCollisionSettings& s, V&& v) {
 }
 
 namespace text_collision {
-inline constexpr DatasetName kOverlapPositions{"overlap_positions", "position",
-                                               "following text positions p0 + k <= the largest visual h/w coordinate"};
-inline constexpr DatasetName kCollidingTokens{"colliding_tokens", "token", "visual tokens whose h or w is >= p0"};
-inline constexpr DatasetName kCoincidentPairs{"coincident_pairs", "1",
-                                              "(overlapping text token, visual token) pairs with equal h and equal w"};
-inline constexpr DatasetName kTextStart{"text_start", "position", "p0: the first following text token's position"};
-inline constexpr DatasetName kVisualMaxHw{"visual_max_hw", "position", "the largest h or w coordinate of a visual token"};
+inline constexpr DatasetName kOverlapPositions = scalar_dataset(
+    {"overlap_positions", "position", "following text positions p0 + k <= the largest visual h/w coordinate"});
+inline constexpr DatasetName kCollidingTokens = scalar_dataset(
+    {"colliding_tokens", "token", "visual tokens whose h or w is >= p0"});
+inline constexpr DatasetName kCoincidentPairs = scalar_dataset(
+    {"coincident_pairs", "1", "(overlapping text token, visual token) pairs with equal h and equal w"});
+inline constexpr DatasetName kTextStart = scalar_dataset(
+    {"text_start", "position", "p0: the first following text token's position"});
+inline constexpr DatasetName kVisualMaxHw = scalar_dataset(
+    {"visual_max_hw", "position", "the largest h or w coordinate of a visual token"});
 inline constexpr DatasetName kCoincidentOffset{
     "coincident_offset", "position", "(dt, dh, dw) of the first coincident pair (absent when none)", true};
 inline constexpr DatasetName kCoincidentPreference{

@@ -19,6 +19,14 @@ std::string Range::text() const {
   return "any";
 }
 
+std::vector<std::string> not_applying(const std::vector<FieldUse>& uses) {
+  std::vector<std::string> out;
+  for (const FieldUse& use : uses) {
+    if (!use.applies) out.push_back(use.field);
+  }
+  return out;
+}
+
 void check_range(const Field& field, double value) {
   if (field.range.words != nullptr || field.range.contains(value)) return;
   const bool both = field.range.low > -std::numeric_limits<double>::infinity() &&

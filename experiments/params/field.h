@@ -50,6 +50,20 @@ struct Field {
   const char* description;  // one line
 };
 
+// A field that only some settings read (params' rules of options that do not apply, docs/usage.md
+// "Options that do not apply"): its name, whether it is set to other than its default, whether
+// the other fields make it read, its value as text and who reads it.
+struct FieldUse {
+  const char* field;
+  bool set, applies;
+  std::string value;
+  const char* readers;
+};
+
+// The names of the rows that do not apply. A check refuses such a field when set, so it holds its
+// default; a results file leaves it out.
+std::vector<std::string> not_applying(const std::vector<FieldUse>& uses);
+
 // Throws InputError "NAME must be RANGE, got VALUE" when a numeric value is outside the range.
 void check_range(const Field& field, double value);
 

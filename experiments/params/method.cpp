@@ -29,9 +29,9 @@ MethodOptions method_options(const MethodParams& p) {
   return options;
 }
 
-void check_method_options_apply(const MethodParams& p) {
+std::vector<FieldUse> method_option_uses(const MethodParams& p) {
   const std::vector<std::string>& names = method_names();
-  if (std::find(names.begin(), names.end(), p.method) == names.end()) return;
+  if (std::find(names.begin(), names.end(), p.method) == names.end()) return {};
   const MethodParams defaults;
   const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
   const bool hope = is_hope(p.method), diagonal = design == DesignKind::diagonal;
@@ -40,12 +40,7 @@ void check_method_options_apply(const MethodParams& p) {
                         p.method == "videorope" || hope;
   const bool qwen = design == DesignKind::qwen2vl || design == DesignKind::qwen25vl;
   const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
-  const struct {
-    const char* field;
-    bool set, applies;
-    std::string value;
-    const char* readers;
-  } rows[] = {
+  return {
       {"sections", !p.sections.empty(), sections, p.sections,
        "mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope and hope-x"},
       {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
@@ -73,13 +68,19 @@ void check_method_options_apply(const MethodParams& p) {
       {"kv_heads", p.kv_heads != defaults.kv_heads, mhrope, value_text(p.kv_heads), "mhrope"},
       {"kv_head", p.kv_head != defaults.kv_head, mhrope, value_text(p.kv_head), "mhrope"},
   };
-  for (const auto& row : rows) {
+}
+
+void check_method_options_apply(const MethodParams& p) {
+  for (const FieldUse& row : method_option_uses(p)) {
     if (row.set && !row.applies) {
+      const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
       throw InputError(std::string(row.field) + " = " + row.value + " does not apply to method " + p.method + " (" +
                        design_name(design) + " design): only " + row.readers + " read it");
     }
   }
 }
+
+std::vector<std::string> fields_not_applying(const MethodParams& p) { return not_applying(method_option_uses(p)); }
 
 Method build_method(const MethodParams& p) {
   check_ranges(p);

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "params/field.h"
 #include "theory/method.h"
@@ -80,15 +81,22 @@ MethodOptions method_options(const MethodParams& p);
 // method does not read (check_method_options_apply).
 Method build_method(const MethodParams& p);
 
-// The rule for options that do not apply: an option set to other than its default that the
-// method (with its design, the method's own or `design`) does not read is refused, naming the
-// option, the method and who reads it (docs/usage.md "Options that do not apply"). sections:
+// The rule for options that do not apply, one row per option that only some methods read
+// (docs/usage.md "Options that do not apply"); empty for an unknown method. sections:
 // mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
 // of the other methods; fps, tokens_per_second, keep_fractional_time, time_convention: the qwen25vl design;
 // timestamp_tokens: the qwen3vl design;
 // spatial_reset: the qwen2vl and qwen25vl designs; visual_step: the v2pe design; kv_heads and
-// kv_head: mhrope. An unknown method is left to the method's builder to name.
+// kv_head: mhrope. Throws InputError for a bad design.
+std::vector<FieldUse> method_option_uses(const MethodParams& p);
+
+// Refuses an option set that does not apply (method_option_uses), naming the option, the method
+// and who reads it. An unknown method is left to the method's builder to name.
 void check_method_options_apply(const MethodParams& p);
+
+// The options of p that its method and design do not read (method_option_uses): held at their
+// defaults by check_method_options_apply, so a results file leaves them out.
+std::vector<std::string> fields_not_applying(const MethodParams& p);
 
 }  // namespace hopelab::params

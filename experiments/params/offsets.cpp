@@ -23,25 +23,26 @@ void check_offset3(const OffsetParams& p) {
 
 }  // namespace
 
-void check_offsets_apply(const OffsetParams& p) {
+std::vector<FieldUse> offset_field_uses(const OffsetParams& p) {
   const OffsetParams defaults;
   const bool text = p.offset3.empty() && p.along == "text", frames = p.offset3.empty() && p.along == "frames";
+  return {{"along", p.along != defaults.along, p.offset3.empty(), p.along, "offsets without offset3"},
+          {"offsets", p.offsets != defaults.offsets, text, p.offsets, "along = text"},
+          {"frames", p.frames != defaults.frames, frames, p.frames, "along = frames"},
+          {"grid", p.grid != defaults.grid, frames, p.grid, "along = frames"}};
+}
+
+void check_offsets_apply(const OffsetParams& p) {
   const std::string reason = !p.offset3.empty() ? "beside offset3" : "with along = " + p.along;
-  const struct {
-    const char* field;
-    bool set, applies;
-    const std::string& value;
-  } rows[] = {{"along", p.along != defaults.along, p.offset3.empty(), p.along},
-              {"offsets", p.offsets != defaults.offsets, text, p.offsets},
-              {"frames", p.frames != defaults.frames, frames, p.frames},
-              {"grid", p.grid != defaults.grid, frames, p.grid}};
-  for (const auto& row : rows) {
+  for (const FieldUse& row : offset_field_uses(p)) {
     if (row.set && !row.applies) {
       throw InputError(std::string(row.field) + " = '" + row.value + "' does not apply " + reason +
                        " (unused there; leave it out)");
     }
   }
 }
+
+std::vector<std::string> fields_not_applying(const OffsetParams& p) { return not_applying(offset_field_uses(p)); }
 
 std::int64_t offset_count(const OffsetParams& p) {
   if (!p.offset3.empty()) {

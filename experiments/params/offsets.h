@@ -44,9 +44,16 @@ OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
 // The number of offsets offset_grid gives, without building them. Throws as offset_grid does.
 std::int64_t offset_count(const OffsetParams& p);
 
-// Refuses a field set (to other than its default) that the other fields make unused: beside
-// offset3, along, offsets, frames and grid; along = text, frames and grid; along = frames, offsets
-// (docs/usage.md "Options that do not apply").
+// The rule for fields the other fields make unused, one row per field that only some offsets
+// read (docs/usage.md "Options that do not apply"): beside offset3, along, offsets, frames and
+// grid; along = text, frames and grid; along = frames, offsets.
+std::vector<FieldUse> offset_field_uses(const OffsetParams& p);
+
+// Refuses a field set (to other than its default) that does not apply (offset_field_uses).
 void check_offsets_apply(const OffsetParams& p);
+
+// The fields of p that its other fields make unused (offset_field_uses): held at their defaults
+// by check_offsets_apply, so a results file leaves them out.
+std::vector<std::string> fields_not_applying(const OffsetParams& p);
 
 }  // namespace hopelab::params

@@ -33,6 +33,9 @@ void visit_fields(VlmMethodParams& p, V&& v) {
   });
 }
 
+// The options its method and design do not read (params/method.h).
+inline std::vector<std::string> fields_not_applying(const VlmMethodParams& p) { return fields_not_applying(p.method); }
+
 // The model's rotary of these options. Throws InputError naming a bad value (the method itself
 // and the options that depend on the model are checked when the model builds it).
 VlmRotary build_vlm_rotary(const VlmMethodParams& p);

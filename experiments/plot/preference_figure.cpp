@@ -13,6 +13,7 @@
 
 #include "kinds/mc_preference.h"
 #include "kinds/preference.h"
+#include "kinds/record_form.h"
 #include "plot/figures.h"
 #include "plot/method_style.h"
 #include "plot/record_method.h"
@@ -383,14 +384,21 @@ bool is_preference(const results::RunRecord& r) {
 }
 
 // Every setting of a single-unit run but its method, as text: runs equal in it are one figure.
+// The settings are read back from the attributes (kinds/record_form.h), so an option a method
+// does not read, which its record leaves out, compares at its default; a record whose attributes
+// make no settings is a figure of its own.
 std::string settings_but_method(const results::RunRecord& r) {
-  const std::string kind = text_attribute(r, "kind");
-  const kinds::Kind& k = kind == kinds::preference_kind().name() ? kinds::preference_kind() : kinds::mc_preference_kind();
-  std::string out = kind;
-  for (const params::FieldInfo& field : k.schema()) {
-    if (field.name == "method" || field.name == "seed") continue;
-    out += "|" + field.name + "=" + attribute_text(r, field.name);
+  kinds::UnitSettings settings;
+  try {
+    settings = kinds::settings_from_record(r);
+  } catch (const InputError&) {
+    return "|" + r.group;
   }
+  std::string out = settings->kind().name();
+  kinds::for_each_field(*settings, [&](const params::Field& f, const auto& member) {
+    const std::string name = f.name;
+    if (name != "method" && name != "seed") out += "|" + name + "=" + params::value_text(member);
+  });
   return out;
 }
 

@@ -1,8 +1,8 @@
 #include "plot/record_method.h"
 
 #include <cmath>
-#include <type_traits>
 
+#include "kinds/record_form.h"
 #include "params/frame_grid.h"
 #include "params/method.h"
 #include "theory/input_error.h"
@@ -14,34 +14,7 @@ namespace hopelab::plot {
 namespace {
 
 bool has_attribute(const results::RunRecord& run, const std::string& name) {
-  for (const results::Attribute& a : run.attributes) {
-    if (a.name == name) return true;
-  }
-  return false;
-}
-
-// Each field of MethodParams from the attribute of its name (bool stored as 0/1; an absent
-// attribute keeps the default, an absent optional stays unset).
-params::MethodParams method_params(const results::RunRecord& run) {
-  params::MethodParams p;
-  params::visit_fields(p, [&](const params::Field& f, auto& member) {
-    using T = std::decay_t<decltype(member)>;
-    if (!has_attribute(run, f.name)) return;
-    if constexpr (std::is_same_v<T, std::string>) {
-      member = results::string_attribute(run, f.name, member);
-    } else if constexpr (std::is_same_v<T, bool>) {
-      member = results::number_attribute(run, f.name, 0) != 0;
-    } else if constexpr (std::is_same_v<T, std::int64_t> || std::is_same_v<T, std::optional<std::int64_t>>) {
-      const double v = results::number_attribute(run, f.name, std::nan(""));
-      if (!(std::fabs(v) < 9e15) || v != std::floor(v)) throw InputError(std::string(f.name) + " is not an integer");
-      member = static_cast<std::int64_t>(v);
-    } else {
-      const double v = results::number_attribute(run, f.name, std::nan(""));
-      if (std::isnan(v)) throw InputError(std::string(f.name) + " is not a number");
-      member = v;
-    }
-  });
-  return p;
+  return results::find_attribute(run, name) != nullptr;
 }
 
 }  // namespace
@@ -56,7 +29,8 @@ std::optional<UnitTheory> unit_theory(const results::RunRecord& run, std::string
     return std::nullopt;
   }
   try {
-    UnitTheory u{params::build_method(method_params(run)), Direction::text, 12, 12, 1.0};
+    const auto method = kinds::settings_as<params::MethodParams>(*kinds::settings_from_record(run));
+    UnitTheory u{params::build_method(method), Direction::text, 12, 12, 1.0};
     u.direction = parse_direction(results::string_attribute(run, "along", "text"));
     const params::FrameGrid grid = params::parse_frame_grid(results::string_attribute(run, "grid", "12x12"));
     u.grid_height = grid.height;

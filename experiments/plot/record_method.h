@@ -1,7 +1,7 @@
 #pragma once
-// The rotary method of a results-file unit, rebuilt from its attributes (every settings field is
-// an attribute, docs/hdf5-format.md), so that a figure can ask the theory about the very method
-// a unit computed: its first violation, D at distances the unit did not sample.
+// The rotary method of a results-file unit, rebuilt from its attributes (kinds/record_form.h:
+// settings_from_record), so that a figure can ask the theory about the very method a unit
+// computed: its first violation, D at distances the unit did not sample.
 
 #include <cstdint>
 #include <optional>

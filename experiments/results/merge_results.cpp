@@ -103,9 +103,10 @@ ResultsFile merge_results_files(const std::vector<std::string>& paths, const std
   std::vector<NamedResults> inputs;
   for (const std::string& path : paths) {
     inputs.push_back({path, read_results_file(path)});
-    for (const RunRecord& record : inputs.back().file.records) {
+    ResultsFile& file = inputs.back().file;
+    for (RunRecord& record : file.records) {
       try {
-        if (check) check(record);
+        if (check) check(record, file);
       } catch (const InputError& e) {
         throw InputError("cannot merge '" + path + "': " + e.what());
       }

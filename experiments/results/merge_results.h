@@ -29,8 +29,9 @@ ResultsFile merge_results(const std::vector<NamedResults>& inputs, const std::st
 // Records computed from the merged content and written with it (the command line's /claims).
 using DerivedRecords = std::function<std::vector<RunRecord>(const ResultsFile& merged)>;
 
-// A check of each record read (the command line's kind check); throws InputError.
-using RecordCheck = std::function<void(const RunRecord& record)>;
+// A check of each record read from `file` (the command line's kind check), which may also bring
+// it to this format's form (a record of a format-1.0 file: kinds::current_form); throws InputError.
+using RecordCheck = std::function<void(RunRecord& record, const ResultsFile& file)>;
 
 // Reads `paths`, applies `check` (when given) to every record read, merges them and writes the
 // result, plus `derived(merged)` when given, to `output` (refused if it exists unless

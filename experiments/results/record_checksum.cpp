@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "results/fnv1a.h"
+#include "results/results_file.h"
 #include "theory/input_error.h"
 
 namespace hopelab::results {
@@ -34,6 +35,13 @@ std::string record_checksum(const RunRecord& record) {
   for (const Attribute& attribute : record.attributes) {
     h.text(attribute.name);
     add_value(h, attribute.value);
+  }
+  // Units (format 1.1) only when a record has any, so checkpoints written before them keep their sums.
+  bool units = false;
+  for (const Attribute& attribute : record.attributes) units = units || !attribute.unit.empty();
+  if (units) {
+    h.text(kAttributeUnits);
+    for (const Attribute& attribute : record.attributes) h.text(attribute.unit);
   }
   h.integer(record.datasets.size());
   for (const Dataset& dataset : record.datasets) {

@@ -1,6 +1,6 @@
 #pragma once
 // Checksums that detect accidental corruption of what a run resumes from. A run record's: over its
-// whole content (group, unit_index, attributes in order, datasets
+// whole content (group, unit_index, attributes in order with their units, datasets
 // with names, units, descriptions, kinds, shapes and values bit for bit): 64-bit FNV-1a over a
 // length-prefixed encoding, as 16 hex digits. A checkpoint stores it beside its record, so a
 // flipped bit or an edited value is seen on --resume (any single changed byte changes the sum).

@@ -55,6 +55,13 @@ void write_string_attribute(hid_t object, const std::string& name, const std::st
   write_attribute(object, name, type.get(), type.get(), {}, &text);
 }
 
+void write_string_list_attribute(hid_t object, const std::string& name, const std::vector<std::string>& values) {
+  const Handle type(new_utf8_type(), H5Tclose);
+  std::vector<const char*> texts;
+  for (const std::string& value : values) texts.push_back(value.c_str());
+  write_attribute(object, name, type.get(), type.get(), {texts.size()}, texts.data());
+}
+
 void write_int_attribute(hid_t object, const std::string& name, std::int64_t value) {
   write_attribute(object, name, H5T_STD_I64LE, H5T_NATIVE_INT64, {}, &value);
 }
@@ -118,7 +125,9 @@ void write_dataset(hid_t group, const Dataset& dataset) {
     checked_status(H5Pset_shuffle(plist.get()), where + " shuffle filter");
     checked_status(H5Pset_deflate(plist.get(), kDeflateLevel), where + " deflate filter");
   }
-  const Handle space(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose);
+  const Handle space(dims.empty() ? H5Screate(H5S_SCALAR)
+                                  : H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr),
+                     H5Sclose);
   checked(space.get(), where + " dataspace");
 
   const Handle string_type(new_utf8_type(), H5Tclose);
@@ -147,6 +156,11 @@ void write_record(hid_t parent, const RunRecord& record) {
   const std::string name = record.group.substr(record.group.find_last_of('/') + 1);
   const Handle group(create_group(parent, name), H5Gclose);
   write_int_attribute(group.get(), "unit_index", record.unit_index);
+  std::vector<std::string> units;
+  for (const Attribute& attribute : record.attributes) {
+    if (!attribute.unit.empty()) units.push_back(attribute.name + "=" + attribute.unit);
+  }
+  if (!units.empty()) write_string_list_attribute(group.get(), kAttributeUnits, units);
   for (const Attribute& attribute : record.attributes) write_value_attribute(group.get(), attribute);
   for (const Dataset& dataset : record.datasets) write_dataset(group.get(), dataset);
 }
@@ -287,10 +301,13 @@ void check_contents(const Provenance& provenance, const std::vector<RunRecord>& 
     if (!units.insert(record.unit_index).second) {
       throw InputError("unit_index " + std::to_string(record.unit_index) + " appears twice");
     }
-    std::set<std::string> names = {"unit_index"};
+    std::set<std::string> names = {"unit_index", kAttributeUnits};
     for (const Attribute& attribute : record.attributes) {
       if (attribute.name.empty() || !names.insert(attribute.name).second) {
         throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' is empty, reserved or repeated");
+      }
+      if (!attribute.unit.empty() && attribute.name.find('=') != std::string::npos) {
+        throw InputError("attribute '" + attribute.name + "' of '" + record.group + "' has a unit and '=' in its name");
       }
     }
     names.clear();
@@ -299,7 +316,6 @@ void check_contents(const Provenance& provenance, const std::vector<RunRecord>& 
       if (!valid_link_name(dataset.name) || !names.insert(dataset.name).second) {
         throw InputError(where + " has an invalid or repeated name");
       }
-      if (dataset.shape.empty()) throw InputError(where + " has no shape (rank 0)");
       std::uint64_t count = 1;
       for (std::int64_t n : dataset.shape) {
         if (n < 0) throw InputError(where + " has a negative dimension");
@@ -320,6 +336,10 @@ void check_contents(const Provenance& provenance, const std::vector<RunRecord>& 
       }
     }
   }
+}
+
+bool legacy_form(const std::vector<std::int64_t>& format_version) {
+  return format_version.size() == 2 && format_version[0] == 1 && format_version[1] < 1;
 }
 
 void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,

@@ -19,8 +19,15 @@ constexpr const char* kFileType = "hopelab-results";
 // The one record written outside /runs: an experiment's claims table (unit_index = units_total).
 // The reader returns it apart from the units (merge evaluates the claims again from the spec).
 constexpr const char* kClaimsGroup = "/claims";
-// [major, minor]: a reader accepts its own major and any minor up to its own.
-constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 0};
+// [major, minor]: a reader accepts its own major and any minor up to its own. 1.1: single numbers
+// are rank-0 datasets, units of attributes in attribute_units (docs/hdf5-format.md, "Versioning").
+constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 1};
+// The group attribute listing "name=unit" for each attribute of the record with a unit.
+constexpr const char* kAttributeUnits = "attribute_units";
+
+// Whether a file of `format_version` predates 1.1: single numbers stored with shape (1), every
+// method option stored whether it applies or not, no attribute_units.
+bool legacy_form(const std::vector<std::int64_t>& format_version);
 
 // Limits of a read (docs/hdf5-format.md, "Threat model: input side"): the values of one file take
 // at most kMaxReadBytes in memory, and a compressed dataset may expand to at most kMaxExpansion
@@ -75,9 +82,9 @@ ResultsFile read_results_file(const std::string& path);
 // with 0 <= i < n, or "partial (K of N units)" with N = units_total and K the records held; each
 // record at /runs/<name> (or the /claims record, unit_index = units_total), unit_index in
 // 0..units_total-1 (when units_total > 0) and in the shard, no group or unit_index twice,
-// attribute names non-empty, unique and not unit_index, datasets named, unique, of rank >= 1,
-// holding as many values as their shape says, string datasets 1-D. Throws InputError naming the
-// record and the problem.
+// attribute names non-empty, unique and neither unit_index nor attribute_units, no '=' in the name
+// of an attribute with a unit, datasets named, unique, holding as many values as their shape says
+// (rank 0: one), string datasets 1-D. Throws InputError naming the record and the problem.
 void check_contents(const Provenance& provenance, const std::vector<RunRecord>& records);
 
 // Equal apart from provenance.created_utc (format version, every other provenance field, records).

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <limits>
+#include <set>
 
 #include <hdf5.h>
 
@@ -134,6 +135,41 @@ AttributeValue read_attribute(hid_t object, const std::string& name, const std::
   throw Hdf5Failure(what + " has a type that is not an integer, number or string");
 }
 
+// The strings of a 1-D string attribute (attribute_units).
+std::vector<std::string> read_string_list(hid_t object, const std::string& name, const std::string& where,
+                                          ReadBudget& budget) {
+  const std::string what = "attribute '" + name + "' of " + where;
+  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
+  checked(attribute.get(), "cannot open " + what);
+  const Handle type(checked(H5Aget_type(attribute.get()), what), H5Tclose);
+  const Handle space(checked(H5Aget_space(attribute.get()), what), H5Sclose);
+  bool is_null = false;
+  const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
+  if (H5Tget_class(type.get()) != H5T_STRING || dims.size() != 1) throw Hdf5Failure(what + " is not a list of strings");
+  const size_t count = bounded_count(dims, is_null, H5Tget_size(type.get()), H5Aget_storage_size(attribute.get()),
+                                     false, budget, what);
+  return read_strings(type.get(), count, [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); },
+                      what);
+}
+
+// Sets the unit of each attribute named in `entries` ("name=unit", attribute_units).
+void assign_units(RunRecord& record, const std::vector<std::string>& entries, const std::string& where) {
+  std::set<std::string> seen;
+  for (const std::string& entry : entries) {
+    const size_t eq = entry.find('=');
+    const std::string name = entry.substr(0, eq);
+    Attribute* attribute = nullptr;
+    for (Attribute& a : record.attributes) {
+      if (a.name == name) attribute = &a;
+    }
+    if (eq == std::string::npos || eq + 1 == entry.size() || !attribute || !seen.insert(name).second) {
+      throw Hdf5Failure("entry '" + entry + "' of " + kAttributeUnits + " of " + where +
+                        " is not name=unit for one attribute of the group");
+    }
+    attribute->unit = entry.substr(eq + 1);
+  }
+}
+
 // Names of the links (or attributes) of `object` in creation order, or by name when the file
 // did not track creation order.
 std::vector<std::string> member_names(hid_t object, bool attributes) {
@@ -210,7 +246,12 @@ RunRecord read_record(hid_t parent, const std::string& parent_path, const std::s
   RunRecord record;
   record.group = parent_path + name;
   bool has_unit = false;
+  std::vector<std::string> units;
   for (const std::string& key : member_names(group.get(), true)) {
+    if (key == kAttributeUnits) {
+      units = read_string_list(group.get(), key, where, budget);
+      continue;
+    }
     AttributeValue value = read_attribute(group.get(), key, where, budget);
     if (key == "unit_index") {
       const auto* index = std::get_if<std::int64_t>(&value);
@@ -222,6 +263,7 @@ RunRecord read_record(hid_t parent, const std::string& parent_path, const std::s
     }
   }
   if (!has_unit) throw Hdf5Failure(where + " has no unit_index attribute");
+  assign_units(record, units, where);
   for (const std::string& member : member_names(group.get(), false)) {
     // H5Iget_type of the opened object, not H5Oget_info (its signature differs across HDF5 1.10/1.12).
     const Handle object(H5Oopen(group.get(), member.c_str(), H5P_DEFAULT), H5Oclose);

@@ -26,7 +26,7 @@ DatasetKind resolved_kind(const Dataset& dataset) {
 }
 
 bool operator==(const Attribute& a, const Attribute& b) {
-  if (a.name != b.name || a.value.index() != b.value.index()) return false;
+  if (a.name != b.name || a.unit != b.unit || a.value.index() != b.value.index()) return false;
   if (const auto* x = std::get_if<double>(&a.value)) return same_bits(*x, std::get<double>(b.value));
   if (const auto* x = std::get_if<std::vector<double>>(&a.value)) {
     return same_bits(*x, std::get<std::vector<double>>(b.value));
@@ -48,6 +48,13 @@ bool operator==(const RunRecord& a, const RunRecord& b) {
 const Dataset* find_dataset(const RunRecord& run, const std::string& name) {
   for (const Dataset& d : run.datasets) {
     if (d.name == name) return &d;
+  }
+  return nullptr;
+}
+
+const Attribute* find_attribute(const RunRecord& run, const std::string& name) {
+  for (const Attribute& a : run.attributes) {
+    if (a.name == name) return &a;
   }
   return nullptr;
 }

@@ -15,9 +15,12 @@ namespace hopelab::results {
 using AttributeValue =
     std::variant<std::int64_t, double, std::string, std::vector<double>, std::vector<std::int64_t>>;
 
+// An attribute with its unit ("1" when dimensionless, "s", "token", ...; "" for none), which a
+// results file holds in the group's attribute_units list (docs/hdf5-format.md).
 struct Attribute {
   std::string name;
   AttributeValue value;
+  std::string unit = "";
 };
 
 // What a dataset holds. `automatic` takes it from the one non-empty vector (numbers when all
@@ -29,7 +32,7 @@ enum class DatasetKind { automatic, numbers, integers, strings };
 struct Dataset {
   std::string name;
   std::string unit;
-  std::vector<std::int64_t> shape;            // product = element count; {n} for 1-D
+  std::vector<std::int64_t> shape;            // product = element count; {n} for 1-D, {} for one number
   std::vector<double> numbers;                // when the dataset holds numbers
   std::vector<std::int64_t> integers;         // when it holds integers
   std::vector<std::string> strings;           // when it holds strings (1-D)
@@ -46,6 +49,7 @@ struct RunRecord {
 
 // ---- reading a record (the claims, the figures and the commands use these) -----------------
 const Dataset* find_dataset(const RunRecord& run, const std::string& name);
+const Attribute* find_attribute(const RunRecord& run, const std::string& name);
 // The values of dataset `name` as doubles (integers converted); empty when absent.
 std::vector<double> dataset_numbers(const RunRecord& run, const std::string& name);
 // Its unit, "" when absent.
@@ -59,7 +63,7 @@ double number_attribute(const RunRecord& run, const std::string& name, double fa
 DatasetKind resolved_kind(const Dataset& dataset);
 
 // Equal content: names, units, shapes, resolved kinds, values (doubles compared bit for bit,
-// so NaN equals itself and -0 differs from 0), attributes in order.
+// so NaN equals itself and -0 differs from 0), attributes (with their units) in order.
 bool operator==(const Attribute& a, const Attribute& b);
 bool operator==(const Dataset& a, const Dataset& b);
 bool operator==(const RunRecord& a, const RunRecord& b);

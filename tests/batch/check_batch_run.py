@@ -56,7 +56,7 @@ def attr_value(v):
     if isinstance(v, bytes):
         return v.decode()
     if isinstance(v, np.ndarray):
-        return [x.decode() if isinstance(x, bytes) else x.item() for x in v.ravel()]
+        return [x.decode() if isinstance(x, bytes) else x if isinstance(x, str) else x.item() for x in v.ravel()]
     if isinstance(v, np.generic):
         return v.item()
     return v
@@ -128,7 +128,8 @@ def dry_run_units(stdout):
 # (only when a violation is found), critical-length's pair, theta_min and frame_step (only when
 # the method has a temporal frequency), mc-retrieval's frame_count (only over a range of frame
 # counts, frames_end). Every other exported dataset is in every unit.
-CONDITIONAL = {"first-violation": ("offset", "value"), "critical-length": ("pair", "theta_min", "frame_step"),
+CONDITIONAL = {"first-violation": ("offset", "value"),
+               "critical-length": ("critical_length", "critical_frames", "pair", "theta_min", "frame_step"),
                "mc-retrieval": ("frame_count",)}
 
 
@@ -197,7 +198,7 @@ def check_demo(tmp):
                   attr_value(g[mc["mean"]].attrs.get("unit", b"?")))
         log.check("seconds attribute", float(g.attrs["seconds"]) >= 0, ">= 0", g.attrs.get("seconds"))
         g = f["runs/fv__method-mrope__base-1e4"]
-        never = (int(g[fv["first_violation"]][0]), int(g[fv["proven_never"]][0]))
+        never = (int(g[fv["first_violation"]][()]), int(g[fv["proven_never"]][()]))
         log.check("mrope never violates along frames", never == (-1, 1), "first_violation -1, proven_never 1",
                   "first_violation %d, proven_never %d" % never)
 

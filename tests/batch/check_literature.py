@@ -120,8 +120,8 @@ def check_datasets(path):
             h, w = (int(x) for x in str(u.attrs["grid"].decode() if isinstance(u.attrs["grid"], bytes) else u.attrs["grid"]).split("x"))
             step = 2 if method == "videorope" else 1  # VideoRoPE delta = 2, HoPE gamma = 1 by default
             want = diagonal_overlap(int(u.attrs["frames"]), h, w, step)
-            log.check("overlap %s %dx%d" % (method, h, w), int(u["overlap_positions"][0]) == want, want,
-                      int(u["overlap_positions"][0]))
+            log.check("overlap %s %dx%d" % (method, h, w), int(u["overlap_positions"][()]) == want, want,
+                      int(u["overlap_positions"][()]))
             log.check("overlap %s %dx%d = ceil((H-1)/2)" % (method, h, w), want == (max(h, w)) // 2, max(h, w) // 2, want)
         for name, sections in (("decay-mrope", (16, 24, 24)), ("decay-mrope-i", None)):
             u = units(f, name)[0]
@@ -144,8 +144,8 @@ def check_datasets(path):
             log.check(name + " mean |S_j| against numpy", worst <= 1e-9, "<= 1e-9", worst)
         u = units(f, "inversion-zero")[0]
         want = first_negative_b(1e4, 128, int(u["distance"][:].max()))
-        log.check("first_negative_b against a direct scan", int(u["first_negative_b"][0]) == want, want,
-                  int(u["first_negative_b"][0]))
+        log.check("first_negative_b against a direct scan", int(u["first_negative_b"][()]) == want, want,
+                  int(u["first_negative_b"][()]))
         inv, se = u["inversion"][:], u["standard_error"][:]
         log.check("inversion in [0, 1], SE = sqrt(p (1 - p) / n)",
                   bool(np.all((inv >= 0) & (inv <= 1)) and np.allclose(se, np.sqrt(inv * (1 - inv) / 2000))), "yes", "no")
@@ -154,35 +154,35 @@ def check_datasets(path):
         worst = max(abs(erased[k] - erased_fraction(base[k], 128, 65536)) for k in range(0, len(base), 5))
         # numpy's float32 cos/sin may differ from the C library's by an ulp at a few phases
         log.check("erased fraction against numpy float32", worst <= 0.01, "<= 0.01", worst)
-        log.check("precision bound 2^23", float(u["precision_bound"][0]) == 2.0 ** 23, 2.0 ** 23, float(u["precision_bound"][0]))
+        log.check("precision bound 2^23", float(u["precision_bound"][()]) == 2.0 ** 23, 2.0 ** 23, float(u["precision_bound"][()]))
 
 
 # Each claim's twin: what to write into its datasets to put it on the wrong side.
 def wrong_side(f, claim):
     if claim == "diag-collides":
-        units(f, "collide-diagonal")[0]["overlap_positions"][0] = 0
+        units(f, "collide-diagonal")[0]["overlap_positions"][()] = 0
     elif claim == "diag-coincides":
-        units(f, "collide-diagonal")[-1]["coincident_pairs"][0] = 0
+        units(f, "collide-diagonal")[-1]["coincident_pairs"][()] = 0
     elif claim == "others-free":
-        units(f, "collide-free")[-1]["overlap_positions"][0] = 1
+        units(f, "collide-free")[-1]["overlap_positions"][()] = 1
     elif claim == "decay-mrope-apart":
-        units(f, "decay-mrope")[0]["max_axis_gap"][0] = 0.79
+        units(f, "decay-mrope")[0]["max_axis_gap"][()] = 0.79
     elif claim == "decay-mrope-i-band":
-        units(f, "decay-mrope-i")[0]["max_axis_gap"][0] = 0.46
+        units(f, "decay-mrope-i")[0]["max_axis_gap"][()] = 0.46
     elif claim == "inversion-sides-with-b":
-        units(f, "inversion-base")[0]["sign_mismatches"][0] = 1
+        units(f, "inversion-base")[0]["sign_mismatches"][()] = 1
     elif claim == "inversion-meets-b-zero":
-        units(f, "inversion-zero")[0]["crossing_ratio"][0] = 0.9
+        units(f, "inversion-zero")[0]["crossing_ratio"][()] = 0.9
     elif claim == "inversion-half":
-        units(f, "inversion-long")[0]["far_mean"][0] = 0.53
+        units(f, "inversion-long")[0]["far_mean"][()] = 0.53
     elif claim == "base-tokens":
         u = units(f, "inversion-base")
-        u[-1]["far_mean"][0] = u[-2]["far_mean"][0] + 0.01
+        u[-1]["far_mean"][()] = u[-2]["far_mean"][()] + 0.01
     elif claim == "base-positions":
         u = units(f, "inversion-base")
-        u[1]["locality_contrast"][0] = u[0]["locality_contrast"][0]
+        u[1]["locality_contrast"][()] = u[0]["locality_contrast"][()]
     elif claim == "precision-bound":
-        units(f, "resolution")[0]["onset_ratio"][0] = 1.01
+        units(f, "resolution")[0]["onset_ratio"][()] = 1.01
 
 
 def check_twins(work, path):

@@ -175,8 +175,10 @@ def hopelab_lines(err):
 def contents(path):
     """Root attributes (created_utc and ranks apart) and every unit's attributes (seconds apart)
     and datasets (values as bytes, with their attributes)."""
-    def value(v):
-        return (str(v.dtype), v.shape, v.tobytes()) if isinstance(v, np.ndarray) else repr(v)
+    def value(v):  # strings (attribute_units) by text: an object array's bytes are pointers
+        if isinstance(v, np.ndarray):
+            return (str(v.dtype), v.shape, repr(v.tolist()) if v.dtype == object else v.tobytes())
+        return repr(v)
 
     with h5py.File(path, "r") as f:
         root = {k: value(v) for k, v in f.attrs.items() if k not in ("created_utc", "ranks")}

@@ -1,5 +1,5 @@
 // The messages of a distributed run (batch/mpi_message.h): a record with every attribute type
-// and every dataset kind comes back equal bit for bit (NaN, -0, empty lists and datasets
+// (with units) and every dataset kind (rank 0 too) comes back equal bit for bit (NaN, -0, empty lists and datasets
 // included); numbers, integers and texts in sequence; a message cut short, declaring more
 // elements than it holds, or with bytes left over is refused. Each refusal has an accepted twin.
 
@@ -21,8 +21,8 @@ results::RunRecord sample_record() {
   r.unit_index = 41;
   r.group = "/runs/mc__method-mrope";
   r.attributes = {{"unit", std::string("mc/method=mrope")},
-                  {"seed", std::int64_t{-7}},
-                  {"base", 1e6},
+                  {"seed", std::int64_t{-7}, "1"},
+                  {"base", 1e6, "1"},
                   {"nan", std::numeric_limits<double>::quiet_NaN()},
                   {"negative_zero", -0.0},
                   {"offsets", std::vector<double>{0.5, -2.25, 1e-300}},
@@ -34,7 +34,8 @@ results::RunRecord sample_record() {
   results::Dataset integers{"verdict", "1", {4}, {}, {1, 0, -1, 7}, {}, "", results::DatasetKind::integers};
   results::Dataset strings{"id", "", {2}, {}, {}, {"a", ""}, "ids", results::DatasetKind::strings};
   results::Dataset empty{"none", "s", {0}, {}, {}, {}, "", results::DatasetKind::integers};
-  r.datasets = {numbers, integers, strings, empty};
+  results::Dataset one{"first", "token", {}, {}, {40}, {}, "rank 0", results::DatasetKind::integers};
+  r.datasets = {numbers, integers, strings, empty, one};
   return r;
 }
 
@@ -51,6 +52,9 @@ TEST(MpiMessage, RecordsComeBackBitForBit) {
   // The twin: a record differing in one bit of one value is not equal.
   results::RunRecord changed = r;
   changed.datasets[0].numbers[5] = 6.0;
+  EXPECT_FALSE(MessageReader(MessageWriter().record(changed).bytes()).record() == r);
+  changed = r;  // and one differing in an attribute's unit
+  changed.attributes[2].unit = "token";
   EXPECT_FALSE(MessageReader(MessageWriter().record(changed).bytes()).record() == r);
 }
 

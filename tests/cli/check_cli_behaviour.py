@@ -65,11 +65,13 @@ def number_list(v):
     return isinstance(v, list) and all(is_number(x) for x in v)
 
 
-def unit_record(kind, datasets, attributes):
+def unit_record(kind, datasets, attributes, optional=()):
     """The keys of a one-unit command's record (docs/usage.md, "One unit from the command line"):
-    its kind, every resolved setting, attributes, datasets with values, and the provenance."""
+    its kind, every resolved setting, attributes, datasets with values (those in `optional` may be
+    absent), and the provenance."""
     def datasets_ok(v):
-        return isinstance(v, dict) and all(name in v and pred(v[name]["values"]) for name, pred in datasets.items())
+        return isinstance(v, dict) and all(pred(v[name]["values"]) if name in v else name in optional
+                                           for name, pred in datasets.items())
 
     def attributes_ok(v):
         return isinstance(v, dict) and all(name in v and pred(v[name]) for name, pred in attributes.items())
@@ -96,7 +98,7 @@ SHAPES = {
         "proven_never": lambda v: v in ([0], [1])}, {"reason": lambda v: isinstance(v, str) and v != ""}),
     "base-bound": unit_record("base-bound", {"base": lambda v: len(v) == 1 and is_number(v[0]) and v[0] > 1}, {}),
     "critical-length": unit_record("critical-length", {
-        "critical_length": lambda v: v == [] or (len(v) == 1 and is_number(v[0]) and v[0] > 1)}, {}),
+        "critical_length": lambda v: len(v) == 1 and is_number(v[0]) and v[0] > 1}, {}, optional=("critical_length",)),
     "positions": unit_record("positions", {"t": number_list, "h": number_list, "w": number_list,
                                            "segment": int_list, "rope_delta": lambda v: len(v) == 1},
                              {"position_design": lambda v: isinstance(v, str) and v != ""}),

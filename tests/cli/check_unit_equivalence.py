@@ -6,7 +6,8 @@ For every kind `hopelab kinds --json` lists, one small case: `hopelab unit KIND 
 read with h5py. Then the same for each named computing command that is a one-unit run of a kind
 (theory preference, mc preference / win-prob / retrieval, with the flags a spec spells otherwise:
 --offset, --frames a:b:s, --similar-distractor-period, an empirical pool). Every dataset (values
-bit for bit, unit) and every setting must agree. Twin: the same comparison between the spec and a
+bit for bit, unit) and every setting must agree (a setting the file leaves out, an option that does not
+apply, at its default). Twin: the same comparison between the spec and a
 command with one setting changed must find a difference (so the comparison can fail). Exit 1
 naming each mismatch.
 
@@ -160,6 +161,7 @@ def differences(command, spec):
 def main():
     p = subprocess.run([CLI, "kinds", "--json"], capture_output=True, text=True, check=True)
     kinds = [k["name"] for k in json.loads(p.stdout)["kinds"]]
+    defaults = field_defaults(json.loads(p.stdout))
     if sorted(kinds) != sorted(CASES):
         fail("kinds covered", sorted(kinds), sorted(CASES))
     with tempfile.TemporaryDirectory() as folder:
@@ -168,7 +170,7 @@ def main():
             if keys is None:
                 continue
             command, spec = from_command(kind, keys), from_spec(kind, keys, folder)
-            compare(kind, command, spec)
+            compare(kind, command, spec, defaults[kind])
             if kind in TWINS and spec is not None:
                 key, other = TWINS[kind]
                 twin = from_command(kind, dict(keys, **{key: other}))
@@ -180,7 +182,7 @@ def main():
         for k, (args, kind, keys) in enumerate(cases):
             case = " ".join(args[:2])
             spec = from_spec(kind, keys, folder, "command%d" % k)
-            compare(case, from_command_line(args), spec)
+            compare(case, from_command_line(args), spec, defaults[kind])
             if args[:2] == ["mc", "retrieval"] and spec is not None:  # twin: another seed
                 twin = from_command_line(args[:args.index("--seed") + 1] + ["4"] + args[args.index("--seed") + 2:])
                 if twin is not None and not differences(twin, spec):
@@ -192,8 +194,17 @@ def main():
     return 1 if failures else 0
 
 
-def compare(case, command, spec):
-    """Datasets bit for bit and every setting of the command's record against the spec's file."""
+def field_defaults(catalogue):
+    """kind -> field -> its default as the command's --json prints it (None: no default)."""
+    parse = {"number": float, "integer": int, "bool": lambda t: t == "true", "string": lambda t: t}
+    return {k["name"]: {f["name"]: parse[f["type"]](f["default"]) if f["type"] in parse and f["default"] != ""
+                        else None for f in k["fields"]} for k in catalogue["kinds"]}
+
+
+def compare(case, command, spec, defaults):
+    """Datasets bit for bit and every setting of the command's record against the spec's file. A
+    setting the file leaves out (an option its method or offsets do not read) must be at its
+    field's default (`defaults`: field -> value)."""
     if command is None or spec is None:
         return
     diff = differences(command, spec)
@@ -209,6 +220,10 @@ def compare(case, command, spec):
                 fail(case + ": absent setting " + k, "no attribute", repr(stored))
             continue
         if v == "":
+            continue
+        if stored is None:
+            if v != defaults.get(k):
+                fail(case + ": setting " + k + " left out of the file", "its default %r" % defaults.get(k), repr(v))
             continue
         if isinstance(v, list) or isinstance(stored, np.ndarray):
             same = list(np.ravel(stored)) == list(np.ravel(v))

@@ -2,7 +2,7 @@
 """Writes the seed corpus of the results-file fuzz target (tests/fuzz/corpus_results/).
 
 The files follow docs/hdf5-format.md, written here with h5py only (not by hopelab's writer):
-valid files (must be accepted), "edited_" ones with bits flipped at fixed offsets or a global-heap
+valid files (must be accepted; run_format_1_1 with a rank-0 dataset and attribute_units), "edited_" ones with bits flipped at fixed offsets or a global-heap
 object of absurd size (either outcome, never a crash), and "refused_" ones edited to break the
 format's promises (units_total < 0, a shard "7/3", a unit_index outside 0..units_total-1, a
 dataset declaring 10^8 elements with nothing stored). Run it with /usr/bin/python3 from the
@@ -52,6 +52,18 @@ def unit(runs, name, index, compressed=False):
         dataset(g, "big", (np.arange(5000) % 97) * 0.5, "s", chunks=(5000,), shuffle=True, compression="gzip")
 
 
+def unit_1_1(runs, name, index):
+    """A unit in the form of format 1.1: a rank-0 dataset and the attribute_units list."""
+    g = runs.create_group(name, track_order=True)
+    g.attrs.create("unit_index", np.int64(index))
+    g.attrs.create("attribute_units", np.array(["base=1", "seconds=s"], dtype=object), dtype=STRING)
+    g.attrs.create("kind", "first-violation", dtype=STRING)
+    g.attrs.create("base", np.float64(1e6))
+    g.attrs.create("seconds", np.float64(0.5))
+    dataset(g, "first_violation", np.int64(40), "token")
+    dataset(g, "zero_weight", np.float64(0.25), "1")
+
+
 def write(name, units_total, shard, units, compressed=False):
     path = os.path.join(HERE, name)
     with h5py.File(path, "w") as f:
@@ -75,6 +87,10 @@ if __name__ == "__main__":
     small = write("run_two_units", 2, "all", [("p__a", 0), ("p__b", 1)])
     write("shard_1_of_2", 4, "1/2", [("p__b", 1), ("p__d", 3)])
     write("compressed", 1, "all", [("p", 0)], compressed=True)
+    with h5py.File(os.path.join(HERE, "run_format_1_1"), "w") as f:
+        root(f, 1, "all")
+        f.attrs.modify("format_version", np.array([1, 1], dtype="<i8"))
+        unit_1_1(f.create_group("runs"), "fv", 0)
     data = open(small, "rb").read()
     rng = random.Random(16)
     for k in range(3):

@@ -195,7 +195,7 @@ def check_columns(fig, h5):
                 same(rows[:, 0], np.log10(np.tile(distance, len(pair))), f"cosine_map_cos {unit}: x = log10(distance)")
 
         def first_violation(g):  # NaN when proven never, the limit when not found below it
-            v, never = g[FV["first_violation"]][0], g[FV["proven_never"]][0]
+            v, never = g[FV["first_violation"]][()], g[FV["proven_never"]][()]
             return v if v >= 1 else (np.nan if never == 1 else g.attrs["limit"])
 
         fv = read_blocks(os.path.join(fig, "first_violation_fvb.dat"))
@@ -207,7 +207,7 @@ def check_columns(fig, h5):
                       "4 rows, 4 units", f"{len(rows)} rows, {len(units)} units")
             if len(rows) == len(units):
                 same(rows[:, 0], [b for b, _ in units], f"first_violation_fvb {method}: base column")
-                want = [np.nan if g[FV["proven_never"]][0] == 1 else first_violation(g) for _, g in units]
+                want = [np.nan if g[FV["proven_never"]][()] == 1 else first_violation(g) for _, g in units]
                 same(rows[:, 1], want, f"first_violation_fvb {method}: first_violation column")
         gv = read_blocks(os.path.join(fig, "gamma_first_violation.dat"))
         rows = np.array(gv.get("HoPE", []))
@@ -240,7 +240,7 @@ def check_columns(fig, h5):
                 same(rows[:, 0], distance, f"phase_error_ph {unit}: distance column")
                 same(rows[:, 1], g[PH["max_error"]][()], f"phase_error_ph {unit}: max_error column")
                 # reference 2^-24 Delta theta_max: theta_max = 1 (pair 0) for vanilla, exact in float64
-                same(rows[:, 2], distance * g[PH["theta_max"]][0] * 2.0 ** -24, f"phase_error_ph {unit}: reference")
+                same(rows[:, 2], distance * g[PH["theta_max"]][()] * 2.0 ** -24, f"phase_error_ph {unit}: reference")
         fm = read_blocks(os.path.join(fig, "vlm_frame_match_fm.dat"))
         log.check("vlm_frame_match_fm.dat: 2 units", len(units_of(f, "fm")) == 2 and len(fm) == 2,
                   "2 units, 2 blocks", f"{len(units_of(f, 'fm'))} units, blocks {sorted(fm)}")

@@ -176,7 +176,7 @@ with tempfile.TemporaryDirectory() as tmp:
     first = {}
     with h5py.File(fv_h5, "r") as f:
         for g in f["runs"].values():
-            v = int(g[FV["first_violation"]][0])
+            v = int(g[FV["first_violation"]][()])
             first[g.attrs["run"]] = v if v >= 1 else None
 
     hidden_seen = set()

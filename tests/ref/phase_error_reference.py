@@ -79,7 +79,7 @@ def check_unit(group, case):
         log.check("%s: dataset %s with unit and description" % (name, dataset), ok, "present", "absent or bare")
         if not ok:
             return
-    got_tmax = float(group["theta_max"][0])
+    got_tmax = float(group["theta_max"][()])
     log.check("%s: theta_max" % name, abs(got_tmax / theta_max - 1) <= 8 * EPS, theta_max, got_tmax)
     distances = group["distance"][()]
     want_d = reference_distances(dist, spacing)

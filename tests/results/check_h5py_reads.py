@@ -45,13 +45,16 @@ SPEC_TEXT = ('[experiment]\nname = "sample"\nseed = 1234\n[[run]]\nname = "fv"\n
 
 def expected_unit(k):
     """Unit k of the sample, as write_sample_results.cpp writes it: (attributes, datasets)."""
-    attributes = [("unit_index", np.int64(k)), ("head_dim", np.int64(64 + k)), ("base", np.float64(10000.5 + k)),
+    attributes = [("unit_index", np.int64(k)), ("attribute_units", ["head_dim=1", "base=1", "offsets=position"]),
+                  ("head_dim", np.int64(64 + k)), ("base", np.float64(10000.5 + k)),
                   ("method", "mrope-\u00e9"), ("offsets", np.array([0.5 * k, 1.5, -2.25])),
                   ("layout", np.array([k, 2, 3], dtype=np.int64)), ("nothing", None)]
     datasets = [("mean", "1", "mean preference", np.arange(12).reshape(3, 4) * 0.25 + k),
                 ("counts", "samples", "samples per offset", np.array([i * i - k for i in range(5)], dtype=np.int64)),
                 ("labels", "", "row labels", ["a", "b%d" % k, "\u00fc"]),
-                ("empty", "s", "no timings", np.zeros(0))]
+                ("empty", "s", "no timings", np.zeros(0)),
+                ("total", "1", "one number", np.array(2.5 + k)),  # rank 0: h5py shape ()
+                ("first", "token", "one integer", np.array(40 + k, dtype=np.int64))]
     if k == 0:
         datasets.append(("big", "s", "compressed numbers", ((np.arange(30000) % 977) * 0.125 - 3.0).reshape(100, 300)))
     return attributes, datasets
@@ -66,7 +69,7 @@ def check_root(f, where, shard):
     a = f.attrs
     check(where + " filetype", as_text(a["filetype"]) == "hopelab-results", "hopelab-results", a["filetype"])
     v = a["format_version"]
-    check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 0], "int64 [1, 0]", repr(v))
+    check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 1], "int64 [1, 1]", repr(v))
     for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "compute_capability",
                  "driver_version", "runtime_version", "instruction_set", "rng", "spec_name", "spec_text", "shard"]:
         check(where + " " + name + " is a UTF-8 string", isinstance(a[name], str) and
@@ -106,6 +109,11 @@ def check_unit(f, k, where):
                   "h5py.Empty of float64", repr(got))
         elif isinstance(want, str):
             check(case, got == want, want, got)
+        elif isinstance(want, list):  # a 1-D list of UTF-8 strings
+            dtype = g.attrs.get_id(name).dtype
+            check(case, isinstance(got, np.ndarray) and got.shape == (len(want),) and
+                  h5py.check_string_dtype(dtype).encoding == "utf-8" and
+                  [x.decode() if isinstance(x, bytes) else x for x in got] == want, want, repr(got))
         elif isinstance(want, np.ndarray):
             check(case, isinstance(got, np.ndarray) and got.dtype == want.dtype and got.shape == want.shape
                   and np.array_equal(got, want), repr(want), repr(got))
@@ -128,7 +136,8 @@ def check_unit(f, k, where):
             continue
         got = d[()]
         check(case + " values", got.dtype == want.dtype and got.shape == want.shape and
-              np.array_equal(got.view(np.uint8), want.view(np.uint8)), "%s %s" % (want.dtype, want.shape),
+              np.array_equal(np.atleast_1d(got).view(np.uint8), np.atleast_1d(want).view(np.uint8)),
+              "%s %s" % (want.dtype, want.shape),
               "%s %s" % (got.dtype, got.shape))
         compressed = want.size > 4096
         check(case + " compression", (d.compression == "gzip" and d.shuffle and 4 <= d.compression_opts <= 6)
@@ -198,7 +207,8 @@ def main():
         # inspect: text and JSON.
         code, out, err = run([CLI, "inspect", whole])
         check("inspect text", code == 0 and err == "" and "/runs/unit_3" in out and "shard all" in out
-              and "big(100x300 float64 s)" in out and "seed 1234" in out, "a table", out + err)
+              and "big(100x300 float64 s)" in out and "total(() float64 1)" in out and "seed 1234" in out
+              and "head_dim=64 [1]" in out and "offsets=[0,1.5,-2.25] [position]" in out, "a table", out + err)
         check("inspect text hides the spec", 'unit = [0, 1, 2, 3]' not in out, "no spec text", out)
         code, out, err = run([CLI, "inspect", whole, "--json", "--spec"])
         try:
@@ -214,14 +224,17 @@ def main():
                   "documented keys", list(doc.keys()))
             check("inspect --json ranks", doc.get("ranks") == 1, 1, doc.get("ranks"))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
-                                            doc.get("format_version")) == (4, 4, "all", [1, 0]),
-                  (4, 4, "all", [1, 0]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard")))
+                                            doc.get("format_version")) == (4, 4, "all", [1, 1]),
+                  (4, 4, "all", [1, 1]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
+                                          doc.get("format_version")))
             check("inspect --json spec", doc["provenance"].get("spec_text") == SPEC_TEXT, SPEC_TEXT,
                   doc["provenance"].get("spec_text"))
             run0 = doc["runs"][0]
             check("inspect --json run", run0["group"] == "/runs/unit_0" and run0["attributes"]["head_dim"] == 64
-                  and run0["datasets"][4] == {"name": "big", "shape": [100, 300], "type": "float64", "unit": "s",
-                                              "description": "compressed numbers"}, "unit_0 with big", run0)
+                  and run0["attribute_units"] == {"head_dim": "1", "base": "1", "offsets": "position"}
+                  and run0["datasets"][4]["shape"] == []
+                  and run0["datasets"][6] == {"name": "big", "shape": [100, 300], "type": "float64", "unit": "s",
+                                              "description": "compressed numbers"}, "unit_0 with units, big", run0)
 
         # merge of the shards = the single-process file, apart from created_utc.
         merged = os.path.join(tmp, "merged.h5")

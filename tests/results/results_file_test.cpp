@@ -61,8 +61,8 @@ Provenance sample_provenance() {
   return p;
 }
 
-// Unit k of a 4-unit run: every attribute type, every dataset kind, empty ones, and (unit 0)
-// datasets large enough to be compressed.
+// Unit k of a 4-unit run: every attribute type (some with units), every dataset kind, empty ones,
+// rank-0 ones, and (unit 0) datasets large enough to be compressed.
 RunRecord sample_record(std::int64_t k) {
   RunRecord r;
   r.unit_index = k;
@@ -70,13 +70,13 @@ RunRecord sample_record(std::int64_t k) {
   const double kd = static_cast<double>(k);
   // Not in name order: the file keeps creation order.
   r.attributes = {{"zeta", std::int64_t{-5} - k},
-                  {"base", 10000.5 + kd},
+                  {"base", 10000.5 + kd, "1"},
                   {"method", std::string("mrope-\xc3\xa9 (UTF-8)")},
-                  {"offsets", std::vector<double>{0.5 * kd, -0.0, std::numeric_limits<double>::infinity()}},
+                  {"offsets", std::vector<double>{0.5 * kd, -0.0, std::numeric_limits<double>::infinity()}, "token"},
                   {"layout", std::vector<std::int64_t>{k, std::numeric_limits<std::int64_t>::min(), 3}},
                   {"no_numbers", std::vector<double>{}},
                   {"no_integers", std::vector<std::int64_t>{}},
-                  {"tiny", 5e-324},
+                  {"tiny", 5e-324, "rad/position"},
                   {"empty_text", std::string()}};
   Dataset mean{"mean", "1", {3, 4}, {}, {}, {}, "mean preference", DatasetKind::automatic};
   for (int i = 0; i < 12; ++i) mean.numbers.push_back(0.25 * i + kd);
@@ -86,7 +86,9 @@ RunRecord sample_record(std::int64_t k) {
   Dataset no_numbers{"no_numbers", "s", {0}, {}, {}, {}, "", DatasetKind::numbers};
   Dataset no_integers{"no_integers", "1", {0, 3}, {}, {}, {}, "", DatasetKind::integers};
   Dataset no_strings{"no_strings", "1", {0}, {}, {}, {}, "", DatasetKind::strings};
-  r.datasets = {mean, counts, labels, no_numbers, no_integers, no_strings};
+  Dataset one_number{"one_number", "token", {}, {-1.5 - kd}, {}, {}, "rank 0", {}};
+  Dataset one_integer{"one_integer", "1", {}, {}, {k - 7}, {}, "rank 0", {}};
+  r.datasets = {mean, counts, labels, no_numbers, no_integers, no_strings, one_number, one_integer};
   if (k == 0) {
     Dataset big{"big", "s", {100, 300}, {}, {}, {}, "compressed numbers", {}};
     for (int i = 0; i < 30000; ++i) big.numbers.push_back((i % 977) * 0.125 - 3.0);
@@ -174,6 +176,98 @@ TEST_F(ResultsFileTest, RoundTripsEveryAttributeAndDatasetType) {
   EXPECT_TRUE(same_content(back, expected)) << "created_utc must not count";
   expected.provenance.host = "another host";
   EXPECT_FALSE(same_content(back, expected)) << "a twin that differs in host must not compare equal";
+}
+
+TEST_F(ResultsFileTest, StoresSingleNumbersAsScalarsAndUnitsAsOneList) {
+  write_results_file(path("r.h5"), sample_provenance(), sample_records({1}), false);
+  const hid_t f = H5Fopen(path("r.h5").c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t set = H5Dopen2(f, "/runs/unit_1/one_number", H5P_DEFAULT);
+  const hid_t space = H5Dget_space(set);
+  EXPECT_EQ(H5Sget_simple_extent_type(space), H5S_SCALAR);
+  H5Sclose(space);
+  H5Dclose(set);
+  const hid_t units = H5Aopen_by_name(f, "/runs/unit_1", kAttributeUnits, H5P_DEFAULT, H5P_DEFAULT);
+  ASSERT_GE(units, 0);
+  const hid_t type = H5Aget_type(units), unit_space = H5Aget_space(units);
+  hsize_t count = 0;
+  EXPECT_EQ(H5Sget_simple_extent_ndims(unit_space), 1);
+  H5Sget_simple_extent_dims(unit_space, &count, nullptr);
+  EXPECT_EQ(count, 3u) << "base, offsets and tiny have units";
+  EXPECT_TRUE(H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0 && H5Tget_cset(type) == H5T_CSET_UTF8);
+  std::vector<char*> entries(count);
+  EXPECT_GE(H5Aread(units, type, entries.data()), 0);
+  EXPECT_STREQ(entries[0], "base=1");
+  EXPECT_STREQ(entries[1], "offsets=token");
+  EXPECT_STREQ(entries[2], "tiny=rad/position");
+  for (char* e : entries) H5free_memory(e);
+  H5Sclose(unit_space);
+  H5Tclose(type);
+  H5Aclose(units);
+  H5Fclose(f);
+
+  RunRecord string_scalar = sample_record(0);
+  string_scalar.datasets.push_back(Dataset{"word", "", {}, {}, {}, {"x"}, "", DatasetKind::strings});
+  expect_input_error([&] { write_results_file(path("s.h5"), sample_provenance(), {string_scalar}, false); },
+                     {"word", "1-D"});
+  RunRecord equals = sample_record(0);
+  equals.attributes.push_back({"a=b", 1.0, "1"});
+  expect_input_error([&] { write_results_file(path("s.h5"), sample_provenance(), {equals}, false); },
+                     {"a=b", "'='"});
+  RunRecord reserved = sample_record(0);
+  reserved.attributes.push_back({kAttributeUnits, std::string("x")});
+  expect_input_error([&] { write_results_file(path("s.h5"), sample_provenance(), {reserved}, false); }, {"reserved"});
+}
+
+// Replaces the attribute_units list of /runs/unit_0 with `entries`.
+void replace_units(const std::string& file, const std::vector<const char*>& entries) {
+  const hid_t f = H5Fopen(file.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  ASSERT_GE(f, 0);
+  const hid_t group = H5Gopen2(f, "/runs/unit_0", H5P_DEFAULT);
+  H5Adelete(group, kAttributeUnits);
+  const hid_t type = H5Tcopy(H5T_C_S1);
+  H5Tset_size(type, H5T_VARIABLE);
+  const hsize_t n = entries.size();
+  const hid_t space = H5Screate_simple(1, &n, nullptr);
+  const hid_t attribute = H5Acreate2(group, kAttributeUnits, type, space, H5P_DEFAULT, H5P_DEFAULT);
+  EXPECT_GE(H5Awrite(attribute, type, entries.data()), 0);
+  H5Aclose(attribute);
+  H5Sclose(space);
+  H5Tclose(type);
+  H5Gclose(group);
+  H5Fclose(f);
+}
+
+TEST_F(ResultsFileTest, RefusesAttributeUnitsThatNameNoAttribute) {
+  const std::string file = path("r.h5");
+  write_results_file(file, sample_provenance(), sample_records({0}), false);
+  for (const char* entry : {"nosuch=1", "base", "base="}) {  // no such attribute, no '=', no unit
+    replace_units(file, {entry});
+    expect_input_error([&] { read_results_file(file); }, {file, std::string("entry '") + entry + "'"});
+  }
+  replace_units(file, {"base=1", "base=s"});
+  expect_input_error([&] { read_results_file(file); }, {file, "entry 'base=s'"});
+  replace_units(file, {"zeta=1/s"});  // the twin: a good entry reads
+  const ResultsFile back = read_results_file(file);
+  EXPECT_EQ(back.records[0].attributes[0].unit, "1/s");
+  EXPECT_EQ(back.records[0].attributes[1].unit, "") << "an attribute the list does not name has no unit";
+}
+
+TEST_F(ResultsFileTest, ReadsFilesOfFormat10) {
+  const std::string file = path("r.h5");
+  std::vector<RunRecord> records = sample_records({0});
+  for (Attribute& a : records[0].attributes) a.unit.clear();       // 1.0: no attribute_units
+  for (Dataset& d : records[0].datasets) {
+    if (d.shape.empty()) d.shape = {1};                            // 1.0: single numbers (1,)
+  }
+  write_results_file(file, sample_provenance(), records, false);
+  const std::int64_t old[2] = {1, 0};
+  replace_root_attribute(file, "format_version", H5T_NATIVE_INT64, {2}, old);
+  const ResultsFile back = read_results_file(file);
+  EXPECT_EQ(back.format_version, (std::vector<std::int64_t>{1, 0}));
+  EXPECT_TRUE(legacy_form(back.format_version));
+  EXPECT_FALSE(legacy_form({kFormatVersion.begin(), kFormatVersion.end()}));
+  EXPECT_TRUE(back.records[0] == records[0]);
 }
 
 TEST_F(ResultsFileTest, CompressesLargeNumericDatasetsOnly) {

@@ -5,7 +5,8 @@
 //   write_sample_results OUT.h5 I N         units k with k % N == I, shard "I/N"
 //
 // The content is a function of the unit index alone, written out in the script too
-// (keep the two in step): 4 units of /runs/unit_<k>, provenance from this build with seed 1234.
+// (keep the two in step): 4 units of /runs/unit_<k> (attributes with units, rank-0 datasets),
+// provenance from this build with seed 1234.
 // It exits 1 unless the file reads back as written.
 #include <cstdlib>
 #include <iostream>
@@ -26,10 +27,10 @@ RunRecord unit(std::int64_t k) {
   RunRecord r;
   r.unit_index = k;
   r.group = "/runs/unit_" + std::to_string(k);
-  r.attributes = {{"head_dim", std::int64_t{64} + k},
-                  {"base", 10000.5 + kd},
+  r.attributes = {{"head_dim", std::int64_t{64} + k, "1"},
+                  {"base", 10000.5 + kd, "1"},
                   {"method", std::string("mrope-\xc3\xa9")},
-                  {"offsets", std::vector<double>{0.5 * kd, 1.5, -2.25}},
+                  {"offsets", std::vector<double>{0.5 * kd, 1.5, -2.25}, "position"},
                   {"layout", std::vector<std::int64_t>{k, 2, 3}},
                   {"nothing", std::vector<double>{}}};
   Dataset mean{"mean", "1", {3, 4}, {}, {}, {}, "mean preference", DatasetKind::automatic};
@@ -38,7 +39,9 @@ RunRecord unit(std::int64_t k) {
   for (std::int64_t i = 0; i < 5; ++i) counts.integers.push_back(i * i - k);
   Dataset labels{"labels", "", {3}, {}, {}, {"a", "b" + std::to_string(k), "\xc3\xbc"}, "row labels", {}};
   Dataset empty{"empty", "s", {0}, {}, {}, {}, "no timings", DatasetKind::numbers};
-  r.datasets = {mean, counts, labels, empty};
+  Dataset total{"total", "1", {}, {2.5 + kd}, {}, {}, "one number", {}};
+  Dataset first{"first", "token", {}, {}, {40 + k}, {}, "one integer", {}};
+  r.datasets = {mean, counts, labels, empty, total, first};
   if (k == 0) {
     Dataset big{"big", "s", {100, 300}, {}, {}, {}, "compressed numbers", {}};
     for (int i = 0; i < 30000; ++i) big.numbers.push_back((i % 977) * 0.125 - 3.0);

@@ -1,0 +1,476 @@
+#!/usr/bin/env python3
+"""The form of a unit's record in a results file of format 1.1 (docs/hdf5-format.md,
+kinds/record_form.h), read with h5py, and files of format 1.0 that still read, merge and resume.
+
+Usage: check_record_form.py PATH/TO/hopelab
+  * a run of one small unit per kind that writes a single number: every dataset `hopelab kinds
+    --json` marks scalar is rank 0 (h5py shape ()), the others not; every such kind is in the run;
+  * only the options that apply: a vanilla unit has no sections, keep_fraction, fps, ... attribute,
+    an mrope unit has sections, a unit of the qwen25vl design has fps and tokens_per_second, a
+    preference unit along text has no frames or grid;
+  * units: attribute_units lists name=unit for every attribute whose field declares a unit (the
+    field's unit, token|frame as `along` makes it), seed=1 and seconds=s, in attribute order;
+    `hopelab inspect` shows the units (text and --json);
+  * twins: the same file rewritten in the 1.0 form (shape (1,), every option, no units) fails each
+    of the three checks above; labelled 1.1, `inspect` refuses it (exit 2, one line);
+  * format 1.0: that file labelled 1.0 reads (`inspect`), and `merge` gives this format's form,
+    record for record the run's own; a 1.0 checkpoint (checksum recomputed here, FNV-1a) is used by
+    `run --resume` (its `seconds` kept) and the final file equals an uninterrupted run's but for
+    `seconds`.
+Prints one line per failed check and exits 1 if any failed.
+"""
+
+import json
+import os
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+
+sys.dont_write_bytecode = True  # keep the source tree clean
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
+from check_log import CheckLog  # noqa: E402
+
+import h5py  # noqa: E402
+import numpy as np  # noqa: E402
+
+CLI = sys.argv[1]
+log = CheckLog(tolerances=False)
+
+SPEC = """[experiment]
+name = "form"
+seed = 5
+
+[[run]]
+name = "fv"
+kind = "first-violation"
+head_dim = 16
+limit = 2000
+[run.sweep]
+method = ["vanilla", "mrope", "p-rope"]
+
+[[run]]
+name = "fv-qwen25"
+kind = "first-violation"
+method = "mrope"
+design = "qwen25vl"
+fps = 2.0
+head_dim = 16
+limit = 2000
+
+[[run]]
+name = "fv-frames"
+kind = "first-violation"
+method = "videorope"
+along = "frames"
+head_dim = 16
+limit = 40
+
+[[run]]
+name = "bound"
+kind = "base-bound"
+head_dim = 16
+context_length = 256
+
+[[run]]
+name = "crit"
+kind = "critical-length"
+head_dim = 16
+[run.sweep]
+method = ["mrope", "hope"]
+
+[[run]]
+name = "flip"
+kind = "sign-flip"
+method = "mrope"
+head_dim = 16
+context_length = 1000
+
+[[run]]
+name = "flat"
+kind = "flattening"
+frames = 2
+grid = "4x4"
+
+[[run]]
+name = "phase"
+kind = "phase-error"
+method = "vanilla"
+head_dim = 16
+distances = "1:1000:10"
+
+[[run]]
+name = "pos"
+kind = "positions"
+method = "mrope"
+layout = "text:3,video:2x2x2,text:2"
+
+[[run]]
+name = "collide"
+kind = "text-collision"
+method = "videorope"
+frames = 2
+grid = "4x4"
+
+[[run]]
+name = "decay"
+kind = "decay-indicator"
+method = "mrope"
+head_dim = 16
+distances = "1:1000:20"
+
+[[run]]
+name = "inv"
+kind = "mc-inversion"
+method = "vanilla"
+head_dim = 16
+base = 1e4
+offsets = "0:4000:500"
+far_from = 2000
+samples = 200
+
+[[run]]
+name = "resolution"
+kind = "phase-resolution"
+head_dim = 16
+bases = "1e5:1e6:3"
+points = 64
+
+[[run]]
+name = "pref"
+kind = "preference"
+method = "vanilla"
+head_dim = 16
+offsets = "0:1000:100"
+"""
+
+# Options that only some methods read (params/method.h: method_option_uses).
+METHOD_ONLY = ["sections", "keep_fraction", "allocation", "gamma", "delta", "training_seed", "fps",
+               "tokens_per_second", "keep_fractional_time", "time_convention", "timestamp_tokens",
+               "spatial_reset", "visual_step", "kv_heads", "kv_head"]
+
+
+def run(*args, cwd=None):
+    return subprocess.run([CLI, *args], capture_output=True, text=True, errors="replace", timeout=120, cwd=cwd)
+
+
+def text(value):
+    return value.decode("utf-8") if isinstance(value, bytes) else value
+
+
+def catalogue():
+    p = run("kinds", "--json")
+    return {k["name"]: k for k in json.loads(p.stdout)["kinds"]}
+
+
+KINDS = catalogue()
+
+
+def scalars(kind):
+    return {d["name"] for d in KINDS[kind]["datasets"] if d["scalar"]}
+
+
+def fields(kind):
+    return {f["name"]: f for f in KINDS[kind]["fields"]}
+
+
+# ---------------------------------------------------------------- the three checks of the form
+
+def rank_problems(path):
+    """Datasets whose rank is not their kind's: a scalar not of shape (), an array of shape ()."""
+    out = []
+    with h5py.File(path, "r") as f:
+        for name, g in f["runs"].items():
+            one = scalars(text(g.attrs["kind"]))
+            for d in g:
+                if (d in one) != (g[d].shape == ()):
+                    out.append("%s/%s shape %s" % (name, d, g[d].shape))
+    return out
+
+
+def option_problems(path):
+    """What the unit groups of SPEC store against the options their methods read."""
+    out = []
+    with h5py.File(path, "r") as f:
+        attrs = {name: set(g.attrs) for name, g in f["runs"].items()}
+    for unit in ("fv__method-vanilla", "phase", "pref"):  # vanilla reads none of METHOD_ONLY
+        out += ["%s has %s" % (unit, o) for o in METHOD_ONLY if o in attrs[unit]]
+    out += ["%s lacks %s" % (u, o) for u, o in (("fv__method-mrope", "sections"), ("fv-qwen25", "fps"),
+                                                 ("fv-qwen25", "tokens_per_second"),
+                                                 ("fv__method-p-rope", "keep_fraction")) if o not in attrs[u]]
+    out += ["fv__method-mrope has %s" % o for o in ("fps", "keep_fraction") if o in attrs["fv__method-mrope"]]
+    out += ["pref has %s (along = text)" % o for o in ("frames", "grid") if o in attrs["pref"]]
+    out += ["pref lacks %s" % o for o in ("along", "offsets") if o not in attrs["pref"]]
+    return out
+
+
+def unit_of(field, g):
+    unit = field["unit"]
+    if unit == "token|frame":
+        return "frame" if text(g.attrs.get("along", "text")) == "frames" else "token"
+    return unit
+
+
+def unit_problems(path):
+    """attribute_units against the fields' units: every attribute of a field with a unit listed
+    with it, in attribute order, plus seed=1 and seconds=s, and nothing else."""
+    out = []
+    with h5py.File(path, "r") as f:
+        for name, g in f["runs"].items():
+            by_field = fields(text(g.attrs["kind"]))
+            want = []
+            for a in g.attrs:
+                if a in ("seed", "seconds"):
+                    want.append("%s=%s" % (a, "1" if a == "seed" else "s"))
+                elif a in by_field and by_field[a]["unit"]:
+                    want.append("%s=%s" % (a, unit_of(by_field[a], g)))
+            got = [text(x) for x in g.attrs["attribute_units"]] if "attribute_units" in g.attrs else []
+            if got != want:
+                out.append("%s: attribute_units %s, fields say %s" % (name, got, want))
+    return out
+
+
+# ---------------------------------------------------------------- the 1.0 form, built here
+
+def legacy_attributes(g):
+    """The attributes the 1.0 writer gave unit group g, as (name, value, dtype): unit, run, kind,
+    seed, every present field in field order (defaults for the options that do not apply), the
+    kind's own attributes, seconds; no attribute_units."""
+    kind = text(g.attrs["kind"])
+    current = [n for n in g.attrs if n not in ("unit_index", "attribute_units")]
+    head, by_field = current[:4], fields(kind)
+    rows = [(n, g.attrs[n], g.attrs.get_id(n).dtype) for n in head]
+    for name, f in by_field.items():
+        if name == "seed":
+            continue
+        if name in g.attrs:
+            rows.append((name, g.attrs[name], g.attrs.get_id(name).dtype))
+        elif f["type"] in ("string", "integer", "number", "bool"):
+            value = {"string": lambda t: t, "integer": int, "number": float,
+                     "bool": lambda t: int(t == "true")}[f["type"]](f["default"])
+            dtype = {"string": h5py.string_dtype("utf-8"), "number": np.float64}.get(f["type"], np.int64)
+            rows.append((name, value, dtype))
+    rows += [(n, g.attrs[n], g.attrs.get_id(n).dtype) for n in current[4:] if n not in by_field]
+    return rows
+
+
+def rewrite_legacy(path, version, group=None):
+    """Rewrites the unit groups of `path` (or only `group`) in the 1.0 form, labelled `version`."""
+    with h5py.File(path, "r+") as f:
+        f.attrs.modify("format_version", np.array(version, dtype=np.int64))
+        for name, g in f["runs"].items():
+            if group is not None and name != group:
+                continue
+            one = scalars(text(g.attrs["kind"]))
+            rows = legacy_attributes(g)
+            index = g.attrs["unit_index"]
+            for a in list(g.attrs):
+                del g.attrs[a]
+            g.attrs.create("unit_index", index, dtype=np.int64)
+            for a, value, dtype in rows:
+                g.attrs.create(a, value, dtype=dtype)
+            sets = [(d, g[d][()], g[d].dtype, text(g[d].attrs["unit"]), text(g[d].attrs["description"])) for d in g]
+            for d, *_ in sets:
+                del g[d]
+            for d, value, dtype, unit, description in sets:
+                data = np.reshape(value, (1,)) if d in one else value
+                ds = g.create_dataset(d, data=data, dtype=dtype)
+                ds.attrs.create("unit", unit, dtype=h5py.string_dtype("utf-8"))
+                ds.attrs.create("description", description, dtype=h5py.string_dtype("utf-8"))
+
+
+class Fnv1a:
+    """64-bit FNV-1a over the record encoding of experiments/results/record_checksum.cpp, written
+    again here from its definition (length-prefixed texts, 8-byte little-endian integers)."""
+
+    def __init__(self):
+        self.h = 14695981039346656037
+
+    def bytes(self, data):
+        for b in data:
+            self.h = ((self.h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
+
+    def integer(self, v):
+        self.bytes(int(v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little"))
+
+    def number(self, x):
+        self.bytes(struct.pack("<d", float(x)))
+
+    def text(self, s):
+        data = s.encode("utf-8")
+        self.integer(len(data))
+        self.bytes(data)
+
+
+def legacy_checksum(g):
+    """record_checksum of group g read back (its attributes but unit_index and the checksum)."""
+    h = Fnv1a()
+    h.text(g.name)
+    h.integer(int(g.attrs["unit_index"]))
+    names = [n for n in g.attrs if n not in ("unit_index", "checkpoint_checksum")]
+    h.integer(len(names))
+    for n in names:
+        v, dtype = g.attrs[n], g.attrs.get_id(n).dtype
+        h.text(n)
+        if isinstance(v, h5py.Empty) or isinstance(v, np.ndarray):
+            values = [] if isinstance(v, h5py.Empty) else list(v)
+            integers = dtype.kind in "iu"
+            h.integer(4 if integers else 3)
+            h.integer(len(values))
+            for x in values:
+                h.integer(int(x)) if integers else h.number(x)
+        elif isinstance(v, str):
+            h.integer(2)
+            h.text(v)
+        elif dtype.kind in "iu":
+            h.integer(0)
+            h.integer(int(v))
+        else:
+            h.integer(1)
+            h.number(v)
+    h.integer(len(g))
+    for d in g:
+        ds = g[d]
+        h.text(d)
+        h.text(text(ds.attrs["unit"]))
+        h.text(text(ds.attrs["description"]))
+        kind = 3 if h5py.check_string_dtype(ds.dtype) else 2 if ds.dtype.kind in "iu" else 1
+        h.integer(kind)
+        h.integer(len(ds.shape))
+        for n in ds.shape:
+            h.integer(n)
+        flat = list(np.reshape(ds[()], -1))
+        for k in (1, 2, 3):
+            h.integer(len(flat) if k == kind else 0)
+            if k == kind:
+                for x in flat:
+                    h.number(x) if k == 1 else h.integer(int(x)) if k == 2 else h.text(text(x))
+    return "%016x" % h.h
+
+
+def records(path, skip=("seconds",)):
+    """Each unit group as (attributes with dtypes, attribute_units, datasets with shapes, units, values)."""
+    out = {}
+    with h5py.File(path, "r") as f:
+        for name, g in f["runs"].items():
+            attrs = [(a, repr(g.attrs[a]), str(g.attrs.get_id(a).dtype)) for a in g.attrs
+                     if a not in skip and a != "attribute_units"]
+            units = [text(x) for x in g.attrs["attribute_units"]] if "attribute_units" in g.attrs else None
+            sets = [(d, g[d].shape, str(g[d].dtype), text(g[d].attrs["unit"]), repr(np.asarray(g[d][()]).tolist()))
+                    for d in g]
+            out[name] = (attrs, units, sets)
+    return out
+
+
+def compare(case, a, b, skip=("seconds",)):
+    ra, rb = records(a, skip), records(b, skip)
+    log.check(case + ": the same units", sorted(ra) == sorted(rb), sorted(rb), sorted(ra))
+    for name in sorted(set(ra) & set(rb)):
+        for k, part in enumerate(("attributes", "attribute_units", "datasets")):
+            log.check("%s: %s of %s" % (case, part, name), ra[name][k] == rb[name][k], rb[name][k], ra[name][k])
+
+
+def expect_one_line_refusal(case, p, *words):
+    lines = p.stderr.splitlines()
+    log.check(case, p.returncode == 2 and len(lines) == 1 and lines[0].startswith("hopelab: error: ")
+              and p.stdout == "" and all(w in p.stderr for w in words),
+              "exit 2, one line with %s" % (words,), "exit %d: %r" % (p.returncode, p.stderr[:300]))
+
+
+def main():
+    tmp = tempfile.mkdtemp(prefix="hopelab_record_form_")
+    try:
+        spec = os.path.join(tmp, "form.toml")
+        with open(spec, "w") as f:
+            f.write(SPEC)
+        fresh = os.path.join(tmp, "fresh.h5")
+        p = run("run", spec, "-o", fresh)
+        if not log.check("run of the spec", p.returncode == 0, "exit 0", "exit %d: %s" % (p.returncode, p.stderr)):
+            return
+        with h5py.File(fresh, "r") as f:
+            log.check("format_version", list(f.attrs["format_version"]) == [1, 1], [1, 1],
+                      list(f.attrs["format_version"]))
+            kinds_run = {text(g.attrs["kind"]) for g in f["runs"].values()}
+            crit = f["runs/crit__method-hope"]
+            log.check("critical-length without a temporal frequency: no critical_length",
+                      "critical_length" not in crit and "critical_frames" not in crit, "absent", list(crit))
+        with_scalars = {k for k in KINDS if scalars(k)}
+        log.check("every kind with a single number is in the spec", with_scalars <= kinds_run,
+                  sorted(with_scalars), sorted(kinds_run))
+
+        for what, problems in (("ranks", rank_problems), ("options", option_problems), ("units", unit_problems)):
+            found = problems(fresh)
+            log.check("%s of the run" % what, not found, "none", found)
+
+        # inspect shows the units beside the values.
+        p = run("inspect", fresh)
+        log.check("inspect text shows units", p.returncode == 0 and "seconds=" in p.stdout and " [s]" in p.stdout
+                  and "limit=2000 [token]" in p.stdout and "limit=40 [frame]" in p.stdout, "[s], [token], [frame]",
+                  p.stdout[:600] + p.stderr)
+        p = run("inspect", fresh, "--json")
+        doc = json.loads(p.stdout) if p.returncode == 0 else {"runs": []}
+        by_group = {r["group"]: r for r in doc["runs"]}
+        qwen = by_group.get("/runs/fv-qwen25", {})
+        log.check("inspect --json attribute_units", qwen.get("attribute_units", {}).get("fps") == "1/s"
+                  and qwen.get("attribute_units", {}).get("seconds") == "s", "fps 1/s, seconds s",
+                  qwen.get("attribute_units"))
+        fv = by_group.get("/runs/fv__method-vanilla", {"datasets": []})
+        shapes = {d["name"]: d["shape"] for d in fv["datasets"]}
+        log.check("inspect --json shape of a single number", shapes.get("first_violation") == [], [], shapes)
+
+        # Twins: the 1.0 form fails every check; labelled 1.1 it is refused.
+        twin = os.path.join(tmp, "twin.h5")
+        shutil.copy(fresh, twin)
+        rewrite_legacy(twin, [1, 1])
+        for what, problems in (("ranks", rank_problems), ("options", option_problems), ("units", unit_problems)):
+            log.check("twin: %s of the 1.0 form fail" % what, problems(twin) != [], "problems", "none")
+        expect_one_line_refusal("inspect of a 1.1 file with a (1,) single number", run("inspect", twin),
+                                "first_violation", "shape (1,)")
+
+        # Format 1.0: reads, merges to this format's form.
+        old = os.path.join(tmp, "old.h5")
+        shutil.copy(twin, old)
+        with h5py.File(old, "r+") as f:
+            f.attrs.modify("format_version", np.array([1, 0], dtype=np.int64))
+        p = run("inspect", old, "--json")
+        doc = json.loads(p.stdout) if p.returncode == 0 else {"runs": [], "format_version": None}
+        fv = {r["group"]: r for r in doc["runs"]}.get("/runs/fv__method-vanilla", {"datasets": [], "attributes": {}})
+        log.check("inspect of a 1.0 file", p.returncode == 0 and doc["format_version"] == [1, 0]
+                  and {d["name"]: d["shape"] for d in fv["datasets"]}.get("first_violation") == [1]
+                  and "sections" in fv["attributes"], "exit 0, format 1.0, shape [1], sections",
+                  "exit %d %s" % (p.returncode, p.stderr[:200]))
+        merged = os.path.join(tmp, "merged.h5")
+        p = run("merge", old, "-o", merged)
+        if log.check("merge of a 1.0 file", p.returncode == 0, "exit 0", "exit %d: %s" % (p.returncode, p.stderr)):
+            compare("merge of the 1.0 file", merged, fresh, skip=())
+
+        # A 1.0 checkpoint is resumed, not computed again.
+        out = os.path.join(tmp, "resumed.h5")
+        p = run("run", spec, "-o", out, "--stop-after", "1")
+        checkpoint = out + ".partial/unit-0.h5"
+        if log.check("stopped run leaves a checkpoint", os.path.exists(checkpoint), checkpoint,
+                     "exit %d: %s" % (p.returncode, p.stderr[-300:])):
+            rewrite_legacy(checkpoint, [1, 0])
+            with h5py.File(checkpoint, "r+") as f:
+                g = f["runs/fv__method-vanilla"]
+                sum_text = legacy_checksum(g)
+                del g.attrs["checkpoint_checksum"]
+                g.attrs.create("checkpoint_checksum", sum_text, dtype=h5py.string_dtype("utf-8"))
+                seconds = float(g.attrs["seconds"])
+            p = run("run", spec, "-o", out, "--resume")
+            log.check("--resume of a 1.0 checkpoint: used", p.returncode == 0 and "recomputing" not in p.stderr,
+                      "exit 0, no recomputing line", "exit %d: %s" % (p.returncode, p.stderr[-400:]))
+            if os.path.exists(out):
+                with h5py.File(out, "r") as f:
+                    kept = float(f["runs/fv__method-vanilla"].attrs["seconds"])
+                log.check("--resume kept the checkpoint's seconds", kept == seconds, seconds, kept)
+                compare("--resume of a 1.0 checkpoint", out, fresh)
+                found = rank_problems(out) + option_problems(out) + unit_problems(out)
+                log.check("--resume wrote this format's form", not found, "none", found)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+main()
+sys.exit(log.finish())
