@@ -50,7 +50,8 @@ std::vector<ConfigField> config_fields(const ModelRotary& m, const std::string& 
     out.push_back({"base", exact_text(m.rope_theta), "rope_theta " + format_number(m.rope_theta) + " of " + file});
   } else {
     // theta_i = rope_theta^(-2i/r) for i < r/2, the rest unrotated: p-rope's kept pairs at base rope_theta^(d/r).
-    const double base = partial_rotary_base(m.rope_theta, static_cast<int>(m.head_dim), static_cast<int>(m.rotary_dim));
+    const double base =
+        partial_rotary_base(m.rope_theta, static_cast<int>(m.head_dim), static_cast<int>(m.rotary_dim));
     if (method != "p-rope") {
       throw InputError(rotary + " is method p-rope with keep_fraction " + format_number(r / d) + " and base " +
                        format_number(base) + ", or method qwen35 (interleaved sections) with rotary_fraction " +
@@ -129,7 +130,8 @@ void add_vlm_method_options(CLI::App& command, VlmMethodArgs& args) { add_fields
 void add_model_config_option(CLI::App& command, FieldFlags& flags, std::function<std::string()> method) {
   FieldFlags* bound = &flags;  // outlives the command's parsing (owned beside it)
   flags.add_text(command, "--config",
-                 "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction, qwen35's rotary_fraction)",
+                 "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction, "
+                 "qwen35's rotary_fraction)",
                  [bound, method](const std::string& path) { apply_model_config(*bound, method(), path); });
 }
 
