@@ -135,15 +135,28 @@ FrequencyAllocation allocate_mhrope(int pairs, AxisSections s, int kv_heads, int
   return alloc;
 }
 
-FrequencyAllocation allocate_p_rope(int pairs, double keep_fraction) {
-  if (!(keep_fraction >= 0.0 && keep_fraction <= 1.0)) {
-    throw InputError("p-rope keep fraction must be in [0, 1], got " + format_number(keep_fraction));
+int fraction_of_pairs(int pairs, double fraction, const char* what) {
+  if (!(fraction >= 0.0 && fraction <= 1.0)) {
+    throw InputError(std::string(what) + " must be in [0, 1], got " + format_number(fraction));
   }
+  return static_cast<int>(std::floor(fraction * pairs * (1.0 + 1e-12)));
+}
+
+FrequencyAllocation allocate_p_rope(int pairs, double keep_fraction) {
+  const int keep = fraction_of_pairs(pairs, keep_fraction, "p-rope keep fraction");
   FrequencyAllocation alloc = uniform(pairs, Axis::t);
-  // floor(p * P), read as the decimal the user wrote: 0.57 * 100 is 56.99999999999999 in double.
-  const int keep = static_cast<int>(std::floor(keep_fraction * pairs * (1.0 + 1e-12)));
   for (int i = keep; i < pairs; ++i) alloc.zero[static_cast<size_t>(i)] = 1;
   return alloc;
+}
+
+FrequencyAllocation append_unrotated_pairs(FrequencyAllocation rotating, int pairs) {
+  if (rotating.pairs() > pairs) {
+    throw InputError(std::to_string(rotating.pairs()) + " rotating pairs do not fit " + std::to_string(pairs) +
+                     " pairs");
+  }
+  rotating.axis.resize(static_cast<size_t>(pairs), Axis::t);
+  rotating.zero.resize(static_cast<size_t>(pairs), 1);
+  return rotating;
 }
 
 FrequencyAllocation parse_custom_allocation(int pairs, const std::string& spec) {

@@ -67,8 +67,16 @@ FrequencyAllocation allocate_hope(int pairs, AxisSections sections);
 // sections count heads, not pairs; heads [0, t) read t on every pair, the next h read h, the next
 // w read w, and heads from t + h + w on are NoPE (every pair at zero frequency, axis t).
 FrequencyAllocation allocate_mhrope(int pairs, AxisSections head_sections, int kv_heads, int head);
+// floor(f * P), the pairs a fraction f in [0, 1] of P pairs takes (p-RoPE's kept frequencies, a
+// partial rotary's rotating pairs), read as the decimal the user wrote: 0.57 * 100 is
+// 56.99999999999999 in double. `what` names the fraction in the error for f outside [0, 1].
+int fraction_of_pairs(int pairs, double fraction, const char* what);
 // p-RoPE: keep the floor(p * P) highest frequencies, zero the rest (1D).
 FrequencyAllocation allocate_p_rope(int pairs, double keep_fraction);
+// A partial rotary (Qwen3.5): the pairs of `rotating` first, then pairs - rotating.pairs()
+// unrotated pairs at zero frequency, filed under axis t as every pair that reads no position is
+// (nope, p-rope, an MHRoPE padding head; docs/theory.md "Qwen3.5").
+FrequencyAllocation append_unrotated_pairs(FrequencyAllocation rotating, int pairs);
 // Custom: "t:0-15;h:16-46:2;w:17-47:2;zero:48-63" (ranges a-b or a-b:step or single pairs).
 // Each pair must read exactly one axis; zero pairs are any subset.
 FrequencyAllocation parse_custom_allocation(int pairs, const std::string& spec);

@@ -8,8 +8,8 @@
 namespace hopelab {
 
 const std::vector<std::string>& method_names() {
-  static const std::vector<std::string> names = {"vanilla", "mrope",  "mrope-interleave", "qwen3vl", "mhrope",
-                                                 "videorope", "hope", "hope-x", "p-rope",
+  static const std::vector<std::string> names = {"vanilla", "mrope",  "mrope-interleave", "qwen3vl", "qwen35",
+                                                 "mhrope", "videorope", "hope", "hope-x", "p-rope",
                                                  "nope",    "v2pe",   "tad-rope",  "custom"};
   return names;
 }
@@ -17,6 +17,12 @@ const std::vector<std::string>& method_names() {
 AxisSections default_sections(const std::string& name, int pairs) {
   AxisSections s;
   if (name == "mhrope") return AxisSections{2, 3, 3};  // KV heads on t, h, w (of 8)
+  if (name == "qwen35") {  // [11, 11, 10] at R = 32 rotating pairs, clamped to fit an interleave
+    s.h = std::min((pairs * 11) / 32, (pairs + 1) / 3);
+    s.w = std::min((pairs * 10) / 32, pairs / 3);
+    s.t = pairs - s.h - s.w;
+    return s;
+  }
   if (name == "mrope-interleave" || name == "qwen3vl") {  // [24, 20, 20] at P = 64
     s.h = s.w = (pairs * 20) / 64;
     s.t = pairs - s.h - s.w;
@@ -44,7 +50,7 @@ PositionDesign default_design(const std::string& name) {
     d.kind = DesignKind::diagonal;
     d.temporal_step = 1.0;  // HoPE's gamma at inference
   }
-  if (name == "qwen3vl") d.kind = DesignKind::qwen3vl;
+  if (name == "qwen3vl" || name == "qwen35") d.kind = DesignKind::qwen3vl;
   if (name == "v2pe") d.kind = DesignKind::v2pe;
   if (name == "tad-rope") d.kind = DesignKind::tad;
   return d;
@@ -56,17 +62,31 @@ Method make_method(const std::string& name, const MethodOptions& options) {
   const auto& names = method_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) {
     throw InputError("unknown method '" + name +
-                     "' (vanilla, mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x, p-rope, nope, "
-                     "v2pe, tad-rope, custom)");
+                     "' (vanilla, mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope, hope-x, p-rope, "
+                     "nope, v2pe, tad-rope, custom)");
   }
   validate(options.spectrum);
   const int pairs = options.spectrum.pairs();
-  const AxisSections sections = options.sections.value_or(default_sections(name, pairs));
+  // qwen35's sections and frequencies are over its R rotating pairs, every other method's over P.
+  const int rotating =
+      name == "qwen35" ? fraction_of_pairs(pairs, options.rotary_fraction, "qwen35 rotary fraction") : pairs;
+  const AxisSections sections = options.sections.value_or(default_sections(name, rotating));
 
   Method m;
   m.name = name;
   m.spectrum = options.spectrum;
-  if (name == "mrope") m.allocation = allocate_mrope(pairs, sections);
+  if (name == "qwen35") {
+    if (sections.t < 0 || sections.h < 0 || sections.w < 0 || sections.total() != rotating) {
+      throw InputError("qwen35 sections [" + std::to_string(sections.t) + "," + std::to_string(sections.h) + "," +
+                       std::to_string(sections.w) + "] must be non-negative and sum to the rotating pairs r/2 = " +
+                       std::to_string(rotating) + " (floor(rotary_fraction * d/2))");
+    }
+    m.allocation = append_unrotated_pairs(
+        rotating > 0 ? allocate_mrope_interleave(rotating, sections) : FrequencyAllocation{}, pairs);
+    if (rotating > 0 && rotating < pairs) {
+      m.spectrum.base = partial_rotary_base(options.spectrum.base, options.spectrum.head_dim, 2 * rotating);
+    }
+  } else if (name == "mrope") m.allocation = allocate_mrope(pairs, sections);
   else if (name == "mrope-interleave" || name == "qwen3vl") m.allocation = allocate_mrope_interleave(pairs, sections);
   else if (name == "mhrope") m.allocation = allocate_mhrope(pairs, sections, options.kv_heads, options.head);
   else if (name == "videorope") m.allocation = allocate_videorope(pairs, sections);

@@ -17,6 +17,21 @@ void validate(const Spectrum& spectrum) {
   }
 }
 
+double partial_rotary_base(double base, int head_dim, int rotary_dim) {
+  validate(Spectrum{head_dim, base});
+  if (rotary_dim <= 0 || rotary_dim % 2 != 0 || rotary_dim > head_dim) {
+    throw InputError("rotary dim r must be a positive even number <= d = " + std::to_string(head_dim) + ", got " +
+                     std::to_string(rotary_dim));
+  }
+  const double effective = std::pow(base, static_cast<double>(head_dim) / rotary_dim);
+  if (!std::isfinite(effective)) {
+    throw InputError("a partial rotary of r = " + std::to_string(rotary_dim) + " of d = " + std::to_string(head_dim) +
+                     " dimensions at base " + format_number(base) + " needs base^(d/r), which overflows a double; " +
+                     "rotate more dimensions or lower the base");
+  }
+  return effective;
+}
+
 std::vector<double> rope_frequencies(const Spectrum& spectrum) {
   validate(spectrum);
   std::vector<double> theta(static_cast<size_t>(spectrum.pairs()));

@@ -11,6 +11,7 @@
 #include "theory/allocation.h"
 #include "theory/escape_text.h"
 #include "theory/input_error.h"
+#include "theory/spectrum.h"
 #include "theory/text_format.h"
 #include "vlm/rotary_config.h"
 
@@ -30,29 +31,35 @@ std::string exact_text(double value) {
 }
 
 bool reads_pair_sections(const std::string& method) {
-  return method == "mrope" || method == "mrope-interleave" || method == "videorope" || method == "hope" ||
-         method == "hope-x";
+  return method == "mrope" || method == "mrope-interleave" || method == "qwen35" || method == "videorope" ||
+         method == "hope" || method == "hope-x";
 }
 
 std::vector<ConfigField> config_fields(const ModelRotary& m, const std::string& method, const std::string& path) {
   const std::string file = "config.json '" + escape_control(path) + "'";
   std::vector<ConfigField> out;
   out.push_back({"head_dim", std::to_string(m.head_dim), "head dim " + std::to_string(m.head_dim) + " of " + file});
-  if (m.rotary_dim == m.head_dim) {
+  const double d = static_cast<double>(m.head_dim), r = static_cast<double>(m.rotary_dim);
+  const std::string rotary = "partial_rotary_factor " + format_number(m.partial_rotary_factor) + " of " + file +
+                             " (" + std::to_string(m.rotary_dim) + " of " + std::to_string(m.head_dim) +
+                             " dimensions rotate)";
+  if (method == "qwen35") {  // Qwen3.5's own partial rotary: rope_theta and r/d as they are
+    out.push_back({"base", exact_text(m.rope_theta), "rope_theta " + format_number(m.rope_theta) + " of " + file});
+    out.push_back({"rotary_fraction", exact_text(r / d), "r/d of " + rotary});
+  } else if (m.rotary_dim == m.head_dim) {
     out.push_back({"base", exact_text(m.rope_theta), "rope_theta " + format_number(m.rope_theta) + " of " + file});
   } else {
     // theta_i = rope_theta^(-2i/r) for i < r/2, the rest unrotated: p-rope's kept pairs at base rope_theta^(d/r).
-    const double d = static_cast<double>(m.head_dim), r = static_cast<double>(m.rotary_dim);
-    const std::string partial = "partial_rotary_factor " + format_number(m.partial_rotary_factor) + " of " + file +
-                                " (" + std::to_string(m.rotary_dim) + " of " + std::to_string(m.head_dim) +
-                                " dimensions rotate)";
+    const double base =
+        partial_rotary_base(m.rope_theta, static_cast<int>(m.head_dim), static_cast<int>(m.rotary_dim));
     if (method != "p-rope") {
-      throw InputError(partial + " is method p-rope with keep_fraction " + format_number(r / d) + " and base " +
-                       format_number(std::pow(m.rope_theta, d / r)) + "; give --method p-rope" +
+      throw InputError(rotary + " is method p-rope with keep_fraction " + format_number(r / d) + " and base " +
+                       format_number(base) + ", or method qwen35 (interleaved sections) with rotary_fraction " +
+                       format_number(r / d) + "; give --method p-rope or --method qwen35" +
                        (method.empty() ? "" : ", not '" + escape_control(method) + "'"));
     }
-    out.push_back({"base", exact_text(std::pow(m.rope_theta, d / r)), "rope_theta^(d/r) of " + partial});
-    out.push_back({"keep_fraction", exact_text(r / d), "r/d of " + partial});
+    out.push_back({"base", exact_text(base), "rope_theta^(d/r) of " + rotary});
+    out.push_back({"keep_fraction", exact_text(r / d), "r/d of " + rotary});
   }
   if (m.mrope_section && reads_pair_sections(method)) {
     const std::vector<int>& s = *m.mrope_section;
@@ -123,7 +130,8 @@ void add_vlm_method_options(CLI::App& command, VlmMethodArgs& args) { add_fields
 void add_model_config_option(CLI::App& command, FieldFlags& flags, std::function<std::string()> method) {
   FieldFlags* bound = &flags;  // outlives the command's parsing (owned beside it)
   flags.add_text(command, "--config",
-                 "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction)",
+                 "a model's config.json: sets head_dim, base, sections (and p-rope's keep_fraction, "
+                 "qwen35's rotary_fraction)",
                  [bound, method](const std::string& path) { apply_model_config(*bound, method(), path); });
 }
 

@@ -32,11 +32,13 @@ void add_vlm_method_options(CLI::App& command, VlmMethodArgs& args);
 // --config PATH on a command whose `flags` bind the method fields (after them, so it is applied
 // after the flags given): a model's config.json (vlm/rotary_config.h) sets head_dim (the model's
 // head dim), base (rope_theta), sections (mrope_section, for the methods that read per-axis pair
-// counts: mrope, mrope-interleave, videorope, hope, hope-x) and, for a partial rotary (p < 1,
-// r = floor(p d) dimensions rotate), keep_fraction r / d and base rope_theta^(d / r) of method
-// p-rope, which any other method refuses. A flag also given must agree with the config's value
-// (numbers to 1e-12 relative) or the command is refused naming both. `method` gives the method
-// once the flags are applied. docs/usage.md "Your own model".
+// counts: mrope, mrope-interleave, qwen35, videorope, hope, hope-x) and, for a partial rotary
+// (p < 1, r = floor(p d) dimensions rotate), keep_fraction r / d and base rope_theta^(d / r) of
+// method p-rope, or base rope_theta and rotary_fraction r / d of method qwen35 (which takes
+// rotary_fraction r / d = 1 from a full rotary too); any other method refuses a partial rotary.
+// A flag also given must agree with the config's value (numbers to 1e-12 relative) or the
+// command is refused naming both. `method` gives the method once the flags are applied.
+// docs/usage.md "Your own model".
 void add_model_config_option(CLI::App& command, FieldFlags& flags, std::function<std::string()> method);
 
 }  // namespace hopelab::cli

@@ -12,6 +12,7 @@ MethodOptions method_options(const MethodParams& p) {
   if (!p.sections.empty()) options.sections = parse_sections(p.sections);
   options.layout = parse_pair_layout(p.pair_layout);
   options.keep_fraction = p.keep_fraction;
+  options.rotary_fraction = p.rotary_fraction;
   options.custom_allocation = p.allocation;
   if (!p.design.empty()) options.design = parse_design(p.design);
   options.gamma = p.gamma;
@@ -36,15 +37,17 @@ std::vector<FieldUse> method_option_uses(const MethodParams& p) {
   const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
   const bool hope = is_hope(p.method), diagonal = design == DesignKind::diagonal;
   const bool mhrope = p.method == "mhrope";
-  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || p.method == "qwen3vl" || mhrope ||
-                        p.method == "videorope" || hope;
+  const bool sections = p.method == "mrope" || p.method == "mrope-interleave" || p.method == "qwen3vl" ||
+                        p.method == "qwen35" || mhrope || p.method == "videorope" || hope;
   const bool qwen = design == DesignKind::qwen2vl || design == DesignKind::qwen25vl;
   const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
   return {
       {"sections", !p.sections.empty(), sections, p.sections,
-       "mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope and hope-x"},
+       "mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope and hope-x"},
       {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
        "p-rope"},
+      {"rotary_fraction", p.rotary_fraction != defaults.rotary_fraction, p.method == "qwen35",
+       value_text(p.rotary_fraction), "qwen35"},
       {"allocation", !p.allocation.empty(), p.method == "custom", p.allocation, "custom"},
       {"gamma", p.gamma.has_value(), hope && diagonal, optional_text(p.gamma),
        "hope and hope-x with the diagonal design"},

@@ -19,6 +19,7 @@ struct MethodParams {
   std::string sections;
   std::string pair_layout = "halves";
   double keep_fraction = 0.75;
+  double rotary_fraction = 0.25;
   std::string allocation;
   std::string design;
   std::optional<double> gamma;
@@ -37,16 +38,19 @@ struct MethodParams {
 
 template <class V>
 void visit_fields(MethodParams& p, V&& v) {
-  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
+  v(Field{"method", "", words("vanilla, mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope, hope-x, p-rope, nope, v2pe, tad-rope, custom"),
           "the rotary method (docs/references.md)"},
     p.method);
   v(Field{"head_dim", "1", closed(0, 1 << 20), "head dimension d (even)"}, p.head_dim);
   v(Field{"base", "1", above(1), "RoPE base b"}, p.base);
-  v(Field{"sections", "pair", words("\"t,h,w\""), "pairs per axis (default: the preset's, scaled to d/2); mhrope: KV heads per axis (default 2,3,3)"},
+  v(Field{"sections", "pair", words("\"t,h,w\""), "pairs per axis (default: the preset's, scaled to d/2; qwen35: to its r/2 rotating pairs); mhrope: KV heads per axis (default 2,3,3)"},
     p.sections);
   v(Field{"pair_layout", "", words("halves, adjacent"), "halves (HF rotate_half) or adjacent (RoFormer)"},
     p.pair_layout);
   v(Field{"keep_fraction", "1", closed(0, 1), "p-rope: fraction p of frequencies kept"}, p.keep_fraction);
+  v(Field{"rotary_fraction", "1", closed(0, 1),
+          "qwen35: fraction r/d of each head's dimensions that rotate (partial_rotary_factor); the rest are zero-frequency pairs"},
+    p.rotary_fraction);
   v(Field{"allocation", "", words("\"t:48-63;h:0-46:2;w:1-47:2;zero:48-63\""), "custom: which axis each pair reads"},
     p.allocation);
   v(Field{"design", "", words("flat, qwen2vl, qwen25vl, qwen3vl, diagonal, v2pe, tad"), "position design override"},
@@ -83,7 +87,8 @@ Method build_method(const MethodParams& p);
 
 // The rule for options that do not apply, one row per option that only some methods read
 // (docs/usage.md "Options that do not apply"); empty for an unknown method. sections:
-// mrope, mrope-interleave, qwen3vl, mhrope, videorope, hope, hope-x; keep_fraction: p-rope; allocation: custom;
+// mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope, hope-x; keep_fraction: p-rope;
+// rotary_fraction: qwen35; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
 // of the other methods; fps, tokens_per_second, keep_fractional_time, time_convention: the qwen25vl design;
 // timestamp_tokens: the qwen3vl design;

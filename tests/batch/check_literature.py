@@ -6,8 +6,9 @@ Usage: check_literature.py PATH/TO/hopelab experiments/literature.toml
   * the suite with its Monte Carlo and scan budgets shrunk (a copy with smaller samples, coarser
     grids) runs, gives every claim a verdict, and its datasets agree with references computed
     here in numpy: the diagonal layout's overlap ceil((H-1)/2) from positions written out, mean
-    |S_j| from the frequencies, the first m with B(m) < 0 by a direct scan, and the float32
-    rotations of the slowest pair;
+    |S_j| from the frequencies, the first m with B(m) < 0 by a direct scan, the float32
+    rotations of the slowest pair, the text start after a timestamped video (Qwen3-VL, Qwen3.5),
+    and Qwen3.5's proof weights 2 (d/2 - R) >= 2 R and its first violation above r/d = 1/2;
   * each claim's twin: its datasets moved to the wrong side in a copy of the file (h5py), and
     `hopelab merge` (which evaluates the claims again) must give "fails"; the untouched file's
     exact claims hold.
@@ -34,9 +35,10 @@ log = CheckLog(tolerances=False)
 
 CLAIMS = ["diag-collides", "diag-coincides", "others-free", "decay-mrope-apart", "decay-mrope-i-band",
           "inversion-sides-with-b", "inversion-meets-b-zero", "inversion-half", "base-tokens", "base-positions",
-          "precision-bound"]
+          "precision-bound", "qwen35-never", "qwen35-above-half"]
 EXACT = ["diag-collides", "diag-coincides", "others-free", "decay-mrope-apart", "decay-mrope-i-band",
-         "base-positions", "precision-bound"]  # no Monte Carlo: they hold on the shrunk suite too
+         "base-positions", "precision-bound", "qwen35-never",
+         "qwen35-above-half"]  # no Monte Carlo: they hold on the shrunk suite too
 
 # The shrunk suite: the same runs and claims, smaller budgets (seconds).
 SHRINK = [("samples = 20000", "samples = 2000"), ("samples = 10000", "samples = 2000"),
@@ -104,6 +106,19 @@ def erased_fraction(base, d, points):
     return float(same.mean())
 
 
+def qwen35_preference(m, d, fraction, base):
+    """D(m, m, m) at sigma = 1 of Qwen3.5's partial rotary: R = floor(fraction d/2) pairs at
+    base^(-2i/r), r = 2R, and d/2 - R unrotated pairs (the axis split does not matter along text)."""
+    rotating = int(math.floor(fraction * d / 2))
+    theta = base ** (-2.0 * np.arange(rotating) / (2 * rotating))
+    return 2.0 * float(np.cos(m * theta).sum()) + 2.0 * (d // 2 - rotating)
+
+
+def attr(u, key):
+    v = u.attrs[key]
+    return v.decode() if isinstance(v, bytes) else v
+
+
 # ---- the checks -----------------------------------------------------------------------------------
 
 def check_dry_run(work):
@@ -155,6 +170,30 @@ def check_datasets(path):
         # numpy's float32 cos/sin may differ from the C library's by an ulp at a few phases
         log.check("erased fraction against numpy float32", worst <= 0.01, "<= 0.01", worst)
         log.check("precision bound 2^23", float(u["precision_bound"][()]) == 2.0 ** 23, 2.0 ** 23, float(u["precision_bound"][()]))
+        # Timestamped videos (K = 6 tokens per timestamp): after "text:1" and T groups of
+        # K + 2 + max(H, W) positions, the text resumes at 1 + T (K + 2 + max(H, W)).
+        for u in units(f, "collide-free"):
+            if str(attr(u, "method")) not in ("qwen3vl", "qwen35"):
+                continue
+            h, w = (int(x) for x in str(attr(u, "grid")).split("x"))
+            want = 1 + int(u.attrs["frames"]) * (6 + 2 + max(h, w))
+            log.check("text start after a timestamped video %s %dx%d" % (attr(u, "method"), h, w),
+                      int(u["text_start"][()]) == want, want, int(u["text_start"][()]))
+        for u in units(f, "qwen35-never"):
+            fraction, pairs = float(u.attrs["rotary_fraction"]), int(u.attrs["head_dim"]) // 2
+            rotating = int(math.floor(fraction * pairs))
+            weights = (float(u["zero_weight"][()]), float(u["rotating_weight"][()]))
+            log.check("qwen35 r/d = %g %s: Z, R = 2 (d/2 - R), 2 R" % (fraction, attr(u, "along")),
+                      weights == (2.0 * (pairs - rotating), 2.0 * rotating), (2 * (pairs - rotating), 2 * rotating),
+                      weights)
+        u = units(f, "qwen35-above-half")[()]
+        m = int(u["first_violation"][()])
+        d, fraction, base = int(u.attrs["head_dim"]), float(u.attrs["rotary_fraction"]), float(u.attrs["base"])
+        # D(m) in double: 128 cosines of angles up to 1e7 rad (error < 128 * 1e7 * 2^-52 ~ 3e-7); the
+        # value at the violation is -0.88, far outside that.
+        log.check("qwen35 r/d = 3/4: D < 0 at its first violation m = %d" % m,
+                  m >= 1 and qwen35_preference(m, d, fraction, base) < -1e-6, "< 0",
+                  qwen35_preference(m, d, fraction, base) if m >= 1 else m)
 
 
 # Each claim's twin: what to write into its datasets to put it on the wrong side.
@@ -182,7 +221,11 @@ def wrong_side(f, claim):
         u = units(f, "inversion-base")
         u[1]["locality_contrast"][()] = u[0]["locality_contrast"][()]
     elif claim == "precision-bound":
-        units(f, "resolution")[0]["onset_ratio"][()] = 1.01
+        units(f, "resolution")[()]["onset_ratio"][()] = 1.01
+    elif claim == "qwen35-never":
+        units(f, "qwen35-never")[-1]["proven_never"][()] = 0
+    elif claim == "qwen35-above-half":
+        units(f, "qwen35-above-half")[()]["first_violation"][()] = -1
 
 
 def check_twins(work, path):

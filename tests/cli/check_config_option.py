@@ -11,6 +11,11 @@ Usage: check_config_option.py PATH/TO/hopelab
     preference D(m) equals 2 sum_{i < r/2} cos(m b^(-2i/r)) + (d - r), computed here from the
     config's numbers alone (|error| <= 1e-12 d); twin: the same sum with theta_i = b^(-2i/d)
     (the config's base taken as p-rope's) differs from hopelab's by far more than that;
+  * Qwen3.5's config.json (64 of 256 dimensions, rope_theta 10^7, mrope_section [11, 11, 10]) is
+    method qwen35 with rotary_fraction 0.25: D at offsets (t, h, w) equals the same sum with pair i
+    reading h for i % 3 = 1, i < 33, w for i % 3 = 2, i < 30, else t (Qwen3.5's
+    recomposition_frequencies), likewise to 1e-12 d, with the same twin; a Qwen3-VL config under
+    qwen35 rotates every dimension (rotary_fraction 1);
   * a flag that agrees with the config is accepted, one that disagrees, a partial rotary under
     another method, and a missing or malformed config are refused: exit 2, nothing on stdout,
     one stderr line naming the flag or key.
@@ -59,6 +64,10 @@ CASES = [
     ("qwen2_vl-2b.transformers-4.57.1.json", "vanilla", {"head_dim": 128, "base": 1e6, "sections": ""}),
     ("llama-7b.transformers-4.45.2.json", "vanilla", {"head_dim": 128, "base": 1e4, "sections": ""}),
     ("qwen2_vl-tiny.transformers-5.25.0.json", "mhrope", {"head_dim": 32, "base": 1e6, "sections": ""}),
+    ("qwen3_5.transformers-5.25.0.json", "qwen35",
+     {"head_dim": 256, "base": 1e7, "sections": "11,11,10", "rotary_fraction": 0.25}),
+    ("qwen3_vl-4b.transformers-5.25.0.json", "qwen35",
+     {"head_dim": 128, "base": 5e6, "sections": "24,20,20", "rotary_fraction": 1.0}),
 ]
 
 COMMANDS = [
@@ -74,6 +83,8 @@ def by_hand(want):
     flags = ["--head-dim", str(want["head_dim"]), "--base", repr(want["base"])]
     if want["sections"]:
         flags += ["--sections", want["sections"]]
+    if "rotary_fraction" in want:
+        flags += ["--rotary-fraction", repr(want["rotary_fraction"])]
     return flags
 
 
@@ -127,6 +138,38 @@ def check_partial():
                   got["settings"]["keep_fraction"])
 
 
+def qwen35_oracle(offset, d, r, theta, over=None):
+    """2 sum_{i < r/2} cos(offset[axis(i)] theta^(-2i/r)) + (d - r), axis(i) as Qwen3.5's
+    recomposition_frequencies lays mrope_section [11, 11, 10] over the r/2 pairs (`over`: the
+    dimension count the frequencies are computed over, r unless given)."""
+    def axis(i):
+        return 1 if i % 3 == 1 and i < 33 else 2 if i % 3 == 2 and i < 30 else 0
+    over = over or r
+    return 2.0 * sum(math.cos(offset[axis(i)] * theta ** (-2.0 * i / over)) for i in range(r // 2)) + (d - r)
+
+
+def check_qwen35():
+    name = "qwen3_5.transformers-5.25.0.json"
+    d, r, theta = 256, 64, 1e7  # head_dim, 256 * partial_rotary_factor 0.25, rope_theta (typed out)
+    worst = twin = 0.0
+    for offset in ((1, 1, 1), (7, 7, 7), (3000, 3000, 3000), (123456, 123456, 123456), (5, 40, 900),
+                   (2000, 17, 3)):
+        got = settings("theory", "preference", "--method", "qwen35", "--config", config(name),
+                       "--offset", "%d,%d,%d" % offset)
+        if got is None:
+            return
+        value = got["datasets"]["value"]["values"][0]
+        worst = max(worst, abs(value - qwen35_oracle(offset, d, r, theta)))
+        # Twin: frequencies over d (rope_theta as a full spectrum's base) on the same pairs.
+        wrong = qwen35_oracle(offset, d, r, theta, over=d)
+        twin = max(twin, abs(value - wrong))
+    # As check_partial: P = 128 double cosines of angles up to ~1.2e5 rad, summed.
+    tol = 1e-12 * d
+    log.check("qwen35 from Qwen3.5's config: D(offset) against the oracle", worst <= tol, "|error| <= tol", worst,
+              worst, tol)
+    log.check("qwen35 twin: frequencies over d differ", twin > 1e3 * tol, "> %g" % (1e3 * tol), twin)
+
+
 def expect_refused(args, needles, what):
     code, out, err = run(*args)
     lines = err.strip().splitlines()
@@ -150,7 +193,10 @@ def check_flags_and_refusals(work):
                     "0:10:10"], ["--sections 8,28,28", "mrope_section [16,24,24]"], "--sections against the config")
     expect_refused(["theory", "first-violation", "--method", "vanilla", "--config",
                     config("stablelm-3b.transformers-4.45.2.json")],
-                   ["partial_rotary_factor 0.25", "p-rope", "vanilla"], "partial rotary under vanilla")
+                   ["partial_rotary_factor 0.25", "p-rope", "qwen35", "vanilla"], "partial rotary under vanilla")
+    expect_refused(["theory", "first-violation", "--method", "qwen35", "--config",
+                    config("qwen3_5.transformers-5.25.0.json"), "--rotary-fraction", "0.5"],
+                   ["--rotary-fraction 0.5", "partial_rotary_factor 0.25"], "--rotary-fraction against the config")
     expect_refused(["theory", "report", "--config", config("stablelm-3b.transformers-4.57.1.json")],
                    ["partial_rotary_factor", "p-rope"], "partial rotary in theory report")
     expect_refused(["theory", "first-violation", "--method", "mrope", "--config", os.path.join(work, "none.json")],
@@ -172,6 +218,7 @@ def check_flags_and_refusals(work):
 def main():
     check_resolved()
     check_partial()
+    check_qwen35()
     with tempfile.TemporaryDirectory(prefix="hopelab-config-") as work:
         check_flags_and_refusals(work)
     return log.finish()

@@ -7,6 +7,7 @@
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
 #include <optional>
@@ -75,7 +76,8 @@ inline void showValue(const MethodCase& c, std::ostream& os) {
   if (o.delta) os << " delta=" << *o.delta;
   if (c.name == "mhrope") os << " kv_heads=" << o.kv_heads << " head=" << o.head;
   if (o.spatial_reset) os << " spatial_reset";
-  if (c.name == "qwen3vl") os << " timestamp_tokens=" << o.timestamp_tokens;
+  if (c.name == "qwen3vl" || c.name == "qwen35") os << " timestamp_tokens=" << o.timestamp_tokens;
+  if (c.name == "qwen35") os << " rotary_fraction=" << o.rotary_fraction;
 }
 
 // An even head dim d in [2, 2 max_pairs], i.e. P = d/2 in [1, max_pairs] (default 128).
@@ -103,10 +105,11 @@ inline rc::Gen<double> gen_temporal_scale() {
 
 // Sections [t, h, w] summing to P that `name`'s allocator accepts. MRoPE-Interleave needs
 // 3h <= P + 1 and 3w <= P (pairs 1 + 3k and 2 + 3k must exist); the others take any split.
+// qwen35's interleave is over its rotating pairs: pass R as `pairs`.
 inline rc::Gen<AxisSections> gen_sections(const std::string& name, int pairs) {
   return rc::gen::exec([name, pairs] {
     AxisSections s;
-    if (name == "mrope-interleave" || name == "qwen3vl") {
+    if (name == "mrope-interleave" || name == "qwen3vl" || name == "qwen35") {
       s.h = *uniform(0, (pairs + 1) / 3 + 1);
       s.w = *uniform(0, pairs / 3 + 1);
     } else {  // two cut points of 0..P
@@ -155,9 +158,20 @@ inline void gen_mhrope_heads(MethodOptions* o) {
   o->head = *uniform(0, o->kv_heads);
 }
 
+// qwen35's rotary fraction R/P for R rotating pairs in [fewest, most], fewest the least R whose
+// base b^(P/R) stays finite (R >= P log10(b) / 300, at most 0.03 P for b <= 1e9), and sections
+// of them (or the default).
+inline void gen_partial_rotary(MethodOptions* o, int most) {
+  const int pairs = o->spectrum.pairs();
+  const int fewest = static_cast<int>(std::ceil(pairs * std::log10(o->spectrum.base) / 300.0));
+  const int rotating = *uniform(std::min(fewest, most), most + 1);
+  o->rotary_fraction = static_cast<double>(rotating) / pairs;
+  if (*rc::gen::arbitrary<bool>()) o->sections = *gen_sections("qwen35", rotating);
+}
+
 // Any method by name at a random d (P <= max_pairs) and base, with valid sections (or the
-// preset's), a p-RoPE keep fraction, a custom allocation, MHRoPE's heads, a pair layout, and
-// gamma / delta. Designs are the presets'.
+// preset's), a p-RoPE keep fraction, a qwen35 rotary fraction, a custom allocation, MHRoPE's
+// heads, a pair layout, and gamma / delta. Designs are the presets'.
 inline rc::Gen<MethodCase> gen_method(int max_pairs = 128) {
   return rc::gen::exec([max_pairs] {
     MethodCase c;
@@ -175,18 +189,19 @@ inline rc::Gen<MethodCase> gen_method(int max_pairs = 128) {
     if (c.name == "mhrope" && *rc::gen::arbitrary<bool>()) gen_mhrope_heads(&o);
     if (c.name == "hope" || c.name == "hope-x") o.gamma = *gen_temporal_scale();
     if (c.name == "videorope") o.delta = *gen_temporal_scale();
-    if (c.name == "qwen3vl") o.timestamp_tokens = *uniform(0, 13);
+    if (c.name == "qwen3vl" || c.name == "qwen35") o.timestamp_tokens = *uniform(0, 13);
+    if (c.name == "qwen35") gen_partial_rotary(&o, pairs);
     return c;
   });
 }
 
 // A method whose zero-frequency pairs are at least as many as its rotating pairs (HoPE-X's
-// condition): hope / hope-x with t >= h + w, p-RoPE keeping at most half, or a custom
-// allocation with at least ceil(P/2) zero pairs.
+// condition): hope / hope-x with t >= h + w, p-RoPE keeping at most half, qwen35 rotating at most
+// half (r/d <= 1/2), or a custom allocation with at least ceil(P/2) zero pairs.
 inline rc::Gen<MethodCase> gen_zero_heavy_method() {
   return rc::gen::exec([] {
     MethodCase c;
-    c.name = *rc::gen::elementOf(std::vector<std::string>{"hope-x", "hope", "p-rope", "custom"});
+    c.name = *rc::gen::elementOf(std::vector<std::string>{"hope-x", "hope", "p-rope", "qwen35", "custom"});
     MethodOptions& o = c.options;
     o.spectrum.head_dim = *gen_head_dim();
     o.spectrum.base = *gen_base();
@@ -201,6 +216,8 @@ inline rc::Gen<MethodCase> gen_zero_heavy_method() {
       o.gamma = *gen_temporal_scale();
     } else if (c.name == "p-rope") {
       o.keep_fraction = *uniform(0, 501) / 1000.0;  // floor(pP) <= P/2 kept
+    } else if (c.name == "qwen35") {
+      gen_partial_rotary(&o, pairs / 2);  // R <= P/2 rotating
     } else {
       const auto axis = *rc::gen::container<std::vector<Axis>>(
           static_cast<size_t>(pairs), rc::gen::element(Axis::t, Axis::h, Axis::w));

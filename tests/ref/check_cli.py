@@ -3,11 +3,11 @@
 
 Usage: check_cli.py PATH/TO/hopelab
 Covers: allocation lists of every method (d = 128, d = 64 presets, d = 80 and d = 200 with
-explicit sections / keep fractions, custom); closed-form preference and its per-axis split
+explicit sections / keep fractions / rotary fractions, custom); closed-form preference and its per-axis split
 for every method at offsets up to 1e9 (two spectra, three sigmas); critical length, its pair,
 theta_min and length in frames; first violations along text and frames (brute-force scan
-decided in mpmath); position ids of Qwen2-VL, Qwen2.5-VL, diagonal (VideoRoPE / HoPE),
-flat, V2PE and TAD layouts. Every tolerance is derived in a comment beside its comparison.
+decided in mpmath); position ids of Qwen2-VL, Qwen2.5-VL, Qwen3-VL (timestamped frame groups,
+methods qwen3vl and qwen35), diagonal (VideoRoPE / HoPE), flat, V2PE and TAD layouts. Every tolerance is derived in a comment beside its comparison.
 Prints one line per failed check and exits 1 if any failed.
 """
 
@@ -81,11 +81,17 @@ def check_allocations():
               # floor(0.57 * 100) = 57 exactly; a double product gives 56.99999999999999.
               ("p-rope", 200, None, {"keep_fraction": "0.57"}),
               ("custom", 128, None, {"custom": "t:48-63;h:0-46:2;w:1-47:2;zero:48-63"}),
-              ("custom", 16, None, {"custom": "t:0,7;h:1-5:2;w:2-6:2;zero:7"})]
+              ("custom", 16, None, {"custom": "t:0,7;h:1-5:2;w:2-6:2;zero:7"}),
+              # Qwen3.5: 32 of 128 pairs rotate; half of 40 with sections [8, 6, 6]; 0.57 of 100
+              # (floor 57, as p-rope's) with the scaled sections.
+              ("qwen35", 256, None, {}), ("qwen35", 80, (8, 6, 6), {"rotary_fraction": "0.5"}),
+              ("qwen35", 200, None, {"rotary_fraction": "0.57"})]
     for method, d, sections, opts in cases:
         args = ["theory", "allocation", "--method", method, "--head-dim", str(d)] + sections_args(sections)
         if "keep_fraction" in opts:
             args += ["--keep-fraction", opts["keep_fraction"]]
+        if "rotary_fraction" in opts:
+            args += ["--rotary-fraction", opts["rotary_fraction"]]
         if "custom" in opts:
             args += ["--allocation", opts["custom"]]
         got = cli_json("allocation %s d=%d" % (method, d), *args)
@@ -158,12 +164,12 @@ def check_critical_length():
             if not rotating_t:  # HoPE / HoPE-X: no non-zero temporal frequency
                 expect_equal(case + " (absent)", None, got.get("critical_length"))
                 continue
-            pair = max(rotating_t, key=lambda i: -ref.theta(i, d, base))  # smallest theta
-            th = ref.theta(pair, d, base)
+            pair = max(rotating_t, key=lambda i: -ref.pair_theta(alloc, i, d, base))  # smallest theta
+            th = ref.pair_theta(alloc, pair, d, base)
             lc = 1 + mpmath.pi / (2 * th)
-            x_lnb = 2.0 * pair / d * math.log(float(base))
-            # theta_min: rounded exponent (|x ln b| EPS) and pow within 1 ulp (2 EPS), relative.
-            rel_theta = (2 + x_lnb) * EPS
+            # theta_min: rounded exponent (|x ln b| EPS) and pow within 1 ulp (2 EPS), relative
+            # (a partial rotary's base b^(d/r) adds its own: ref.theta_error).
+            rel_theta = ref.theta_error(alloc, pair, d, base) * EPS
             expect_equal(case + " pair", pair, got.get("pair"))
             expect_close(case + " theta_min", th, got.get("theta_min"), float(th) * rel_theta)
             # L_c - 1 = pi / (2 theta): theta's relative error, pi rounded (EPS), the division
@@ -209,7 +215,7 @@ def violation_case(method, d, base, along="text", sections=None, only_axis=None,
         return
     scan_limit = limit or 10_000_000
     ref_m = ref.first_negative(omega, weight, scan_limit)
-    cli_tol = cli_scan_tol(omega, weight, base)
+    cli_tol = cli_scan_tol(omega, weight, base, partial=alloc.get("rotary_dim") not in (None, d))
     if cli_m == ref_m:
         expect_equal(case, ref_m, cli_m)
         if ref_m is not None:
@@ -226,14 +232,16 @@ def violation_case(method, d, base, along="text", sections=None, only_axis=None,
     log.check(case, ok, ref_m, cli_m, detail, "|S| <= rounding bound")
 
 
-def cli_scan_tol(omega, weight, base):
+def cli_scan_tol(omega, weight, base, partial=False):
     """Rounding bound of the CLI's S(m) = sum w cos(m omega): one-cos-per-pair phases (see
-    ref.double_sum_error_bound, with |x ln b| <= ln b) plus its complex-rotation recurrence of
-    up to 511 steps since the last exact resync (8 EPS per step per pair)."""
+    ref.double_sum_error_bound, with |x ln b| <= ln b; a partial rotary's ref.theta_error, with
+    x_r <= 1: 5 + 2 ln b) plus its complex-rotation recurrence of up to 511 steps since the last
+    exact resync (8 EPS per step per pair)."""
     lnb = math.log(float(base))
+    phase = 5 + 2 * lnb if partial else 3 + lnb
 
     def tol(m):
-        tot = sum(w * (abs(m * float(o)) * (3 + lnb) * EPS + 2 * EPS + 8 * 511 * EPS)
+        tot = sum(w * (abs(m * float(o)) * phase * EPS + 2 * EPS + 8 * 511 * EPS)
                   for o, w in zip(omega, weight))
         return tot + (len(omega) + 2) * EPS * sum(weight)
     return tol
@@ -291,6 +299,12 @@ def check_first_violation():
     violation_case("hope", 128, "1e6", along="text", only_axis="t")
     violation_case("mrope", 16, "1e3", along="text", sections=small["mrope"], only_axis="w", limit=100000)
     violation_case("vanilla", 128, "1e6", limit=1000)  # none below the limit, not proven
+    # Qwen3.5 (d = 256, base 1e7): 96 unrotated pairs against 32 rotating ones, proven along text
+    # and frames; its 11 h pairs alone first go negative; d = 128 at its default fraction.
+    violation_case("qwen35", 256, "1e7")
+    violation_case("qwen35", 256, "1e7", along="frames")
+    violation_case("qwen35", 256, "1e7", only_axis="h")
+    violation_case("qwen35", 128, "1e6", along="frames", only_axis="w")
     truncated_time_violation()
     twin_first_violation()
 
@@ -379,6 +393,9 @@ def check_positions():
         ("v2pe", "text:3,image:2x3,text:2", {"visual_step": "0.25"}),
         ("tad-rope", "video:3x2x2", {}),
         ("tad-rope", "text:4", {}),
+        ("qwen35", "text:2,video:3x2x2,text:2", {}),
+        ("qwen35", "text:3,image:2x3,text:2,video:2x2x4,text:1", {"timestamp_tokens": "0"}),
+        ("qwen3vl", "video:3x1x2,text:2", {"timestamp_tokens": "7"}),
     ]
     for method, layout, opts in cases:
         design = opts.get("design", ref.METHOD_DESIGN[method])
@@ -386,11 +403,12 @@ def check_positions():
         want = ref.positions(design, layout, step=step, fps=opts.get("fps", "1"),
                              tokens_per_second=opts.get("tokens_per_second", "25"),
                              visual_step=opts.get("visual_step", "0.0625"),
-                             spatial_reset=opts.get("spatial_reset", False))
+                             spatial_reset=opts.get("spatial_reset", False),
+                             timestamp_tokens=int(opts.get("timestamp_tokens", "6")))
         args = ["positions", "--method", method, "--layout", layout]
         flag = {"delta": "--delta", "gamma": "--gamma", "design": "--design", "fps": "--fps",
                 "tokens_per_second": "--tokens-per-second", "visual_step": "--visual-step",
-                "spatial_reset": "--spatial-reset"}
+                "spatial_reset": "--spatial-reset", "timestamp_tokens": "--timestamp-tokens"}
         for k, v in opts.items():
             args += [flag[k]] if v is True else [flag[k], v]
         case = "positions %s %s %s" % (method, layout, opts)

@@ -20,6 +20,12 @@ Checks:
     golden's listed tokens (the timestamps and the frame groups' <vision_start> / <vision_end> are
     not layout tokens), its rope_delta the golden's plus the unlisted tokens; twin: MRoPE-I's
     Qwen2-VL video block differs; and its allocation gives Qwen3-VL's interleaved cos golden;
+  * Qwen3.5 (newest transformers): the qwen35 method's allocation and frequencies (`theory
+    allocation`'s theta) give Qwen3_5TextRotaryEmbedding's cos and sin of every rotated dimension
+    (pair i is dimensions i and i + r/2 of the first r), its other pairs are unrotated (as many as
+    the dimensions apply_rotary_pos_emb leaves alone); twins: frequencies over d instead of r, and
+    qwen3vl's full rotary, must not match. Its positions equal Qwen3_5Model.get_rope_index's as
+    qwen3vl's do Qwen3-VL's (twin: MRoPE-I's Qwen2-VL video block differs);
   * the same time-convention cases inside the VLM: `hopelab vlm positions` of a tiny model and a one-video prompt
     of the golden's layout, with --fps, --tokens-per-second and --time-convention (twin: without
     them, fps 1 and 25 ids per second, the positions differ).
@@ -46,7 +52,8 @@ log = CheckLog()
 FLAG = {"gamma": "--gamma", "delta": "--delta", "design": "--design", "spatial_reset": "--spatial-reset",
         "sections": "--sections", "kv_heads": "--kv-heads", "kv_head": "--kv-head", "head_dim": "--head-dim",
         "base": "--base", "fps": "--fps", "tokens_per_second": "--tokens-per-second",
-        "time_convention": "--time-convention", "timestamp_tokens": "--timestamp-tokens"}
+        "time_convention": "--time-convention", "timestamp_tokens": "--timestamp-tokens",
+        "rotary_fraction": "--rotary-fraction"}
 
 
 def cli(case, *args):
@@ -223,8 +230,9 @@ def check_transformers(golden):
             log.fail(case, "a known bug class", c["bug_class"])
 
 
-def check_qwen3vl(golden):
-    for c in golden["qwen3vl"]:
+def check_timestamped_positions(cases):
+    """Qwen3-VL's and Qwen3.5's get_rope_index: the listed tokens' positions and rope_delta."""
+    for c in cases:
         case = "%s: %s %s %s" % (c["source"], c["method"], c["layout"], c["options"])
         got = positions(case, c["method"], c["layout"], c["options"])
         if got is None:
@@ -240,6 +248,84 @@ def check_qwen3vl(golden):
         twin = positions(case + " twin", "mrope-interleave", c["layout"], {}) or {}
         log.check(case + " twin: mrope-interleave's positions differ", twin.get("t") != want["t"], "different",
                   "equal")
+
+
+def check_qwen3vl(golden):
+    check_timestamped_positions(golden["qwen3vl"])
+
+
+F64 = 2.0 ** -53  # unit roundoff of double
+
+
+def qwen35_tolerance(phi, ln_base):
+    """|golden - hopelab| for a cos or sin of angle phi. The golden is float32 (transformers):
+    inv_freq = 1 / base^(2i/r) with the exponent exact (r a power of two, 2i/r dyadic) and the base
+    exact in float32 (1e7, 1e6 < 2^24): pow and reciprocal <= 3u relative, the angle pos * inv_freq
+    (pos < 2^24, exact) u more, cos / sin <= 1 ulp <= 2u of a value <= 1, so 4u |phi| + 2u, u =
+    2^-24 (float32_cos_sin_tolerance). hopelab's theta is double at the base b^(d/r): its exponent
+    -2i/d rounded (|x ln b^(d/r)| <= ln b^(d/r) EPS relative), pow and the product (3 EPS), cos in
+    double (2 EPS): |phi| (3 + ln b^(d/r)) EPS + 2 EPS, EPS = 2^-53."""
+    return float32_cos_sin_tolerance(phi) + abs(phi) * (3 + ln_base) * F64 + 2 * F64
+
+
+def qwen35_worst(golden_rows, angle_rows, rotating, ln_base):
+    """(largest error / tolerance, its error, token, dimension) of golden cos and sin against cos
+    and sin of angle_rows[token][pair], dimension j and j + R both reading pair j."""
+    worst = (0.0, 0.0, -1, -1)
+    for fn, rows in golden_rows:
+        for k, (row, angles) in enumerate(zip(rows, angle_rows)):
+            for j, got in enumerate(row):
+                phi = angles[j % rotating]
+                err = abs(got - fn(phi))
+                worst = max(worst, (err / qwen35_tolerance(phi, ln_base), err, k, j))
+    return worst
+
+
+def check_qwen35(golden):
+    for c in golden["qwen35"]["rotary"]:
+        d, theta_b, factor = c["head_dim"], c["rope_theta"], c["partial_rotary_factor"]
+        case = "%s: d=%d factor %s base %s sections %s" % (c["source"], d, factor, theta_b, c["mrope_section"])
+        # The Qwen3.5 release's rotary is qwen35's default; the other gives its fraction and sections.
+        release = (d, factor, c["mrope_section"]) == (256, 0.25, [11, 11, 10])
+        options = {"head_dim": d, "base": theta_b}
+        if not release:
+            options.update(rotary_fraction=factor, sections=c["mrope_section"])
+        got = allocation(case, "qwen35", **options)
+        if got is None:
+            continue
+        pairs, r = d // 2, len(c["cos"][0])
+        rotating = r // 2
+        zero = list(range(rotating, pairs))
+        expect_equal(case + " unrotated pairs r/2 .. d/2-1", zero, got.get("zero"))
+        expect_equal(case + " unrotated dimensions (the golden's: r .. d-1)", list(range(r, d)), c["unrotated_dims"])
+        expect_equal(case + " 2 x unrotated pairs = the golden's unrotated dimensions", len(c["unrotated_dims"]),
+                     2 * len(got.get("zero", [])))
+        axes = axes_string(got)
+        theta = got.get("theta", [])
+        if len(theta) != pairs:
+            log.fail(case + " theta", "%d frequencies" % pairs, theta)
+            continue
+        angles = [[0.0 if axes[i] == "0" else p["thw".index(axes[i])] * theta[i] for i in range(rotating)]
+                  for p in c["positions"]]
+        ln_base = math.log(theta_b) * d / r  # ln of hopelab's base b^(d/r)
+        golden_rows = [(math.cos, c["cos"]), (math.sin, c["sin"])]
+        worst = qwen35_worst(golden_rows, angles, rotating, ln_base)
+        log.check(case + " cos, sin per dimension (worst token %d, dimension %d)" % worst[2:], worst[0] <= 1,
+                  "within tolerance", "error %.3g (%.2f of its tolerance)" % (worst[1], worst[0]))
+        # Twin: the same axes with frequencies over d (b^(-2i/d), p-RoPE's spectrum) are told apart.
+        over_d = [[0.0 if axes[i] == "0" else p["thw".index(axes[i])] * theta_b ** (-2.0 * i / d)
+                   for i in range(rotating)] for p in c["positions"]]
+        twin = qwen35_worst(golden_rows, over_d, rotating, ln_base)
+        log.check(case + " twin: frequencies over d instead of r differ", twin[1] > 0.1, "> 0.1", twin[1])
+        # Twin: qwen3vl (every pair rotating, frequencies over d) at the same d and base.
+        full = allocation(case + " twin qwen3vl", "qwen3vl", head_dim=d, base=theta_b)
+        if full is not None:
+            full_axes = axes_string(full)
+            full_angles = [[p["thw".index(full_axes[i])] * full["theta"][i] for i in range(rotating)]
+                           for p in c["positions"]]
+            twin = qwen35_worst(golden_rows, full_angles, rotating, ln_base)
+            log.check(case + " twin: qwen3vl's full rotary differs", twin[1] > 0.1, "> 0.1", twin[1])
+    check_timestamped_positions(golden["qwen35"]["positions"])
 
 
 OTHER_CONVENTION = {"product": "transformers-4.57", "transformers-4.57": "product"}
@@ -319,7 +405,7 @@ def main():
     with open(GOLDEN) as f:
         golden = json.load(f)
     for part in (check_positions, check_frequency_layouts, check_mhrope, check_transformers,
-                 check_time_convention_product, check_qwen3vl, check_vlm_positions):
+                 check_time_convention_product, check_qwen3vl, check_qwen35, check_vlm_positions):
         part(golden)
     return log.finish()
 

@@ -6,7 +6,8 @@ Run by hand, once per transformers version, in a throwaway environment (no torch
   python3 -m venv /tmp/hf445 && /tmp/hf445/bin/pip install transformers==4.45.2
   /tmp/hf445/bin/python tests/ref/make_config_goldens.py tests/ref/golden/configs
 (likewise 4.57.1 and 5.25.0). A model class the version lacks is skipped. The committed files
-came from transformers 4.45.2, 4.57.1 and 5.25.0 (Python 3.11).
+came from transformers 4.45.2, 4.57.1 and 5.25.0 (Python 3.11); Qwen3.5's from 5.25.0 alone
+(the earlier versions have no Qwen3_5Config).
 
 What each version writes differs, which is what the readers are tested on: 4.45.2 leaves out of
 vision_config every value equal to Qwen2VLVisionConfig's default (at Qwen2-VL-2B's sizes
@@ -62,6 +63,14 @@ QWEN3VL_4B = dict(
     tie_word_embeddings=True, image_token_id=151655, video_token_id=151656, vision_start_token_id=151652,
     vision_end_token_id=151653)
 
+# Qwen3.5 (Qwen3_5Config's default sizes, head_dim 256) with the Qwen3.5 release's rotary: a
+# partial rotary (partial_rotary_factor 0.25: 64 of 256 dimensions rotate), rope_theta 1e7 and
+# interleaved sections [11, 11, 10] over the 32 rotating pairs, all under rope_parameters.
+QWEN35 = dict(
+    text_config=dict(head_dim=256, rope_parameters={"rope_type": "default", "rope_theta": 10000000.0,
+                                                    "partial_rotary_factor": 0.25, "mrope_section": [11, 11, 10],
+                                                    "mrope_interleaved": True}))
+
 # A Llama-style text model (Llama-2-7B's sizes) and one with partial rotary (StableLM-3B's).
 LLAMA_7B = dict(vocab_size=32000, hidden_size=4096, intermediate_size=11008, num_hidden_layers=32,
                 num_attention_heads=32, num_key_value_heads=32, rope_theta=10000.0, rms_norm_eps=1e-5)
@@ -73,6 +82,7 @@ MODELS = [
     ("qwen2_vl-2b", "Qwen2VLConfig", QWEN2VL_2B),
     ("qwen2_5_vl-3b", "Qwen2_5_VLConfig", QWEN25VL_3B),
     ("qwen3_vl-4b", "Qwen3VLConfig", QWEN3VL_4B),
+    ("qwen3_5", "Qwen3_5Config", QWEN35),
     ("llama-7b", "LlamaConfig", LLAMA_7B),
     ("stablelm-3b", "StableLmConfig", STABLELM_3B),
 ]

@@ -38,6 +38,11 @@ each visual block is <vision_start>, a visual block is H*W*T image or video toke
     group of a video is <K timestamp tokens><vision_start> H*W tokens <vision_end>; the golden
     records the whole stream and which of its tokens a hopelab layout lists (the visual tokens and
     the text around the video: the timestamps and the groups' vision_start / vision_end are not).
+  * Qwen3.5 (newest transformers): Qwen3_5TextRotaryEmbedding's cos and sin per dimension of the
+    r = int(head_dim * partial_rotary_factor) rotated dimensions for a few (t, h, w) triples (the
+    Qwen3.5 release's rotary, head_dim 256, factor 0.25, rope_theta 1e7, mrope_section [11, 11, 10],
+    and one more), which dimensions apply_rotary_pos_emb leaves unrotated, and
+    Qwen3_5Model.get_rope_index on timestamped streams as Qwen3-VL's above.
 Every case records the transformers version that made it ("transformers").
 """
 
@@ -245,8 +250,8 @@ def video_block(layout):
 
 
 def newest_transformers_cases():
-    """The installed (newest) transformers: Qwen2.5-VL's product time convention (video blocks) and
-    Qwen3-VL's textual timestamps."""
+    """The installed (newest) transformers: Qwen2.5-VL's product time convention (video blocks),
+    Qwen3-VL's textual timestamps and Qwen3.5's partial rotary and positions."""
     import transformers
     from transformers.models.qwen2_5_vl.modeling_qwen2_5_vl import Qwen2_5_VLModel
     from transformers.models.qwen3_vl.modeling_qwen3_vl import Qwen3VLModel
@@ -265,7 +270,7 @@ def newest_transformers_cases():
         cases.append({"source": "transformers %s Qwen2_5_VLModel.get_rope_index (video block)" % version,
                       "transformers": version, "method": "mrope", "options": time_options(fps, tps, "product"),
                       "layout": layout, "block": [first, end], **rows(pos[:, :, first:end])})
-    return cases, qwen3vl_cases(Qwen3VLModel, version)
+    return cases, qwen3vl_cases(Qwen3VLModel, version), qwen35_cases(version)
 
 
 def qwen3vl_stream(layout, timestamp_tokens):
@@ -307,6 +312,47 @@ def qwen3vl_cases(model, version):
                       "method": "qwen3vl", "options": {"timestamp_tokens": k}, "layout": layout,
                       "listed": listed, **rows(pos), "rope_delta": scalar(delta)})
     return cases
+
+
+# Qwen3.5 rotaries: (head_dim, partial_rotary_factor, rope_theta, mrope_section). The first is the
+# Qwen3.5 release's; the second rotates half of a 128-dimension head at another base and split.
+QWEN35_ROTARIES = [(256, 0.25, 1e7, [11, 11, 10]), (128, 0.5, 1e6, [12, 10, 10])]
+QWEN35_POSITIONS = [[0, 0, 0], [3, 5, 7], [11, 2, 13], [20, 20, 20], [1000, 37, 5]]
+
+
+def qwen35_cases(version):
+    from transformers import Qwen3_5TextConfig
+    from transformers.models.qwen3_5.modeling_qwen3_5 import (Qwen3_5Model, Qwen3_5TextRotaryEmbedding,
+                                                              apply_rotary_pos_emb)
+    rotaries = []
+    for head_dim, factor, theta, section in QWEN35_ROTARIES:
+        config = Qwen3_5TextConfig(head_dim=head_dim, rope_parameters={
+            "rope_type": "default", "rope_theta": theta, "partial_rotary_factor": factor,
+            "mrope_section": section, "mrope_interleaved": True})
+        pos = torch.tensor(QWEN35_POSITIONS, dtype=torch.long).T.reshape(3, 1, -1)
+        cos, sin = Qwen3_5TextRotaryEmbedding(config)(torch.zeros(1, dtype=torch.float32), pos)
+        # Which dimensions pass unrotated: those apply_rotary_pos_emb leaves equal for every token
+        # away from the origin (a seeded vector per token).
+        q = torch.randn(1, 1, len(QWEN35_POSITIONS), head_dim, generator=torch.Generator().manual_seed(35))
+        q_embed, _ = apply_rotary_pos_emb(q, q, cos, sin)
+        moved = [k for k, p in enumerate(QWEN35_POSITIONS) if any(p)]
+        unrotated = [j for j in range(head_dim) if torch.equal(q_embed[0, 0, moved, j], q[0, 0, moved, j])]
+        rotaries.append({"source": "transformers %s Qwen3_5TextRotaryEmbedding" % version, "transformers": version,
+                         "head_dim": head_dim, "partial_rotary_factor": factor, "rope_theta": theta,
+                         "mrope_section": section, "positions": QWEN35_POSITIONS,
+                         "cos": cos[0].tolist(), "sin": sin[0].tolist(), "unrotated_dims": unrotated})
+    positions = []
+    for layout, k in [("text:2,video:3x2x2,text:2", 6), ("text:1,video:4x3x2,text:3", 6),
+                      ("text:3,image:2x3,text:2,video:2x2x4,text:1", 6), ("video:2x3x1,text:2", 0)]:
+        me = stand_in_self()
+        me.get_vision_position_ids = types.MethodType(Qwen3_5Model.get_vision_position_ids, me)
+        ids, img, vid, listed = qwen3vl_stream(layout, k)
+        pos, delta = Qwen3_5Model.get_rope_index(me, ids, token_types(ids), img, vid,
+                                                 attention_mask=torch.ones_like(ids))
+        positions.append({"source": "transformers %s Qwen3_5Model.get_rope_index" % version, "transformers": version,
+                          "method": "qwen35", "options": {"timestamp_tokens": k}, "layout": layout,
+                          "listed": listed, **rows(pos), "rope_delta": scalar(delta)})
+    return {"rotary": rotaries, "positions": positions}
 
 
 def transformers_cases(args):
@@ -410,7 +456,7 @@ def main():
         "mhrope": official_mhrope(args),
     }
     # The installed transformers first: transformers_cases replaces it by 4.57.1.
-    golden["time_convention_product"], golden["qwen3vl"] = newest_transformers_cases()
+    golden["time_convention_product"], golden["qwen3vl"], golden["qwen35"] = newest_transformers_cases()
     golden["transformers_cases"], golden["transformers"] = transformers_cases(args)
     with open(args.o, "w") as f:
         json.dump(golden, f, indent=1)

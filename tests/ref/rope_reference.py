@@ -1,11 +1,13 @@
 """Independent reference for hopelab: RoPE frequencies, allocations, preference, positions.
 
 Written from docs/references.md only; it shares no code or tables with the C++.
-  theta_i = b^(-2i/d), i = 0..P-1, P = d/2, in mpmath at 50 digits (i = 0 is the highest).
+  theta_i = b^(-2i/d), i = 0..P-1, P = d/2, in mpmath at 50 digits (i = 0 is the highest); a
+  partial rotary (qwen35) rotates R = floor(f P) pairs at b^(-2i/r), r = 2R, the rest unrotated.
   Preference (Men et al. Thm 1, HoPE Def. 3.1): 2 sigma^2 sum_i cos(Delta_axis(i) * theta_i),
   a zero-frequency pair contributing 2 sigma^2 * 1 to its own axis.
-  Positions: Qwen2-VL get_rope_index, Qwen2.5-VL time-aligned t, VideoRoPE/HoPE diagonal,
-  flat 1D, V2PE, TAD-RoPE, as docs/references.md "Position designs" states them.
+  Positions: Qwen2-VL get_rope_index, Qwen2.5-VL time-aligned t, Qwen3-VL's timestamped frame
+  groups, VideoRoPE/HoPE diagonal, flat 1D, V2PE, TAD-RoPE, as docs/references.md "Position
+  designs" states them.
 Positions are exact Fractions; preferences are mpmath numbers; first violations are found by a
 float64 numpy scan whose near-zero candidates are decided in mpmath.
 """
@@ -19,7 +21,7 @@ import numpy as np
 mpmath.mp.dps = 50
 
 EPS = 2.0 ** -53  # unit roundoff of IEEE double (half an ulp of 1)
-METHODS = ["vanilla", "mrope", "mrope-interleave", "mhrope", "videorope", "hope", "hope-x",
+METHODS = ["vanilla", "mrope", "mrope-interleave", "qwen35", "mhrope", "videorope", "hope", "hope-x",
            "p-rope", "v2pe", "tad-rope"]
 AXES = ("t", "h", "w")
 
@@ -33,6 +35,22 @@ def theta(i, d, base):
 
 def thetas(d, base):
     return [theta(i, d, base) for i in range(d // 2)]
+
+
+def pair_theta(alloc, i, d, base):
+    """theta of pair i under an allocation: b^(-2i/r) over the rotated dimensions r of a partial
+    rotary (alloc["rotary_dim"]), else b^(-2i/d)."""
+    return theta(i, alloc.get("rotary_dim") or d, base)
+
+
+def theta_error(alloc, i, d, base):
+    """Relative error bound, in units of EPS, of a double theta_i computed as hopelab documents it:
+    pow(b, x), x = -2i/d rounded once: (2 + |x ln b|). A partial rotary computes b' = pow(b, d/r)
+    first (ln b' off by (2 + (d/r) ln b) EPS, d/r rounded once) and then pow(b', -2i/d): (2 + 2 x_r
+    ln b + 2 |x|) with x_r = 2i/r, bounded here by 4 + 2 x_r ln b."""
+    r = alloc.get("rotary_dim") or d
+    x_lnb = 2.0 * i / r * math.log(float(base))
+    return 2.0 + x_lnb if r == d else 4.0 + 2.0 * x_lnb
 
 
 # ---------------------------------------------------------------- allocations
@@ -57,7 +75,16 @@ def default_sections(method, pairs):
     return tuple(int(s) for s in scaled)
 
 
-def allocation(method, d, sections=None, keep_fraction="0.75", custom=None, head=0):
+def qwen35_sections(rotating):
+    """Qwen3.5's mrope_section [11, 11, 10] of 32 rotating pairs scaled to R and kept inside an
+    interleave (3h <= R + 1, 3w <= R): h = min(floor(11R/32), floor((R+1)/3)), w = min(floor(10R/32),
+    floor(R/3)), t the rest (docs/theory.md §2)."""
+    h = min(11 * rotating // 32, (rotating + 1) // 3)
+    w = min(10 * rotating // 32, rotating // 3)
+    return (rotating - h - w, h, w)
+
+
+def allocation(method, d, sections=None, keep_fraction="0.75", custom=None, head=0, rotary_fraction="0.25"):
     pairs = d // 2
     if method in PRESET_SECTIONS_128:
         st, sh, sw = sections if sections is not None else default_sections(method, pairs)
@@ -93,6 +120,17 @@ def allocation(method, d, sections=None, keep_fraction="0.75", custom=None, head
         axis = [a or "t"] * pairs
         if a is None:
             zero = set(range(pairs))
+    elif method == "qwen35":
+        # Partial rotary: R = floor(f P) pairs rotate at b^(-2i/r), r = 2R, interleaved as
+        # mrope-interleave over R pairs (sections sum to R); pairs R..P-1 unrotated, on t.
+        rotating = math.floor(Fraction(rotary_fraction) * pairs)
+        st, sh, sw = sections if sections is not None else qwen35_sections(rotating)
+        assert st + sh + sw == rotating
+        for k in range(sh):
+            axis[1 + 3 * k] = "h"
+        for k in range(sw):
+            axis[2 + 3 * k] = "w"
+        return {"axis": axis, "zero": set(range(rotating, pairs)), "rotary_dim": 2 * rotating}
     elif method == "p-rope":  # keep the floor(p P) highest frequencies
         keep = math.floor(Fraction(keep_fraction) * pairs)
         zero = set(range(keep, pairs))
@@ -139,7 +177,7 @@ def preference(alloc, d, base, offset, sigma="1"):
     off = dict(zip(AXES, (mpmath.mpf(str(o)) for o in offset)))
     by_axis = {a: mpmath.mpf(0) for a in AXES}
     for i, a in enumerate(alloc["axis"]):
-        phi = 0 if i in alloc["zero"] else off[a] * theta(i, d, base)
+        phi = 0 if i in alloc["zero"] else off[a] * pair_theta(alloc, i, d, base)
         by_axis[a] += w * mpmath.cos(phi)
     return sum(by_axis.values()), by_axis
 
@@ -149,22 +187,20 @@ def double_sum_error_bound(alloc, d, base, offset, weight, pairs_subset=None, dr
 
     The double code computes x_i = -2i/d (one rounding, relative EPS, which moves theta by a
     relative |x_i ln b| EPS), theta_i = pow(b, x_i) (< 1 ulp: 2 EPS), phi_i = Delta * theta_i
-    (EPS): |dphi_i| <= |phi_i| (3 + |x_i ln b|) EPS. cos adds <= 1 ulp <= 2 EPS and |d cos| <=
+    (EPS): |dphi_i| <= |phi_i| (3 + |x_i ln b|) EPS (a partial rotary: theta_error). cos adds <= 1 ulp <= 2 EPS and |d cos| <=
     |dphi|. A recurrence of K complex rotations since the last exact resync adds <= 4 ulp each
     (two products and a sum per component plus the rounded step): 8 K EPS. Summing P weighted
     terms in double adds <= (P + 2) EPS sum |w_i| (recursive summation, plus the axis split).
     """
     off = dict(zip(AXES, offset))
-    lnb = abs(math.log(float(base)))
     total = 0.0
     terms = 0
     for i, a in enumerate(alloc["axis"]):
         if pairs_subset is not None and i not in pairs_subset:
             continue
         terms += 1
-        phi = 0.0 if i in alloc["zero"] else abs(float(off[a])) * float(theta(i, d, base))
-        x = 2.0 * i / d
-        total += weight * (phi * (3.0 + x * lnb) * EPS + 2 * EPS + 8 * drift_steps * EPS)
+        phi = 0.0 if i in alloc["zero"] else abs(float(off[a])) * float(pair_theta(alloc, i, d, base))
+        total += weight * (phi * (1.0 + theta_error(alloc, i, d, base)) * EPS + 2 * EPS + 8 * drift_steps * EPS)
     total += (terms + 2) * EPS * weight * terms
     return total
 
@@ -172,7 +208,7 @@ def double_sum_error_bound(alloc, d, base, offset, weight, pairs_subset=None, dr
 # ---------------------------------------------------------------- positions
 
 def parse_layout(text):
-    """'text:3,video:3x2x2,image:2x2' -> [("text", n) | ("video", T, H, W)]."""
+    """'text:3,video:3x2x2,image:2x2' -> [("text", n) | ("video", T, H, W) | ("image", 1, H, W)]."""
     segs = []
     for item in text.split(","):
         kind, size = item.split(":")
@@ -180,26 +216,30 @@ def parse_layout(text):
             segs.append(("text", int(size)))
         elif kind == "image":
             h, w = (int(s) for s in size.split("x"))
-            segs.append(("video", 1, h, w))
+            segs.append(("image", 1, h, w))
         else:
             t, h, w = (int(s) for s in size.split("x"))
             segs.append(("video", t, h, w))
     return segs
 
 
-METHOD_DESIGN = {"vanilla": "flat", "p-rope": "flat", "mrope": "qwen2vl",
+METHOD_DESIGN = {"vanilla": "flat", "p-rope": "flat", "mrope": "qwen2vl", "qwen3vl": "qwen3vl", "qwen35": "qwen3vl",
                  "mrope-interleave": "qwen2vl", "mhrope": "qwen2vl", "custom": "qwen2vl", "videorope": "diagonal",
                  "hope": "diagonal", "hope-x": "diagonal", "v2pe": "v2pe", "tad-rope": "tad"}
 
 
 def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual_step="0.0625",
-              spatial_reset=False):
+              spatial_reset=False, timestamp_tokens=6):
     """Position ids (t, h, w lists of Fractions) of a layout under one design.
 
     spatial_reset (qwen2vl, qwen25vl; Huang et al. 2025): visual h, w are the block's own grid
     coordinates (y, x); the next text still starts past the block, at s + max(t - s, y, x) + 1.
     step: the diagonal design's temporal spacing (VideoRoPE delta, default 2; HoPE gamma), or a
     list with one step per visual block (HoPE training mode draws one gamma per video).
+    timestamp_tokens (qwen3vl): K, the text tokens of one timestamp; a video's frame group f is a
+    one-frame Qwen2-VL block at b_f = s + K + 1 + f (K + 2 + max(H, W)) (after its timestamp and
+    <vision_start>; those and its <vision_end> are not listed), text resumes at
+    s + T (K + 2 + max(H, W)); an image is Qwen2-VL's block.
     """
     steps = list(step) if isinstance(step, (list, tuple)) else None
     t, h, w = [], [], []
@@ -216,13 +256,22 @@ def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual
                 nxt += 2 if design == "tad" else 1
             first = False
             continue
-        _, T, H, W = seg
+        kind, T, H, W = seg
         s = nxt
         block = []
         o = 0 if spatial_reset else s  # the spatial rows' offset
         if design == "qwen2vl":  # (s + f, s + row, s + col); next text at max of all rows + 1
             block = [(s + f, o + y, o + x) for f in range(T) for y in range(H) for x in range(W)]
             nxt = s + max(max(p[0] - s, p[1] - o, p[2] - o) for p in block) + 1
+        elif design == "qwen3vl" and kind == "video":
+            span = timestamp_tokens + 2 + max(H, W)
+            for f in range(T):
+                b = s + timestamp_tokens + 1 + f * span
+                block += [(b, b + y, b + x) for y in range(H) for x in range(W)]
+            nxt = s + T * span
+        elif design == "qwen3vl":  # an image: Qwen2-VL's block
+            block = [(s, s + y, s + x) for y in range(H) for x in range(W)]
+            nxt = s + max(H, W)
         elif design in ("qwen25vl", "qwen25vl-fractional"):
             # t = s + floor(f * (2 / fps) * tokens_per_second); the fractional variant keeps t.
             per = Fraction(2) / Fraction(fps) * Fraction(tokens_per_second)
@@ -266,10 +315,12 @@ def positions(design, layout, step=None, fps="1", tokens_per_second="25", visual
     return t, h, w
 
 
-def frame_offset(design, m, H, W, step=None, visual_step="0.0625"):
+def frame_offset(design, m, H, W, step=None, visual_step="0.0625", timestamp_tokens=6):
     """(dt, dh, dw) between the same cell of frames 0 and m of one H x W video."""
     if design in ("qwen2vl",):
         return (Fraction(m), Fraction(0), Fraction(0))
+    if design == "qwen3vl":  # frame groups m apart: m (K + 2 + max(H, W)) on every axis
+        return (Fraction(m * (timestamp_tokens + 2 + max(H, W))),) * 3
     if design == "diagonal":
         d = Fraction(step) * m
         return (d, d, d)
@@ -292,7 +343,7 @@ def preference_along(alloc, d, base, unit, only_axis=None):
         if only_axis is not None and a != only_axis:
             continue
         omega.append(mpmath.mpf(0) if i in alloc["zero"] else mpmath.mpf(off[a].numerator)
-                     / off[a].denominator * theta(i, d, base))
+                     / off[a].denominator * pair_theta(alloc, i, d, base))
         weight.append(2)
     return omega, weight
 

@@ -34,6 +34,53 @@ TEST(Allocation, Qwen3VlInterleave) {
   EXPECT_EQ(axes_string(make_method("mrope-interleave").allocation), repeat("thw", 20) + "tttt");
 }
 
+TEST(Allocation, Qwen35InterleavesItsRotatingPairsAndLeavesTheRestUnrotated) {
+  // The Qwen3.5 release, d = 256, rotary fraction 0.25: r/2 = 32 rotating pairs interleaved with
+  // mrope_section [11, 11, 10] (h at 1 + 3k, k < 11: 1..31; w at 2 + 3k, k < 10: 2..29), then 96
+  // unrotated pairs, filed under t.
+  MethodOptions o;
+  o.spectrum = {256, 1e7};
+  const FrequencyAllocation a = make_method("qwen35", o).allocation;
+  EXPECT_EQ(axes_string(a), repeat("thw", 10) + "th" + std::string(96, '0'));
+  for (int i = 32; i < 128; ++i) EXPECT_EQ(a.axis[static_cast<size_t>(i)], Axis::t) << "pair " << i;
+  EXPECT_EQ(make_method("qwen35", o).design.kind, DesignKind::qwen3vl);
+  // d = 128: 16 rotating pairs, sections [11, 11, 10] scaled to [6, 5, 5].
+  o.spectrum.head_dim = 128;
+  EXPECT_EQ(axes_string(make_method("qwen35", o).allocation), repeat("thw", 5) + "t" + std::string(48, '0'));
+  // Half of d = 256 rotates: 64 pairs, sections clamped to fit an interleave: h = min(22, 21),
+  // w = min(20, 21), t = 23.
+  o.spectrum.head_dim = 256;
+  o.rotary_fraction = 0.5;
+  const FrequencyAllocation half = make_method("qwen35", o).allocation;
+  EXPECT_EQ(axes_string(half), repeat("thw", 20) + "thtt" + std::string(64, '0'));
+  // Every dimension rotating, with user sections, is Qwen3-VL's allocation of them.
+  o.spectrum.head_dim = 128;
+  o.rotary_fraction = 1.0;
+  o.sections = AxisSections{24, 20, 20};
+  EXPECT_EQ(axes_string(make_method("qwen35", o).allocation), axes_string(make_method("qwen3vl").allocation));
+  // Nothing rotating (transformers' int(d * fraction) = 0): every pair unrotated.
+  o.sections.reset();
+  o.rotary_fraction = 0.0;
+  EXPECT_EQ(axes_string(make_method("qwen35", o).allocation), std::string(64, '0'));
+}
+
+TEST(Allocation, Qwen35RefusesSectionsOfOtherThanItsRotatingPairs) {
+  MethodOptions o;
+  o.spectrum = {256, 1e7};
+  o.sections = AxisSections{16, 24, 24};  // d/2 = 64 would be right for a full rotary, not r/2 = 32
+  try {
+    make_method("qwen35", o);
+    FAIL() << "sections summing to 64 accepted for 32 rotating pairs";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("rotating pairs r/2 = 32"), std::string::npos) << e.what();
+  }
+  o.sections = AxisSections{2, 20, 10};  // 20 h pairs do not interleave into 32
+  EXPECT_THROW(make_method("qwen35", o), InputError);
+  o.sections.reset();
+  o.rotary_fraction = 1.5;
+  EXPECT_THROW(make_method("qwen35", o), InputError);
+}
+
 TEST(Allocation, VideoRopeLowFrequencyTemporal) {
   EXPECT_EQ(axes_string(make_method("videorope").allocation), repeat("hw", 24) + std::string(16, 't'));
 }

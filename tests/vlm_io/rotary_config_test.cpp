@@ -1,7 +1,7 @@
 // experiments/vlm/rotary_config.{h,cpp}: the rotary settings `--config` reads from the config.json
 // files transformers 4.45.2, 4.57.1 and 5.25.0 wrote (tests/ref/golden/configs, made by
-// tests/ref/make_config_goldens.py) for Qwen2-VL, Qwen2.5-VL, Qwen3-VL, Llama and a partial rotary
-// (StableLM), against values typed out from the models' hub configs; refusals name the key.
+// tests/ref/make_config_goldens.py) for Qwen2-VL, Qwen2.5-VL, Qwen3-VL, Qwen3.5, Llama and a partial
+// rotary (StableLM), against values typed out from the models' hub configs; refusals name the key.
 
 #include <cmath>
 #include <fstream>
@@ -44,6 +44,8 @@ TEST(RotaryConfig, ReadsEveryCommittedFile) {
       {"qwen2_vl-2b", {"4.45.2", "4.57.1", "5.25.0"}, 128, 1e6, {16, 24, 24}, false, 1.0, 128},
       {"qwen2_5_vl-3b", {"4.57.1", "5.25.0"}, 128, 1e6, {16, 24, 24}, false, 1.0, 128},
       {"qwen3_vl-4b", {"4.57.1", "5.25.0"}, 128, 5e6, {24, 20, 20}, true, 1.0, 128},
+      // Qwen3.5: 64 of 256 dimensions rotate; the sections count the 32 rotating pairs.
+      {"qwen3_5", {"5.25.0"}, 256, 1e7, {11, 11, 10}, true, 0.25, 64},
       {"llama-7b", {"4.45.2", "4.57.1", "5.25.0"}, 128, 1e4, {}, false, 1.0, 128},
       {"stablelm-3b", {"4.45.2", "4.57.1", "5.25.0"}, 80, 1e4, {}, false, 0.25, 20},
   };
