@@ -186,7 +186,7 @@ def check_datasets(path):
             log.check("qwen35 r/d = %g %s: Z, R = 2 (d/2 - R), 2 R" % (fraction, attr(u, "along")),
                       weights == (2.0 * (pairs - rotating), 2.0 * rotating), (2 * (pairs - rotating), 2 * rotating),
                       weights)
-        u = units(f, "qwen35-above-half")[()]
+        u = units(f, "qwen35-above-half")[0]
         m = int(u["first_violation"][()])
         d, fraction, base = int(u.attrs["head_dim"]), float(u.attrs["rotary_fraction"]), float(u.attrs["base"])
         # D(m) in double: 128 cosines of angles up to 1e7 rad (error < 128 * 1e7 * 2^-52 ~ 3e-7); the
@@ -221,11 +221,11 @@ def wrong_side(f, claim):
         u = units(f, "inversion-base")
         u[1]["locality_contrast"][()] = u[0]["locality_contrast"][()]
     elif claim == "precision-bound":
-        units(f, "resolution")[()]["onset_ratio"][()] = 1.01
+        units(f, "resolution")[0]["onset_ratio"][()] = 1.01
     elif claim == "qwen35-never":
         units(f, "qwen35-never")[-1]["proven_never"][()] = 0
     elif claim == "qwen35-above-half":
-        units(f, "qwen35-above-half")[()]["first_violation"][()] = -1
+        units(f, "qwen35-above-half")[0]["first_violation"][()] = -1
 
 
 def check_twins(work, path):
