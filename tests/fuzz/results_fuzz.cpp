@@ -2,8 +2,9 @@
 // tests/fuzz/CMakeLists.txt with its sources compiled in (so sanitizers instrument them). libhdf5
 // reads files by name: each input is written to a temporary file first. An accepted file must
 // survive a write-and-read round trip unchanged (but for its format version, the writer's own). The reader runs its own forked child first
-// (results/isolated_read.h): a libhdf5 crash there is a refusal, while any other end of the
-// child (a sanitizer's report in the reader's own code) escapes as a non-InputError and fails.
+// (results/isolated_read.h): a libhdf5 crash there is a refusal (so is an ASan report that
+// libhdf5 causes, library_fault.h), while any other end of the child (a sanitizer's report in the
+// reader's own code) escapes as a non-InputError and fails.
 
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "fuzz_target.h"
+#include "library_fault.h"
 #include "results/results_file.h"
 #include "theory/input_error.h"
 
@@ -32,6 +34,8 @@ std::string temporary(const char* tag) {
 }  // namespace
 
 FuzzOutcome fuzz_one_input(const std::uint8_t* data, std::size_t size) {
+  static const bool watching = (fuzz::watch_children_for_library_faults(), true);
+  (void)watching;
   const std::string input = temporary("in"), copy = temporary("copy");
   {
     std::ofstream out(input, std::ios::binary | std::ios::trunc);
