@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <Eigen/Core>
@@ -13,6 +15,11 @@
 
 namespace hopelab {
 namespace {
+
+// Small problems (a decode step, a small temporal patch) stay on the calling thread.
+bool worth_threads(const AttentionShape& shape, const AttentionArgs& a) {
+  return a.queries * a.keys * shape.heads >= (std::int64_t{1} << 15);
+}
 
 // ---- The fused path (kernels/attention_tile.h): head dims 16, 32, 64, 128, from kFusedMinQueries
 // queries up (fewer, a decode step, read the keys once: packing them would double the traffic).
@@ -39,15 +46,15 @@ void pack_key_tile(const AttentionArgs& a, int kv_head, std::int64_t tile, Packe
   constexpr std::int64_t kTileFloats = std::int64_t{kTileKeys} * D;
   float* k = packed->k.get() + (kv_head * packed->tiles + tile) * kTileFloats;
   float* v = packed->v.get() + (kv_head * packed->tiles + tile) * kTileFloats;
-  for (int j = 0; j < kTileKeys; ++j) {
-    const std::int64_t key = tile * kTileKeys + j;
-    const float* kj = a.k + key * a.kv_stride + std::int64_t{kv_head} * D;
-    const float* vj = a.v + key * a.kv_stride + std::int64_t{kv_head} * D;
-    for (int c = 0; c < D; ++c) {
-      k[c * kTileKeys + j] = key < a.keys ? kj[c] : 0.0f;
-      v[j * D + c] = key < a.keys ? vj[c] : 0.0f;
-    }
+  const std::int64_t first = tile * kTileKeys;
+  const int n = static_cast<int>(std::min<std::int64_t>(kTileKeys, a.keys - first));
+  for (int j = 0; j < n; ++j) {
+    const std::int64_t row = (first + j) * a.kv_stride + std::int64_t{kv_head} * D;
+    for (int c = 0; c < D; ++c) k[c * kTileKeys + j] = a.k[row + c];
+    std::copy_n(a.v + row, D, v + j * D);
   }
+  for (int c = 0; n < kTileKeys && c < D; ++c) std::fill(k + c * kTileKeys + n, k + (c + 1) * kTileKeys, 0.0f);
+  std::fill(v + n * D, v + kTileFloats, 0.0f);
 }
 
 // One task's state: its query rows packed (group, rows, D) with rows a whole number of row
@@ -118,7 +125,7 @@ void attend_task(const AttentionShape& shape, const AttentionArgs& a, const Pack
 }
 
 template <int D>
-void fused_attention(const AttentionShape& shape, const AttentionArgs& a, bool parallel) {
+void fused_attention_of(const AttentionShape& shape, const AttentionArgs& a) {
   PackedKeys packed;
   packed.tiles = (a.keys + kTileKeys - 1) / kTileKeys;
   const std::int64_t pieces = shape.kv_heads * packed.tiles;
@@ -127,7 +134,7 @@ void fused_attention(const AttentionShape& shape, const AttentionArgs& a, bool p
   packed.v.reset(new float[floats]);
   const std::int64_t blocks = (a.queries + kBlockRows - 1) / kBlockRows;
   const std::int64_t tasks = blocks * shape.kv_heads;
-#pragma omp parallel if (parallel)
+#pragma omp parallel if (worth_threads(shape, a))
   {
 #pragma omp for schedule(static)
     for (std::int64_t piece = 0; piece < pieces; ++piece) {
@@ -210,21 +217,24 @@ std::int64_t visible_keys(const AttentionArgs& a, std::int64_t query) {
   return a.mask == AttentionMask::causal ? std::min(a.keys, a.query_offset + query + 1) : a.keys;
 }
 
-void attention(const AttentionShape& shape, const AttentionArgs& args) {
-  // Small problems (a decode step, a small temporal patch) stay on the calling thread.
-  const bool parallel = args.queries * args.keys * shape.heads >= (std::int64_t{1} << 15);
-  if (args.queries >= kFusedMinQueries) {
-    switch (shape.head_dim) {
-      case 16: return fused_attention<16>(shape, args, parallel);
-      case 32: return fused_attention<32>(shape, args, parallel);
-      case 64: return fused_attention<64>(shape, args, parallel);
-      case 128: return fused_attention<128>(shape, args, parallel);
-      default: break;
-    }
+bool fused_attention_fits(int head_dim) {
+  return head_dim == 16 || head_dim == 32 || head_dim == 64 || head_dim == 128;
+}
+
+void fused_attention(const AttentionShape& shape, const AttentionArgs& args) {
+  switch (shape.head_dim) {
+    case 16: return fused_attention_of<16>(shape, args);
+    case 32: return fused_attention_of<32>(shape, args);
+    case 64: return fused_attention_of<64>(shape, args);
+    case 128: return fused_attention_of<128>(shape, args);
+    default: throw std::invalid_argument("fused_attention: head dim " + std::to_string(shape.head_dim));
   }
+}
+
+void blocked_attention(const AttentionShape& shape, const AttentionArgs& args) {
   const std::int64_t query_blocks = (args.queries + kQueryBlock - 1) / kQueryBlock;
   const std::int64_t tasks = query_blocks * shape.heads;
-#pragma omp parallel if (parallel)
+#pragma omp parallel if (worth_threads(shape, args))
   {
     BlockScratch scratch;
 #pragma omp for schedule(dynamic, 1)
@@ -235,6 +245,14 @@ void attention(const AttentionShape& shape, const AttentionArgs& args) {
       const std::int64_t q0 = block * kQueryBlock;
       attend_block(shape, args, head, q0, std::min(kQueryBlock, args.queries - q0), &scratch);
     }
+  }
+}
+
+void attention(const AttentionShape& shape, const AttentionArgs& args) {
+  if (args.queries >= kFusedMinQueries && fused_attention_fits(shape.head_dim)) {
+    fused_attention(shape, args);
+  } else {
+    blocked_attention(shape, args);
   }
 }
 
