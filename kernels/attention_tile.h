@@ -74,7 +74,7 @@ inline void attend_tile(const float* __restrict__ q, const float* __restrict__ k
     excess = max_lanes(excess, row_max[r] * scale_log2e - splat(max[r] + kAttentionMaxSlack));
   }
   const bool raise = !(horizontal_max(excess)[0] <= 0.0f);
-  float rescale[W];
+  float rescale[W] = {};
   if (raise) {
     float old_max[W] = {}, new_max[W] = {};
     HOPELAB_ATTENTION_UNROLL
