@@ -11,7 +11,8 @@ Usage: bench_vlm.py [--hopelab build/hopelab] [--presets tiny,base100m] [--token
                     [--base-tokens 1024,8192] [--numpy-max-tokens 8192] [--base-numpy-max-tokens 1024]
                     [--repeats 3] [--torch-python PATH] [--json FILE]
 With --torch-python (a Python with torch and transformers), transformers' Qwen2-VL prefill of the
-same prompt and checkpoint is timed too (vlm_torch_prefill.py).
+same prompt and checkpoint is timed too (vlm_torch_prefill.py). Beside each figure: the 1-minute
+load average read before and after its command (hopelab's covers all of a preset's lengths).
 """
 import argparse
 import json
@@ -27,6 +28,13 @@ REFERENCE = os.path.join(HERE, "..", "tests", "ref", "vlm_reference.py")
 def run_json(cmd):
     out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def run_json_with_load(cmd):
+    """run_json, and the 1-minute load average before and after."""
+    before = os.getloadavg()[0]
+    result = run_json(cmd)
+    return result, [before, os.getloadavg()[0]]
 
 
 def main():
@@ -47,8 +55,8 @@ def main():
         for preset in a.presets.split(","):
             tokens = a.tokens if preset == "tiny" else a.base_tokens
             numpy_max = a.numpy_max_tokens if preset == "tiny" else a.base_numpy_max_tokens
-            ours = run_json([a.hopelab, "bench", "vlm", "--preset", preset, "--tokens", tokens, "--method", "vanilla",
-                             "--repeats", str(a.repeats), "--json"])
+            ours, ours_load = run_json_with_load([a.hopelab, "bench", "vlm", "--preset", preset, "--tokens", tokens,
+                                                  "--method", "vanilla", "--repeats", str(a.repeats), "--json"])
             model = os.path.join(tmp, preset)
             subprocess.run([a.hopelab, "vlm", "init", "--preset", preset, "-o", model], check=True,
                            capture_output=True)
@@ -60,8 +68,11 @@ def main():
                                     "--repeats", str(1 if n > 1024 else a.repeats), "--last-only"])
                 torch = None
                 if a.torch_python:
-                    torch = run_json([a.torch_python, os.path.join(HERE, "vlm_torch_prefill.py"), "--model", model,
-                                      "--tokens", str(n), "--repeats", str(a.repeats)])
+                    torch, torch_load = run_json_with_load([a.torch_python, os.path.join(HERE, "vlm_torch_prefill.py"),
+                                                            "--model", model, "--tokens", str(n), "--repeats",
+                                                            str(a.repeats)])
+                    torch["load_average"] = torch_load
+                row["load_average"] = ours_load
                 results.append({"preset": preset, "tokens": n, "hopelab": row,
                                 "numpy": ref and {"median_seconds": ref["median_seconds"], "blas": ref["blas"]},
                                 "pytorch": torch})
@@ -69,15 +80,19 @@ def main():
     def ratio_text(other, ours):
         return "%.1fx" % (other["median_seconds"] / ours) if other else "-"
 
-    print("%-9s %7s %11s %14s %10s %8s %10s %8s %12s" % (
-        "preset", "tokens", "hopelab s", "hopelab tok/s", "numpy s", "ratio", "torch s", "ratio", "decode tok/s"))
+    def load_text(load):
+        return "%.1f/%.1f" % tuple(load)
+
+    print("%-9s %7s %11s %9s %14s %10s %8s %10s %9s %8s %12s" % (
+        "preset", "tokens", "hopelab s", "load", "hopelab tok/s", "numpy s", "ratio", "torch s", "load", "ratio",
+        "decode tok/s"))
     for r in results:
         h, n, t = r["hopelab"], r["numpy"], r["pytorch"]
-        print("%-9s %7d %11.4g %14.4g %10s %8s %10s %8s %12.4g" % (
-            r["preset"], r["tokens"], h["prefill_seconds"], h["prefill_tokens_per_second"],
+        print("%-9s %7d %11.4g %9s %14.4g %10s %8s %10s %9s %8s %12.4g" % (
+            r["preset"], r["tokens"], h["prefill_seconds"], load_text(h["load_average"]), h["prefill_tokens_per_second"],
             "%.4g" % n["median_seconds"] if n else "-", ratio_text(n, h["prefill_seconds"]),
-            "%.4g" % t["median_seconds"] if t else "-", ratio_text(t, h["prefill_seconds"]),
-            h["decode_tokens_per_second"]))
+            "%.4g" % t["median_seconds"] if t else "-", load_text(t["load_average"]) if t else "-",
+            ratio_text(t, h["prefill_seconds"]), h["decode_tokens_per_second"]))
     if a.json:
         with open(a.json, "w") as f:
             json.dump(results, f, indent=1)

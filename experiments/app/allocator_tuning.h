@@ -2,7 +2,7 @@
 // Training allocates and frees the same large activation buffers every step. glibc serves blocks
 // above 128 KiB by mmap and returns them on free, so each step page-faults them in again (about a
 // fifth of a needle-preset step's CPU time, docs/perf.md). These limits keep freed blocks in the
-// heap for reuse. Called by the training commands only, before their first step.
+// heap for reuse. Called by the training commands and `bench vlm`, before their first step.
 
 #include <malloc.h>
 

@@ -1,9 +1,11 @@
 #pragma once
 // Multi-head scaled dot-product attention, softmax(q k^T / sqrt(d)) v per head, that never holds
-// an L x L matrix (docs/vlm.md "C++ model"): query blocks x key blocks, block scores by a matrix
-// product, each row folded with kernels/online_softmax.h. Masks: causal (the LLM; query i sees
-// keys j <= query_offset + i) or full (one vision temporal patch). GQA: query head j reads KV
-// head j / (heads / kv_heads). Deterministic: each row folds its keys in a fixed order.
+// an L x L matrix (docs/vlm.md "C++ model"). Two paths: a fused tile kernel (kernels/
+// attention_tile.h: scores in registers, keys packed once per call; head dims 16, 32, 64, 128)
+// and blocked Eigen products (query blocks x key blocks, rows folded with kernels/
+// online_softmax.h; any head dim, and decode steps). Masks: causal (the LLM; query i sees keys
+// j <= query_offset + i) or full (one vision temporal patch). GQA: query head j reads KV head
+// j / (heads / kv_heads). Deterministic: each row folds its keys in a fixed order.
 
 #include <cstdint>
 
@@ -37,8 +39,15 @@ struct AttentionArgs {
 // full: keys.
 std::int64_t visible_keys(const AttentionArgs& args, std::int64_t query);
 
-// out = softmax(q k^T / sqrt(d) + mask) v for every head. OpenMP over heads x query blocks.
+// out = softmax(q k^T / sqrt(d) + mask) v for every head: the fused path where it fits and the
+// call has at least 16 queries (below, packing the keys would cost as much as reading them),
+// else the blocked path. OpenMP over query blocks x heads (fused: x KV heads).
 void attention(const AttentionShape& shape, const AttentionArgs& args);
+
+// The two paths on their own (tests, benchmarks). fused_attention needs fused_attention_fits(d).
+bool fused_attention_fits(int head_dim);
+void fused_attention(const AttentionShape& shape, const AttentionArgs& args);
+void blocked_attention(const AttentionShape& shape, const AttentionArgs& args);
 
 // The softmax weights of one query row over all keys, per head (0 on masked keys), computed
 // directly (no blocking): an end-to-end probe. weights: (heads, keys).

@@ -104,12 +104,15 @@ inline AttentionArgs causal_segment_args(const float* q, std::int64_t q_width, c
 // One decoder layer over the new rows x (rows, H), in place. Its keys and values go to rows
 // [cached, cached + rows) of *keys and *values, (capacity, n_kv d); angles: (rows, d/2).
 // segments (may be null): the packed sequences' lengths (then cached is 0). tape (may be null)
-// keeps what the backward reads.
+// keeps what the backward reads. Rows before first_out only feed the cache: their keys and
+// values are computed, their outputs are not (x keeps them; first_out > 0 takes no probe, tape
+// or segments).
 template <class Ops>
 void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights<Ops>& w, const float* angles,
                    PairLayout pairs, std::int64_t rows, float* x, typename Ops::Buffer* keys,
                    typename Ops::Buffer* values, std::int64_t cached, DecoderBuffers<Ops>* b, AttentionProbe* probe,
-                   DecoderLayerTape<Ops>* tape = nullptr, const std::vector<std::int64_t>* segments = nullptr) {
+                   DecoderLayerTape<Ops>* tape = nullptr, const std::vector<std::int64_t>* segments = nullptr,
+                   std::int64_t first_out = 0) {
   const int hidden = c.hidden_size, d = c.head_dim(), inter = c.intermediate_size;
   const int heads = c.num_attention_heads, kv_heads = c.num_key_value_heads;
   const std::int64_t q_width = static_cast<std::int64_t>(heads) * d, kv_width = static_cast<std::int64_t>(kv_heads) * d;
@@ -124,30 +127,34 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
   const auto size = [rows](std::int64_t width) { return static_cast<std::size_t>(rows * width); };
   if (tape != nullptr) tape->input = ops.copy_of(x, size(hidden));
 
+  const std::int64_t out_rows = rows - first_out;  // q, attn, out, gate, up: these rows only
   ops.rms_norm(x, rows, hidden, Ops::data(w.input_norm), c.rms_norm_eps, y);  // RMSNorm1(x)
   if (tape != nullptr) tape->norm1 = ops.copy_of(y, size(hidden));
-  ops.linear(y, rows, w.q, q);                                                 // q_proj(.)
+  ops.linear(y + first_out * hidden, out_rows, w.q, q);                        // q_proj(.)
   ops.linear(y, rows, w.k, k);                                                 // k_proj(.), into the cache
   ops.linear(y, rows, w.v, v);                                                 // v_proj(.), into the cache
   if (probe != nullptr) {
     probe->query_vector = ops.to_host(q + probe->query * q_width, static_cast<std::size_t>(q_width));
   }
-  ops.rotate(angles, rows, heads, d, pairs, q, q_width);        // q at each token's position
+  ops.rotate(angles + first_out * (d / 2), out_rows, heads, d, pairs, q, q_width);  // q at each token's position
   ops.rotate(angles, rows, kv_heads, d, pairs, k, kv_width);    // k, cached rotated
 
   const AttentionShape shape{heads, kv_heads, d};
   for (const RowSegment& segment : row_segments(rows, segments)) {
-    const AttentionArgs a =
+    AttentionArgs a =
         causal_segment_args(q, q_width, Ops::data(*keys), Ops::data(*values), kv_width, cached, segment, attn);
+    a.queries -= first_out;  // q and attn hold the output rows only
+    a.query_offset += first_out;
     ops.attention(shape, a);  // causal softmax(q k^T / sqrt(d)) v, GQA
     if (probe != nullptr) fill_probe_weights(ops, shape, a, probe);
   }
 
-  ops.linear(attn, rows, w.o, out);
-  ops.add(x, out, rows * hidden);                                                // h = x + o_proj(Attn(.))
-  ops.rms_norm(x, rows, hidden, Ops::data(w.post_norm), c.rms_norm_eps, y);    // RMSNorm2(h)
-  ops.linear(y, rows, w.gate, gate);
-  ops.linear(y, rows, w.up, up);
+  float* h = x + first_out * hidden;  // the output rows of x
+  ops.linear(attn, out_rows, w.o, out);
+  ops.add(h, out, out_rows * hidden);                                            // h = x + o_proj(Attn(.))
+  ops.rms_norm(h, out_rows, hidden, Ops::data(w.post_norm), c.rms_norm_eps, y);  // RMSNorm2(h)
+  ops.linear(y, out_rows, w.gate, gate);
+  ops.linear(y, out_rows, w.up, up);
   if (tape != nullptr) {
     tape->mid = ops.copy_of(x, size(hidden));
     tape->norm2 = ops.copy_of(y, size(hidden));
@@ -156,10 +163,10 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
     tape->gate = ops.copy_of(gate, size(inter));
     tape->up = ops.copy_of(up, size(inter));
   }
-  ops.silu_mul(gate, up, rows * inter);                                          // SiLU(gate(.)) * up(.)
+  ops.silu_mul(gate, up, out_rows * inter);                                      // SiLU(gate(.)) * up(.)
   if (tape != nullptr) tape->act = ops.copy_of(gate, size(inter));
-  ops.linear(gate, rows, w.down, out);
-  ops.add(x, out, rows * hidden);                                                // x' = h + down(.)
+  ops.linear(gate, out_rows, w.down, out);
+  ops.add(h, out, out_rows * hidden);                                            // x' = h + down(.)
 }
 
 // Runs the decoder stack over `rows` new tokens whose hidden states are x (rows, H), in place.
@@ -167,11 +174,14 @@ void decoder_layer(const Ops& ops, const VlmConfig& c, const DecoderLayerWeights
 // and receives the new keys and values. probe (may be null) is filled when its layer runs. tape
 // (may be null; then cache must be null) keeps what the backward reads, keys and values
 // included. segments (may be null): a packed batch's sequence lengths (no cache, no probe).
+// last_row_only: only x's last row is read afterwards, so the last layer computes that row's
+// output alone (its other rows still feed the cache; without tape or segments, and unless the
+// probe is at the last layer).
 template <class Ops>
 void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<Ops>& weights,
                  const RotaryTable& rotary, const PositionIds& positions, std::int64_t rows, float* x,
                  KvCacheOf<Ops>* cache, AttentionProbe* probe, ForwardTape<Ops>* tape = nullptr,
-                 const std::vector<std::int64_t>* segments = nullptr) {
+                 const std::vector<std::int64_t>* segments = nullptr, bool last_row_only = false) {
   const int layers = config.num_hidden_layers;
   KvCacheOf<Ops> local;
   KvCacheOf<Ops>& kv = cache != nullptr ? *cache : local;
@@ -184,9 +194,11 @@ void run_decoder(const Ops& ops, const VlmConfig& config, const LanguageWeights<
   for (int l = 0; l < layers; ++l) {
     const auto i = static_cast<std::size_t>(l);
     AttentionProbe* layer_probe = probe != nullptr && probe->layer == l ? probe : nullptr;
+    const bool last_row = last_row_only && l == layers - 1 && layer_probe == nullptr && tape == nullptr &&
+                          segments == nullptr;
     decoder_layer(ops, config, weights.layers[i], Ops::data(angles), rotary.allocation.layout, rows, x, &kv.keys[i],
                   &kv.values[i], kv.length, &buffers, layer_probe, tape != nullptr ? &tape->layers[i] : nullptr,
-                  segments);
+                  segments, last_row ? rows - 1 : 0);
   }
   kv.length += rows;
   if (tape != nullptr) {

@@ -87,7 +87,7 @@ std::vector<float> prefill_logits(const Ops& ops, const VlmModel& model, const M
   }
   if (!options.segments.empty() && cache != nullptr) throw InputError("a packed batch takes no cache");
   run_decoder(ops, c, w.language, model.llm_rotary(), prompt.positions, length, Ops::data(x), cache, options.probe,
-              tape, options.segments.empty() ? nullptr : &options.segments);
+              tape, options.segments.empty() ? nullptr : &options.segments, options.last_row_only);
   if (tape != nullptr) tape->final_input = ops.copy_of(Ops::data(x), static_cast<std::size_t>(length * c.hidden_size));
   const std::int64_t first = options.last_row_only ? length - 1 : 0;
   return output_logits(ops, c, w.language, Ops::data(x) + first * c.hidden_size, length - first,

@@ -1,7 +1,8 @@
 #pragma once
 // A materialised softmax attention in long double, and a check of an attention function against
-// it with a derived float32 bound: the host model's blocked attention (attention_test.cpp) and
-// the device backend's per-row kernel (vlm_device_parity.inc) take the same cases.
+// it with a derived float32 bound: the host model's fused and blocked attentions
+// (attention_test.cpp) and the device backend's per-row kernel (vlm_device_parity.inc) take the
+// same cases; and a comparison of two attentions within the sum of their bounds.
 
 #include <gtest/gtest.h>
 
@@ -91,9 +92,19 @@ inline AttentionArgs args_of(const Case& c, Data* x, float* out) {
   return a;
 }
 
-// Checks attend(shape, args) on random data of case c. rescales: how many times a row's running
-// max may be raised and its accumulator rescaled (one per key block for the blocked attention,
-// up to one per key for the per-row kernel).
+// The float32 error bound of one output row (query i, head h) against exact arithmetic, from
+// the row's reference inputs (reference_weights). rescales: how many times a row's running max
+// may be raised and its accumulator rescaled (one per key block or tile for the blocked and
+// fused attentions, up to one per key for the per-row kernel).
+inline double attention_tolerance(const Case& c, double vmax, double abs_sum, double smax, double rescales) {
+  // Float rounding, first order: a score's dot of d terms and the scaling err by at most
+  // (d+1) u sum|q k|/sqrt(d), moving a weight by twice that relative; exp(s - m) adds
+  // 4u + 2u |s - m| <= 4u + 4u max|s|; the rescales 4u each; Z and the sum of p v
+  // accumulate over at most L terms: 2 L u. Times max|v|.
+  return vmax * kU * (2.0 * (c.d + 1) * abs_sum + 4.0 + 4.0 * smax + 4.0 * rescales + 2.0 * static_cast<double>(c.keys));
+}
+
+// Checks attend(shape, args) on random data of case c against the long double softmax.
 template <typename Attend>
 void check_attention(const Attend& attend, const Case& c, double rescales) {
   Data x = random_data(c, static_cast<std::uint64_t>(c.keys * 7 + c.queries));
@@ -105,12 +116,7 @@ void check_attention(const Attend& attend, const Case& c, double rescales) {
       double abs_sum = 0.0, smax = 0.0;
       const std::vector<LD> p = reference_weights(c, x, i, h, &abs_sum, &smax);
       const int g = h / (c.heads / c.kv_heads);
-      // Float rounding, first order: a score's dot of d terms and the scaling err by at most
-      // (d+1) u sum|q k|/sqrt(d), moving a weight by twice that relative; exp(s - m) adds
-      // 4u + 2u |s - m| <= 4u + 4u max|s|; the rescales 4u each; Z and the sum of p v
-      // accumulate over at most L terms: 2 L u. Times max|v|.
-      const double tol = vmax * kU * (2.0 * (c.d + 1) * abs_sum + 4.0 + 4.0 * smax + 4.0 * rescales +
-                                      2.0 * static_cast<double>(c.keys));
+      const double tol = attention_tolerance(c, vmax, abs_sum, smax, rescales);
       for (int e = 0; e < c.d; ++e) {
         LD expected = 0;
         for (std::int64_t j = 0; j < c.keys; ++j) {
@@ -125,6 +131,31 @@ void check_attention(const Attend& attend, const Case& c, double rescales) {
       }
     }
   }
+}
+
+// Runs two attentions on the same random data of case c and returns the worst difference: each
+// is within attention_tolerance of the exact value, so they differ by at most the sum of their
+// bounds (rescales_a, rescales_b).
+template <typename AttendA, typename AttendB>
+test::WorstElement compare_attentions(const AttendA& attend_a, double rescales_a, const AttendB& attend_b,
+                                      double rescales_b, const Case& c) {
+  Data x = random_data(c, static_cast<std::uint64_t>(c.keys * 5 + c.queries * 3 + c.d));
+  const auto size = static_cast<std::size_t>(c.queries * c.heads * c.d);
+  std::vector<float> a(size, NAN), b(size, NAN);
+  attend_a(AttentionShape{c.heads, c.kv_heads, c.d}, args_of(c, &x, a.data()));
+  attend_b(AttentionShape{c.heads, c.kv_heads, c.d}, args_of(c, &x, b.data()));
+  const double vmax = vlm_test::max_abs(x.v);
+  std::vector<double> tol(size);
+  for (std::int64_t i = 0; i < c.queries; ++i) {
+    for (int h = 0; h < c.heads; ++h) {
+      double abs_sum = 0.0, smax = 0.0;
+      reference_weights(c, x, i, h, &abs_sum, &smax);
+      const double row = attention_tolerance(c, vmax, abs_sum, smax, rescales_a) +
+                         attention_tolerance(c, vmax, abs_sum, smax, rescales_b);
+      std::fill_n(tol.begin() + (i * c.heads + h) * c.d, c.d, row);
+    }
+  }
+  return test::worst_element(b, a, [&](std::size_t k) { return tol[k]; });
 }
 
 }  // namespace hopelab::vlm_test

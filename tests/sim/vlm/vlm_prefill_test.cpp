@@ -1,6 +1,8 @@
 // A full prefill of the tiny model with unit-gain random weights against a plain long-double
 // re-implementation (reference_model.h: direct loops, materialised attention, no blocking, no
-// cache), under mrope and under hope (zero-frequency pairs, fractional positions).
+// cache), under mrope and under hope (zero-frequency pairs, fractional positions); the
+// last-row-only prefill (whose last layer computes the last row's output alone) against it and
+// against a full prefill's cache.
 
 #include <gtest/gtest.h>
 
@@ -90,6 +92,25 @@ TEST(VlmPrefill, ModelsWithDifferentMethodsCoexist) {
   const std::vector<float> other = hope.prefill(input);
   EXPECT_EQ(mrope.prefill(input), alone);  // building and running another model changes nothing
   EXPECT_NE(other, alone);                 // and the two methods do differ
+}
+
+// A last-row-only prefill skips the last layer's outputs of the other rows, never their keys and
+// values: its cache is bit-identical to a full prefill's, and so is a decode step after it.
+TEST(VlmPrefill, LastRowOnlyFillsTheSameCache) {
+  const VlmConfig config = vlm_preset("tiny");
+  const VlmModel model(config, vlm_test::fixture_weights(config, 11), VlmRotary{"mrope", {}});
+  const VlmInput input = vlm_test::fixture_input(config, 5);
+  KvCache full, last;
+  model.prefill(input, &full);
+  PrefillOptions options;
+  options.last_row_only = true;
+  model.prefill(input, &last, options);
+  ASSERT_EQ(last.length, full.length);
+  for (std::size_t l = 0; l < full.keys.size(); ++l) {
+    EXPECT_EQ(last.keys[l], full.keys[l]) << "layer " << l;
+    EXPECT_EQ(last.values[l], full.values[l]) << "layer " << l;
+  }
+  EXPECT_EQ(model.decode(42, &last), model.decode(42, &full));
 }
 
 }  // namespace
