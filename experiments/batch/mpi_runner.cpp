@@ -29,7 +29,7 @@ namespace {
 enum Tag : int {
   kSpec = 1,     // spec text, spec path
   kTask = 2,     // task number, unit index, piece (0/1), first part, last part
-  kQuit = 3,     // exit status
+  kQuit = 3,     // (nothing): leave the job and end with status 0
   kHello = 11,   // pid, host
   kRecord = 12,  // task number, record
   kPiece = 13,   // task number, seconds, accumulators
@@ -124,21 +124,21 @@ extern "C" void end_after_a_moment(int) {
       const std::int64_t first = in.integer(), last = in.integer();
       running = start_task(ex, task, unit, piece != 0, first, last);
     } else if (m->tag == kQuit) {
-      const auto status = static_cast<int>(in.integer());
+      // Status 0 whatever ends the job: the job's status is rank 0's. A rank that ended non-zero
+      // first would have mpirun kill rank 0 before it prints its error or stop line.
       world.send(0, kBye, "");
       world.leave();
-      std::_Exit(status);
+      std::_Exit(0);
     }
   }
 }
 
-void release(World& world, int status) noexcept {
+void release(World& world) noexcept {
   static bool released = false;
   if (released || world.size() == 1) return;
   released = true;
   try {
-    const std::string quit = MessageWriter().integer(status).bytes();
-    for (int r = 1; r < world.size(); ++r) world.send(r, kQuit, quit);
+    for (int r = 1; r < world.size(); ++r) world.send(r, kQuit, "");
     // Replies still in flight are received and dropped, so no rank waits on a send.
     for (int byes = 1; byes < world.size();) {
       if (world.receive().tag == kBye) ++byes;
@@ -217,7 +217,7 @@ class Coordinator {
         busy = true;
       }
       if (d_.stop_after >= 0 && computed_ >= d_.stop_after) {
-        release(world_, 130);
+        release(world_);
         std::cout << std::flush;
         std::cerr << d_.stopped_message("--stop-after") << std::flush;
         std::_Exit(130);  // rank 0's own worker thread may still be computing
@@ -230,7 +230,7 @@ class Coordinator {
       }
       if (!busy) pause_briefly();
     }
-    release(world_, 0);
+    release(world_);
   }
 
   const WorkUnit& unit_of(const Task& t) const { return *d_.units[t.unit]; }
@@ -318,7 +318,7 @@ class Coordinator {
 
   // The other ranks released, one line as main prints it (status 2: bad input, else internal).
   [[noreturn]] void end(int status, const std::string& message) {
-    release(world_, status);
+    release(world_);
     std::cout << std::flush;
     std::cerr << (status == 2 ? "hopelab: error: " : "hopelab: internal error: ") + escape_control(message) + "\n"
               << std::flush;

@@ -14,7 +14,6 @@
 // for --resume, with any number of processes.
 
 #include <cstdint>
-#include <exception>
 #include <functional>
 #include <string>
 #include <vector>
@@ -45,25 +44,26 @@ struct Distribution {
 void coordinate(World& world, const Distribution& d);
 
 // Ranks other than 0: computes what rank 0 hands out until rank 0 releases it, then leaves
-// the job and ends the process with the status rank 0 sent. Writes nothing, prints nothing.
+// the job and ends the process with status 0 (the job's status is rank 0's: mpirun ends the
+// whole job when a rank ends non-zero, which could cut rank 0 off before its error line).
+// Writes nothing, prints nothing.
 [[noreturn]] void serve(World& world);
 
-// Rank 0: tells every other rank to end with `status` and leaves the job; once (later calls,
-// and calls in a world of one, do nothing). Never throws.
-void release(World& world, int status) noexcept;
+// Rank 0: tells every other rank to end and leaves the job; once (later calls, and calls in a
+// world of one, do nothing). Never throws.
+void release(World& world) noexcept;
 
 // Releases the other ranks when rank 0 leaves the runner early (a bad spec, a dry run, an
-// output conflict): with status 2 during an exception, else 0.
+// output conflict); rank 0 then prints its error line and ends with the job's status.
 class ReleaseOnExit {
  public:
-  explicit ReleaseOnExit(World& world) : world_(world), exceptions_(std::uncaught_exceptions()) {}
-  ~ReleaseOnExit() { release(world_, std::uncaught_exceptions() > exceptions_ ? 2 : 0); }
+  explicit ReleaseOnExit(World& world) : world_(world) {}
+  ~ReleaseOnExit() { release(world_); }
   ReleaseOnExit(const ReleaseOnExit&) = delete;
   ReleaseOnExit& operator=(const ReleaseOnExit&) = delete;
 
  private:
   World& world_;
-  int exceptions_;
 };
 
 }  // namespace hopelab::batch::mpi
