@@ -23,8 +23,9 @@ model's rotary embedding ((t, h, w); a 1-D position p is (p, p, p)). The wrapper
 that the rotation is the rotate-half layout hopelab's `halves` pairs mean (pair i is dimensions
 (i, i + r/2) of the first r, the rest unrotated): every pair keeps its norm through the model's
 own rotation, and the rest keep their values. With a partial rotary (r < d) the columns are
-reordered so that pair i is (i, i + d/2), as p-rope with keep_fraction r/d reads them
-(`--config` sets it from the same config.json).
+reordered so that pair i is (i, i + d/2), as p-rope with keep_fraction r/d (a 1-D rotary) or
+qwen35 with rotary_fraction r/d (Qwen3.5's interleaved M-RoPE) reads them (`--config` sets either
+from the same config.json).
 
 The file is a hopelab results file (docs/hdf5-format.md), laid out as `hopelab vlm dump-qk`
 writes its one head: a group /runs/qk-layer<L>-head<H> per layer and query head, each with
@@ -320,7 +321,12 @@ def model_rotary(config):
     theta = params.get("rope_theta", getattr(tc, "rope_theta", None))
     model_type = getattr(config, "model_type", "")
     if "mrope_section" in params:
-        method = "mrope-interleave" if params.get("mrope_interleaved") else "mrope"
+        interleaved = bool(params.get("mrope_interleaved"))
+        if r < d and not interleaved:
+            raise DumpError("a partial rotary (partial_rotary_factor %g) with blocked mrope_section is no hopelab "
+                            "method (qwen35 is the interleaved one)" % factor)
+        # Qwen3.5: interleaved sections over the r rotated dimensions, the rest unrotated.
+        method = ("qwen35" if r < d else "mrope-interleave") if interleaved else "mrope"
     else:
         method = "p-rope" if r < d else "vanilla"
     return int(d), r, theta, method, model_type

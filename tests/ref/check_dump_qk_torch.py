@@ -205,6 +205,27 @@ def check_partial(work):
               "|error| <= 1e-10", err, err, 1e-10)
 
 
+def check_model_rotary():
+    """The method dump_qk.py names for configs transformers makes: Qwen3.5's partial interleaved
+    M-RoPE is qwen35 (not mrope-interleave, whose pairs all rotate), Qwen3-VL's full one is not."""
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts"))
+    import dump_qk
+    try:
+        from transformers import Qwen3_5Config, Qwen3VLConfig
+    except ImportError:
+        log.check("model_rotary: transformers has Qwen3_5Config (skipped: too old)", True, "", "")
+        return
+    configs = os.path.join(os.path.dirname(os.path.abspath(__file__)), "golden", "configs")
+    with open(os.path.join(configs, "qwen3_5.transformers-5.25.0.json")) as f:
+        d, r, theta, method, _ = dump_qk.model_rotary(Qwen3_5Config.from_dict(json.load(f)))
+    log.check("model_rotary: Qwen3.5 is qwen35 with r = d/4", (method, r * 4) == ("qwen35", d), ("qwen35", d),
+              (method, r * 4))
+    with open(os.path.join(configs, "qwen3_vl-4b.transformers-5.25.0.json")) as f:
+        _, r, _, method, _ = dump_qk.model_rotary(Qwen3VLConfig.from_dict(json.load(f)))
+    log.check("model_rotary: Qwen3-VL is mrope-interleave (twin)", method == "mrope-interleave", "mrope-interleave",
+              method)
+
+
 def expect_refused(args, needles, what):
     code, out, err = script(*args)
     lines = err.strip().splitlines()
@@ -244,6 +265,7 @@ def main():
         check_llama(work)
         check_partial(work)
         check_refusals(work)
+        check_model_rotary()
     return log.finish()
 
 
