@@ -5,7 +5,8 @@ Three commands, each timed alone and beside B busy processes (pure spin loops, t
 node or a neighbour's job puts on the cores), in alternating order, K rounds:
   frame-match   `hopelab run` of one vlm-frame-match unit (paper.toml's, method vanilla)
   mc            `hopelab mc preference` (mrope, d = 16), --mc-samples samples
-  logits-8k     `hopelab vlm logits --last-only` of a tiny-preset prompt of --tokens tokens
+  logits-8k     `hopelab vlm logits --last-only` of a tiny-preset prompt of --tokens + 2 tokens
+                (text, a one-frame 2 x 2 video between its start and end tokens, text)
 The busy processes run at the benchmark's own priority, so the scheduler shares the cores
 fairly between them and hopelab's T threads: on C cores hopelab's fair share is T*C/(B+T) cores
 instead of min(T, C), a slowdown of min(T, C)*(B+T)/(T*C) even with no waste at all (4 for
@@ -52,7 +53,7 @@ def prepare(args, tmp):
         f.write(FRAME_MATCH_SPEC)
     model, prompt = os.path.join(tmp, "model"), os.path.join(tmp, "prompt.safetensors")
     subprocess.run([args.hopelab, "vlm", "init", "--preset", "tiny", "-o", model], check=True, capture_output=True)
-    # A text prompt: tokens = text_before + one frame of a 2 x 2 grid (4 tokens) + text_after.
+    # text_before + vision start + one frame of a 2 x 2 grid (4 tokens) + vision end + text_after.
     subprocess.run([args.hopelab, "vlm", "input", "--model", model, "-o", prompt, "--frames", "1",
                     "--text-before", str(args.tokens - 8), "--text-after", "4"], check=True, capture_output=True)
     return {
