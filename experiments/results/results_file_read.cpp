@@ -103,22 +103,40 @@ std::vector<hsize_t> dims_of(hid_t space, bool& is_null) {
   return dims;
 }
 
-AttributeValue read_attribute(hid_t object, const std::string& name, const std::string& where, ReadBudget& budget) {
-  const std::string what = "attribute '" + name + "' of " + where;
-  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
-  checked(attribute.get(), "cannot open " + what);
-  const Handle type(checked(H5Aget_type(attribute.get()), what), H5Tclose);
-  const Handle space(checked(H5Aget_space(attribute.get()), what), H5Sclose);
+// An attribute of `object` opened for reading: its type, dataspace and extent.
+struct OpenAttribute {
+  std::string what;  // "attribute 'NAME' of WHERE", for errors
+  Handle attribute, type, space;
   bool is_null = false;
-  const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
+  std::vector<hsize_t> dims;
+
+  OpenAttribute(hid_t object, const std::string& name, const std::string& where)
+      : what("attribute '" + name + "' of " + where),
+        attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose),
+        type(checked(H5Aget_type(checked(attribute.get(), "cannot open " + what)), what), H5Tclose),
+        space(checked(H5Aget_space(attribute.get()), what), H5Sclose),
+        dims(dims_of(space.get(), is_null)) {}
+
+  // The elements to read, within the stored size and the file's read budget.
+  size_t count(ReadBudget& budget) const {
+    return bounded_count(dims, is_null, H5Tget_size(type.get()), H5Aget_storage_size(attribute.get()), false, budget,
+                         what);
+  }
+  herr_t read(hid_t memory, void* buffer) const { return H5Aread(attribute.get(), memory, buffer); }
+};
+
+AttributeValue read_attribute(hid_t object, const std::string& name, const std::string& where, ReadBudget& budget) {
+  const OpenAttribute a(object, name, where);
+  const std::string& what = a.what;
+  const std::vector<hsize_t>& dims = a.dims;
+  const bool is_null = a.is_null;
   if (dims.size() > 1) throw Hdf5Failure(what + " has rank " + std::to_string(dims.size()) + "; at most 1 is read");
-  const auto read = [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); };
-  const H5T_class_t type_class = H5Tget_class(type.get());
-  const size_t count = bounded_count(dims, is_null, H5Tget_size(type.get()), H5Aget_storage_size(attribute.get()),
-                                     false, budget, what);
+  const auto read = [&](hid_t memory, void* buffer) { return a.read(memory, buffer); };
+  const H5T_class_t type_class = H5Tget_class(a.type.get());
+  const size_t count = a.count(budget);
   if (type_class == H5T_STRING) {
     if (!dims.empty() || is_null) throw Hdf5Failure(what + " is a list of strings; only single strings are read");
-    return read_strings(type.get(), 1, read, what)[0];
+    return read_strings(a.type.get(), 1, read, what)[0];
   }
   if (type_class == H5T_INTEGER) {
     std::vector<std::int64_t> values(count);
@@ -138,18 +156,12 @@ AttributeValue read_attribute(hid_t object, const std::string& name, const std::
 // The strings of a 1-D string attribute (attribute_units).
 std::vector<std::string> read_string_list(hid_t object, const std::string& name, const std::string& where,
                                           ReadBudget& budget) {
-  const std::string what = "attribute '" + name + "' of " + where;
-  const Handle attribute(H5Aopen(object, name.c_str(), H5P_DEFAULT), H5Aclose);
-  checked(attribute.get(), "cannot open " + what);
-  const Handle type(checked(H5Aget_type(attribute.get()), what), H5Tclose);
-  const Handle space(checked(H5Aget_space(attribute.get()), what), H5Sclose);
-  bool is_null = false;
-  const std::vector<hsize_t> dims = dims_of(space.get(), is_null);
-  if (H5Tget_class(type.get()) != H5T_STRING || dims.size() != 1) throw Hdf5Failure(what + " is not a list of strings");
-  const size_t count = bounded_count(dims, is_null, H5Tget_size(type.get()), H5Aget_storage_size(attribute.get()),
-                                     false, budget, what);
-  return read_strings(type.get(), count, [&](hid_t memory, void* buffer) { return H5Aread(attribute.get(), memory, buffer); },
-                      what);
+  const OpenAttribute a(object, name, where);
+  if (H5Tget_class(a.type.get()) != H5T_STRING || a.dims.size() != 1) {
+    throw Hdf5Failure(a.what + " is not a list of strings");
+  }
+  const size_t count = a.count(budget);
+  return read_strings(a.type.get(), count, [&](hid_t memory, void* buffer) { return a.read(memory, buffer); }, a.what);
 }
 
 // Sets the unit of each attribute named in `entries` ("name=unit", attribute_units).
