@@ -23,6 +23,26 @@ class VlmRunner {
   virtual std::vector<std::int64_t> generate(const VlmInput& input, int max_new_tokens) = 0;
 };
 
+// A runner over any model with VlmModel's prefill/decode/generate and the KV cache type those
+// take: Model is `const VlmModel&` for the host model (held by reference) or a model built from
+// one (DeviceVlmModel, held by value); Cache is KvCache or DeviceKvCache.
+template <class Model, class Cache>
+class CachedVlmRunner final : public VlmRunner {
+ public:
+  explicit CachedVlmRunner(const VlmModel& model) : model_(model) {}
+  std::vector<float> prefill(const VlmInput& input, const PrefillOptions& options) override {
+    return model_.prefill(input, &cache_, options);
+  }
+  std::vector<float> decode(std::int64_t token_id) override { return model_.decode(token_id, &cache_); }
+  std::vector<std::int64_t> generate(const VlmInput& input, int max_new_tokens) override {
+    return model_.generate(input, max_new_tokens);
+  }
+
+ private:
+  Model model_;
+  Cache cache_;
+};
+
 // The host model itself (Eigen and OpenMP). model must outlive the runner.
 std::unique_ptr<VlmRunner> host_vlm_runner(const VlmModel& model);
 

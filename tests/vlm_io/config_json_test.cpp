@@ -46,6 +46,28 @@ void expect_refused(const Json& config, const std::vector<std::string>& needles)
   }
 }
 
+// One edit of the tiny config (path "a" or "a/b" set to value) and what its error must name.
+struct EditCase {
+  const char* path;
+  Json value;
+  std::vector<std::string> needles;
+};
+
+// Each case applied alone to tiny_json() must be refused naming its needles.
+void expect_each_refused(const std::vector<EditCase>& cases) {
+  for (const EditCase& c : cases) {
+    Json j = tiny_json();
+    const std::string path = c.path;
+    const size_t slash = path.find('/');
+    if (slash == std::string::npos)
+      j[path] = c.value;
+    else
+      j[path.substr(0, slash)][path.substr(slash + 1)] = c.value;
+    SCOPED_TRACE(path + " = " + c.value.dump());
+    expect_refused(j, c.needles);
+  }
+}
+
 void expect_same(const VlmConfig& a, const VlmConfig& b) {
   EXPECT_EQ(a.vocab_size, b.vocab_size);
   EXPECT_EQ(a.hidden_size, b.hidden_size);
@@ -249,12 +271,7 @@ TEST(ConfigJson, ReadsTheTextConfigLayout) {
 }
 
 TEST(ConfigJson, RefusesWhatTheModelDoesNotImplement) {
-  struct Case {
-    const char* path;  // "a" or "a/b"
-    Json value;
-    std::vector<std::string> needles;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<EditCase> cases = {
       {"model_type", "qwen2_5_vl", {"model_type", "qwen2_5_vl"}},
       {"hidden_act", "gelu", {"'hidden_act'", "gelu", "silu"}},
       {"vision_config/hidden_act", "gelu", {"'vision_config.hidden_act'", "quick_gelu"}},
@@ -266,17 +283,7 @@ TEST(ConfigJson, RefusesWhatTheModelDoesNotImplement) {
       {"vision_config/in_channels", 4, {"'vision_config.in_channels' = 4", "'vision_config.in_chans' = 3"}},
       {"vision_config/spatial_patch_size", 16, {"'vision_config.patch_size' = 14", "spatial_patch_size"}},
   };
-  for (const Case& c : cases) {
-    Json j = tiny_json();
-    const std::string path = c.path;
-    const size_t slash = path.find('/');
-    if (slash == std::string::npos)
-      j[path] = c.value;
-    else
-      j[path.substr(0, slash)][path.substr(slash + 1)] = c.value;
-    SCOPED_TRACE(path + " = " + c.value.dump());
-    expect_refused(j, c.needles);
-  }
+  expect_each_refused(cases);
   // A sliding window applies from layer max_window_layers (default 80) on: none of the tiny model's 2.
   Json j = tiny_json();
   j["use_sliding_window"] = true;
@@ -308,12 +315,7 @@ TEST(ConfigJson, RefusesMistypedKeys) {
 }
 
 TEST(ConfigJson, RefusesInconsistentValues) {
-  struct Case {
-    const char* path;  // "a" or "a/b"
-    Json value;
-    std::vector<std::string> needles;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<EditCase> cases = {
       {"hidden_size", 130, {"'hidden_size' = 130", "num_attention_heads"}},
       {"num_key_value_heads", 3, {"'num_attention_heads' = 4", "num_key_value_heads = 3"}},
       {"rope_scaling/mrope_section", Json::array({4, 6, 5}), {"mrope_section", "[4, 6, 5]", "16"}},
@@ -331,17 +333,7 @@ TEST(ConfigJson, RefusesInconsistentValues) {
       {"hidden_size", 1e30, {"'hidden_size'"}},
       {"vocab_size", 18446744073709551615ULL, {"'vocab_size'", "18446744073709551615"}},
   };
-  for (const Case& c : cases) {
-    Json j = tiny_json();
-    const std::string path = c.path;
-    const size_t slash = path.find('/');
-    if (slash == std::string::npos)
-      j[path] = c.value;
-    else
-      j[path.substr(0, slash)][path.substr(slash + 1)] = c.value;
-    SCOPED_TRACE(path + " = " + c.value.dump());
-    expect_refused(j, c.needles);
-  }
+  expect_each_refused(cases);
   Json j = tiny_json();
   j["vision_config"]["mlp_ratio"] = 4.0;  // an integral float is the integer
   EXPECT_EQ(parse_config_json(j.dump(), "ok").vision.mlp_ratio, 4);
