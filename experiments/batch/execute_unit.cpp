@@ -8,10 +8,7 @@ namespace hopelab::batch {
 
 void validate_unit(const WorkUnit& unit) { unit.settings->check(unit.seed); }
 
-namespace {
-
-// The record's bookkeeping and settings, before the kind's datasets.
-results::RunRecord record_of(const WorkUnit& unit) {
+results::RunRecord unit_record(const WorkUnit& unit) {
   results::RunRecord r;
   r.unit_index = unit.index;
   r.group = unit.group;
@@ -23,6 +20,8 @@ results::RunRecord record_of(const WorkUnit& unit) {
   return r;
 }
 
+namespace {
+
 double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
@@ -31,7 +30,7 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 results::RunRecord execute_unit(const WorkUnit& unit) {
   const auto start = std::chrono::steady_clock::now();
-  results::RunRecord r = record_of(unit);
+  results::RunRecord r = unit_record(unit);
   unit.settings->compute(unit.seed, r);
   r.attributes.push_back({"seconds", seconds_since(start), kinds::kSecondsUnit});
   return r;
@@ -44,7 +43,7 @@ std::vector<double> execute_parts(const WorkUnit& unit, std::int64_t first, std:
 results::RunRecord execute_unit_from_parts(const WorkUnit& unit, const std::vector<double>& accumulators,
                                            double part_seconds) {
   const auto start = std::chrono::steady_clock::now();
-  results::RunRecord r = record_of(unit);
+  results::RunRecord r = unit_record(unit);
   unit.settings->compute_from_parts(unit.seed, accumulators, r);
   r.attributes.push_back({"seconds", part_seconds + seconds_since(start), kinds::kSecondsUnit});
   return r;

@@ -17,6 +17,11 @@ namespace hopelab::batch {
 // the engines' own checks; computes nothing. Throws InputError naming the bad value.
 void validate_unit(const WorkUnit& unit);
 
+// The record execute_unit starts from: unit_index, group, the attributes unit, run, kind and the
+// effective seed, then the settings (kinds::settings_attributes); the kind's datasets and
+// attributes and `seconds` follow. What a unit's numbers depend on (batch/checkpoints.h).
+results::RunRecord unit_record(const WorkUnit& unit);
+
 results::RunRecord execute_unit(const WorkUnit& unit);
 
 // A unit that splits by sample ranges (kinds::Settings::parts), computed in pieces: the raw

@@ -13,16 +13,14 @@
 #include <map>
 #include <vector>
 
+#include "batch/checkpoints.h"
 #include "batch/claims.h"
 #include "batch/claims_table.h"
 #include "batch/execute_unit.h"
 #include "batch/mpi_runner.h"
 #include "batch/run_progress.h"
 #include "batch/spec.h"
-#include "kinds/record_check.h"
-#include "kinds/record_form.h"
 #include "output/output_file.h"
-#include "results/record_checksum.h"
 #include "results/results_file.h"
 #include "sim/backend_registry.h"
 #include "theory/escape_text.h"
@@ -101,60 +99,11 @@ std::string resume_command(const RunOptions& o, const std::string& output, const
   std::_Exit(130);
 }
 
-// A checkpoint's record with the checksum of its content beside it (results/record_checksum.h).
-results::RunRecord with_checksum(const results::RunRecord& record) {
-  results::RunRecord out = record;
-  out.attributes.push_back({results::kChecksumAttribute, results::record_checksum(record)});
-  return out;
-}
-
-// Why `record` cannot stand for `unit`, or "" when it can: a missing or wrong checksum, another
-// unit, a dataset missing or not of its kind. Strips the checksum attribute, and brings the record
-// of a format-1.0 checkpoint (`legacy`) to this format's form (kinds/record_form.h).
-std::string checkpoint_problem(results::RunRecord& record, const WorkUnit& unit, bool legacy) {
-  auto& attributes = record.attributes;
-  if (attributes.empty() || attributes.back().name != results::kChecksumAttribute) return "has no checksum";
-  const auto* stored = std::get_if<std::string>(&attributes.back().value);
-  const std::string sum = stored ? *stored : "";
-  attributes.pop_back();
-  if (sum != results::record_checksum(record)) return "does not match its checksum (corrupt or edited)";
-  if (record.group != unit.group || record.unit_index != unit.index) return "holds another unit";
-  try {
-    kinds::check_record_datasets(record, "", legacy);
-    if (legacy) record = kinds::current_form(record);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
-
-// The unit's checkpoint when it exists, was written for this spec and holds this unit intact;
-// an unreadable, corrupt or edited one is computed again, with one line saying so. A checkpoint
-// of another spec is an error.
-std::optional<results::RunRecord> read_checkpoint(const std::string& path, const Experiment& ex, const WorkUnit& unit) {
-  if (!fs::exists(path)) return std::nullopt;
-  const auto recompute = [&](const std::string& why) {
-    std::cerr << "hopelab run: recomputing unit " << unit.index << ": " << escape_control(why) << "\n";
-    return std::nullopt;
-  };
-  results::ResultsFile file;
-  try {
-    file = results::read_results_file(path);
-  } catch (const InputError& e) {
-    return recompute(std::string("unreadable checkpoint (") + e.what() + ")");
-  }
-  if (file.provenance.spec_text != ex.text) {
-    throw InputError(path + ": checkpoint of a different spec text than " + ex.path +
-                     "; rerun with --force to start over");
-  }
-  if (file.records.size() != 1) return recompute("checkpoint " + path + " holds " + std::to_string(file.records.size()) + " records, not 1");
-  const std::string problem = checkpoint_problem(file.records[0], unit, results::legacy_form(file.format_version));
-  if (!problem.empty()) return recompute("checkpoint " + path + " " + problem);
-  return file.records[0];
-}
-
 // Whether `output` is this run's finished file: the spec text, shard and units this run would
-// write (a kill after the rename into place, before the work directory was removed).
+// write (a kill after the rename into place, before the work directory was removed). The text is
+// compared byte for byte, not by the checkpoints' unit identity: the file's provenance and /claims
+// are of the text it was written from, and --resume never rewrites a finished file (with --force it
+// builds the file again from the checkpoints, which batch/checkpoints.h matches by unit).
 bool output_complete(const std::string& output, const Experiment& ex, const Shard& shard,
                      const std::vector<const WorkUnit*>& units) {
   results::ResultsFile file;
@@ -238,7 +187,13 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
               << " units of this spec); removed the work directory " << work << "\n";
     return 0;
   }
-  if (fs::exists(output) && !o.force) throw InputError(output + ": exists; pass --force to overwrite it");
+  if (fs::exists(output) && !o.force) {
+    if (o.resume && fs::is_directory(work)) {
+      throw InputError(output + ": exists and is not this spec's finished output (another spec text, shard or units); "
+                       "pass --force with --resume to write it again from the checkpoints in " + work);
+    }
+    throw InputError(output + ": exists; pass --force to overwrite it");
+  }
   if (fs::exists(work) && !o.resume) {
     if (!o.force) {
       throw InputError(work + ": work directory of an interrupted run exists; pass --resume to continue it or "
@@ -258,6 +213,15 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
   provenance.units_total = static_cast<std::int64_t>(ex.units.size());
   provenance.shard = shard.text;
   provenance.ranks = world.size();
+
+  // --resume: the checkpoints that hold exactly a unit of this run (batch/checkpoints.h).
+  std::map<std::int64_t, results::RunRecord> from_checkpoints;
+  if (o.resume) {
+    Resumed resumed = resume_from_checkpoints(work, units, provenance);
+    for (const std::string& note : resumed.notes) std::cerr << "hopelab run: " << escape_control(note) << "\n";
+    std::cerr << "hopelab run: " << escape_control(resumed.summary) << "\n";
+    from_checkpoints = std::move(resumed.records);
+  }
 
   StopSignals signals;
   const auto start = Clock::now();
@@ -279,8 +243,7 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
     for (const results::Attribute& a : record.attributes) {
       if (a.name == "seconds") seconds = std::get<double>(a.value);
     }
-    results::write_results_file(work + "/unit-" + std::to_string(unit.index) + ".h5", provenance,
-                                {with_checksum(record)}, true);
+    write_checkpoint(work, provenance, record);
     records.push_back(std::move(record));
     ++computed;
     progress.done(position.at(unit.index), seconds, false);
@@ -288,14 +251,12 @@ int run_experiment(const RunOptions& o, RunSummary* summary) {
   std::vector<const WorkUnit*> distributed;  // with several processes: the units no checkpoint holds
   for (std::size_t k = 0; k < units.size(); ++k) {
     const WorkUnit* unit = units[k];
-    const std::string checkpoint = work + "/unit-" + std::to_string(unit->index) + ".h5";
-    if (o.resume) {
-      if (std::optional<results::RunRecord> done = read_checkpoint(checkpoint, ex, *unit)) {
-        records.push_back(std::move(*done));
-        ++resumed;
-        progress.done(k, 0.0, true);
-        continue;
-      }
+    const auto done = from_checkpoints.find(unit->index);
+    if (done != from_checkpoints.end()) {
+      records.push_back(std::move(done->second));
+      ++resumed;
+      progress.done(k, 0.0, true);
+      continue;
     }
     if (world.size() > 1) {
       distributed.push_back(unit);

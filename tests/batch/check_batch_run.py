@@ -12,8 +12,16 @@ Usage: check_batch_run.py PATH/TO/hopelab PATH/TO/experiments/demo.toml
     naming the file and the key, nothing on stdout, and writes nothing;
   * an existing output is refused without --force (exit 2, file untouched);
   * a run stopped after K units (--stop-after, as if interrupted) and --resume'd equals an
-    uninterrupted run apart from created_utc and the `seconds` timings; a checkpoint of a
-    different spec text is refused;
+    uninterrupted run apart from created_utc and the `seconds` timings;
+  * --resume after the spec was edited (tests/batch/claims_demo.toml, batch/checkpoints.h) equals
+    an uninterrupted run of the edited spec (its text in the provenance, its claims in /claims):
+    a claim's statement and a comment changed: every checkpoint reused; one run's samples changed:
+    that run's unit recomputed, the resume line naming the change, the others reused; a run
+    inserted before the others (every index moves) or two runs swapped: every checkpoint reused,
+    written again under its unit's new index; twins: a checkpoint whose seed was edited (its
+    checksum made valid again, tests/results/record_sum.py) or whose provenance names another git
+    commit is computed again, and one whose stored spec text was edited is still reused; the
+    comparison itself tells the edited spec's file from the first spec's;
   * SIGINT during a slow run exits 130 within 2 s, keeps the checkpoints, writes no output, and
     --resume completes it;
   * shards 0/2 and 1/2 partition the units, each record equal to the whole run's, and
@@ -22,6 +30,7 @@ Prints one line per failed check and exits 1 if any failed.
 """
 
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -33,13 +42,16 @@ sys.dont_write_bytecode = True
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, os.pardir, "ref"))
 sys.path.insert(0, os.path.join(HERE, os.pardir))
+sys.path.insert(0, os.path.join(HERE, os.pardir, "results"))
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
 from check_log import CheckLog  # noqa: E402
 from kind_names import kind_names  # noqa: E402
+from record_sum import record_checksum, set_checksum, stored_checksum  # noqa: E402
 
 CLI = os.path.abspath(sys.argv[1])
 DEMO = os.path.abspath(sys.argv[2])
+CLAIMS_DEMO = os.path.join(HERE, "claims_demo.toml")
 log = CheckLog(tolerances=False)
 
 
@@ -63,15 +75,19 @@ def attr_value(v):
 
 
 def read_file(path, skip_root=("created_utc",), skip_run=("seconds",)):
-    """Root attributes, and per group its attributes and datasets (values and attributes)."""
+    """Root attributes, and per group (the units', and /claims as "/claims") its attributes and
+    datasets (values and attributes)."""
     with h5py.File(path, "r") as f:
         root = {k: attr_value(v) for k, v in f.attrs.items() if k not in skip_root}
         runs = {}
-        for name, g in f["runs"].items():
+        groups = list(f["runs"].items()) + ([("/claims", f["claims"])] if "claims" in f else [])
+        for name, g in groups:
             attrs = {k: attr_value(v) for k, v in g.attrs.items() if k not in skip_run}
             data = {}
             for dname, d in g.items():
                 value = d[()]
+                if isinstance(value, np.ndarray) and value.dtype == object:  # strings: by text, not pointers
+                    value = repr(value.tolist())
                 data[dname] = (d.shape, str(d.dtype), value.tobytes() if isinstance(value, np.ndarray) else repr(value),
                                {k: attr_value(v) for k, v in d.attrs.items()})
             runs[name] = (attrs, data)
@@ -294,7 +310,7 @@ def check_resume(tmp, whole):
     if whole and os.path.exists(out):
         compare("resumed vs uninterrupted", whole, out)
 
-    # A checkpoint written by another spec text is refused.
+    # A comment appended to the spec: every checkpoint still holds its unit, and is reused.
     other = os.path.join(tmp, "other.toml")
     shutil.copy(DEMO, other)
     out2 = os.path.join(tmp, "other.h5")
@@ -302,10 +318,140 @@ def check_resume(tmp, whole):
     with open(other, "a") as f:
         f.write("# changed\n")
     rc, stdout, err = run([other, "-o", out2, "--resume"], tmp)
-    log.check("resume with another spec refused", rc == 2 and "different spec" in err and not os.path.exists(out2),
-              "exit 2", (rc, err))
-    rc, stdout, err = run([other, "-o", out2, "--force"], tmp)
-    log.check("--force starts over", rc == 0 and os.path.exists(out2), "exit 0", (rc, err))
+    log.check("resume after a comment was added reuses every checkpoint",
+              rc == 0 and "2 from checkpoints" in stdout and "resume: 2 units from checkpoints, 0 recomputed" in err,
+              "exit 0, 2 from checkpoints", (rc, stdout, err))
+
+
+# ---------------------------------------------------------------- resume after the spec was edited
+
+def resume_line(err):
+    """The counts of the one "resume:" line: (from checkpoints, recomputed, without), and the line."""
+    lines = [line for line in err.splitlines() if line.startswith("hopelab run: resume: ")]
+    m = re.match(r"hopelab run: resume: (\d+) units from checkpoints, (\d+) recomputed.*, (\d+) without a checkpoint",
+                 lines[0]) if len(lines) == 1 else None
+    return (tuple(int(x) for x in m.groups()) if m else None), (lines[0] if len(lines) == 1 else lines)
+
+
+def checkpoint_groups(out):
+    """{file index: (group, unit_index)} of the checkpoints in out's work directory."""
+    work = out + ".partial"
+    found = {}
+    for name in sorted(os.listdir(work)) if os.path.isdir(work) else []:
+        m = re.fullmatch(r"unit-(\d+)\.h5", name)
+        if m:
+            with h5py.File(os.path.join(work, name), "r") as f:
+                (group, g), = f["runs"].items()
+                found[int(m.group(1))] = (group, int(g.attrs["unit_index"]))
+    return found
+
+
+def check_resume_edits(tmp):
+    with open(CLAIMS_DEMO) as f:
+        original = f.read()
+    units = 8  # claims_demo.toml: runs mc, bound, fv-text, fv-frames, fv-frames-t, pref-hope, pref-videorope, flip
+
+    def spec(name, text):
+        path = os.path.join(tmp, name + ".toml")
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def fresh(name, path):
+        out = os.path.join(tmp, name + ".fresh.h5")
+        rc, _, err = run([path, "-o", out, "--force"], tmp)
+        log.check("uninterrupted run of %s" % name, rc == 0, 0, (rc, err))
+        return out
+
+    def stopped(name, after=5):
+        """A run of the original spec stopped after `after` units, into NAME.h5."""
+        out = os.path.join(tmp, name + ".h5")
+        shutil.rmtree(out + ".partial", ignore_errors=True)
+        rc, _, err = run([spec("original", original), "-o", out, "--stop-after", str(after)], tmp)
+        log.check("%s: stopped after %d units" % (name, after), rc == 130, 130, (rc, err))
+        return out
+
+    def resumed(name, path, out, expected, *words, extra=()):
+        rc, stdout, err = run([path, "-o", out, "--resume", *extra], tmp)
+        counts, line = resume_line(err)
+        log.check("%s: resume line counts" % name, counts == expected, "%s from checkpoints, recomputed, without" % (expected,),
+                  (rc, line, err[-600:]))
+        for word in words:
+            log.check("%s: resume line says %r" % (name, word), word in str(line), word, line)
+        log.check("%s: no damaged checkpoint" % name, "recomputing unit" not in err, "no recomputing line", err[-600:])
+        return rc
+
+    original_fresh = fresh("original", spec("original", original))
+
+    # (a) A claim's statement and a comment changed: every checkpoint reused.
+    text = original.replace('statement = "4.3e3 is feasible at 1k"', 'statement = "4300 is a feasible base at L = 1024"')
+    text = "# reworded\n" + text
+    edited, out = spec("statement", text), stopped("statement")
+    if resumed("claim statement changed", edited, out, (5, 0, 3)) == 0:
+        compare("claim statement changed, resumed vs uninterrupted", fresh("statement", edited), out)
+        # The twin: the comparison tells this file from the original spec's.
+        _, a = read_file(out)
+        _, b = read_file(original_fresh)
+        log.check("twin: the original spec's /claims differ", a.get("/claims") != b.get("/claims"), "different", "equal")
+
+    # (b) One run's samples changed: its unit recomputed, the others reused.
+    text = original.replace("samples = 5000", "samples = 6000")
+    edited, out = spec("samples", text), stopped("samples")
+    if resumed("samples changed", edited, out, (4, 1, 3), "run 'mc', 1 unit: settings changed (samples 6000, was 5000)") == 0:
+        fresh_samples = fresh("samples", edited)
+        compare("samples changed, resumed vs uninterrupted", fresh_samples, out)
+        _, a = read_file(fresh_samples)
+        _, b = read_file(original_fresh)
+        log.check("twin: the original spec's mc unit differs", a["mc"] != b["mc"], "different", "equal")
+
+    # (c) A run inserted before the others: every index moves by one; every checkpoint reused,
+    # written again under its unit's new index (checked after a stop before anything is computed).
+    early = '[[run]]\nname = "early"\nkind = "base-bound"\ncontext_length = 512\n\n'
+    text = original.replace('[[run]]\nname = "mc"', early + '[[run]]\nname = "mc"', 1)
+    edited, out = spec("inserted", text), stopped("inserted")
+    before = checkpoint_groups(out)
+    rc = resumed("run inserted (stopped at once)", edited, out, (5, 0, 4), extra=("--stop-after", "0"))
+    log.check("run inserted: --stop-after 0 stops", rc == 130, 130, rc)
+    after = checkpoint_groups(out)
+    moved = {index + 1: (group, index + 1) for index, (group, _) in before.items()}
+    log.check("run inserted: each checkpoint under its unit's new index", all(after.get(k) == v for k, v in moved.items()),
+              moved, after)
+    if resumed("run inserted", edited, out, (5, 0, 4)) == 0:
+        compare("run inserted, resumed vs uninterrupted", fresh("inserted", edited), out)
+
+    # Two runs swapped (units 0 and 1 trade places): both checkpoints reused, each written again.
+    first, second = original.index('[[run]]\nname = "mc"'), original.index('[[run]]\nname = "bound"')
+    third = original.index('[[run]]\nname = "fv-text"')
+    text = original[:first] + original[second:third] + original[first:second] + original[third:]
+    edited, out = spec("swapped", text), stopped("swapped")
+    rc = resumed("runs swapped (stopped at once)", edited, out, (5, 0, 3), extra=("--stop-after", "0"))
+    after = checkpoint_groups(out)
+    log.check("runs swapped: unit 0 is bound, unit 1 mc",
+              after.get(0) == ("bound", 0) and after.get(1) == ("mc", 1), {0: ("bound", 0), 1: ("mc", 1)}, after)
+    if resumed("runs swapped", edited, out, (5, 0, 3)) == 0:
+        compare("runs swapped, resumed vs uninterrupted", fresh("swapped", edited), out)
+
+    # Twins: a checkpoint whose seed was edited, its checksum valid again (unit 0, mc), and one
+    # whose provenance names another commit (unit 2) are computed again; one whose stored spec text
+    # was edited (unit 3) is still reused.
+    out = stopped("tampered")
+    work = out + ".partial"
+    with h5py.File(os.path.join(work, "unit-1.h5"), "r") as f:
+        g = f["runs/bound"]
+        log.check("record_sum reproduces hopelab's checkpoint sum", record_checksum(g) == stored_checksum(g),
+                  stored_checksum(g), record_checksum(g))
+    with h5py.File(os.path.join(work, "unit-0.h5"), "r+") as f:
+        g = f["runs/mc"]
+        g.attrs.modify("seed", np.int64(12))
+        set_checksum(g)
+    with h5py.File(os.path.join(work, "unit-2.h5"), "r+") as f:
+        f.attrs.modify("git_commit", "0" * 40)
+    with h5py.File(os.path.join(work, "unit-3.h5"), "r+") as f:
+        f.attrs.modify("spec_text", "[experiment]\nname = \"something else\"\n")
+    if resumed("tampered checkpoints", spec("original", original), out, (3, 2, 3),
+               "run 'mc', 1 unit: settings changed (seed 11, was 12)",
+               "run 'fv-text', 1 unit: another build (git_commit") == 0:
+        compare("tampered checkpoints, resumed vs uninterrupted", original_fresh, out)
 
 
 def check_shards(tmp, whole):
@@ -396,6 +542,7 @@ def main():
         whole = check_demo(tmp)
         check_bad_specs(tmp)
         check_resume(tmp, whole)
+        check_resume_edits(tmp)
         check_shards(tmp, whole)
         check_sigint(tmp)
     finally:

@@ -8,7 +8,10 @@ Usage: check_mpi_run.py PATH/TO/hopelab PATH/TO/mpiexec identical|stop|kill
     attributes equal but for created_utc and `ranks`, which is the process count; the twin: a
     file with one bit of one value changed is told apart by the same comparison.
   stop: a run stopped after 2 units under -n 2 exits 130 with the resume command and keeps its
-    checkpoints, and --resume under -n 3 completes it, equal to the run of one process; a refused
+    checkpoints, and --resume under -n 3 completes it, equal to the run of one process; stopped
+    again and resumed under -n 2 after a run was inserted before the others (every unit index
+    moves), every checkpoint is reused and the file equals one process's run of the edited spec
+    (the other ranks compute the edited spec's units: batch/checkpoints.h); a refused
     run (output exists) under -n 2 exits 2 with one error line, promptly, and so does a unit that
     fails while computing, the line naming the rank and the unit.
   kill: rank 1 killed (SIGKILL) mid-run stops the job with one line naming rank 1 and the unit it
@@ -124,6 +127,11 @@ samples = 16000
 method = ["vanilla", "mrope", "videorope", "hope"]
 base = [1e4, 1e5, 1e6]
 """
+
+# The faults spec with a run inserted before its units: every unit index moves by one.
+SPEC_INSERTED = SPEC_FAULTS.replace('[[run]]\nname = "mc"',
+                                    '[[run]]\nname = "bound"\nkind = "base-bound"\nhead_dim = 32\n'
+                                    'context_length = 512\n\n[[run]]\nname = "mc"', 1)
 
 
 # Unit 1 passes every check but has no feasible base (one pair at theta = 1): it fails computing.
@@ -310,6 +318,24 @@ def stop(tmp):
     if code == 0:
         check("stopped and resumed with another count equals one process",
               differences(one, os.path.join(tmp, "stop.h5")) == [], [], differences(one, os.path.join(tmp, "stop.h5")))
+
+    # Stopped, then the spec edited (a run inserted first), then resumed under -n 2.
+    with open(os.path.join(tmp, "inserted.toml"), "w") as f:
+        f.write(SPEC_INSERTED)
+    code, out, err = run(["run", "inserted.toml", "-o", "inserted-one.h5"], tmp)
+    check("edited spec run by one process", code == 0, "exit 0", "%d %s" % (code, err))
+    code, out, err = run(["run", "faults.toml", "-o", "edit.h5", "--stop-after", "2"], tmp, ranks=2)
+    kept = len(partial_units(os.path.join(tmp, "edit.h5")))
+    check("edit: stopped with checkpoints", code == 130 and kept >= 2, "130, >= 2 checkpoints", "%d, %d" % (code, kept))
+    code, out, err = run(["run", "inserted.toml", "-o", "edit.h5", "--resume"], tmp, ranks=2)
+    lines = [line for line in hopelab_lines(err) if line.startswith("hopelab run: resume: ")]
+    expected = "hopelab run: resume: %d units from checkpoints, 0 recomputed, %d without a checkpoint" % (kept, 13 - kept)
+    check("edit: --resume under -n 2 reuses every checkpoint", code == 0 and lines == [expected], expected,
+          "%d %s" % (code, lines or err[-2000:]))
+    if code == 0:
+        check("edit: resumed equals one process's run of the edited spec",
+              differences(os.path.join(tmp, "inserted-one.h5"), os.path.join(tmp, "edit.h5")) == [], [],
+              differences(os.path.join(tmp, "inserted-one.h5"), os.path.join(tmp, "edit.h5")))
 
     # Refused input under mpiexec: every process ends, one error line.
     started = time.time()

@@ -14,16 +14,17 @@ Usage: check_record_form.py PATH/TO/hopelab
   * twins: the same file rewritten in the 1.0 form (shape (1,), every option, no units) fails each
     of the three checks above; labelled 1.1, `inspect` refuses it (exit 2, one line);
   * format 1.0: that file labelled 1.0 reads (`inspect`), and `merge` gives this format's form,
-    record for record the run's own; a 1.0 checkpoint (checksum recomputed here, FNV-1a) is used by
-    `run --resume` (its `seconds` kept) and the final file equals an uninterrupted run's but for
-    `seconds`.
+    record for record the run's own; a 1.0 checkpoint (checksum recomputed here with
+    tests/results/record_sum.py, which first reproduces the sum of the untouched checkpoint) is not
+    used by `run --resume` (a checkpoint must be of this format, batch/checkpoints.h): the unit is
+    computed again, the resume line naming format_version, and the final file equals an
+    uninterrupted run's but for `seconds`.
 Prints one line per failed check and exits 1 if any failed.
 """
 
 import json
 import os
 import shutil
-import struct
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,7 @@ import tempfile
 sys.dont_write_bytecode = True  # keep the source tree clean
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "ref"))
 from check_log import CheckLog  # noqa: E402
+from record_sum import record_checksum, set_checksum, stored_checksum  # noqa: E402
 
 import h5py  # noqa: E402
 import numpy as np  # noqa: E402
@@ -280,75 +282,6 @@ def rewrite_legacy(path, version, group=None):
                 ds.attrs.create("description", description, dtype=h5py.string_dtype("utf-8"))
 
 
-class Fnv1a:
-    """64-bit FNV-1a over the record encoding of experiments/results/record_checksum.cpp, written
-    again here from its definition (length-prefixed texts, 8-byte little-endian integers)."""
-
-    def __init__(self):
-        self.h = 14695981039346656037
-
-    def bytes(self, data):
-        for b in data:
-            self.h = ((self.h ^ b) * 1099511628211) & 0xFFFFFFFFFFFFFFFF
-
-    def integer(self, v):
-        self.bytes(int(v & 0xFFFFFFFFFFFFFFFF).to_bytes(8, "little"))
-
-    def number(self, x):
-        self.bytes(struct.pack("<d", float(x)))
-
-    def text(self, s):
-        data = s.encode("utf-8")
-        self.integer(len(data))
-        self.bytes(data)
-
-
-def legacy_checksum(g):
-    """record_checksum of group g read back (its attributes but unit_index and the checksum)."""
-    h = Fnv1a()
-    h.text(g.name)
-    h.integer(int(g.attrs["unit_index"]))
-    names = [n for n in g.attrs if n not in ("unit_index", "checkpoint_checksum")]
-    h.integer(len(names))
-    for n in names:
-        v, dtype = g.attrs[n], g.attrs.get_id(n).dtype
-        h.text(n)
-        if isinstance(v, h5py.Empty) or isinstance(v, np.ndarray):
-            values = [] if isinstance(v, h5py.Empty) else list(v)
-            integers = dtype.kind in "iu"
-            h.integer(4 if integers else 3)
-            h.integer(len(values))
-            for x in values:
-                h.integer(int(x)) if integers else h.number(x)
-        elif isinstance(v, str):
-            h.integer(2)
-            h.text(v)
-        elif dtype.kind in "iu":
-            h.integer(0)
-            h.integer(int(v))
-        else:
-            h.integer(1)
-            h.number(v)
-    h.integer(len(g))
-    for d in g:
-        ds = g[d]
-        h.text(d)
-        h.text(text(ds.attrs["unit"]))
-        h.text(text(ds.attrs["description"]))
-        kind = 3 if h5py.check_string_dtype(ds.dtype) else 2 if ds.dtype.kind in "iu" else 1
-        h.integer(kind)
-        h.integer(len(ds.shape))
-        for n in ds.shape:
-            h.integer(n)
-        flat = list(np.reshape(ds[()], -1))
-        for k in (1, 2, 3):
-            h.integer(len(flat) if k == kind else 0)
-            if k == kind:
-                for x in flat:
-                    h.number(x) if k == 1 else h.integer(int(x)) if k == 2 else h.text(text(x))
-    return "%016x" % h.h
-
-
 def records(path, skip=("seconds",)):
     """Each unit group as (attributes with dtypes, attribute_units, datasets with shapes, units, values)."""
     out = {}
@@ -445,27 +378,29 @@ def main():
         if log.check("merge of a 1.0 file", p.returncode == 0, "exit 0", "exit %d: %s" % (p.returncode, p.stderr)):
             compare("merge of the 1.0 file", merged, fresh, skip=())
 
-        # A 1.0 checkpoint is resumed, not computed again.
+        # A 1.0 checkpoint (its checksum valid) is computed again, not resumed.
         out = os.path.join(tmp, "resumed.h5")
         p = run("run", spec, "-o", out, "--stop-after", "1")
         checkpoint = out + ".partial/unit-0.h5"
         if log.check("stopped run leaves a checkpoint", os.path.exists(checkpoint), checkpoint,
                      "exit %d: %s" % (p.returncode, p.stderr[-300:])):
+            with h5py.File(checkpoint, "r") as f:
+                g = f["runs/fv__method-vanilla"]
+                log.check("record_sum reproduces hopelab's checkpoint sum", record_checksum(g) == stored_checksum(g),
+                          stored_checksum(g), record_checksum(g))
             rewrite_legacy(checkpoint, [1, 0])
             with h5py.File(checkpoint, "r+") as f:
-                g = f["runs/fv__method-vanilla"]
-                sum_text = legacy_checksum(g)
-                del g.attrs["checkpoint_checksum"]
-                g.attrs.create("checkpoint_checksum", sum_text, dtype=h5py.string_dtype("utf-8"))
-                seconds = float(g.attrs["seconds"])
+                set_checksum(f["runs/fv__method-vanilla"])
             p = run("run", spec, "-o", out, "--resume")
-            log.check("--resume of a 1.0 checkpoint: used", p.returncode == 0 and "recomputing" not in p.stderr,
-                      "exit 0, no recomputing line", "exit %d: %s" % (p.returncode, p.stderr[-400:]))
+            resume_line = [line for line in p.stderr.splitlines() if "resume:" in line]
+            log.check("--resume of a 1.0 checkpoint: computed again, for its format",
+                      p.returncode == 0 and "recomputing" not in p.stderr and len(resume_line) == 1
+                      and "0 units from checkpoints, 1 recomputed" in resume_line[0]
+                      and "format_version 1.1, was 1.0" in resume_line[0],
+                      "exit 0, resume: 0 units from checkpoints, 1 recomputed (... format_version 1.1, was 1.0)",
+                      "exit %d: %s" % (p.returncode, p.stderr[-400:]))
             if os.path.exists(out):
-                with h5py.File(out, "r") as f:
-                    kept = float(f["runs/fv__method-vanilla"].attrs["seconds"])
-                log.check("--resume kept the checkpoint's seconds", kept == seconds, seconds, kept)
-                compare("--resume of a 1.0 checkpoint", out, fresh)
+                compare("--resume over a 1.0 checkpoint", out, fresh)
                 found = rank_problems(out) + option_problems(out) + unit_problems(out)
                 log.check("--resume wrote this format's form", not found, "none", found)
     finally:
