@@ -28,12 +28,24 @@ std::vector<std::string> split(const std::string& text, char separator) {
   return parts;
 }
 
-std::int64_t parse_nonnegative_integer(const std::string& text, const std::string& what) {
-  const std::string t = trim(text);
-  if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 18) {
-    throw InputError(what + " must be a non-negative integer, got '" + text + "'");
+namespace {
+
+// The one decimal rule of the non-negative integers below: digits and nothing else (no sign,
+// blank, 0x or exponent), at most 18 of them so that the value fits an int64. Errors name `what`,
+// the syntax expected and the text as given.
+std::int64_t decimal_digits(const std::string& digits, const std::string& what, const char* syntax,
+                            const std::string& text) {
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos) {
+    throw InputError(what + " must be " + syntax + ", got '" + text + "'");
   }
-  return std::strtoll(t.c_str(), nullptr, 10);
+  if (digits.size() > 18) throw InputError(what + " is too large: '" + text + "' (at most 18 digits)");
+  return std::strtoll(digits.c_str(), nullptr, 10);
+}
+
+}  // namespace
+
+std::int64_t parse_nonnegative_integer(const std::string& text, const std::string& what) {
+  return decimal_digits(trim(text), what, "a non-negative integer", text);
 }
 
 double parse_finite_number(const std::string& text, const std::string& what) {
@@ -51,18 +63,16 @@ double parse_finite_number(const std::string& text, const std::string& what) {
 }
 
 std::int64_t parse_length(const std::string& text, const std::string& what) {
-  std::string t = trim(text);
+  std::string digits = trim(text);
   std::int64_t scale = 1;
-  if (!t.empty()) {
-    const char suffix = t.back();
+  if (!digits.empty()) {
+    const char suffix = digits.back();
     if (suffix == 'k' || suffix == 'K') scale = 1024;
     if (suffix == 'm' || suffix == 'M') scale = 1024 * 1024;
-    if (scale != 1) t.pop_back();
+    if (scale != 1) digits.pop_back();
   }
-  if (t.empty() || t.find_first_not_of("0123456789") != std::string::npos || t.size() > 18) {
-    throw InputError(what + " must be a non-negative integer with optional suffix k or M, got '" + text + "'");
-  }
-  const std::int64_t value = std::strtoll(t.c_str(), nullptr, 10);
+  // The digits before the suffix as they stand: "2 k" is refused.
+  const std::int64_t value = decimal_digits(digits, what, "a non-negative integer with optional suffix k or M", text);
   if (value > std::numeric_limits<std::int64_t>::max() / scale) {
     throw InputError(what + " is too large: '" + text + "'");
   }

@@ -99,7 +99,8 @@ void apply_model_config(const FieldFlags& flags, const std::string& method, cons
   }
 }
 
-// Binds the fields of `args` except `skip`, parsed once the command's own flags are read.
+// Binds the fields of `args` except `skip`, parsed once the command's own flags are read; the
+// fields whose flags were given are marked so (params::mark_given).
 template <class P>
 void add_fields(CLI::App& command, P& args, const std::set<std::string>& skip, bool method_required) {
   auto flags = std::make_shared<FieldFlags>();
@@ -108,7 +109,10 @@ void add_fields(CLI::App& command, P& args, const std::set<std::string>& skip, b
   if constexpr (std::is_same_v<P, MethodArgs>) {
     add_model_config_option(command, *flags, [&args] { return args.method; });
   }
-  command.parse_complete_callback([flags] { flags->apply(); });
+  command.parse_complete_callback([flags, &args] {
+    flags->apply();
+    params::mark_given(args, flags->given_fields());
+  });
 }
 
 }  // namespace

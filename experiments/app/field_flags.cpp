@@ -32,9 +32,11 @@ bool FieldFlags::bound(const std::string& field) const {
   return false;
 }
 
+std::string FieldFlags::given_text(const Entry& e) { return e.flag ? e.option->results().back() : e.text; }
+
 std::optional<std::string> FieldFlags::given(const std::string& field) const {
   for (const Entry& e : entries_) {
-    if (e.field == field && e.option->count() > 0) return e.flag ? std::string("true") : e.text;
+    if (e.field == field && e.option->count() > 0) return given_text(e);
   }
   return std::nullopt;
 }
@@ -48,8 +50,16 @@ void FieldFlags::set(const std::string& field, const std::string& text) const {
 void FieldFlags::apply() const {
   for (const Entry& e : entries_) {
     if (e.option->count() == 0) continue;
-    e.parse(e.flag ? std::string("true") : e.text);
+    e.parse(given_text(e));
   }
+}
+
+params::GivenFields FieldFlags::given_fields() const {
+  params::GivenFields out;
+  for (const Entry& e : entries_) {
+    if (e.of_field && e.option->count() > 0) out.insert(e.field);
+  }
+  return out;
 }
 
 }  // namespace hopelab::cli

@@ -1,11 +1,12 @@
 #pragma once
-// Command-line flags generated from a schema (params/field.h): every field of a params struct or
-// of a kind's settings becomes --kebab-case (bool fields: a flag without value), with the field's
-// description and default in the help. CLI11 only collects text; apply() parses the flags given,
-// with the same types as a spec's keys (params/field_text.h), into the bound members. Ranges are
-// checked where a spec's are: by the kind's check or params::build_method. A command whose flag
-// predates the schema keeps its name (`names`), and a flag of a command's own syntax can parse
-// into several fields (add_text).
+// Command-line flags generated from a schema (params/field.h): every field of a params struct or of
+// a kind's settings becomes --kebab-case (bool fields: a flag, true without a value, or --flag=true
+// / --flag=false), with the field's description and default in the help. CLI11 only collects text;
+// apply() parses the flags given, with the same types as a spec's keys (params/field_text.h), into
+// the bound members, and given_fields() names them, as a spec's reader names its keys, for the
+// rules of options that do not apply. Ranges are checked where a spec's are: by the kind's check or
+// params::build_method. A command whose flag predates the schema keeps its name (`names`), and a
+// flag of a command's own syntax can parse into several fields (add_text).
 
 #include <deque>
 #include <functional>
@@ -47,6 +48,9 @@ class FieldFlags {
   void set(const std::string& field, const std::string& text) const;
   // Parses the flags that were given into their members. Throws InputError naming the field.
   void apply() const;
+  // The fields whose own flags were given, whatever their values (not those that add_text's flags
+  // or set() fill): what params' rules of options that do not apply refuse where they do not apply.
+  params::GivenFields given_fields() const;
   // "--head-dim" for "head_dim".
   static std::string flag_name(const char* field);
 
@@ -55,6 +59,7 @@ class FieldFlags {
     std::string field;
     std::string text;
     bool flag = false;
+    bool of_field = false;  // bound to the field `field` (else an add_text flag named `field`)
     CLI::Option* option = nullptr;
     std::function<void(const std::string&)> parse;
   };
@@ -67,6 +72,7 @@ class FieldFlags {
     const std::string flag = renamed != names.end() ? renamed->second : flag_name(f.name);
     Entry& e = entries_.emplace_back();
     e.field = f.name;
+    e.of_field = true;
     e.parse = [f, &member](const std::string& text) { params::parse_field_text(f, text, member); };
     std::string help = f.description;
     if (f.range.words == nullptr && f.range.text() != "any") help += " (" + f.range.text() + ")";
@@ -80,6 +86,10 @@ class FieldFlags {
       if (!shown.empty()) e.option->default_str(shown);
     }
   }
+
+  // The text a given flag carries: its value, or a bool field's "true" (--flag) or the VALUE of
+  // its last --flag=VALUE, parsed as a spec's true or false is.
+  static std::string given_text(const Entry& e);
 
   std::deque<Entry> entries_;  // stable addresses: CLI11 writes into Entry::text
 };

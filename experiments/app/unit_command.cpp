@@ -57,6 +57,7 @@ Json extra_attributes_json(const results::RunRecord& r, const Json& settings) {
 
 void run_unit(UnitArgs& a) {
   a.flags.apply();
+  a.settings->mark_given(a.flags.given_fields());
   params::check_max_work(a.limits.max_work, "max_work");
   const batch::WorkUnit unit = batch::single_unit(a.settings, a.limits.max_work);
   use_backend(parse_backend_choice(a.limits.backend, "--backend"));

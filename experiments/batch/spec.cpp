@@ -229,11 +229,14 @@ void read_fields(const std::string& file, const Sources& sources, Fields& fields
   refuse_unused(file, sources, used, owner);
 }
 
+// Reads `sources` into `settings` and marks every key read as given (Settings::mark_given): an
+// option that does not apply is refused at any value, its default included.
 void read_settings(const std::string& file, const Sources& sources, kinds::Settings& settings,
                    const std::string& owner) {
   std::set<std::string> used;
   kinds::visit_settings(settings, TomlReader{file, sources, used});
   refuse_unused(file, sources, used, owner);
+  settings.mark_given(used);
 }
 
 // The engines' checks (validate_unit), then the work limit (params/work_limit.h).

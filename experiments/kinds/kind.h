@@ -64,6 +64,9 @@ class Settings {
   // (params::fields_not_applying of their method and offsets): held at their defaults by the
   // checks, so a unit's record leaves them out.
   virtual std::vector<std::string> fields_not_applying() const = 0;
+  // Records the fields a spec's run or the command line wrote (params::GivenFields): of them, one
+  // that does not apply is refused by the checks whatever its value.
+  virtual void mark_given(const params::GivenFields& given) = 0;
   // Builds everything compute would and runs the engines' checks; computes nothing. Throws
   // InputError naming the bad value.
   virtual void check(std::uint64_t seed) const = 0;

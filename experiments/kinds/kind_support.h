@@ -13,6 +13,7 @@
 
 #include "kinds/kind.h"
 #include "params/offsets.h"
+#include "params/sampling.h"
 #include "params/vlm_method.h"
 #include "theory/input_error.h"
 
@@ -20,7 +21,7 @@ namespace hopelab::kinds {
 
 // Whether a settings struct holds a method (member `method`: params::MethodParams or
 // VlmMethodParams) or offsets (member `offsets`: params::OffsetParams), whose rules of options
-// that do not apply Settings::fields_not_applying follows.
+// that do not apply Settings::fields_not_applying and Settings::mark_given follow.
 template <class S, class = void>
 struct HasMethod : std::false_type {};
 template <class S>
@@ -29,6 +30,12 @@ template <class S, class = void>
 struct HasOffsets : std::false_type {};
 template <class S>
 struct HasOffsets<S, std::void_t<decltype(std::declval<const S&>().offsets)>> : std::true_type {};
+// ... or a sampling law (member `sampling`: params::SamplingParams), whose sigma, mu and
+// variances do not apply beside the empirical law (Settings::mark_given).
+template <class S, class = void>
+struct HasSampling : std::false_type {};
+template <class S>
+struct HasSampling<S, std::void_t<decltype(std::declval<const S&>().sampling)>> : std::true_type {};
 
 template <class S>
 class KindOf;
@@ -49,6 +56,11 @@ class SettingsOf final : public Settings {
       for (std::string& name : params::fields_not_applying(s_.offsets)) out.push_back(std::move(name));
     }
     return out;
+  }
+  void mark_given(const params::GivenFields& given) override {
+    if constexpr (HasMethod<S>::value) params::mark_given(s_.method, given);
+    if constexpr (HasOffsets<S>::value) params::mark_given(s_.offsets, given);
+    if constexpr (HasSampling<S>::value) params::mark_given(s_.sampling, given);
   }
   void check(std::uint64_t seed) const override {
     params::check_ranges(s_);

@@ -19,6 +19,11 @@ std::string Range::text() const {
   return "any";
 }
 
+std::vector<FieldUse> with_given(std::vector<FieldUse> uses, const GivenFields& given) {
+  for (FieldUse& use : uses) use.set = use.set || given.count(use.field) > 0;
+  return uses;
+}
+
 std::vector<std::string> not_applying(const std::vector<FieldUse>& uses) {
   std::vector<std::string> out;
   for (const FieldUse& use : uses) {

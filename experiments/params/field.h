@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <set>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -50,15 +51,24 @@ struct Field {
   const char* description;  // one line
 };
 
+// The names of the fields a spec's [[run]] (its keys and its sweep's) or the command line (the
+// flags given) wrote, whatever their values. Params built in code (settings read back from a
+// results file, a kind's own, a test's) have none.
+using GivenFields = std::set<std::string>;
+
 // A field that only some settings read (params' rules of options that do not apply, docs/usage.md
-// "Options that do not apply"): its name, whether it is set to other than its default, whether
-// the other fields make it read, its value as text and who reads it.
+// "Options that do not apply"): its name, whether it is set (given, at any value, or holding other
+// than its default), whether the other fields make it read, its value as text and who reads it.
 struct FieldUse {
   const char* field;
   bool set, applies;
   std::string value;
   const char* readers;
 };
+
+// `uses` with every row whose field is in `given` marked set: a field given counts as set even
+// at its default. The one place where what the readers saw meets the rules of each params struct.
+std::vector<FieldUse> with_given(std::vector<FieldUse> uses, const GivenFields& given);
 
 // The names of the rows that do not apply. A check refuses such a field when set, so it holds its
 // default; a results file leaves it out.

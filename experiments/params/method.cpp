@@ -41,7 +41,7 @@ std::vector<FieldUse> method_option_uses(const MethodParams& p) {
                         p.method == "qwen35" || mhrope || p.method == "videorope" || hope;
   const bool qwen = design == DesignKind::qwen2vl || design == DesignKind::qwen25vl;
   const auto optional_text = [](const auto& v) { return v ? value_text(*v) : std::string(); };
-  return {
+  return with_given({
       {"sections", !p.sections.empty(), sections, p.sections,
        "mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope and hope-x"},
       {"keep_fraction", p.keep_fraction != defaults.keep_fraction, p.method == "p-rope", value_text(p.keep_fraction),
@@ -70,15 +70,16 @@ std::vector<FieldUse> method_option_uses(const MethodParams& p) {
        "the v2pe design"},
       {"kv_heads", p.kv_heads != defaults.kv_heads, mhrope, value_text(p.kv_heads), "mhrope"},
       {"kv_head", p.kv_head != defaults.kv_head, mhrope, value_text(p.kv_head), "mhrope"},
-  };
+  }, p.given);
 }
 
 void check_method_options_apply(const MethodParams& p) {
   for (const FieldUse& row : method_option_uses(p)) {
     if (row.set && !row.applies) {
       const DesignKind design = p.design.empty() ? default_design(p.method).kind : parse_design(p.design);
-      throw InputError(std::string(row.field) + " = " + row.value + " does not apply to method " + p.method + " (" +
-                       design_name(design) + " design): only " + row.readers + " read it");
+      throw InputError(std::string(row.field) + " = " + (row.value.empty() ? "\"\"" : row.value) +
+                       " does not apply to method " + p.method + " (" + design_name(design) + " design): only " +
+                       row.readers + " read it");
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "params/field.h"
@@ -34,6 +35,9 @@ struct MethodParams {
   double visual_step = 1.0 / 16.0;
   std::int64_t kv_heads = 8;
   std::int64_t kv_head = 0;
+  // Not a field: the fields a spec or the command line wrote (mark_given), each refused where it
+  // does not apply whatever its value (method_option_uses).
+  GivenFields given;
 };
 
 template <class V>
@@ -85,8 +89,12 @@ MethodOptions method_options(const MethodParams& p);
 // method does not read (check_method_options_apply).
 Method build_method(const MethodParams& p);
 
+// Records the fields of p that a spec's run or the command line wrote (MethodParams::given).
+inline void mark_given(MethodParams& p, GivenFields given) { p.given = std::move(given); }
+
 // The rule for options that do not apply, one row per option that only some methods read
-// (docs/usage.md "Options that do not apply"); empty for an unknown method. sections:
+// (docs/usage.md "Options that do not apply"), each set when given (p.given) or other than its
+// default; empty for an unknown method. sections:
 // mrope, mrope-interleave, qwen3vl, qwen35, mhrope, videorope, hope, hope-x; keep_fraction: p-rope;
 // rotary_fraction: qwen35; allocation: custom;
 // gamma and training_seed: hope and hope-x with the diagonal design; delta: the diagonal design
@@ -96,12 +104,13 @@ Method build_method(const MethodParams& p);
 // kv_head: mhrope. Throws InputError for a bad design.
 std::vector<FieldUse> method_option_uses(const MethodParams& p);
 
-// Refuses an option set that does not apply (method_option_uses), naming the option, the method
-// and who reads it. An unknown method is left to the method's builder to name.
+// Refuses an option set (given, or other than its default) that does not apply
+// (method_option_uses), naming the option, its value, the method and who reads it. An unknown
+// method is left to the method's builder to name.
 void check_method_options_apply(const MethodParams& p);
 
-// The options of p that its method and design do not read (method_option_uses): held at their
-// defaults by check_method_options_apply, so a results file leaves them out.
+// The options of p that its method and design do not read (method_option_uses): left at their
+// defaults (check_method_options_apply), so a results file leaves them out.
 std::vector<std::string> fields_not_applying(const MethodParams& p);
 
 }  // namespace hopelab::params

@@ -26,10 +26,11 @@ void check_offset3(const OffsetParams& p) {
 std::vector<FieldUse> offset_field_uses(const OffsetParams& p) {
   const OffsetParams defaults;
   const bool text = p.offset3.empty() && p.along == "text", frames = p.offset3.empty() && p.along == "frames";
-  return {{"along", p.along != defaults.along, p.offset3.empty(), p.along, "offsets without offset3"},
-          {"offsets", p.offsets != defaults.offsets, text, p.offsets, "along = text"},
-          {"frames", p.frames != defaults.frames, frames, p.frames, "along = frames"},
-          {"grid", p.grid != defaults.grid, frames, p.grid, "along = frames"}};
+  return with_given({{"along", p.along != defaults.along, p.offset3.empty(), p.along, "offsets without offset3"},
+                     {"offsets", p.offsets != defaults.offsets, text, p.offsets, "along = text"},
+                     {"frames", p.frames != defaults.frames, frames, p.frames, "along = frames"},
+                     {"grid", p.grid != defaults.grid, frames, p.grid, "along = frames"}},
+                    p.given);
 }
 
 void check_offsets_apply(const OffsetParams& p) {

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "params/field.h"
@@ -19,7 +20,13 @@ struct OffsetParams {
   std::string frames = "0:1000:10";
   std::string grid = "12x12";
   std::vector<double> offset3;  // (3) or empty (absent): the distances of `along`
+  // Not a field: the fields a spec or the command line wrote (mark_given), each refused where it
+  // does not apply whatever its value (offset_field_uses).
+  GivenFields given;
 };
+
+// Records the fields of p that a spec's run or the command line wrote (OffsetParams::given).
+inline void mark_given(OffsetParams& p, GivenFields given) { p.given = std::move(given); }
 
 template <class V>
 void visit_fields(OffsetParams& p, V&& v) {
@@ -45,15 +52,16 @@ OffsetGrid offset_grid(const OffsetParams& p, const Method& method);
 std::int64_t offset_count(const OffsetParams& p);
 
 // The rule for fields the other fields make unused, one row per field that only some offsets
-// read (docs/usage.md "Options that do not apply"): beside offset3, along, offsets, frames and
-// grid; along = text, frames and grid; along = frames, offsets.
+// read (docs/usage.md "Options that do not apply"), each set when given (p.given) or other than
+// its default: beside offset3, along, offsets, frames and grid; along = text, frames and grid;
+// along = frames, offsets.
 std::vector<FieldUse> offset_field_uses(const OffsetParams& p);
 
-// Refuses a field set (to other than its default) that does not apply (offset_field_uses).
+// Refuses a field set (given, or other than its default) that does not apply (offset_field_uses).
 void check_offsets_apply(const OffsetParams& p);
 
-// The fields of p that its other fields make unused (offset_field_uses): held at their defaults
-// by check_offsets_apply, so a results file leaves them out.
+// The fields of p that its other fields make unused (offset_field_uses): left at their defaults
+// (check_offsets_apply), so a results file leaves them out.
 std::vector<std::string> fields_not_applying(const OffsetParams& p);
 
 }  // namespace hopelab::params

@@ -68,14 +68,17 @@ PreferenceSampling sampling_of(const SamplingParams& p, std::uint64_t seed, int 
   } else if (is_empirical_spec(p.dist)) {
     parse_empirical_spec(p.dist);
     cfg.law = ComponentLaw::empirical;
-    const ScaleParams unset;
     const SamplingParams defaults;
-    for (const auto& [name, given] : {std::pair{"sigma", p.scale.sigma != unset.sigma},
-                                      std::pair{"mu", p.mu != defaults.mu},
-                                      std::pair{"variances", !p.scale.variances.empty()}}) {
-      if (given) {
-        throw InputError(std::string(name) + " cannot be set beside dist empirical: the pool sets the means and " +
-                         "scales ('" + p.dist + "')");
+    const char* readers = "the gaussian and student-t laws";
+    for (const FieldUse& use : with_given({{"sigma", p.scale.sigma != defaults.scale.sigma, false,
+                                            value_text(p.scale.sigma), readers},
+                                           {"mu", p.mu != defaults.mu, false, value_text(p.mu), readers},
+                                           {"variances", !p.scale.variances.empty(), false,
+                                            value_text(p.scale.variances), readers}},
+                                          p.given)) {
+      if (use.set) {
+        throw InputError(std::string(use.field) + " cannot be set beside dist empirical: the pool sets the means " +
+                         "and scales ('" + p.dist + "')");
       }
     }
     return cfg;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "params/field.h"
@@ -41,7 +42,13 @@ struct SamplingParams {
   std::string dist = "gaussian";
   std::string precision = "fp64";
   std::string normals = "fp64";
+  // Not a field: the fields a spec or the command line wrote (mark_given); sigma, mu and
+  // variances given beside the empirical law are refused whatever their values (sampling_of).
+  GivenFields given;
 };
+
+// Records the fields of p that a spec's run or the command line wrote (SamplingParams::given).
+inline void mark_given(SamplingParams& p, GivenFields given) { p.given = std::move(given); }
 
 template <class V>
 void visit_fields(SamplingParams& p, V&& v) {
@@ -83,7 +90,8 @@ EmpiricalSpec parse_empirical_spec(const std::string& dist);
 // sim's sampling settings with the unit's effective seed: the law of `dist`, sigma or the scales
 // sqrt(variances). The empirical law's pools are left for the caller to read (cfg.query_pool and
 // key_pool empty). Throws InputError naming a bad law, variances that are not head_dim values, or
-// sigma, mu or variances set beside the empirical law (its pools set the means and scales).
+// sigma, mu or variances set (given, or other than their defaults) beside the empirical law (its
+// pools set the means and scales).
 PreferenceSampling sampling_of(const SamplingParams& p, std::uint64_t seed, int head_dim);
 
 }  // namespace hopelab::params

@@ -6,6 +6,7 @@
 // vlm kind's spec keys. build_vlm_rotary turns them into sim/vlm's VlmRotary.
 
 #include <cstring>
+#include <utility>
 
 #include "params/method.h"
 #include "sim/vlm/vlm_rotary.h"
@@ -32,6 +33,9 @@ void visit_fields(VlmMethodParams& p, V&& v) {
     if (!decided_by_model(f.name)) v(f, member);
   });
 }
+
+// Records the fields a spec's run or the command line wrote (params/method.h).
+inline void mark_given(VlmMethodParams& p, GivenFields given) { mark_given(p.method, std::move(given)); }
 
 // The options its method and design do not read (params/method.h).
 inline std::vector<std::string> fields_not_applying(const VlmMethodParams& p) { return fields_not_applying(p.method); }
