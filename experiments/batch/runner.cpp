@@ -110,8 +110,9 @@ results::RunRecord with_checksum(const results::RunRecord& record) {
 
 // Why `record` cannot stand for `unit`, or "" when it can: a missing or wrong checksum, another
 // unit, a dataset missing or not of its kind. Strips the checksum attribute, and brings the record
-// of a format-1.0 checkpoint (`legacy`) to this format's form (kinds/record_form.h).
-std::string checkpoint_problem(results::RunRecord& record, const WorkUnit& unit, bool legacy) {
+// of a checkpoint of an older format (1.0, 1.1) to this format's form (kinds/record_form.h).
+std::string checkpoint_problem(results::RunRecord& record, const WorkUnit& unit,
+                               const std::vector<std::int64_t>& format_version) {
   auto& attributes = record.attributes;
   if (attributes.empty() || attributes.back().name != results::kChecksumAttribute) return "has no checksum";
   const auto* stored = std::get_if<std::string>(&attributes.back().value);
@@ -120,8 +121,8 @@ std::string checkpoint_problem(results::RunRecord& record, const WorkUnit& unit,
   if (sum != results::record_checksum(record)) return "does not match its checksum (corrupt or edited)";
   if (record.group != unit.group || record.unit_index != unit.index) return "holds another unit";
   try {
-    kinds::check_record_datasets(record, "", legacy);
-    if (legacy) record = kinds::current_form(record);
+    kinds::check_record_datasets(record, "", results::legacy_form(format_version));
+    if (results::older_form(format_version)) record = kinds::current_form(record);
   } catch (const InputError& e) {
     return e.what();
   }
@@ -148,7 +149,7 @@ std::optional<results::RunRecord> read_checkpoint(const std::string& path, const
                      "; rerun with --force to start over");
   }
   if (file.records.size() != 1) return recompute("checkpoint " + path + " holds " + std::to_string(file.records.size()) + " records, not 1");
-  const std::string problem = checkpoint_problem(file.records[0], unit, results::legacy_form(file.format_version));
+  const std::string problem = checkpoint_problem(file.records[0], unit, file.format_version);
   if (!problem.empty()) return recompute("checkpoint " + path + " " + problem);
   return file.records[0];
 }
