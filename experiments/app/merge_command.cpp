@@ -45,9 +45,8 @@ void run_merge(const MergeArgs& a, const CLI::App& cmd) {
   const results::ResultsFile merged = results::merge_results_files(
       a.inputs, a.output, a.force, [&a](const results::ResultsFile& m) { return claims_of(m, a.inputs.front()); },
       [](results::RunRecord& record, const results::ResultsFile& file) {
-        const bool legacy = results::legacy_form(file.format_version);
-        kinds::check_record_datasets(record, "", legacy);
-        if (legacy) record = kinds::current_form(record);
+        kinds::check_record_datasets(record, "", results::legacy_form(file.format_version));
+        if (results::older_form(file.format_version)) record = kinds::current_form(record);
       });
   if (a.json) {
     const Json result = {{"output", a.output},

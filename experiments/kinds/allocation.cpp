@@ -18,7 +18,7 @@ void compute(const AllocationSettings& s, std::uint64_t, results::RunRecord& r) 
     axis.push_back(static_cast<std::int64_t>(m.allocation.axis[i]));
     zero.push_back(m.allocation.zero[i] ? 1 : 0);
   }
-  r.attributes.push_back({"position_design", std::string(design_name(m.design.kind))});  // the design applied
+  r.attributes.push_back(attribute(kPositionDesign, std::string(design_name(m.design.kind))));
   r.datasets.push_back(integers(kAxis, axis));
   r.datasets.push_back(integers(kZeroFrequency, zero));
   r.datasets.push_back(numbers(kTheta, rope_frequencies(m.spectrum)));
@@ -29,7 +29,8 @@ void compute(const AllocationSettings& s, std::uint64_t, results::RunRecord& r) 
 const Kind& allocation_kind() {
   using namespace allocation;
   static const KindOf<AllocationSettings> kind("allocation", "which axis each rotary pair reads, and its zero pairs",
-                                               {"method"}, {kAxis, kZeroFrequency, kTheta}, check, compute);
+                                               {"method"}, {kAxis, kZeroFrequency, kTheta}, {kPositionDesign}, check,
+                                               compute);
   return kind;
 }
 

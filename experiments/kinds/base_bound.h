@@ -19,7 +19,7 @@ void visit_fields(BaseBoundSettings& s, V&& v) {
   using namespace params;
   v(Field{"head_dim", "1", closed(2, 1 << 20), "head dimension d (even)"}, s.head_dim);
   v(Field{"context_length", "token", at_least(1), "context length L (required)"}, s.context_length);
-  v(Field{"exclusive", "", any(), "check m in [0, L-1] instead of [0, L]"}, s.exclusive);
+  v(Field{"exclusive", "1", any(), "check m in [0, L-1] instead of [0, L]"}, s.exclusive);
   v(Field{"grid_ratio", "1", above(1), "ratio of consecutive bases searched"}, s.grid_ratio);
   v(Field{"recheck_above", "1", at_least(1), "also list infeasible bases in (b*, F b*]"}, s.recheck_above);
 }

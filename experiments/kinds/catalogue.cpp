@@ -77,6 +77,15 @@ void field_table(std::ostream& out, const std::vector<params::FieldInfo>& rows) 
   }
 }
 
+// The kind's computed attributes, when it has any: "| attribute | unit | description |".
+void attribute_table(std::ostream& out, const Kind& kind) {
+  if (kind.attributes().empty()) return;
+  out << "\n| attribute | unit | description |\n|---|---|---|\n";
+  for (const AttributeName& a : kind.attributes()) {
+    out << "| `" << a.name << "` | " << cell(*a.unit ? a.unit : "–") << " | " << cell(a.description) << " |\n";
+  }
+}
+
 }  // namespace
 
 nlohmann::ordered_json kind_json(const Kind& kind) {
@@ -88,8 +97,13 @@ nlohmann::ordered_json kind_json(const Kind& kind) {
   for (const DatasetName& d : kind.datasets()) {
     datasets.push_back({{"name", d.name}, {"unit", d.unit}, {"scalar", d.scalar}, {"description", d.description}});
   }
+  nlohmann::ordered_json attributes = nlohmann::ordered_json::array();
+  for (const AttributeName& a : kind.attributes()) {
+    attributes.push_back(
+        {{"name", a.name}, {"unit", a.unit}, {"optional", a.optional}, {"description", a.description}});
+  }
   return {{"name", kind.name()}, {"summary", kind.summary()}, {"required", kind.required()},
-          {"fields", fields},     {"datasets", datasets}};
+          {"fields", fields},     {"datasets", datasets},       {"attributes", attributes}};
 }
 
 nlohmann::ordered_json catalogue_json() {
@@ -121,6 +135,13 @@ void print_kind(const Kind& kind, std::ostream& out) {
   cli::Table datasets({"dataset", "shape", "unit", "description"});
   for (const DatasetName& d : kind.datasets()) datasets.add_row({d.name, shape_text(d), d.unit, d.description});
   datasets.print(out);
+  if (kind.attributes().empty()) return;
+  out << "\n";
+  cli::Table attributes({"attribute", "unit", "description"});
+  for (const AttributeName& a : kind.attributes()) {
+    attributes.add_row({a.name, *a.unit ? a.unit : "-", a.description});
+  }
+  attributes.print(out);
 }
 
 std::string catalogue_markdown() {
@@ -163,6 +184,7 @@ std::string catalogue_markdown() {
     for (const DatasetName& d : k->datasets()) {
       out << "| `" << d.name << "` | " << shape_text(d) << " | " << cell(d.unit) << " | " << cell(d.description) << " |\n";
     }
+    attribute_table(out, *k);
   }
   return out.str();
 }

@@ -18,7 +18,7 @@ void compute(const CriticalLengthSettings& s, std::uint64_t, results::RunRecord&
   const Method m = params::build_method(s.method);
   const params::FrameGrid g = params::parse_frame_grid(s.grid);
   const CriticalLength c = hopelab::critical_length(m, g.height, g.width);
-  r.attributes.push_back({"reason", c.reason});
+  r.attributes.push_back(attribute(kReason, c.reason));
   if (c.length) {
     r.datasets.push_back(scalar_number(kCriticalLength, *c.length));
     if (c.frames) r.datasets.push_back(scalar_number(kCriticalFrames, *c.frames));
@@ -34,7 +34,7 @@ const Kind& critical_length_kind() {
   using namespace critical_length;
   static const KindOf<CriticalLengthSettings> kind(
       "critical-length", "length beyond which the slowest temporal pair's cosine turns negative", {"method"},
-      {kCriticalLength, kCriticalFrames, kPair, kThetaMin, kFrameStep}, check, compute);
+      {kCriticalLength, kCriticalFrames, kPair, kThetaMin, kFrameStep}, {kReason}, check, compute);
   return kind;
 }
 

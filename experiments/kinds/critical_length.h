@@ -28,6 +28,8 @@ inline constexpr DatasetName kThetaMin = scalar_dataset(
     {"theta_min", "rad/position", "smallest non-zero temporal frequency", true});
 inline constexpr DatasetName kFrameStep = scalar_dataset(
     {"frame_step", "position/frame", "temporal offset per frame", true});
+inline constexpr AttributeName kReason{"reason", "",
+                                       "the condition for a negative cosine in words, or why there is none"};
 }  // namespace critical_length
 
 const Kind& critical_length_kind();

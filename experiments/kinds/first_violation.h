@@ -4,6 +4,7 @@
 
 #include "kinds/kind.h"
 #include "params/method.h"
+#include "params/offsets.h"
 
 namespace hopelab::kinds {
 
@@ -11,8 +12,11 @@ struct FirstViolationSettings {
   params::MethodParams method;
   std::string along = "text";
   std::string only_axis;
-  std::string grid = "12x12";
+  std::string grid = params::kDefaultFrameGrid;  // read along frames only (own_field_uses)
   std::int64_t limit = 10'000'000;
+  // Not a field: the fields a spec or the command line wrote (Settings::mark_given); `grid` given
+  // along text is refused whatever its value (own_field_uses).
+  params::GivenFields given;
 };
 
 template <class V>
@@ -25,6 +29,10 @@ void visit_fields(FirstViolationSettings& s, V&& v) {
   v(Field{"limit", "token|frame", params::at_least(1), "largest distance scanned"}, s.limit);
 }
 
+// The rule for its own fields that do not apply (params::frame_grid_use, the offsets' rule):
+// `grid` along text. Refused when given (or other than its default) there, left out of its results group.
+std::vector<params::FieldUse> own_field_uses(const FirstViolationSettings& s);
+
 namespace first_violation {
 inline constexpr DatasetName kFirstViolation = scalar_dataset(
     {"first_violation", "token|frame", "smallest distance m >= 1 with D < 0; -1 when none (see proven_never)"});
@@ -34,6 +42,8 @@ inline constexpr DatasetName kZeroWeight = scalar_dataset(
 inline constexpr DatasetName kRotatingWeight = scalar_dataset({"rotating_weight", "1", "R: weight of the other pairs"});
 inline constexpr DatasetName kOffset{"offset", "position", "position offset (t, h, w) at the violation", true};
 inline constexpr DatasetName kValue = scalar_dataset({"value", "1", "D at the violation (sigma = 1)", true});
+inline constexpr AttributeName kResult{"result", "", "violation, never (proven) or none up to limit"};
+inline constexpr AttributeName kReason{"reason", "", "why, in words"};
 }  // namespace first_violation
 
 const Kind& first_violation_kind();

@@ -1,9 +1,9 @@
 #pragma once
 // A unit kind: what one [[run]] of a spec (or one computing command) computes. A kind is one file
 // (kinds/<kind>.{h,cpp}) that declares its settings (composed from params/), checks them,
-// computes a RunRecord, and names its datasets; kinds/registry.cpp lists the kinds. Everything
-// else (spec reading, unit names, HDF5 attributes, `hopelab kinds`, docs) is generic over this
-// interface.
+// computes a RunRecord, and names its datasets and the attributes it computes; kinds/registry.cpp
+// lists the kinds. Everything else (spec reading, unit names, HDF5 attributes, `hopelab kinds`,
+// docs) is generic over this interface.
 
 #include <cstdint>
 #include <memory>
@@ -47,6 +47,17 @@ constexpr DatasetName scalar_dataset(DatasetName d) {
   return d;
 }
 
+// An attribute a kind computes and writes beside its settings (z_bound, reason, ...): its name,
+// unit ("" for text, which has none; a fixed unit, not "token|frame") and description. The unit
+// is what the record's Attribute carries (kinds/kind_support.h: attribute) and a results file
+// lists in attribute_units.
+struct AttributeName {
+  const char* name;
+  const char* unit;
+  const char* description;
+  bool optional = false;  // written only in some cases (the empirical law's pools)
+};
+
 // A unit whose meaning follows the unit's `along`, "token|frame", as `along` makes it: "frame"
 // for along = frames, else "token". Other units are returned as they are.
 std::string unit_along(const std::string& unit, const std::string& along);
@@ -61,8 +72,9 @@ class Settings {
   virtual std::unique_ptr<Settings> clone() const = 0;
   virtual void visit(FieldVisitor& v) = 0;
   // The fields these settings leave unread, by params' rules of options that do not apply
-  // (params::fields_not_applying of their method and offsets): held at their defaults by the
-  // checks, so a unit's record leaves them out.
+  // (params::fields_not_applying of their method and offsets, and a kind's own rows such as
+  // first-violation's grid): held at their defaults by the checks, so a unit's record leaves them
+  // out.
   virtual std::vector<std::string> fields_not_applying() const = 0;
   // Records the fields a spec's run or the command line wrote (params::GivenFields): of them, one
   // that does not apply is refused by the checks whatever its value.
@@ -104,6 +116,7 @@ class Kind {
   virtual const char* summary() const = 0;  // one line
   virtual std::vector<std::string> required() const = 0;  // keys a run must set
   virtual const std::vector<DatasetName>& datasets() const = 0;
+  virtual const std::vector<AttributeName>& attributes() const = 0;  // those it computes
   virtual std::unique_ptr<Settings> defaults() const = 0;
   std::vector<params::FieldInfo> schema() const;  // the fields of defaults(), in order
 };

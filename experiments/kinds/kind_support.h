@@ -1,9 +1,10 @@
 #pragma once
 // What a kind's .cpp needs to define itself (kinds/kind.h): KindOf<S> implements Kind and
 // Settings for a settings struct S from visit_fields(S&, v), check(S, seed) and
-// compute(S, seed, record), and optionally its Monte Carlo samples field, its work, its cost
-// and its split by sample ranges (SplitOf<S>); numbers() and integers() build its datasets from
-// their DatasetName.
+// compute(S, seed, record), and optionally the attributes it computes, its Monte Carlo samples
+// field, its work, its cost and its split by sample ranges (SplitOf<S>); numbers() and
+// integers() build its datasets from their DatasetName, attribute() its attributes from their
+// AttributeName.
 // Included by kinds/*.cpp only.
 
 #include <limits>
@@ -20,8 +21,10 @@
 namespace hopelab::kinds {
 
 // Whether a settings struct holds a method (member `method`: params::MethodParams or
-// VlmMethodParams) or offsets (member `offsets`: params::OffsetParams), whose rules of options
-// that do not apply Settings::fields_not_applying and Settings::mark_given follow.
+// VlmMethodParams) or offsets (member `offsets`: params::OffsetParams), or has fields of its own
+// that only some settings read (a function own_field_uses(const S&) beside S returning their
+// params::FieldUse rows, and a member `given`: params::GivenFields), whose rules of options that
+// do not apply Settings::fields_not_applying and Settings::mark_given follow.
 template <class S, class = void>
 struct HasMethod : std::false_type {};
 template <class S>
@@ -36,6 +39,11 @@ template <class S, class = void>
 struct HasSampling : std::false_type {};
 template <class S>
 struct HasSampling<S, std::void_t<decltype(std::declval<const S&>().sampling)>> : std::true_type {};
+
+template <class S, class = void>
+struct HasOwnFieldUses : std::false_type {};
+template <class S>
+struct HasOwnFieldUses<S, std::void_t<decltype(own_field_uses(std::declval<const S&>()))>> : std::true_type {};
 
 template <class S>
 class KindOf;
@@ -55,12 +63,16 @@ class SettingsOf final : public Settings {
     if constexpr (HasOffsets<S>::value) {
       for (std::string& name : params::fields_not_applying(s_.offsets)) out.push_back(std::move(name));
     }
+    if constexpr (HasOwnFieldUses<S>::value) {
+      for (std::string& name : params::not_applying(own_field_uses(s_))) out.push_back(std::move(name));
+    }
     return out;
   }
   void mark_given(const params::GivenFields& given) override {
     if constexpr (HasMethod<S>::value) params::mark_given(s_.method, given);
     if constexpr (HasOffsets<S>::value) params::mark_given(s_.offsets, given);
     if constexpr (HasSampling<S>::value) params::mark_given(s_.sampling, given);
+    if constexpr (HasOwnFieldUses<S>::value) s_.given = given;
   }
   void check(std::uint64_t seed) const override {
     params::check_ranges(s_);
@@ -113,16 +125,24 @@ class KindOf final : public Kind {
   using Work = double (*)(const S&);
   using Cost = double (*)(const S&);
 
+  // `attributes`: those compute writes beside the settings (none when left out).
+  KindOf(const char* name, const char* summary, std::vector<std::string> required, std::vector<DatasetName> datasets,
+         std::vector<AttributeName> attributes, Check check_fn, Compute compute_fn, Samples samples_fn = nullptr,
+         Work work_fn = nullptr, Cost cost_fn = nullptr, SplitOf<S> split_fns = {})
+      : check(check_fn), compute(compute_fn), samples(samples_fn), work(work_fn), cost(cost_fn), split(split_fns),
+        name_(name), summary_(summary), required_(std::move(required)), datasets_(std::move(datasets)),
+        attributes_(std::move(attributes)) {}
   KindOf(const char* name, const char* summary, std::vector<std::string> required, std::vector<DatasetName> datasets,
          Check check_fn, Compute compute_fn, Samples samples_fn = nullptr, Work work_fn = nullptr,
          Cost cost_fn = nullptr, SplitOf<S> split_fns = {})
-      : check(check_fn), compute(compute_fn), samples(samples_fn), work(work_fn), cost(cost_fn), split(split_fns),
-        name_(name), summary_(summary), required_(std::move(required)), datasets_(std::move(datasets)) {}
+      : KindOf(name, summary, std::move(required), std::move(datasets), {}, check_fn, compute_fn, samples_fn, work_fn,
+               cost_fn, split_fns) {}
 
   const char* name() const override { return name_; }
   const char* summary() const override { return summary_; }
   std::vector<std::string> required() const override { return required_; }
   const std::vector<DatasetName>& datasets() const override { return datasets_; }
+  const std::vector<AttributeName>& attributes() const override { return attributes_; }
   std::unique_ptr<Settings> defaults() const override { return std::make_unique<SettingsOf<S>>(*this, S{}); }
 
   const Check check;
@@ -137,6 +157,7 @@ class KindOf final : public Kind {
   const char* summary_;
   std::vector<std::string> required_;
   std::vector<DatasetName> datasets_;
+  std::vector<AttributeName> attributes_;
 };
 
 // ---- datasets: float64 numbers and int64 integers, shape (n) unless given (row-major) --------
@@ -165,6 +186,12 @@ inline results::Dataset scalar_number(const DatasetName& d, double value, const 
 inline results::Dataset scalar_integer(const DatasetName& d, std::int64_t value, const char* unit = nullptr) {
   return results::Dataset{d.name, unit ? unit : d.unit, {}, {}, {value}, {}, d.description,
                           results::DatasetKind::integers};
+}
+
+// ---- attributes: a computed value with its declared unit ------------------------------------
+
+inline results::Attribute attribute(const AttributeName& a, results::AttributeValue value) {
+  return results::Attribute{a.name, std::move(value), a.unit};
 }
 
 }  // namespace hopelab::kinds

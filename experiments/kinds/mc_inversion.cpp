@@ -93,7 +93,7 @@ const Kind& mc_inversion_kind() {
       "mc-inversion", "Monte Carlo probability that a random key outscores the similar one (2605.15514)", {"method"},
       {preference::kOffsets, kDistance, kInversion, kStandardError, kExpectedPreference, kZ, kFirstNegativeB,
        kFirstCrossing, kCrossingRatio, kSignMismatches, kSignificantOffsets, kFarGap, kFarMean, kLocalityContrast},
-      check, compute, samples, work);
+      {kQueryPoolRows, kQueryPoolChecksum, kKeyPoolRows, kKeyPoolChecksum}, check, compute, samples, work);
   return kind;
 }
 

@@ -33,7 +33,7 @@ void write_record(const McPreferenceSettings& s, const PreparedMc& p, const Pair
     z.push_back(mc[j].standard_error > 0 ? (mc[j].mean - theory[j]) / mc[j].standard_error : 0.0);
     verdict.push_back(std::fabs(z.back()) <= z_bound ? 1 : 0);
   }
-  r.attributes.push_back({"z_bound", z_bound});
+  r.attributes.push_back(attribute(kZBound, z_bound));
   append_pool_attributes(p, r);
   append_offset_datasets(p.grid, r);
   r.datasets.push_back(numbers(kMean, mean));
@@ -92,8 +92,9 @@ const Kind& mc_preference_kind() {
   using namespace mc_preference;
   static const KindOf<McPreferenceSettings> kind(
       "mc-preference", "Monte Carlo semantic preference at each offset beside the closed form", {"method"},
-      {preference::kOffsets, preference::kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict}, check, compute,
-      samples, work, cost, SplitOf<McPreferenceSettings>{parts, compute_parts, finish});
+      {preference::kOffsets, preference::kDistance, kMean, kStandardError, kN, kTheory, kZ, kVerdict},
+      {kZBound, kQueryPoolRows, kQueryPoolChecksum, kKeyPoolRows, kKeyPoolChecksum}, check, compute, samples, work,
+      cost, SplitOf<McPreferenceSettings>{parts, compute_parts, finish});
   return kind;
 }
 

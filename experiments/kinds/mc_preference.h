@@ -35,6 +35,7 @@ inline constexpr DatasetName kTheory{"theory", "1", "closed-form expected prefer
 inline constexpr DatasetName kZ{"z", "1", "(mean - theory) / standard_error"};
 inline constexpr DatasetName kVerdict{"verdict", "1",
                                       "1 when |z| <= z_bound (Sidak over the offsets at family_level), else 0"};
+inline constexpr AttributeName kZBound{"z_bound", "1", "Sidak z of family_level over the offsets, which verdict uses"};
 }  // namespace mc_preference
 
 const Kind& mc_preference_kind();

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "kinds/kind_support.h"
 #include "results/empirical_pool.h"
 #include "sim/backend_registry.h"
 
@@ -36,9 +37,8 @@ std::vector<double> closed_form_preference(const PreparedMc& p) {
 
 void append_pool_attributes(const PreparedMc& p, results::RunRecord& r) {
   for (size_t k = 0; k < p.pools.size(); ++k) {
-    const std::string role = k == 0 ? "query_pool" : "key_pool";
-    r.attributes.push_back({role + "_rows", p.pools[k].rows});
-    r.attributes.push_back({role + "_checksum", p.pools[k].checksum});
+    r.attributes.push_back(attribute(k == 0 ? kQueryPoolRows : kKeyPoolRows, p.pools[k].rows));
+    r.attributes.push_back(attribute(k == 0 ? kQueryPoolChecksum : kKeyPoolChecksum, p.pools[k].checksum));
   }
 }
 

@@ -1,8 +1,9 @@
 #pragma once
-// What the Monte Carlo kinds over offsets (mc-preference, mc-win-prob) build before sampling:
+// What the Monte Carlo kinds over offsets (mc-preference, mc-win-prob, mc-inversion) build before sampling:
 // the method, its offsets, sim's sampling settings (with the empirical law's pools read), the
 // components' variances and the phase precision, checked; and what they write of the pools.
 
+#include "kinds/kind.h"
 #include "params/distances.h"
 #include "params/method.h"
 #include "params/offsets.h"
@@ -45,6 +46,12 @@ std::vector<double> closed_form_preference(const PreparedMc& p);
 
 // The empirical law's pools as attributes: query_pool_rows, query_pool_checksum and, with a key
 // pool, key_pool_rows, key_pool_checksum (the file and datasets are in `dist`). None otherwise.
+inline constexpr AttributeName kQueryPoolRows{"query_pool_rows", "1", "empirical law: rows of its query pool", true};
+inline constexpr AttributeName kQueryPoolChecksum{
+    "query_pool_checksum", "", "empirical law: FNV-1a 64 of its query pool's values, fnv1a64:HEX", true};
+inline constexpr AttributeName kKeyPoolRows{"key_pool_rows", "1", "empirical law with a key pool: its rows", true};
+inline constexpr AttributeName kKeyPoolChecksum{"key_pool_checksum", "",
+                                                "empirical law with a key pool: FNV-1a 64 of its values", true};
 void append_pool_attributes(const PreparedMc& p, results::RunRecord& r);
 
 }  // namespace hopelab::kinds

@@ -42,8 +42,8 @@ const Kind& mc_win_prob_kind() {
   using namespace mc_win_prob;
   static const KindOf<McWinProbSettings> kind(
       "mc-win-prob", "Monte Carlo probability that the similar key outscores a random one", {"method"},
-      {preference::kOffsets, preference::kDistance, kProbability, kStandardError, kN, kExpectedPreference}, check, compute,
-      samples, work);
+      {preference::kOffsets, preference::kDistance, kProbability, kStandardError, kN, kExpectedPreference},
+      {kQueryPoolRows, kQueryPoolChecksum, kKeyPoolRows, kKeyPoolChecksum}, check, compute, samples, work);
   return kind;
 }
 

@@ -31,7 +31,7 @@ void compute(const PositionsSettings& s, std::uint64_t, results::RunRecord& r) {
   const PositionIds ids = assign_positions(m.design, layout);
   std::vector<std::int64_t> segment;
   for (size_t k = 0; k < layout.size(); ++k) segment.insert(segment.end(), layout[k].token_count(), k);
-  r.attributes.push_back({"position_design", std::string(design_name(m.design.kind))});  // the design applied
+  r.attributes.push_back(attribute(kPositionDesign, std::string(design_name(m.design.kind))));
   r.datasets.push_back(numbers(kT, ids.t));
   r.datasets.push_back(numbers(kH, ids.h));
   r.datasets.push_back(numbers(kW, ids.w));
@@ -44,8 +44,8 @@ void compute(const PositionsSettings& s, std::uint64_t, results::RunRecord& r) {
 const Kind& positions_kind() {
   using namespace positions;
   static const KindOf<PositionsSettings> kind("positions", "(t, h, w) position of every token of a layout",
-                                              {"method", "layout"}, {kT, kH, kW, kSegment, kRopeDelta}, check,
-                                              compute);
+                                              {"method", "layout"}, {kT, kH, kW, kSegment, kRopeDelta},
+                                              {kPositionDesign}, check, compute);
   return kind;
 }
 

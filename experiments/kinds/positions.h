@@ -28,6 +28,8 @@ inline constexpr DatasetName kSegment{"segment", "1", "index of each token's seg
 inline constexpr DatasetName kRopeDelta = scalar_dataset(
     {"rope_delta", "position",
      "rope_deltas as the design's reference code reports it: max position + 1 - L (diagonal: of t; tad: of the temporal index)"});
+inline constexpr AttributeName kPositionDesign{"position_design", "",
+                                               "the position design applied (the method's default or `design`)"};
 }  // namespace positions
 
 const Kind& positions_kind();

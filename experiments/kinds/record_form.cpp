@@ -148,6 +148,7 @@ results::RunRecord current_form(const results::RunRecord& record) {
   for_each_field(*settings, [&](const Field& f, const auto&) {
     if (std::strcmp(f.name, "seed") != 0) units.emplace_back(f.name, field_unit(*settings, f));
   });
+  for (const AttributeName& computed : kind->attributes()) units.emplace_back(computed.name, computed.unit);
   results::RunRecord out = record;
   out.attributes.clear();
   for (Attribute a : record.attributes) {

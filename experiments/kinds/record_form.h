@@ -1,8 +1,9 @@
 #pragma once
-// A unit's record as results files of format 1.1 hold it (docs/hdf5-format.md): its settings as
+// A unit's record as results files of format 1.2 hold it (docs/hdf5-format.md): its settings as
 // attributes, only the fields that apply (Settings::fields_not_applying), each with its field's
-// unit; its single numbers (DatasetName::scalar) as rank-0 datasets. The writer
-// (batch/execute_unit) and the readers of settings and of format-1.0 records share these rules.
+// unit; the attributes its kind computes with their declared units (Kind::attributes); its single
+// numbers (DatasetName::scalar) as rank-0 datasets. The writer (batch/execute_unit) and the
+// readers of settings and of records of older formats (1.0, 1.1) share these rules.
 
 #include <string>
 #include <vector>
@@ -33,10 +34,12 @@ std::vector<results::Attribute> settings_attributes(const Settings& s);
 // attribute has another type than its field.
 UnitSettings settings_from_record(const results::RunRecord& record);
 
-// A record read from a file of format 1.0 (results::legacy_form) in the form this format writes:
-// single numbers of shape (1) made rank 0 (an optional one of shape (0) dropped), the attributes
-// of fields that do not apply dropped, units given to the settings' attributes, seed and seconds.
-// A record of no known kind is returned as it is. Throws InputError as settings_from_record.
+// A record read from a file of an older format (results::older_form: 1.0 or 1.1) in the form this
+// format writes: single numbers of shape (1) made rank 0 (an optional one of shape (0) dropped;
+// 1.0), the attributes of fields that do not apply dropped, units given to the settings'
+// attributes, seed, seconds and the attributes the kind computes (1.1 gave those none). A record
+// already in this form is returned unchanged; one of no known kind as it is. Throws InputError
+// as settings_from_record.
 results::RunRecord current_form(const results::RunRecord& record);
 
 }  // namespace hopelab::kinds

@@ -86,8 +86,8 @@ void compute(const VlmFrameMatchSettings& s, std::uint64_t seed, results::RunRec
     append(temporal, q.temporal_score);
     append(spatial, q.spatial_score);
   }
-  r.attributes.push_back({"tied_heads", m.tied_heads});
-  r.attributes.push_back({"query_token", m.query_token});
+  r.attributes.push_back(attribute(kTiedHeads, m.tied_heads));
+  r.attributes.push_back(attribute(kQueryToken, m.query_token));
   r.datasets.push_back(integers(kFramesApart, apart));
   r.datasets.push_back(numbers(kOffset, offset, {n, 3}));
   r.datasets.push_back(numbers(kCopyMass, copy_mass, {n, heads}));
@@ -107,7 +107,7 @@ const Kind& vlm_frame_match_kind() {
       "vlm-frame-match", "the semantic preference inside a random-weight VLM with layer 0's keys tied to its queries",
       {}, {kFramesApart, kOffset, kCopyMass, kFrameMass, kLogRatio, kLogRatioClosed, kTolerance, kTemporalScore,
            kSpatialScore},
-      check, compute);
+      {kTiedHeads, kQueryToken}, check, compute);
   return kind;
 }
 

@@ -50,6 +50,8 @@ inline constexpr DatasetName kTolerance{"tolerance", "nat",
 inline constexpr DatasetName kTemporalScore{"temporal_score", "nat",
                                             "sum over t-axis pairs of rho_i cos phi_i / sqrt(d), (n, n_kv)"};
 inline constexpr DatasetName kSpatialScore{"spatial_score", "nat", "the same over h and w pairs, (n, n_kv)"};
+inline constexpr AttributeName kTiedHeads{"tied_heads", "1", "the query head of each KV head's tied pair, (n_kv)"};
+inline constexpr AttributeName kQueryToken{"query_token", "token", "index of the query token in the prompt"};
 }  // namespace vlm_frame_match
 
 const Kind& vlm_frame_match_kind();

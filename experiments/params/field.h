@@ -46,7 +46,7 @@ inline Range words(const char* allowed) {
 
 struct Field {
   const char* name;         // snake_case: TOML key, HDF5 attribute; --kebab-case flag
-  const char* unit;         // "1" (dimensionless), "token", "frame", "rad", ...; "" for text
+  const char* unit;         // "1" (dimensionless, flags too), "token", "frame", "rad", ...; "" for text
   Range range;
   const char* description;  // one line
 };

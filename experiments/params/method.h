@@ -65,7 +65,7 @@ void visit_fields(MethodParams& p, V&& v) {
     p.training_seed);
   v(Field{"fps", "1/s", above(0), "qwen25vl: frames per second"}, p.fps);
   v(Field{"tokens_per_second", "1/s", above(0), "qwen25vl: temporal ids per second"}, p.tokens_per_second);
-  v(Field{"keep_fractional_time", "", any(), "qwen25vl: keep fractional t instead of the reference's truncation"},
+  v(Field{"keep_fractional_time", "1", any(), "qwen25vl: keep fractional t instead of the reference's truncation"},
     p.keep_fractional_time);
   v(Field{"time_convention", "", words("product, transformers-4.57"),
           "qwen25vl: product truncates f (patch/fps) tokens_per_second; transformers-4.57 truncates patch/fps first"},
@@ -73,7 +73,7 @@ void visit_fields(MethodParams& p, V&& v) {
   v(Field{"timestamp_tokens", "token", closed(0, static_cast<double>(kMaxTimestampTokens)),
           "qwen3vl: text tokens of one <t seconds> timestamp before each frame group"},
     p.timestamp_tokens);
-  v(Field{"spatial_reset", "", any(),
+  v(Field{"spatial_reset", "1", any(),
           "qwen2vl, qwen25vl: visual h, w are the block's own grid coordinates (Huang et al. 2025)"},
     p.spatial_reset);
   v(Field{"visual_step", "position", above(0), "v2pe: position step of a visual token"}, p.visual_step);

@@ -29,18 +29,25 @@ std::vector<FieldUse> offset_field_uses(const OffsetParams& p) {
   return with_given({{"along", p.along != defaults.along, p.offset3.empty(), p.along, "offsets without offset3"},
                      {"offsets", p.offsets != defaults.offsets, text, p.offsets, "along = text"},
                      {"frames", p.frames != defaults.frames, frames, p.frames, "along = frames"},
-                     {"grid", p.grid != defaults.grid, frames, p.grid, "along = frames"}},
+                     frame_grid_use(p.grid, frames)},
                     p.given);
 }
 
-void check_offsets_apply(const OffsetParams& p) {
-  const std::string reason = !p.offset3.empty() ? "beside offset3" : "with along = " + p.along;
-  for (const FieldUse& row : offset_field_uses(p)) {
+FieldUse frame_grid_use(const std::string& grid, bool along_frames) {
+  return {"grid", grid != kDefaultFrameGrid, along_frames, grid, "along = frames"};
+}
+
+void check_fields_apply(const std::vector<FieldUse>& uses, const std::string& where) {
+  for (const FieldUse& row : uses) {
     if (row.set && !row.applies) {
-      throw InputError(std::string(row.field) + " = '" + row.value + "' does not apply " + reason +
+      throw InputError(std::string(row.field) + " = '" + row.value + "' does not apply " + where +
                        " (unused there; leave it out)");
     }
   }
+}
+
+void check_offsets_apply(const OffsetParams& p) {
+  check_fields_apply(offset_field_uses(p), !p.offset3.empty() ? "beside offset3" : "with along = " + p.along);
 }
 
 std::vector<std::string> fields_not_applying(const OffsetParams& p) { return not_applying(offset_field_uses(p)); }

@@ -14,11 +14,15 @@
 
 namespace hopelab::params {
 
+// The frame grid's default (V-NIAH: 144 tokens per frame), of the offsets and of kinds with a
+// `grid` read only along frames (first-violation).
+inline constexpr const char* kDefaultFrameGrid = "12x12";
+
 struct OffsetParams {
   std::string along = "text";
   std::string offsets = "0:100000:1000";
   std::string frames = "0:1000:10";
-  std::string grid = "12x12";
+  std::string grid = kDefaultFrameGrid;
   std::vector<double> offset3;  // (3) or empty (absent): the distances of `along`
   // Not a field: the fields a spec or the command line wrote (mark_given), each refused where it
   // does not apply whatever its value (offset_field_uses).
@@ -56,6 +60,14 @@ std::int64_t offset_count(const OffsetParams& p);
 // its default: beside offset3, along, offsets, frames and grid; along = text, frames and grid;
 // along = frames, offsets.
 std::vector<FieldUse> offset_field_uses(const OffsetParams& p);
+
+// The frame grid's row of that rule: `grid` (default kDefaultFrameGrid) is read only along frames.
+// A kind with an `along` and a `grid` of its own (first-violation) follows this row too.
+FieldUse frame_grid_use(const std::string& grid, bool along_frames);
+
+// Refuses a row of `uses` set (given, or other than its default) that does not apply: "FIELD =
+// 'VALUE' does not apply WHERE (unused there; leave it out)", `where` e.g. "with along = text".
+void check_fields_apply(const std::vector<FieldUse>& uses, const std::string& where);
 
 // Refuses a field set (given, or other than its default) that does not apply (offset_field_uses).
 void check_offsets_apply(const OffsetParams& p);

@@ -342,6 +342,10 @@ bool legacy_form(const std::vector<std::int64_t>& format_version) {
   return format_version.size() == 2 && format_version[0] == 1 && format_version[1] < 1;
 }
 
+bool older_form(const std::vector<std::int64_t>& format_version) {
+  return format_version.size() == 2 && format_version[0] == kFormatVersion[0] && format_version[1] < kFormatVersion[1];
+}
+
 void write_results_file(const std::string& path, const Provenance& provenance, const std::vector<RunRecord>& records,
                         bool overwrite) {
   try {

@@ -20,14 +20,19 @@ constexpr const char* kFileType = "hopelab-results";
 // The reader returns it apart from the units (merge evaluates the claims again from the spec).
 constexpr const char* kClaimsGroup = "/claims";
 // [major, minor]: a reader accepts its own major and any minor up to its own. 1.1: single numbers
-// are rank-0 datasets, units of attributes in attribute_units (docs/hdf5-format.md, "Versioning").
-constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 1};
+// are rank-0 datasets, units of attributes in attribute_units; 1.2: the attributes a kind computes
+// listed there too (docs/hdf5-format.md, "Versioning").
+constexpr std::array<std::int64_t, 2> kFormatVersion = {1, 2};
 // The group attribute listing "name=unit" for each attribute of the record with a unit.
 constexpr const char* kAttributeUnits = "attribute_units";
 
 // Whether a file of `format_version` predates 1.1: single numbers stored with shape (1), every
 // method option stored whether it applies or not, no attribute_units.
 bool legacy_form(const std::vector<std::int64_t>& format_version);
+
+// Whether a file of `format_version` is of this major and an older minor (1.0, 1.1): `merge` and
+// `run --resume` bring its records to this format's form (kinds::current_form).
+bool older_form(const std::vector<std::int64_t>& format_version);
 
 // Limits of a read (docs/hdf5-format.md, "Threat model: input side"): the values of one file take
 // at most kMaxReadBytes in memory, and a compressed dataset may expand to at most kMaxExpansion

@@ -107,6 +107,10 @@ TEST(SpecLimits, OptionsThatDoNotApplyAreRefused) {
       EXPECT_TRUE(refused(text, c.needle));
     }
   }
+  // first-violation's own grid follows the offsets' rule: read along frames only.
+  const std::string fv = "kind = \"first-violation\"\nmethod = \"mrope\"\nlimit = 100\ngrid = \"4x4\"\n";
+  EXPECT_TRUE(refused(spec(fv), "grid = '4x4' does not apply with along = text"));
+  EXPECT_TRUE(accepted(spec(fv + "along = \"frames\"\n")));
 }
 
 TEST(SpecLimits, SpecErrorsNameSpecKeysNotFlags) {

@@ -1,11 +1,13 @@
-// A unit's record in format 1.1 (kinds/record_form.h, kinds/record_check.h): the settings written
+// A unit's record in format 1.2 (kinds/record_form.h, kinds/record_check.h): the settings written
 // as the attributes that apply, with their fields' units, read back as the same settings for every
-// kind and method; a format-1.0 record brought to that form; single numbers of rank 0.
+// kind and method; the attributes a kind computes with their declared units; records of formats
+// 1.0 and 1.1 brought to that form; single numbers of rank 0.
 #include "kinds/record_form.h"
 
 #include <algorithm>
 #include <string>
 #include <type_traits>
+#include <variant>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -129,6 +131,27 @@ TEST(RecordForm, OnlyTheOptionsTheMethodReadsAreStored) {
   EXPECT_TRUE(has(one, "offset3") && !has(one, "along") && !has(one, "offsets") && !has(one, "frames"));
 }
 
+// The fields whose attribute would be a number without a unit: every field but text (string,
+// string[]) and "seed" (a record holds the effective seed, with unit 1) must declare one.
+std::vector<std::string> numeric_fields_without_unit(const std::vector<params::FieldInfo>& fields) {
+  std::vector<std::string> out;
+  for (const params::FieldInfo& f : fields) {
+    if (f.type != "string" && f.type != "string[]" && f.name != "seed" && f.unit.empty()) out.push_back(f.name);
+  }
+  return out;
+}
+
+TEST(RecordForm, EveryNumericFieldDeclaresAUnitFlagsToo) {
+  for (const Kind* kind : all_kinds()) {
+    EXPECT_EQ(numeric_fields_without_unit(kind->schema()), std::vector<std::string>{}) << kind->name();
+  }
+  std::vector<params::FieldInfo> twin = find_kind("base-bound")->schema();  // a flag without its unit
+  for (params::FieldInfo& f : twin) {
+    if (f.name == "exclusive") f.unit.clear();
+  }
+  EXPECT_EQ(numeric_fields_without_unit(twin), std::vector<std::string>{"exclusive"});
+}
+
 TEST(RecordForm, EveryAttributeOfAFieldWithAUnitCarriesIt) {
   for (const Kind* kind : all_kinds()) {
     for (const auto& fields : {kMethods[1], kMethods[6]}) {
@@ -146,6 +169,115 @@ TEST(RecordForm, EveryAttributeOfAFieldWithAUnitCarriesIt) {
   }
   const UnitSettings frames = settings_with(*find_kind("first-violation"), {{"method", "mrope"}, {"along", "frames"}});
   EXPECT_EQ(results::find_attribute(record_of(*frames), "limit")->unit, "frame");
+}
+
+TEST(RecordForm, FirstViolationsGridAppliesAlongFramesOnly) {
+  const Kind& fv = *find_kind("first-violation");
+  EXPECT_FALSE(has(attribute_names(record_of(*settings_with(fv, {{"method", "mrope"}}))), "grid"))
+      << "a unit along text stores the grid it does not read";
+  const UnitSettings frames = settings_with(fv, {{"method", "mrope"}, {"along", "frames"}, {"grid", "4x6"}});
+  const RunRecord along_frames = record_of(*frames);
+  const Attribute* grid = results::find_attribute(along_frames, "grid");
+  ASSERT_NE(grid, nullptr) << "a unit along frames lacks its grid";
+  EXPECT_EQ(results::string_attribute(along_frames, "grid"), "4x6");
+  EXPECT_EQ(grid->unit, "token");
+  EXPECT_NO_THROW(frames->check(1));
+
+  const UnitSettings text = settings_with(fv, {{"method", "mrope"}, {"grid", "4x6"}});  // the twin: along text
+  try {
+    text->check(1);
+    ADD_FAILURE() << "grid = 4x6 along text passed the check";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("grid = '4x6' does not apply with along = text"), std::string::npos)
+        << e.what();
+  }
+}
+
+// The names of the record's numeric attributes (integers, numbers, lists of them) without a unit.
+std::vector<std::string> numbers_without_unit(const RunRecord& r) {
+  std::vector<std::string> out;
+  for (const Attribute& a : r.attributes) {
+    if (!std::holds_alternative<std::string>(a.value) && a.unit.empty()) out.push_back(a.name);
+  }
+  return out;
+}
+
+// A record of `kind` as format 1.1 wrote it: bookkeeping and settings with their units, then the
+// kind's own attributes `computed` without any, then seconds.
+RunRecord format_1_1_record(const Settings& s, const std::vector<Attribute>& computed) {
+  RunRecord r = record_of(s);
+  r.attributes.insert(r.attributes.begin() + 1, Attribute{"seed", std::int64_t{3}, "1"});
+  for (const Attribute& a : computed) r.attributes.push_back({a.name, a.value});
+  r.attributes.push_back({"seconds", 0.5, "s"});
+  return r;
+}
+
+TEST(RecordForm, TheAttributesAKindComputesGetTheirUnits) {
+  const struct {
+    const char* kind;
+    std::vector<Attribute> computed;  // with the units they must get
+  } cases[] = {
+      {"mc-preference",
+       {{"z_bound", 3.29, "1"},
+        {"query_pool_rows", std::int64_t{64}, "1"},
+        {"query_pool_checksum", std::string("fnv1a64:0123456789abcdef"), ""},
+        {"key_pool_rows", std::int64_t{32}, "1"},
+        {"key_pool_checksum", std::string("fnv1a64:fedcba9876543210"), ""}}},
+      {"mc-win-prob", {{"query_pool_rows", std::int64_t{64}, "1"}}},
+      {"mc-inversion", {{"query_pool_rows", std::int64_t{64}, "1"}}},
+      {"vlm-frame-match",
+       {{"tied_heads", std::vector<std::int64_t>{0, 2}, "1"}, {"query_token", std::int64_t{41}, "token"}}},
+      {"first-violation", {{"result", std::string("violation"), ""}, {"reason", std::string("D(40) < 0"), ""}}},
+      {"critical-length", {{"reason", std::string("none"), ""}}},
+      {"positions", {{"position_design", std::string("qwen2vl"), ""}}},
+      {"allocation", {{"position_design", std::string("qwen2vl"), ""}}},
+  };
+  for (const auto& c : cases) {
+    const UnitSettings s = settings_with(*find_kind(c.kind), kMethods[0]);
+    const RunRecord old = format_1_1_record(*s, c.computed);
+    const RunRecord current = current_form(old);
+    EXPECT_EQ(numbers_without_unit(current), std::vector<std::string>{}) << c.kind;
+    for (const Attribute& want : c.computed) {
+      const Attribute* got = results::find_attribute(current, want.name);
+      ASSERT_NE(got, nullptr) << c.kind << " lost " << want.name;
+      EXPECT_TRUE(*got == want) << c.kind << " " << want.name << ": unit '" << got->unit << "', want '" << want.unit
+                                << "'";
+    }
+    EXPECT_TRUE(current_form(current) == current) << c.kind << ": a record in this form changed";
+    // The twin: the 1.1 record itself lacks the units of its numbers (when it has any).
+    const bool numeric = std::any_of(c.computed.begin(), c.computed.end(), [](const Attribute& a) {
+      return !std::holds_alternative<std::string>(a.value);
+    });
+    EXPECT_EQ(numbers_without_unit(old).empty(), !numeric) << c.kind << ": the 1.1 record already had units";
+  }
+}
+
+// Why the kind's declared attributes could not stand in a results group beside its settings: a
+// name twice, a name of a field or of the runner's bookkeeping, a unit that is not fixed.
+std::vector<std::string> declaration_problems(const std::vector<params::FieldInfo>& fields,
+                                              const std::vector<AttributeName>& attributes) {
+  std::vector<std::string> taken = {"unit_index", "attribute_units", "unit", "run", "kind", "seed", "seconds"};
+  for (const params::FieldInfo& f : fields) taken.push_back(f.name);
+  std::vector<std::string> out;
+  for (const AttributeName& a : attributes) {
+    if (has(taken, a.name)) out.push_back(std::string(a.name) + " is taken");
+    if (std::string(a.unit).find('|') != std::string::npos) out.push_back(std::string(a.name) + " unit " + a.unit);
+    taken.push_back(a.name);
+  }
+  return out;
+}
+
+TEST(RecordForm, EveryKindsComputedAttributesHaveNamesOfTheirOwnAndFixedUnits) {
+  int declared = 0;
+  for (const Kind* kind : all_kinds()) {
+    EXPECT_EQ(declaration_problems(kind->schema(), kind->attributes()), std::vector<std::string>{}) << kind->name();
+    declared += static_cast<int>(kind->attributes().size());
+  }
+  EXPECT_GE(declared, 20) << "fewer computed attributes declared than the kinds write (docs/usage.md)";
+  const Kind& fv = *find_kind("first-violation");  // twins: a field's name, a unit that follows `along`
+  EXPECT_EQ(declaration_problems(fv.schema(), {{"limit", "1", ""}}).size(), 1u);
+  EXPECT_EQ(declaration_problems(fv.schema(), {{"reach", "token|frame", ""}}).size(), 1u);
+  EXPECT_EQ(declaration_problems(fv.schema(), {{"reach", "1", ""}, {"reach", "1", ""}}).size(), 1u);
 }
 
 // A record as the format-1.0 writer made it: every field (absent ones aside), no units, single

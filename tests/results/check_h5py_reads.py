@@ -69,7 +69,7 @@ def check_root(f, where, shard):
     a = f.attrs
     check(where + " filetype", as_text(a["filetype"]) == "hopelab-results", "hopelab-results", a["filetype"])
     v = a["format_version"]
-    check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 1], "int64 [1, 1]", repr(v))
+    check(where + " format_version", v.dtype == np.int64 and list(v) == [1, 2], "int64 [1, 2]", repr(v))
     for name in ["hopelab_version", "git_commit", "created_utc", "host", "backend", "device", "compute_capability",
                  "driver_version", "runtime_version", "instruction_set", "rng", "spec_name", "spec_text", "shard"]:
         check(where + " " + name + " is a UTF-8 string", isinstance(a[name], str) and
@@ -224,8 +224,8 @@ def main():
                   "documented keys", list(doc.keys()))
             check("inspect --json ranks", doc.get("ranks") == 1, 1, doc.get("ranks"))
             check("inspect --json counts", (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
-                                            doc.get("format_version")) == (4, 4, "all", [1, 1]),
-                  (4, 4, "all", [1, 1]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
+                                            doc.get("format_version")) == (4, 4, "all", [1, 2]),
+                  (4, 4, "all", [1, 2]), (doc.get("runs_count"), doc.get("units_total"), doc.get("shard"),
                                           doc.get("format_version")))
             check("inspect --json spec", doc["provenance"].get("spec_text") == SPEC_TEXT, SPEC_TEXT,
                   doc["provenance"].get("spec_text"))

@@ -268,6 +268,12 @@ TEST_F(ResultsFileTest, ReadsFilesOfFormat10) {
   EXPECT_TRUE(legacy_form(back.format_version));
   EXPECT_FALSE(legacy_form({kFormatVersion.begin(), kFormatVersion.end()}));
   EXPECT_TRUE(back.records[0] == records[0]);
+  // merge and resume bring records of 1.0 and 1.1 (no units of computed attributes) to this form
+  EXPECT_TRUE(older_form(back.format_version));
+  EXPECT_TRUE(older_form({1, 1}));
+  EXPECT_FALSE(legacy_form({1, 1}));
+  EXPECT_FALSE(older_form({kFormatVersion.begin(), kFormatVersion.end()}));
+  EXPECT_FALSE(older_form({kFormatVersion[0] + 1, 0}));
 }
 
 TEST_F(ResultsFileTest, CompressesLargeNumericDatasetsOnly) {
@@ -310,7 +316,8 @@ TEST_F(ResultsFileTest, RefusesWrongFiletypeAndVersion) {
   expect_input_error([&] { read_results_file(file); }, {file, "format version 2.0", "reads 1.x"});
   const std::int64_t minor_up[2] = {kFormatVersion[0], kFormatVersion[1] + 1};
   replace_root_attribute(file, "format_version", H5T_NATIVE_INT64, {2}, minor_up);
-  expect_input_error([&] { read_results_file(file); }, {file, "1.1", "newer"});
+  const std::string ours = std::to_string(kFormatVersion[0]) + "." + std::to_string(kFormatVersion[1]);
+  expect_input_error([&] { read_results_file(file); }, {file, ours, "newer"});
   const std::int64_t three[3] = {1, 0, 0};
   replace_root_attribute(file, "format_version", H5T_NATIVE_INT64, {3}, three);
   expect_input_error([&] { read_results_file(file); }, {file, "malformed format_version"});
