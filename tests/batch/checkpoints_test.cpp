@@ -167,8 +167,10 @@ TEST(CheckpointSource, EachFieldThatChangesTheNumbersIsNamed) {
     const std::string found = source_difference(ours, stored, now);
     EXPECT_NE(found.find(std::string(c.field) + " "), std::string::npos) << c.field << ": got '" << found << "'";
   }
-  EXPECT_NE(source_difference({1, 0}, now, now).find("format_version 1.1, was 1.0"), std::string::npos)
-      << source_difference({1, 0}, now, now);
+  for (const std::vector<std::int64_t>& older : {std::vector<std::int64_t>{1, 0}, std::vector<std::int64_t>{1, 1}}) {
+    const std::string was = "format_version 1.2, was 1." + std::to_string(older[1]);
+    EXPECT_NE(source_difference(older, now, now).find(was), std::string::npos) << source_difference(older, now, now);
+  }
   // Twins: what does not change the numbers does not count.
   results::Provenance other = now;
   other.host = "elsewhere";

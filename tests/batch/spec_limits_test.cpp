@@ -111,6 +111,11 @@ TEST(SpecLimits, OptionsThatDoNotApplyAreRefused) {
   const std::string fv = "kind = \"first-violation\"\nmethod = \"mrope\"\nlimit = 100\ngrid = \"4x4\"\n";
   EXPECT_TRUE(refused(spec(fv), "grid = '4x4' does not apply with along = text"));
   EXPECT_TRUE(accepted(spec(fv + "along = \"frames\"\n")));
+  // ... refused when given at its default too (the given marks reach a kind's own fields); the
+  // twin along frames is accepted.
+  const std::string at_default = "kind = \"first-violation\"\nmethod = \"mrope\"\nlimit = 100\ngrid = \"12x12\"\n";
+  EXPECT_TRUE(refused(spec(at_default), "grid = '12x12' does not apply with along = text"));
+  EXPECT_TRUE(accepted(spec(at_default + "along = \"frames\"\n")));
 }
 
 TEST(SpecLimits, SpecErrorsNameSpecKeysNotFlags) {
