@@ -200,7 +200,9 @@ def violation_case(method, d, base, along="text", sections=None, only_axis=None,
     zero_w = sum(w for o, w in zip(omega, weight) if o == 0)
     rot_w = sum(w for o, w in zip(omega, weight) if o != 0)
     args = ["theory", "first-violation", "--method", method, "--head-dim", str(d), "--base", base,
-            "--along", along, "--grid", "%dx%d" % grid] + sections_args(sections)
+            "--along", along] + sections_args(sections)
+    if along == "frames":  # the grid is read along frames only (given along text, it is refused)
+        args += ["--grid", "%dx%d" % grid]
     if only_axis:
         args += ["--only-axis", only_axis]
     if limit:
