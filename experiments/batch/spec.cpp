@@ -490,7 +490,13 @@ std::vector<std::string> unit_settings(const WorkUnit& unit) {
   std::map<std::string, std::string> text;
   std::vector<std::string> ordered;
   kinds::for_each_field(*unit.settings, Printer{text, &ordered});
-  return ordered;
+  const std::vector<std::string> not_applying = unit.settings->fields_not_applying();
+  std::vector<std::string> shown;
+  for (std::string& line : ordered) {
+    const std::string key = line.substr(0, line.find('='));
+    if (std::find(not_applying.begin(), not_applying.end(), key) == not_applying.end()) shown.push_back(std::move(line));
+  }
+  return shown;
 }
 
 }  // namespace hopelab::batch

@@ -62,7 +62,8 @@ Experiment parse_spec_text(const std::string& text, const std::string& path);
 WorkUnit single_unit(kinds::UnitSettings settings, double max_work = params::kDefaultMaxWork);
 
 // Each field of a unit as "key=value" (the printing visitor), in field order; unset optional
-// fields and empty strings left out.
+// fields, empty strings and the fields that do not apply (Settings::fields_not_applying: held at
+// their defaults, absent from the unit's results group) left out.
 std::vector<std::string> unit_settings(const WorkUnit& unit);
 
 using params::number_name;

@@ -29,6 +29,7 @@ Usage: check_batch_run.py PATH/TO/hopelab PATH/TO/experiments/demo.toml
 Prints one line per failed check and exits 1 if any failed.
 """
 
+import json
 import os
 import re
 import shutil
@@ -140,6 +141,41 @@ def dry_run_units(stdout):
     return units
 
 
+def dry_run_settings(stdout):
+    """{group: {key: value}} of the settings line under each unit line of a dry run."""
+    settings, group = {}, None
+    for line in stdout.splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0].isdigit():
+            group = parts[2]
+        elif group is not None and line.startswith("    "):
+            settings[group] = dict(w.split("=", 1) for w in parts)
+            group = None
+    return settings
+
+
+BOOKKEEPING = {"unit", "run", "kind", "seed", "seconds", "unit_index", "attribute_units"}
+
+
+def check_dry_run_names_the_stored_settings(f, shown):
+    """The dry run names exactly the settings a unit's group stores (the fields that apply; an
+    empty text is stored but not shown); the twin: a field that does not apply is in neither."""
+    p = subprocess.run([CLI, "kinds", "--json"], capture_output=True, text=True, timeout=60)
+    computed = {k["name"]: {a["name"] for a in k["attributes"]} for k in json.loads(p.stdout)["kinds"]}
+    for group, keys in shown.items():
+        g = f[group]
+        own = computed.get(attr_value(g.attrs["kind"]), set())  # the kind's computed attributes
+        stored = {n for n in g.attrs if n not in BOOKKEEPING and n not in own}
+        hidden = {n for n in stored - set(keys) if attr_value(g.attrs[n]) != ""}
+        log.check("%s: dry-run settings are the stored ones" % group, set(keys) <= stored and not hidden,
+                  sorted(stored), "shown %s (not stored: %s; stored, not shown: %s)"
+                  % (sorted(keys), sorted(set(keys) - stored), sorted(hidden)))
+    vanilla = shown.get("/runs/mcpref__method-vanilla", {})
+    log.check("dry run leaves out what does not apply (vanilla: no keep_fraction, kv_heads)",
+              vanilla and "keep_fraction" not in vanilla and "kv_heads" not in vanilla, "absent",
+              sorted(vanilla))
+
+
 # Exported datasets a unit may leave out (experiments/kinds/): first-violation's offset and value
 # (only when a violation is found), critical-length's pair, theta_min and frame_step (only when
 # the method has a temporal frequency), mc-retrieval's frame_count (only over a range of frame
@@ -171,7 +207,7 @@ def check_unit_datasets(f):
 def check_demo(tmp):
     rc, out, err = run([DEMO, "--dry-run"], tmp)
     log.check("dry-run exit", rc == 0, 0, (rc, err))
-    units = dry_run_units(out)
+    units, shown = dry_run_units(out), dry_run_settings(out)
     log.check("demo expansion order and names", [(i, n, g) for i, (n, g) in enumerate(EXPECTED_DEMO)] == units,
               EXPECTED_DEMO, units)
     log.check("dry-run writes nothing", not os.path.exists(os.path.join(tmp, "data")), "no data/", os.listdir(tmp))
@@ -205,6 +241,7 @@ def check_demo(tmp):
         log.check("groups and unit_index", groups == {g: i for i, (_, g) in enumerate(EXPECTED_DEMO)},
                   EXPECTED_DEMO, groups)
         check_unit_datasets(f)
+        check_dry_run_names_the_stored_settings(f, shown)
         mc, fv = kind_names(CLI)["mc-preference"], kind_names(CLI)["first-violation"]
         g = f["runs/mcpref__method-vanilla"]
         verdict = g[mc["verdict"]][()]
