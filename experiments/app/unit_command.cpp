@@ -55,6 +55,16 @@ Json extra_attributes_json(const results::RunRecord& r, const Json& settings) {
   return out;
 }
 
+// The units of those attributes that have one ("z_bound": "1", "seconds": "s"), as `inspect
+// --json` gives a unit group's attribute_units.
+Json attribute_units_json(const results::RunRecord& r, const Json& attributes) {
+  Json out = Json::object();
+  for (const results::Attribute& a : r.attributes) {
+    if (attributes.contains(a.name) && !a.unit.empty()) out[a.name] = a.unit;
+  }
+  return out;
+}
+
 void run_unit(UnitArgs& a) {
   a.flags.apply();
   a.settings->mark_given(a.flags.given_fields());
@@ -67,6 +77,7 @@ void run_unit(UnitArgs& a) {
   provenance.seed = unit.seed;
   const Json settings = settings_json(*unit.settings);
   const Json attributes = extra_attributes_json(record, settings);
+  const Json units = attribute_units_json(record, attributes);
   if (a.json) {
     Json datasets = Json::object();
     for (const results::Dataset& d : record.datasets) {
@@ -75,7 +86,8 @@ void run_unit(UnitArgs& a) {
       datasets[d.name] = one;
     }
     const Json out = {{"kind", unit.kind},           {"seed", unit.seed},     {"settings", settings},
-                      {"attributes", attributes},    {"datasets", datasets},  {"provenance", provenance_json(provenance)}};
+                      {"attributes", attributes},    {"attribute_units", units},
+                      {"datasets", datasets},        {"provenance", provenance_json(provenance)}};
     std::cout << out.dump() << '\n';
     return;
   }
@@ -89,7 +101,8 @@ void run_unit(UnitArgs& a) {
   for (const std::string& s : batch::unit_settings(unit)) line += (line.empty() ? "" : " ") + s;
   std::cout << "settings: " << line << "\n";
   for (auto it = attributes.begin(); it != attributes.end(); ++it) {
-    std::cout << it.key() << ": " << (it->is_string() ? it->get<std::string>() : it->dump()) << "\n";
+    const std::string bracket = units.contains(it.key()) ? " [" + units[it.key()].get<std::string>() + "]" : "";
+    std::cout << it.key() << ": " << (it->is_string() ? it->get<std::string>() : it->dump()) << bracket << "\n";
   }
   std::cout << "\n";
   print_datasets(record, std::cout);

@@ -6,7 +6,8 @@ For every kind `hopelab kinds --json` lists, one small case: `hopelab unit KIND 
 read with h5py. Then the same for each named computing command that is a one-unit run of a kind
 (theory preference, mc preference / win-prob / retrieval, with the flags a spec spells otherwise:
 --offset, --frames a:b:s, --similar-distractor-period, an empirical pool). Every dataset (values
-bit for bit, unit) and every setting must agree (a setting the file leaves out, an option that does not
+bit for bit, unit), every setting, and the kind's own attributes (present in both, with the same
+unit; every numeric one with a unit) must agree (a setting the file leaves out, an option that does not
 apply, at its default). Twin: the same comparison between the spec and a
 command with one setting changed must find a difference (so the comparison can fail). Exit 1
 naming each mismatch.
@@ -122,8 +123,8 @@ def from_command_line(args):
         fail(" ".join(args[1:]), "exit 0", "exit %d: %s" % (p.returncode, p.stderr.strip()))
         return None
     out = json.loads(p.stdout)
-    return {name: (np.asarray(d["values"], dtype=float).ravel(), d["unit"]) for name, d in out["datasets"].items()}, \
-        out["settings"]
+    return ({name: (np.asarray(d["values"], dtype=float).ravel(), d["unit"]) for name, d in out["datasets"].items()},
+            out["settings"], (out["attributes"], out["attribute_units"]))
 
 
 def from_spec(kind, keys, folder, name=None):
@@ -144,12 +145,14 @@ def from_spec(kind, keys, folder, name=None):
             unit = d.attrs["unit"]
             data[name] = (np.asarray(d[()], dtype=float).ravel(), unit.decode() if isinstance(unit, bytes) else unit)
         attrs = {k: (v.decode() if isinstance(v, bytes) else v) for k, v in g.attrs.items()}
-    return data, attrs
+    units = dict(entry.split("=", 1) for entry in (e.decode() if isinstance(e, bytes) else e
+                                                   for e in np.ravel(attrs.get("attribute_units", []))))
+    return data, attrs, units
 
 
 def differences(command, spec):
     """Names of the datasets that differ (values bit for bit, or unit), or are in one only."""
-    (a, _), (b, _) = command, spec
+    a, b = command[0], spec[0]
     out = sorted(set(a) ^ set(b))
     for name in sorted(set(a) & set(b)):
         (x, ux), (y, uy) = a[name], b[name]
@@ -211,6 +214,14 @@ def compare(case, command, spec, defaults):
     if diff:
         fail(case + ": command and spec", "identical datasets", "differ in " + ", ".join(diff))
     settings, attrs = command[1], spec[1]
+    computed, units = command[2]
+    for k, v in computed.items():  # the kind's own attributes (z_bound, result, ...) and seconds
+        numeric = isinstance(v, (int, float, list)) and not isinstance(v, bool)
+        if numeric and k not in units:
+            fail(case + ": attribute " + k, "a unit in the command's attribute_units", "none")
+        if k != "seconds" and (k not in attrs or units.get(k) != spec[2].get(k)):
+            fail(case + ": attribute " + k, "in the file, unit %r" % spec[2].get(k),
+                 "%r [%r] (command)" % (v, units.get(k)))
     for k, v in settings.items():
         stored = attrs.get(k)
         if k == "seed":
