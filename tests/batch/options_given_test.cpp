@@ -20,6 +20,7 @@
 #include "params/method.h"
 #include "params/offsets.h"
 #include "theory/input_error.h"
+#include "spec_verdict.h"
 
 namespace hopelab::batch {
 namespace {
@@ -76,27 +77,6 @@ std::string run_giving(const GivenCase& c, const toml::table& others, bool sweep
   for (const auto& [key, value] : others) run += std::string(key.str()) + " = " + toml_text(value) + "\n";
   const std::string value = toml_text(*c.value);
   return spec(run + (sweep ? "[run.sweep]\n" + c.field + " = [" + value + "]" : c.field + " = " + value), c.kind);
-}
-
-::testing::AssertionResult refused(const std::string& text, const std::string& needle) {
-  try {
-    parse_spec_text(text, "t.toml");
-  } catch (const InputError& e) {
-    if (std::string(e.what()).find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "expected an error containing \"" << needle << "\", actual: " << e.what()
-                                         << "\nspec:\n" << text;
-  }
-  return ::testing::AssertionFailure() << "expected an error containing \"" << needle << "\", actual: accepted\nspec:\n"
-                                       << text;
-}
-
-::testing::AssertionResult accepted(const std::string& text) {
-  try {
-    parse_spec_text(text, "t.toml");
-  } catch (const InputError& e) {
-    return ::testing::AssertionFailure() << "expected: accepted, actual: " << e.what() << "\nspec:\n" << text;
-  }
-  return ::testing::AssertionSuccess();
 }
 
 TEST(OptionsGiven, ListCoversEveryRowOfTheRules) {

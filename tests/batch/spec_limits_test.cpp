@@ -12,33 +12,13 @@
 #include "params/offsets.h"
 #include "params/work_limit.h"
 #include "theory/input_error.h"
+#include "spec_verdict.h"
 
 namespace hopelab::batch {
 namespace {
 
 std::string spec(const std::string& run, const std::string& experiment = "") {
   return "[experiment]\nname = \"t\"\n" + experiment + "\n[[run]]\nname = \"r\"\n" + run;
-}
-
-::testing::AssertionResult refused(const std::string& text, const std::string& needle) {
-  try {
-    parse_spec_text(text, "t.toml");
-  } catch (const InputError& e) {
-    if (std::string(e.what()).find(needle) != std::string::npos) return ::testing::AssertionSuccess();
-    return ::testing::AssertionFailure() << "expected an error containing \"" << needle << "\", actual: " << e.what()
-                                         << "\nspec:\n" << text;
-  }
-  return ::testing::AssertionFailure() << "expected an error containing \"" << needle << "\", actual: accepted\nspec:\n"
-                                       << text;
-}
-
-::testing::AssertionResult accepted(const std::string& text) {
-  try {
-    parse_spec_text(text, "t.toml");
-  } catch (const InputError& e) {
-    return ::testing::AssertionFailure() << "expected: accepted, actual: " << e.what() << "\nspec:\n" << text;
-  }
-  return ::testing::AssertionSuccess();
 }
 
 TEST(SpecLimits, IntegersAreDecimal) {
